@@ -1,0 +1,206 @@
+#include "admin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chat_lock.h"
+#include "home.h"
+#include "host_key.h"
+#include "lifecycle.h"
+#include "settings.h"
+#include "trusted_dir.h"
+#include "view_write.h"
+
+int admin_exit_code(enum cc_err_kind kind)
+{
+	switch (kind) {
+	case CC_OK:
+		return EXIT_OK;
+	case CC_ERR_USAGE:
+		return EXIT_USAGE;
+	case CC_ERR_INVALID:
+		return EXIT_INVALID;
+	case CC_ERR_NOT_FOUND:
+		return EXIT_NOT_FOUND;
+	case CC_ERR_CONFLICT:
+		return EXIT_CONFLICT;
+	case CC_ERR_CONFIG:
+		return EXIT_CONFIG;
+	case CC_ERR_PERMISSION:
+		return EXIT_PERMISSION;
+	case CC_ERR_SYSTEM:
+		break;
+	}
+	return EXIT_SYSTEM;
+}
+
+/* Who is acting, for the audit trail: the login UID the kernel tracks
+ * (it survives sudo and su), or root. */
+static void describe_actor(char *out, size_t out_len)
+{
+	char buf[32] = "";
+	unsigned long login_uid = (unsigned long)-1;
+	int fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		if (n > 0) {
+			buf[n] = '\0';
+			sscanf(buf, "%lu", &login_uid);
+		}
+		close(fd);
+	}
+	if (login_uid >= UINT32_MAX) { /* (uid_t)-1: no login session */
+		snprintf(out, out_len, "chatcell-admin (uid %u)", (unsigned)getuid());
+	} else {
+		char pwbuf[1024];
+		struct passwd pw, *found = NULL;
+
+		getpwuid_r((uid_t)login_uid, &pw, pwbuf, sizeof(pwbuf), &found);
+		snprintf(out, out_len, "chatcell-admin (login %s)", found ? found->pw_name : buf);
+	}
+}
+
+int admin_open(struct admin *a, bool init)
+{
+	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
+	a->now = (int64_t)time(NULL);
+	describe_actor(a->actor, sizeof(a->actor));
+	if (geteuid() != 0)
+		return cc_fail(&a->err, CC_ERR_PERMISSION,
+			       "chatcell-admin must run as root (it manages users and %s); try sudo",
+			       CHATCELL_STATE_DIR);
+	if (cc_config_load(&a->config, a->opt.config_path, &a->err) < 0)
+		return -1;
+	a->state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, init ? 0755 : 0, &a->err);
+	if (a->state_fd < 0) {
+		if (!init && a->err.kind == CC_ERR_NOT_FOUND)
+			return cc_fail(&a->err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first",
+				       CHATCELL_STATE_DIR);
+		return -1;
+	}
+	if (cc_registry_open(&a->reg, a->state_fd, CHATCELL_STATE_DIR, init, &a->err) < 0)
+		return -1;
+	if (!init && cc_settings_check_identity(&a->reg, &a->config, &a->err) < 0)
+		return -1;
+	if (init && cc_host_key_create(a->state_fd, CHATCELL_STATE_DIR, &a->err) < 0)
+		return -1;
+	if (cc_host_key_load(a->state_fd, CHATCELL_STATE_DIR, a->host_key, &a->err) < 0)
+		return -1;
+	a->lock_fd = cc_chat_lock_open(a->state_fd, &a->err);
+	if (a->lock_fd < 0)
+		return -1;
+	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, init, &a->err);
+	if (a->view_fd < 0)
+		return -1;
+	a->home_base_fd = cc_home_base_open(&a->config, init, &a->err);
+	if (a->home_base_fd < 0)
+		return -1;
+	/* Whatever command runs, it first finishes steps a killed run left. */
+	return lifecycle_recover(a);
+}
+
+void admin_close(struct admin *a)
+{
+	int fds[] = {a->state_fd, a->view_fd, a->home_base_fd, a->lock_fd};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	cc_registry_close(&a->reg);
+	explicit_bzero(a->host_key, sizeof(a->host_key));
+}
+
+/* Read the chat ID from standard input: everything up to EOF, minus one
+ * trailing newline. */
+static int read_stdin_chat_id(struct admin *a, struct chat_target *t)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, t->chat_id + len, sizeof(t->chat_id) - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot read the chat ID from stdin");
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(t->chat_id) - 1) {
+			char extra;
+
+			if (read(STDIN_FILENO, &extra, 1) > 0)
+				return cc_fail(&a->err, CC_ERR_INVALID,
+					       "the chat ID on stdin is longer than %d bytes; chat IDs are 1 to %d bytes "
+					       "of UTF-8 without control characters",
+					       CC_CHAT_ID_MAX, CC_CHAT_ID_MAX);
+			break;
+		}
+	}
+	if (len > 0 && t->chat_id[len - 1] == '\n')
+		len--;
+	t->chat_id_len = len;
+	t->chat_id[len] = '\0';
+	return 0;
+}
+
+int admin_read_target(struct admin *a, struct chat_target *t, bool allow_user)
+{
+	enum cc_chat_id_verdict verdict;
+	size_t offset;
+	int sources = (a->opt.argc > 0) + a->opt.from_stdin + (a->opt.user != NULL);
+
+	memset(t, 0, sizeof(*t));
+	if (a->opt.user && !allow_user)
+		return cc_fail(&a->err, CC_ERR_USAGE, "this command takes a chat ID, not --user");
+	if (sources != 1 || a->opt.argc > 1)
+		return cc_fail(&a->err, CC_ERR_USAGE,
+			       allow_user ? "give exactly one of: a CHAT_ID argument, --stdin, or --user NAME"
+					  : "give exactly one of: a CHAT_ID argument or --stdin");
+	if (a->opt.user) {
+		t->user = a->opt.user;
+		return 0;
+	}
+	if (a->opt.from_stdin) {
+		if (read_stdin_chat_id(a, t) < 0)
+			return -1;
+	} else {
+		size_t len = strlen(a->opt.argv[0]);
+
+		if (len > CC_CHAT_ID_MAX)
+			len = CC_CHAT_ID_MAX + 1; /* reported as too long below */
+		memcpy(t->chat_id, a->opt.argv[0], len);
+		t->chat_id_len = len;
+	}
+	verdict = cc_chat_id_check(t->chat_id, t->chat_id_len, &offset);
+	if (verdict == CC_CHAT_ID_NOT_UTF8 || verdict == CC_CHAT_ID_CONTROL)
+		return cc_fail(&a->err, CC_ERR_INVALID,
+			       "%s (at byte %zu); chat IDs are 1 to %d bytes of UTF-8 without control characters",
+			       cc_chat_id_verdict_text(verdict), offset, CC_CHAT_ID_MAX);
+	if (verdict != CC_CHAT_ID_OK)
+		return cc_fail(&a->err, CC_ERR_INVALID,
+			       "%s; chat IDs are 1 to %d bytes of UTF-8 without control characters",
+			       cc_chat_id_verdict_text(verdict), CC_CHAT_ID_MAX);
+	return 0;
+}
+
+int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
+{
+	int found;
+
+	if (t->user)
+		found = cc_chats_find_live_by_name(&a->reg, t->user, chat, &a->err);
+	else
+		found = cc_chats_find_live_by_chat_id(&a->reg, t->chat_id, t->chat_id_len, chat, &a->err);
+	if (found == 0)
+		cc_fail(&a->err, CC_ERR_NOT_FOUND,
+			"no such chat%s%s; 'chatcell-admin list' shows the chats that exist", t->user ? ": " : "",
+			t->user ? t->user : "");
+	return found;
+}

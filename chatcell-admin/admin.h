@@ -1,0 +1,73 @@
+/* What every chatcell-admin command shares: the parsed command line, the
+ * configuration, and the trusted descriptors and registry it works on. */
+#ifndef CHATCELL_ADMIN_H
+#define CHATCELL_ADMIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "chat_id.h"
+#include "chat_name.h"
+#include "chats.h"
+#include "conf.h"
+#include "error.h"
+#include "registry.h"
+
+/* Exit codes (chatcell-admin(8), EXIT STATUS). */
+enum admin_exit {
+	EXIT_OK = 0,
+	EXIT_SYSTEM = 1,
+	EXIT_USAGE = 2,
+	EXIT_INVALID = 3,
+	EXIT_NOT_FOUND = 4,
+	EXIT_CONFLICT = 5,
+	EXIT_CONFIG = 6,
+	EXIT_PERMISSION = 7,
+};
+
+struct admin_options {
+	const char *config_path;
+	bool json;
+	bool from_stdin;
+	const char *user;       /* --user NAME instead of a chat ID */
+	const char *archive;    /* delete --archive DIR */
+	const char *state;      /* list --state */
+	bool all;               /* list --all */
+	int argc;               /* operands after the command */
+	char **argv;
+};
+
+struct admin {
+	struct admin_options opt;
+	struct cc_config config;
+	struct cc_err err;
+	int64_t now;
+	char actor[128];
+	int state_fd;     /* CHATCELL_STATE_DIR, trusted */
+	int view_fd;      /* the NSS view directory */
+	int home_base_fd; /* the home base, trusted */
+	int lock_fd;      /* per-chat work locks */
+	struct cc_registry reg;
+	uint8_t host_key[CC_HOST_KEY_LEN];
+};
+
+/* Load the configuration and open everything a command needs. `init` makes
+ * what is missing; other commands require an initialised host. */
+int admin_open(struct admin *a, bool init);
+void admin_close(struct admin *a);
+
+/* The chat a command is about: a chat ID operand, --stdin, or --user.
+ * Returns 1 found, 0 not found (err set), -1 error. */
+struct chat_target {
+	char chat_id[CC_CHAT_ID_MAX + 2];
+	size_t chat_id_len;
+	const char *user;
+};
+int admin_read_target(struct admin *a, struct chat_target *target, bool allow_user);
+int admin_find_target(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
+
+/* Map an error kind to the documented exit code. */
+int admin_exit_code(enum cc_err_kind kind);
+
+#endif

@@ -1,0 +1,142 @@
+/* ensure: return the chat's identity, creating the chat if it is new.
+ * name: the user name a chat ID has or would get, creating nothing. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chat_lock.h"
+#include "commands.h"
+#include "events.h"
+#include "lifecycle.h"
+#include "output.h"
+#include "uid_alloc.h"
+
+struct claim_ctx {
+	struct admin *a;
+};
+
+/* A candidate UID is ours only if no NSS source knows it and its work lock
+ * is free; the lock is kept for the filesystem half of the creation. */
+static bool claim_uid(uint32_t uid, void *ctx)
+{
+	struct claim_ctx *c = ctx;
+
+	return cc_chat_lock(c->a->lock_fd, uid, false) == 0;
+}
+
+/* A user of that name the registry does not know: a chat of ours whose
+ * creation was rolled back (its UID is inside our range), or somebody
+ * else's account, which we must not shadow. */
+static int check_name_free_on_host(struct admin *a, const char *name)
+{
+	char buf[4096];
+	struct passwd pw, *found = NULL;
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) != 0 || !found)
+		return 0;
+	if (found->pw_uid >= a->config.uid_min && found->pw_uid <= a->config.uid_max)
+		return 0;
+	return cc_fail(&a->err, CC_ERR_CONFLICT,
+		       "the user name %s already belongs to uid %u, which is not a chat; remove or rename that "
+		       "account",
+		       name, (unsigned)found->pw_uid);
+}
+
+/* The registry half: inside one transaction, find or add the chat. Returns
+ * 1 if it was created (lock held on its UID), 0 if it existed, -1 on error. */
+static int register_chat(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
+{
+	struct claim_ctx claim = {a};
+	struct cc_uid_allocator alloc = {cc_uid_known_to_nss, claim_uid, &claim};
+	struct cc_chat other;
+	int found;
+
+	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
+		return -1;
+	found = cc_chats_find_live_by_chat_id(&a->reg, t->chat_id, t->chat_id_len, chat, &a->err);
+	if (found != 0) {
+		cc_registry_rollback(&a->reg);
+		return found < 0 ? -1 : 0;
+	}
+	memset(chat, 0, sizeof(*chat));
+	memcpy(chat->chat_id, t->chat_id, t->chat_id_len);
+	chat->chat_id_len = t->chat_id_len;
+	if (cc_chat_name_derive(a->host_key, t->chat_id, t->chat_id_len, a->config.user_prefix, chat->name) < 0) {
+		cc_fail(&a->err, CC_ERR_SYSTEM, "cannot compute the chat's name (OpenSSL HMAC failed)");
+		goto fail;
+	}
+	found = cc_chats_find_live_by_name(&a->reg, chat->name, &other, &a->err);
+	if (found < 0)
+		goto fail;
+	if (found) {
+		cc_fail(&a->err, CC_ERR_CONFLICT,
+			"this chat ID and the chat ID of %s (uid %u) hash to the same name %s; the two are kept apart, "
+			"so this chat was not created. Report it: a 48-bit collision is very rare",
+			other.name, other.uid, chat->name);
+		goto fail;
+	}
+	if (check_name_free_on_host(a, chat->name) < 0)
+		goto fail;
+	if (cc_chats_purge_deleted_before(&a->reg, a->now - (int64_t)a->config.quarantine_days * 86400, &a->err) < 0)
+		goto fail;
+	if (cc_uid_allocate(&a->reg, &a->config, &alloc, &chat->uid, &a->err) < 0)
+		goto fail;
+	chat->state = CC_STATE_ACTIVE;
+	chat->created_at = a->now;
+	chat->memory_max = chat->pids_max = chat->cpu_max_percent = CC_LIMIT_DEFAULT;
+	chat->pending = CC_PENDING_CREATE;
+	if (cc_chats_insert(&a->reg, chat, &a->err) < 0 ||
+	    cc_events_add(&a->reg, a->now, a->actor, "create", chat, NULL, &a->err) < 0 ||
+	    cc_registry_commit(&a->reg, &a->err) < 0) {
+		cc_chat_unlock(a->lock_fd, chat->uid);
+		goto fail;
+	}
+	return 1;
+fail:
+	cc_registry_rollback(&a->reg);
+	return -1;
+}
+
+int cmd_ensure(struct admin *a)
+{
+	struct chat_target t;
+	struct cc_chat chat;
+	int created, rc;
+
+	if (admin_read_target(a, &t, false) < 0)
+		return -1;
+	created = register_chat(a, &t, &chat);
+	if (created < 0)
+		return -1;
+	if (created) {
+		rc = lifecycle_finish(a, &chat);
+		cc_chat_unlock(a->lock_fd, chat.uid);
+	} else {
+		rc = lifecycle_settle(a, &chat);
+	}
+	if (rc < 0)
+		return -1;
+	output_identity(a, &chat, created);
+	return 0;
+}
+
+int cmd_name(struct admin *a)
+{
+	struct chat_target t;
+	struct cc_chat chat;
+	int found;
+
+	if (admin_read_target(a, &t, false) < 0)
+		return -1;
+	found = cc_chats_find_live_by_chat_id(&a->reg, t.chat_id, t.chat_id_len, &chat, &a->err);
+	if (found < 0)
+		return -1;
+	if (!found && cc_chat_name_derive(a->host_key, t.chat_id, t.chat_id_len, a->config.user_prefix, chat.name) < 0)
+		return cc_fail(&a->err, CC_ERR_SYSTEM, "cannot compute the chat's name (OpenSSL HMAC failed)");
+	if (a->opt.json)
+		printf("{\"name\":\"%s\",\"exists\":%s}\n", chat.name, found ? "true" : "false");
+	else
+		printf("%s\n", chat.name);
+	return 0;
+}

@@ -1,0 +1,151 @@
+/* init: make the state directory, registry, host key, NSS view and home
+ * base, check the UID range against everything else on the host, and
+ * publish the view's parameters. Safe to run again at any time. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chats.h"
+#include "commands.h"
+#include "events.h"
+#include "lifecycle.h"
+#include "settings.h"
+#include "subid.h"
+#include "view_write.h"
+
+struct reserved_range {
+	uint32_t first, last;
+	const char *owner;
+};
+
+/* Ranges systemd reserves above our envelope's floor (docs/UIDS-GIDS.md). */
+static const struct reserved_range reserved[] = {
+	{524288u, 1879048191u, "systemd-nspawn container UIDs"},
+	{2147352576u, 2147418111u, "systemd's foreign UID range"},
+};
+
+static int check_reserved(struct admin *a)
+{
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (a->config.uid_min <= reserved[i].last && a->config.uid_max >= reserved[i].first)
+			return cc_fail(&a->err, CC_ERR_CONFLICT,
+				       "uid_range %u-%u overlaps %u-%u (%s); choose a range outside it in %s",
+				       a->config.uid_min, a->config.uid_max, reserved[i].first, reserved[i].last,
+				       reserved[i].owner, a->opt.config_path);
+	return 0;
+}
+
+static int check_subids(struct admin *a)
+{
+	static const char *const files[] = {"/etc/subuid", "/etc/subgid"};
+	char who[512];
+
+	for (size_t i = 0; i < 2; i++) {
+		int r = cc_subid_overlap(files[i], a->config.uid_min, a->config.uid_max, who, sizeof(who));
+
+		if (r < 0)
+			return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot read %s", files[i]);
+		if (r > 0)
+			return cc_fail(&a->err, CC_ERR_CONFLICT,
+				       "uid_range %u-%u overlaps the subordinate ID allocation %s; choose another "
+				       "uid_range in %s",
+				       a->config.uid_min, a->config.uid_max, who, a->opt.config_path);
+	}
+	return 0;
+}
+
+/* Every user NSS can enumerate whose UID falls in the range must be one of
+ * our own chats. */
+static int check_existing_users(struct admin *a)
+{
+	struct passwd *pw;
+	int rc = 0;
+
+	setpwent();
+	while (rc == 0 && (pw = getpwent())) {
+		struct cc_chat chat;
+		int found;
+
+		if (pw->pw_uid < a->config.uid_min || pw->pw_uid > a->config.uid_max)
+			continue;
+		found = cc_chats_find_by_uid(&a->reg, pw->pw_uid, &chat, &a->err);
+		if (found < 0)
+			rc = -1;
+		else if (!found || strcmp(chat.name, pw->pw_name) != 0)
+			rc = cc_fail(&a->err, CC_ERR_CONFLICT,
+				     "user %s (uid %u) already exists inside uid_range %u-%u; choose a range "
+				     "without existing users in %s",
+				     pw->pw_name, (unsigned)pw->pw_uid, a->config.uid_min, a->config.uid_max,
+				     a->opt.config_path);
+	}
+	endpwent();
+	return rc;
+}
+
+/* The identity settings may be (re)adopted only while no chat exists. */
+static int adopt_identity(struct admin *a)
+{
+	int64_t count;
+
+	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
+		return -1;
+	if (cc_chats_count(&a->reg, &count, &a->err) < 0)
+		goto fail;
+	if (count == 0) {
+		if (cc_settings_record_identity(&a->reg, &a->config, &a->err) < 0)
+			goto fail;
+	} else if (cc_settings_check_identity(&a->reg, &a->config, &a->err) < 0) {
+		goto fail;
+	}
+	if (cc_events_add(&a->reg, a->now, a->actor, "init", NULL, NULL, &a->err) < 0)
+		goto fail;
+	return cc_registry_commit(&a->reg, &a->err);
+fail:
+	cc_registry_rollback(&a->reg);
+	return -1;
+}
+
+/* A reminder, not an error: init works before nsswitch.conf is edited. */
+static void warn_nsswitch(void)
+{
+	char line[512];
+	int passwd = 0, group = 0;
+	FILE *f = fopen("/etc/nsswitch.conf", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "passwd:", 7) == 0 && strstr(line, " chatcell"))
+			passwd = 1;
+		if (strncmp(line, "group:", 6) == 0 && strstr(line, " chatcell"))
+			group = 1;
+	}
+	fclose(f);
+	if (!passwd || !group)
+		fprintf(stderr,
+			"chatcell-admin: note: /etc/nsswitch.conf does not list 'chatcell' on its %s line%s; chat "
+			"users will not resolve until it does (see chatcell-admin(8), SETUP)\n",
+			!passwd && !group ? "passwd and group" : !passwd ? "passwd" : "group",
+			!passwd && !group ? "s" : "");
+}
+
+int cmd_init(struct admin *a)
+{
+	if (check_reserved(a) < 0 || check_subids(a) < 0 || check_existing_users(a) < 0)
+		return -1;
+	if (adopt_identity(a) < 0)
+		return -1;
+	if (cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 || cc_view_sync(a->view_fd, &a->err) < 0)
+		return -1;
+	warn_nsswitch();
+	if (a->opt.json)
+		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\"}\n",
+		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
+		       a->config.user_prefix);
+	else
+		printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",
+		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
+		       a->config.user_prefix);
+	return 0;
+}

@@ -1,0 +1,145 @@
+#include "lifecycle.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chat_lock.h"
+#include "home.h"
+#include "kill_uid.h"
+#include "view_write.h"
+
+static int finish_create(struct admin *a, const struct cc_chat *chat)
+{
+	if (cc_home_create(a->home_base_fd, a->config.home_base, chat->name, chat->uid, &a->err) < 0)
+		return -1;
+	if (cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0)
+		return -1;
+	return cc_view_sync(a->view_fd, &a->err);
+}
+
+static int finish_delete(struct admin *a, const struct cc_chat *chat)
+{
+	int rc;
+
+	/* Unpublish first so the name stops resolving, then end every process
+	 * before the home goes: nothing may still write into it. */
+	if (cc_view_unpublish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0 ||
+	    cc_view_sync(a->view_fd, &a->err) < 0)
+		return -1;
+	if (cc_kill_uid(chat->uid, &a->err) < 0)
+		return -1;
+	if (!chat->pending_arg[0])
+		return cc_home_remove(a->home_base_fd, a->config.home_base, chat->name, &a->err);
+	{
+		int archive_fd = cc_home_archive_open(a->home_base_fd, chat->pending_arg, &a->err);
+
+		if (archive_fd < 0)
+			return -1;
+		rc = cc_home_archive(a->home_base_fd, a->config.home_base, chat->name, archive_fd, chat->pending_arg,
+				     &a->err);
+		close(archive_fd);
+	}
+	return rc;
+}
+
+int lifecycle_finish(struct admin *a, struct cc_chat *chat)
+{
+	int rc = 0;
+
+	switch (chat->pending) {
+	case CC_PENDING_NONE:
+		return 0;
+	case CC_PENDING_CREATE:
+		rc = finish_create(a, chat);
+		break;
+	case CC_PENDING_DELETE:
+		rc = finish_delete(a, chat);
+		break;
+	case CC_PENDING_SUSPEND:
+		rc = cc_kill_uid(chat->uid, &a->err) < 0 ? -1 : 0;
+		break;
+	}
+	if (rc < 0) {
+		cc_err_prefix(&a->err, "%s (uid %u) is registered but its setup is unfinished; the next chatcell-admin "
+				       "run retries it. Cause: ",
+			      chat->name, chat->uid);
+		return -1;
+	}
+	chat->pending = CC_PENDING_NONE;
+	chat->pending_arg[0] = '\0';
+	return cc_chats_update(&a->reg, chat, &a->err);
+}
+
+struct pending_list {
+	int64_t *ids;
+	size_t count;
+	size_t capacity;
+};
+
+static int collect_pending(const struct cc_chat *chat, void *ctx)
+{
+	struct pending_list *list = ctx;
+
+	if (list->count == list->capacity) {
+		size_t cap = list->capacity ? list->capacity * 2 : 8;
+		int64_t *grown = realloc(list->ids, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		list->ids = grown;
+		list->capacity = cap;
+	}
+	list->ids[list->count++] = chat->id;
+	return 0;
+}
+
+/* With the chat's lock held: re-read the row and finish its step. */
+static int finish_locked(struct admin *a, int64_t id)
+{
+	struct cc_chat chat;
+	int found = cc_chats_find_by_id(&a->reg, id, &chat, &a->err);
+
+	if (found <= 0)
+		return found;
+	return lifecycle_finish(a, &chat);
+}
+
+int lifecycle_recover(struct admin *a)
+{
+	struct pending_list list = {0};
+	int rc = 0;
+
+	if (cc_chats_each(&a->reg, true, true, collect_pending, &list, &a->err) < 0) {
+		free(list.ids);
+		return -1;
+	}
+	for (size_t i = 0; i < list.count && rc == 0; i++) {
+		struct cc_chat chat;
+
+		if (cc_chats_find_by_id(&a->reg, list.ids[i], &chat, &a->err) <= 0)
+			continue;
+		if (cc_chat_lock(a->lock_fd, chat.uid, false) < 0)
+			continue; /* a live process is on it */
+		rc = finish_locked(a, chat.id);
+		cc_chat_unlock(a->lock_fd, chat.uid);
+	}
+	free(list.ids);
+	return rc;
+}
+
+int lifecycle_settle(struct admin *a, struct cc_chat *chat)
+{
+	int found;
+
+	if (chat->pending == CC_PENDING_NONE)
+		return 0;
+	if (cc_chat_lock(a->lock_fd, chat->uid, true) < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot take the work lock of %s", chat->name);
+	found = finish_locked(a, chat->id);
+	if (found >= 0)
+		found = cc_chats_find_by_id(&a->reg, chat->id, chat, &a->err);
+	cc_chat_unlock(a->lock_fd, chat->uid);
+	return found < 0 ? -1 : 0;
+}

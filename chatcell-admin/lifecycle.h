@@ -1,0 +1,22 @@
+/* The filesystem and kernel half of each lifecycle step. The registry half
+ * commits first with `pending` set while the chat's work lock is held; this
+ * half then runs, and clears `pending` when done. Every step is idempotent,
+ * so a step abandoned by a crash is simply run again by the next
+ * chatcell-admin (see lifecycle_recover). */
+#ifndef CHATCELL_LIFECYCLE_H
+#define CHATCELL_LIFECYCLE_H
+
+#include "admin.h"
+
+/* Run the unfinished part of chat->pending, then clear it. The caller holds
+ * the chat's work lock. */
+int lifecycle_finish(struct admin *a, struct cc_chat *chat);
+
+/* Finish every step whose process died (its lock is free). */
+int lifecycle_recover(struct admin *a);
+
+/* Wait until no other process is working on this chat, finishing its step
+ * if that process died. */
+int lifecycle_settle(struct admin *a, struct cc_chat *chat);
+
+#endif

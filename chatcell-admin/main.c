@@ -1,0 +1,154 @@
+/* chatcell-admin: the lifecycle of chat identities, for administrators and
+ * provisioning scripts. See chatcell-admin(8). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "commands.h"
+
+enum opt_bit {
+	OPT_STDIN = 1 << 0,
+	OPT_USER = 1 << 1,
+	OPT_ARCHIVE = 1 << 2,
+	OPT_STATE = 1 << 3,
+	OPT_ALL = 1 << 4,
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct admin *a);
+	unsigned options;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"init", cmd_init, 0, "init"},
+	{"ensure", cmd_ensure, OPT_STDIN, "ensure CHAT_ID | --stdin"},
+	{"name", cmd_name, OPT_STDIN, "name CHAT_ID | --stdin"},
+	{"show", cmd_show, OPT_STDIN | OPT_USER, "show CHAT_ID | --stdin | --user NAME"},
+	{"list", cmd_list, OPT_STATE | OPT_ALL, "list [--state active|suspended|deleted] [--all]"},
+	{"suspend", cmd_suspend, OPT_STDIN | OPT_USER, "suspend CHAT_ID | --stdin | --user NAME"},
+	{"resume", cmd_resume, OPT_STDIN | OPT_USER, "resume CHAT_ID | --stdin | --user NAME"},
+	{"delete", cmd_delete, OPT_STDIN | OPT_USER | OPT_ARCHIVE,
+	 "delete CHAT_ID | --stdin | --user NAME [--archive DIR]"},
+	{"repair", cmd_repair, 0, "repair"},
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: chatcell-admin [--config FILE] [--json] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, "  %s\n", commands[i].usage);
+	fprintf(out, "\nA chat ID given with --stdin never shows in ps. See chatcell-admin(8).\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Parse options anywhere on the line; returns the command or NULL (with a
+ * message already printed). *used collects the command-specific options. */
+static const struct command *parse(int argc, char **argv, struct admin_options *opt, unsigned *used)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+		{"stdin", no_argument, NULL, 's'},        {"user", required_argument, NULL, 'u'},
+		{"archive", required_argument, NULL, 'a'}, {"state", required_argument, NULL, 't'},
+		{"all", no_argument, NULL, 'A'},          {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+	};
+	const struct command *cmd;
+	int c;
+
+	opt->config_path = CHATCELL_CONF_PATH;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt->config_path = optarg;
+			break;
+		case 'j':
+			opt->json = true;
+			break;
+		case 's':
+			opt->from_stdin = true, *used |= OPT_STDIN;
+			break;
+		case 'u':
+			opt->user = optarg, *used |= OPT_USER;
+			break;
+		case 'a':
+			opt->archive = optarg, *used |= OPT_ARCHIVE;
+			break;
+		case 't':
+			opt->state = optarg, *used |= OPT_STATE;
+			break;
+		case 'A':
+			opt->all = true, *used |= OPT_ALL;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("chatcell-admin %s\n", PACKAGE_VERSION);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return NULL;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return NULL;
+	}
+	cmd = find_command(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "chatcell-admin: unknown command '%s'; run 'chatcell-admin --help' for the list\n",
+			argv[optind]);
+		return NULL;
+	}
+	if (*used & ~cmd->options) {
+		fprintf(stderr, "chatcell-admin: an option given does not apply to '%s'; usage: chatcell-admin %s\n",
+			cmd->name, cmd->usage);
+		return NULL;
+	}
+	opt->argc = argc - optind - 1;
+	opt->argv = argv + optind + 1;
+	return cmd;
+}
+
+int main(int argc, char **argv)
+{
+	struct admin a;
+	const struct command *cmd;
+	unsigned used = 0;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	cmd = parse(argc, argv, &a.opt, &used);
+	if (!cmd)
+		return EXIT_USAGE;
+	rc = admin_open(&a, cmd->run == cmd_init);
+	if (rc == 0)
+		rc = cmd->run(&a);
+	if (rc < 0) {
+		fprintf(stderr, "chatcell-admin %s: %s\n", cmd->name, a.err.msg);
+		if (a.err.kind == CC_ERR_USAGE)
+			fprintf(stderr, "usage: chatcell-admin %s\n", cmd->usage);
+	}
+	admin_close(&a);
+	if (fflush(stdout) != 0 && rc == 0) {
+		perror("chatcell-admin: writing output");
+		return EXIT_SYSTEM;
+	}
+	return rc < 0 ? admin_exit_code(a.err.kind) : EXIT_OK;
+}

@@ -1,0 +1,147 @@
+#include "output.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "events.h"
+#include "json.h"
+
+static void home_of(const struct admin *a, const struct cc_chat *chat, char *out, size_t out_len)
+{
+	snprintf(out, out_len, "%s/%s", a->config.home_base, chat->name);
+}
+
+static void json_identity_fields(struct admin *a, const struct cc_chat *chat)
+{
+	char home[CC_PATH_MAX + CC_NAME_MAX + 2];
+
+	home_of(a, chat, home, sizeof(home));
+	json_field_string(stdout, "name", chat->name, 0);
+	json_field_u64(stdout, "uid", chat->uid, 1);
+	json_field_u64(stdout, "gid", chat->uid, 1);
+	json_field_string(stdout, "home", home, 1);
+	json_field_string(stdout, "shell", a->config.shell, 1);
+	json_field_string(stdout, "state", cc_chat_state_name(chat->state), 1);
+}
+
+static void json_record_fields(struct admin *a, const struct cc_chat *chat)
+{
+	json_identity_fields(a, chat);
+	fputs(",\"chat_id\":", stdout);
+	json_string(stdout, chat->chat_id, chat->chat_id_len);
+	json_field_time(stdout, "created_at", chat->created_at, 1);
+	json_field_time(stdout, "last_login_at", chat->last_login_at, 1);
+	json_field_time(stdout, "last_logout_at", chat->last_logout_at, 1);
+	json_field_time(stdout, "deleted_at", chat->deleted_at, 1);
+}
+
+void output_identity(struct admin *a, const struct cc_chat *chat, bool created)
+{
+	char home[CC_PATH_MAX + CC_NAME_MAX + 2];
+
+	if (a->opt.json) {
+		fputc('{', stdout);
+		json_identity_fields(a, chat);
+		fprintf(stdout, ",\"created\":%s}\n", created ? "true" : "false");
+		return;
+	}
+	home_of(a, chat, home, sizeof(home));
+	printf("%s uid=%u gid=%u home=%s state=%s%s\n", chat->name, chat->uid, chat->uid, home,
+	       cc_chat_state_name(chat->state), created ? " (created)" : "");
+}
+
+struct event_print {
+	bool first;
+	bool json;
+};
+
+static int print_event(const struct cc_event *e, void *ctx)
+{
+	struct event_print *p = ctx;
+	char at[32];
+
+	if (p->json) {
+		fputs(p->first ? "{" : ",{", stdout);
+		json_field_time(stdout, "at", e->at, 0);
+		json_field_string(stdout, "actor", e->actor, 1);
+		json_field_string(stdout, "action", e->action, 1);
+		json_field_string(stdout, "detail", e->detail[0] ? e->detail : NULL, 1);
+		fputc('}', stdout);
+	} else {
+		format_time(e->at, at, sizeof(at));
+		printf("  %s  %-8s %s%s%s\n", at, e->action, e->actor, e->detail[0] ? ": " : "", e->detail);
+	}
+	p->first = false;
+	return 0;
+}
+
+static void print_time_line(const char *label, int64_t at)
+{
+	char text[32] = "never";
+
+	if (at)
+		format_time(at, text, sizeof(text));
+	printf("%-12s %s\n", label, text);
+}
+
+int output_chat_details(struct admin *a, const struct cc_chat *chat)
+{
+	struct event_print p = {.first = true, .json = a->opt.json};
+	char home[CC_PATH_MAX + CC_NAME_MAX + 2];
+	int rc;
+
+	if (a->opt.json) {
+		fputc('{', stdout);
+		json_record_fields(a, chat);
+		fputs(",\"events\":[", stdout);
+		rc = cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
+		fputs("]}\n", stdout);
+		return rc;
+	}
+	home_of(a, chat, home, sizeof(home));
+	printf("%-12s %s\n", "name", chat->name);
+	printf("%-12s %.*s\n", "chat id", (int)chat->chat_id_len, chat->chat_id);
+	printf("%-12s %u (group %u)\n", "uid", chat->uid, chat->uid);
+	printf("%-12s %s\n", "home", home);
+	printf("%-12s %s\n", "state", cc_chat_state_name(chat->state));
+	print_time_line("created", chat->created_at);
+	print_time_line("last login", chat->last_login_at);
+	print_time_line("last logout", chat->last_logout_at);
+	if (chat->deleted_at)
+		print_time_line("deleted", chat->deleted_at);
+	printf("events:\n");
+	return cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
+}
+
+void output_list_begin(struct admin *a)
+{
+	if (a->opt.json)
+		fputc('[', stdout);
+	else
+		printf("%-20s %-10s %-9s %-20s %-20s %s\n", "NAME", "UID", "STATE", "CREATED", "LAST LOGIN", "CHAT ID");
+}
+
+void output_list_row(struct admin *a, const struct cc_chat *chat, bool first)
+{
+	char created[32], login[32] = "never";
+
+	if (a->opt.json) {
+		fputs(first ? "{" : ",{", stdout);
+		json_record_fields(a, chat);
+		fputc('}', stdout);
+		return;
+	}
+	format_time(chat->created_at, created, sizeof(created));
+	if (chat->last_login_at)
+		format_time(chat->last_login_at, login, sizeof(login));
+	printf("%-20s %-10u %-9s %-20s %-20s %.*s\n", chat->name, chat->uid, cc_chat_state_name(chat->state), created,
+	       login, (int)chat->chat_id_len, chat->chat_id);
+}
+
+void output_list_end(struct admin *a, unsigned count)
+{
+	if (a->opt.json)
+		fputs("]\n", stdout);
+	else if (count == 0)
+		printf("(no chats)\n");
+}

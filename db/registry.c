@@ -1,0 +1,150 @@
+#include "registry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cc_registry_fail(struct cc_registry *reg, int rc, const char *doing, struct cc_err *err)
+{
+	const char *detail = reg->db ? sqlite3_errmsg(reg->db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "%s: the disk holding %s is full; free space and retry (nothing was changed)", doing,
+			       reg->path);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "%s: the registry %s is damaged (%s); restore it from backup "
+			       "(nothing was changed)",
+			       doing, reg->path, detail);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		return cc_fail(err, CC_ERR_SYSTEM, "%s: cannot write %s (%s); check the file system", doing,
+			       reg->path, detail);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "%s: the registry stayed locked by another process for %d s; look for a hung "
+			       "chatcell-admin",
+			       doing, CC_REGISTRY_BUSY_TIMEOUT_MS / 1000);
+	case SQLITE_IOERR:
+		return cc_fail(err, CC_ERR_SYSTEM, "%s: I/O error on %s (%s)", doing, reg->path, detail);
+	default:
+		return cc_fail(err, CC_ERR_SYSTEM, "%s: registry error: %s", doing, detail);
+	}
+}
+
+static int exec(struct cc_registry *reg, const char *sql, const char *doing, struct cc_err *err)
+{
+	int rc = sqlite3_exec(reg->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : cc_registry_fail(reg, rc, doing, err);
+}
+
+/* The database file must be root's alone before sqlite ever reads it. */
+static int check_file(int state_dirfd, const char *path, bool create, struct cc_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(state_dirfd, CC_REGISTRY_FILE, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot stat %s", path);
+		if (!create)
+			return cc_fail(err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first", path);
+		fd = openat(state_dirfd, CC_REGISTRY_FILE, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create %s", path);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode))
+		return cc_fail(err, CC_ERR_PERMISSION, "%s is not a regular file (a link?); chatcell refuses it",
+			       path);
+	if (st.st_uid != 0)
+		return cc_fail(err, CC_ERR_PERMISSION,
+			       "%s is owned by uid %u, not root; someone else could have written it. Check it, then "
+			       "chown root:root it",
+			       path, (unsigned)st.st_uid);
+	if (st.st_mode & 077)
+		return cc_fail(err, CC_ERR_PERMISSION,
+			       "%s has mode %04o; it holds chat IDs and must be 0600 (chmod 600 %s)", path,
+			       (unsigned)(st.st_mode & 07777), path);
+	return 0;
+}
+
+int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state_dir, bool create,
+		     struct cc_err *err)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	memset(reg, 0, sizeof(*reg));
+	snprintf(reg->path, sizeof(reg->path), "%s/%s", state_dir, CC_REGISTRY_FILE);
+	if (check_file(state_dirfd, reg->path, create, err) < 0)
+		return -1;
+	rc = sqlite3_open_v2(reg->path, &reg->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		cc_registry_fail(reg, rc, "opening the registry", err);
+		cc_registry_close(reg);
+		return -1;
+	}
+	sqlite3_extended_result_codes(reg->db, 0);
+	sqlite3_busy_timeout(reg->db, CC_REGISTRY_BUSY_TIMEOUT_MS);
+	/* WAL: readers never block the writer; FULL: a commit survives power loss;
+	 * secure_delete: a deleted chat's ID is overwritten, not left in free pages. */
+	if (exec(reg, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		      "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;",
+		 "opening the registry", err) < 0 ||
+	    cc_registry_migrate(reg, err) < 0) {
+		cc_registry_close(reg);
+		return -1;
+	}
+	return 0;
+}
+
+void cc_registry_close(struct cc_registry *reg)
+{
+	if (reg->db)
+		sqlite3_close(reg->db);
+	reg->db = NULL;
+}
+
+int cc_registry_begin_write(struct cc_registry *reg, struct cc_err *err)
+{
+	return exec(reg, "BEGIN IMMEDIATE", "starting a registry transaction", err);
+}
+
+int cc_registry_begin_read(struct cc_registry *reg, struct cc_err *err)
+{
+	return exec(reg, "BEGIN", "reading the registry", err);
+}
+
+int cc_registry_commit(struct cc_registry *reg, struct cc_err *err)
+{
+	if (exec(reg, "COMMIT", "committing to the registry", err) < 0) {
+		cc_registry_rollback(reg);
+		return -1;
+	}
+	return 0;
+}
+
+void cc_registry_rollback(struct cc_registry *reg)
+{
+	if (!sqlite3_get_autocommit(reg->db))
+		sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int cc_registry_prepare(struct cc_registry *reg, const char *sql, sqlite3_stmt **stmt, struct cc_err *err)
+{
+	int rc = sqlite3_prepare_v2(reg->db, sql, -1, stmt, NULL);
+
+	return rc == SQLITE_OK ? 0 : cc_registry_fail(reg, rc, "preparing a registry query", err);
+}

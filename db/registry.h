@@ -1,0 +1,44 @@
+/* The registry: chatcell's source of truth, an sqlite database that only root
+ * can read (chat IDs live here and nowhere else). Every mutation runs in one
+ * BEGIN IMMEDIATE transaction; waiting for another writer is handled with a
+ * long busy timeout, so concurrent chatcell-admin processes queue instead of
+ * failing with SQLITE_BUSY. */
+#ifndef CHATCELL_REGISTRY_H
+#define CHATCELL_REGISTRY_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+#define CC_REGISTRY_FILE "registry.db"
+#define CC_REGISTRY_BUSY_TIMEOUT_MS 120000
+
+struct cc_registry {
+	sqlite3 *db;
+	char path[512];
+};
+
+/* Open the registry in the trusted state directory. With create, a missing
+ * database is made (0600) and migrated; otherwise a missing one is an error
+ * telling the admin to run init. Newer schemas are refused. */
+int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state_dir, bool create,
+		     struct cc_err *err);
+void cc_registry_close(struct cc_registry *reg);
+
+int cc_registry_begin_write(struct cc_registry *reg, struct cc_err *err);
+int cc_registry_begin_read(struct cc_registry *reg, struct cc_err *err);
+int cc_registry_commit(struct cc_registry *reg, struct cc_err *err);
+void cc_registry_rollback(struct cc_registry *reg);
+
+/* Prepare a statement; on failure the error says what was being done. */
+int cc_registry_prepare(struct cc_registry *reg, const char *sql, sqlite3_stmt **stmt, struct cc_err *err);
+
+/* Turn an sqlite result code into an admin-readable error. */
+int cc_registry_fail(struct cc_registry *reg, int rc, const char *doing, struct cc_err *err);
+
+/* The schema version this build understands, and the migration runner. */
+int cc_registry_schema_version(void);
+int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err);
+
+#endif

@@ -1,0 +1,106 @@
+/* Registry schema and its migrations. PRAGMA user_version is the number of
+ * migrations applied; each migration runs in the same transaction as the
+ * version bump, so a crash leaves either the old or the new schema. */
+#include <stdio.h>
+
+#include "registry.h"
+
+static const char *const migrations[] = {
+	/* 1: chats, settings and the audit trail. */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE chats ("
+	"  id INTEGER PRIMARY KEY,"
+	"  chat_id BLOB NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  uid INTEGER NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL CHECK (state IN ('active', 'suspended', 'deleted')),"
+	"  created_at INTEGER NOT NULL,"
+	"  last_login_at INTEGER,"
+	"  last_logout_at INTEGER,"
+	"  deleted_at INTEGER,"
+	"  memory_max INTEGER,"
+	"  pids_max INTEGER,"
+	"  cpu_max_percent INTEGER,"
+	"  pending TEXT CHECK (pending IN ('create', 'delete', 'suspend')),"
+	"  pending_arg TEXT"
+	");"
+	/* A chat ID and a name belong to at most one live chat; deleted rows keep
+	 * their UID (quarantine) until they are purged. */
+	"CREATE UNIQUE INDEX chats_live_chat_id ON chats(chat_id) WHERE state != 'deleted';"
+	"CREATE UNIQUE INDEX chats_live_name ON chats(name) WHERE state != 'deleted';"
+	"CREATE INDEX chats_pending ON chats(pending) WHERE pending IS NOT NULL;"
+	"CREATE INDEX chats_deleted_at ON chats(deleted_at) WHERE state = 'deleted';"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  chat INTEGER,"
+	"  name TEXT,"
+	"  uid INTEGER,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX events_chat ON events(chat);",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int cc_registry_schema_version(void)
+{
+	return MIGRATION_COUNT;
+}
+
+static int read_version(struct cc_registry *reg, int *version, struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (cc_registry_prepare(reg, "PRAGMA user_version", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "reading the registry version", err);
+}
+
+int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
+{
+	char bump[64];
+	int version, rc;
+
+	if (read_version(reg, &version, err) < 0)
+		return -1;
+	if (version == MIGRATION_COUNT)
+		return 0;
+	if (version > MIGRATION_COUNT)
+		return cc_fail(err, CC_ERR_CONFIG,
+			       "the registry %s has schema version %d but this chatcell understands up to %d; "
+			       "install the newer chatcell that wrote it",
+			       reg->path, version, MIGRATION_COUNT);
+	if (cc_registry_begin_write(reg, err) < 0)
+		return -1;
+	/* Re-read under the write lock: another process may have migrated. */
+	if (read_version(reg, &version, err) < 0)
+		goto fail;
+	for (; version < MIGRATION_COUNT; version++) {
+		rc = sqlite3_exec(reg->db, migrations[version], NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			cc_registry_fail(reg, rc, "migrating the registry schema", err);
+			goto fail;
+		}
+	}
+	snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", MIGRATION_COUNT);
+	rc = sqlite3_exec(reg->db, bump, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		cc_registry_fail(reg, rc, "migrating the registry schema", err);
+		goto fail;
+	}
+	return cc_registry_commit(reg, err);
+fail:
+	cc_registry_rollback(reg);
+	return -1;
+}

@@ -1,0 +1,23 @@
+/* Key/value settings kept in the registry: the identity settings fixed at
+ * init (prefix, UID range, home base) and the UID allocation cursor. */
+#ifndef CHATCELL_SETTINGS_H
+#define CHATCELL_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "registry.h"
+
+/* 1 found (value copied), 0 absent, -1 error. */
+int cc_settings_get(struct cc_registry *reg, const char *key, char *value, size_t value_len, struct cc_err *err);
+int cc_settings_set(struct cc_registry *reg, const char *key, const char *value, struct cc_err *err);
+int cc_settings_get_u32(struct cc_registry *reg, const char *key, uint32_t *value, struct cc_err *err);
+int cc_settings_set_u32(struct cc_registry *reg, const char *key, uint32_t value, struct cc_err *err);
+
+/* The settings that name and place every chat cannot change once chats
+ * exist. Record them (init) or check chatcell.conf still agrees. */
+int cc_settings_record_identity(struct cc_registry *reg, const struct cc_config *config, struct cc_err *err);
+int cc_settings_check_identity(struct cc_registry *reg, const struct cc_config *config, struct cc_err *err);
+
+#endif

@@ -1,0 +1,36 @@
+/* Choosing a UID for a new chat: the next free one after a cursor that only
+ * moves forward (wrapping at the end of the range), so a freed UID comes back
+ * as late as possible and never before its quarantine ended (its tombstone
+ * row keeps it taken until then). A UID some other NSS source already knows
+ * is skipped, as systemd does for dynamic users. */
+#ifndef CHATCELL_UID_ALLOC_H
+#define CHATCELL_UID_ALLOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "registry.h"
+
+/* Is this UID or GID already known to the host (through NSS)? */
+typedef bool (*cc_uid_in_use_fn)(uint32_t uid, void *ctx);
+
+/* Is the UID free to take right now (e.g. its work lock can be taken)? The
+ * check may take a lock the caller then owns. */
+typedef bool (*cc_uid_claim_fn)(uint32_t uid, void *ctx);
+
+struct cc_uid_allocator {
+	cc_uid_in_use_fn in_use;
+	cc_uid_claim_fn claim;
+	void *ctx;
+};
+
+/* Inside a write transaction: pick, claim and return a UID, advancing the
+ * cursor. Exhaustion is a CC_ERR_CONFLICT error. */
+int cc_uid_allocate(struct cc_registry *reg, const struct cc_config *config, const struct cc_uid_allocator *alloc,
+		    uint32_t *uid, struct cc_err *err);
+
+/* The NSS check used in production: getpwuid_r/getgrgid_r find anything. */
+bool cc_uid_known_to_nss(uint32_t uid, void *ctx);
+
+#endif

@@ -1,0 +1,60 @@
+/* chatcell.conf: the administrator's settings, parsed strictly. A malformed
+ * line or an unknown key is an error naming file:line (see chatcell.conf(5)). */
+#ifndef CHATCELL_CONF_H
+#define CHATCELL_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "egress_rule.h"
+#include "error.h"
+
+#define CC_PREFIX_MAX 20     /* user names stay within 32 bytes */
+#define CC_NAME_HASH_LEN 12  /* hex digits after the prefix */
+#define CC_NAME_MAX (CC_PREFIX_MAX + CC_NAME_HASH_LEN)
+#define CC_PATH_MAX 200      /* home base, shell, shims: short, simple paths */
+#define CC_PATH_LIST_MAX 1024
+#define CC_EGRESS_DEFAULTS_MAX 64
+#define CC_DNS_SERVERS_MAX 8
+
+/* Chat UIDs must stay inside this envelope whatever the configuration: it
+ * excludes every system, regular, nobody and systemd-homed/DynamicUser UID
+ * (all below 65536) and the negative-looking UIDs from 2^31 on. */
+#define CC_UID_ENVELOPE_MIN 65536u
+#define CC_UID_ENVELOPE_MAX 2147483647u
+
+#define CC_LIMIT_UNLIMITED UINT64_MAX
+
+struct cc_config {
+	uint32_t uid_min;
+	uint32_t uid_max;
+	char user_prefix[CC_PREFIX_MAX + 1];
+	char home_base[CC_PATH_MAX + 1];
+	char shell[CC_PATH_MAX + 1];
+	char shims_dir[CC_PATH_MAX + 1];
+	char path_append[CC_PATH_LIST_MAX + 1]; /* colon-separated, may be empty */
+	uint32_t quarantine_days;
+
+	/* Default limits for every chat (per-chat overrides live in the registry). */
+	uint64_t memory_max;     /* bytes, or CC_LIMIT_UNLIMITED */
+	uint64_t pids_max;       /* or CC_LIMIT_UNLIMITED */
+	uint64_t cpu_max_percent; /* of one CPU, or CC_LIMIT_UNLIMITED */
+
+	/* Egress defaults applied to every chat. */
+	struct cc_egress_rule egress_allow[CC_EGRESS_DEFAULTS_MAX];
+	unsigned egress_allow_count;
+	struct cc_egress_rule dns_servers[CC_DNS_SERVERS_MAX];
+	unsigned dns_server_count;
+};
+
+void cc_config_defaults(struct cc_config *config);
+
+/* Load `path` over the defaults. A missing file means "all defaults"; a file
+ * that is not root-owned or is writable by group/other is refused. */
+int cc_config_load(struct cc_config *config, const char *path, struct cc_err *err);
+
+/* Parse a whole configuration text (exposed for unit tests). `origin` names
+ * the file in messages. */
+int cc_config_parse(struct cc_config *config, const char *text, const char *origin, struct cc_err *err);
+
+#endif

@@ -1,0 +1,89 @@
+# Sourced by every integration test: enter the sandbox (tests/lib/sandbox.sh)
+# with the staged install, then offer helpers for chatcell's setup.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+
+: "${CC_BUILDDIR:?run through make check}"
+CC_SRCDIR=${CC_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+CC_HELPERS=$CC_BUILDDIR/helpers
+
+if [ "${CC_SANDBOX_INNER:-}" != 1 ]; then
+	[ "$(id -u)" = 0 ] || skip_all "integration tests need root (they run in private namespaces)"
+	[ "${CC_SYSTEM_LAYOUT:-}" = yes ] ||
+		skip_all "integration tests need a system-layout build (./configure --prefix=/usr, the default); this build installs elsewhere (make distcheck?)"
+	[ -d "$CC_BUILDDIR/stage/usr" ] || skip_all "no staged install in $CC_BUILDDIR/stage"
+	unshare --mount --pid --net --fork true 2>/dev/null ||
+		skip_all "this kernel or container does not allow mount/pid/net namespaces"
+	exec "$CC_SRCDIR/tests/lib/sandbox.sh" "$CC_BUILDDIR/stage" bash "$0" "$@"
+fi
+
+CHAT_HOME_BASE=/home/chatcell
+CHAT_STATE=/var/lib/chatcell
+
+# Point passwd and group at files + chatcell, as the README tells admins.
+use_chatcell_nss() {
+	sed -i -E 's/^(passwd|group):.*/\1: files chatcell/' /etc/nsswitch.conf
+}
+
+# Write /etc/chatcell/chatcell.conf from stdin, root-owned 0644.
+write_config() {
+	mkdir -p /etc/chatcell
+	cat >/etc/chatcell/chatcell.conf
+	chmod 0644 /etc/chatcell/chatcell.conf
+}
+
+# The user name of a chat (creating it).
+chat_user() {
+	chatcell-admin ensure "$1" | cut -d' ' -f1
+}
+
+# Run a command as a chat user: its UID, its group, nothing else.
+as_chat() {
+	local user=$1
+	shift
+	setpriv --reuid="$user" --regid="$user" --init-groups --reset-env -- "$@"
+}
+
+# Start sshd on 127.0.0.1:$1 with a test configuration and host key; returns
+# once it listens (waiting on its log with inotify, not a sleep). Sets
+# SSHD_PID and SSH_KEY (a client key to authorize).
+start_sshd() {
+	local port=$1 dir=/tmp/sshd-test
+	mkdir -p "$dir" /run/sshd
+	chmod 755 /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
+	ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
+	cat >"$dir/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+UsePAM yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes yes
+PermitRootLogin no
+CONF
+	: >"$dir/sshd.log"
+	/usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>>"$dir/sshd.log" &
+	SSHD_PID=$!
+	SSH_KEY=$dir/client_key
+	timeout 20 tail -n +1 -f "$dir/sshd.log" | grep -q -m1 "Server listening on 127.0.0.1 port $port"
+}
+
+# Let a chat log in with SSH_KEY.
+authorize_key() { # USER
+	local home
+	home=$(getent passwd "$1" | cut -d: -f6)
+	install -d -m 700 -o "$1" -g "$1" "$home/.ssh"
+	install -m 600 -o "$1" -g "$1" "$SSH_KEY.pub" "$home/.ssh/authorized_keys"
+}
+
+ssh_as() { # USER PORT COMMAND...
+	local user=$1 port=$2
+	shift 2
+	ssh -q -i "$SSH_KEY" -p "$port" -o BatchMode=yes -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$user@127.0.0.1" "$@"
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Run a command as root in a throwaway system: private mount, PID and network
+# namespaces, with overlays over /etc, /usr, /var and /home whose lower layer
+# is the staged `make install` tree on top of the host's own files. Writes go
+# to a tmpfs and vanish with the namespace; the host's /etc, users, firewall
+# and mounts are never touched. Fresh /proc, /tmp, /run and /dev/shm.
+#
+#   sandbox.sh STAGE_DIR COMMAND [ARGS...]
+set -euo pipefail
+
+if [ "${CC_SANDBOX_INNER:-}" != 1 ]; then
+	stage=$(cd "$1" && pwd)
+	scratch=$(mktemp -d /tmp/chatcell-sandbox.XXXXXX)
+	export CC_SANDBOX_INNER=1 CC_SANDBOX_STAGE="$stage" CC_SANDBOX_SCRATCH="$scratch"
+	rc=0
+	unshare --mount --pid --net --fork --propagation private --mount-proc "$0" "$@" || rc=$?
+	rmdir "$scratch"
+	exit "$rc"
+fi
+
+stage=$CC_SANDBOX_STAGE
+scratch=$CC_SANDBOX_SCRATCH
+shift
+mount -t tmpfs -o mode=0700 chatcell-sandbox "$scratch"
+for dir in etc usr var home; do
+	mkdir -p "$scratch/$dir.up" "$scratch/$dir.work"
+	lower=/$dir
+	[ -d "$stage/$dir" ] && lower="$stage/$dir:/$dir"
+	mount -t overlay overlay -o "lowerdir=$lower,upperdir=$scratch/$dir.up,workdir=$scratch/$dir.work" "/$dir"
+done
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t tmpfs -o mode=0755 tmpfs /run
+ip link set lo up
+exec "$@"

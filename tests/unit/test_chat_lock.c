@@ -1,0 +1,111 @@
+/* Per-chat work locks: exclusive per UID, independent across UIDs, and
+ * released by the kernel when the holder goes away. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmocka_all.h"
+
+#include "chat_lock.h"
+
+static char dir[64];
+static int dir_fd;
+
+static int setup(void **state)
+{
+	strcpy(dir, "/tmp/chatcell-lock-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
+	return dir_fd < 0 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	unlinkat(dir_fd, CC_CHAT_LOCK_FILE, 0);
+	close(dir_fd);
+	rmdir(dir);
+	return 0;
+}
+
+static int open_lock(void)
+{
+	struct cc_err err;
+	int fd = cc_chat_lock_open(dir_fd, &err);
+
+	if (fd < 0)
+		fail_msg("%s", err.msg);
+	return fd;
+}
+
+static void exclusive_per_uid(void **state)
+{
+	int a, b;
+
+	if (geteuid() != 0)
+		skip(); /* the lock file must be root's */
+	a = open_lock();
+	b = open_lock();
+	assert_int_equal(cc_chat_lock(a, 1879048192u, false), 0);
+	assert_int_equal(cc_chat_lock(b, 1879048192u, false), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(cc_chat_lock(b, 1879048193u, false), 0);
+	cc_chat_unlock(a, 1879048192u);
+	assert_int_equal(cc_chat_lock(b, 1879048192u, false), 0);
+	close(a);
+	close(b);
+}
+
+static void released_when_the_holder_dies(void **state)
+{
+	int pipefd[2], fd;
+	pid_t pid;
+	char c;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	if (pid == 0) {
+		int child_fd = open_lock();
+
+		cc_chat_lock(child_fd, 70000, false);
+		(void)!write(pipefd[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(pipefd[0], &c, 1), 1);
+	fd = open_lock();
+	assert_int_equal(cc_chat_lock(fd, 70000, false), -1);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(cc_chat_lock(fd, 70000, false), 0);
+	close(fd);
+}
+
+static void refuses_an_unsafe_lock_file(void **state)
+{
+	struct cc_err err;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(fchmodat(dir_fd, CC_CHAT_LOCK_FILE, 0644, 0), 0);
+	assert_int_equal(cc_chat_lock_open(dir_fd, &err), -1);
+	assert_string_equal(err.msg, "the lock file chats.lock must be a root-owned 0600 file");
+	assert_int_equal(fchmodat(dir_fd, CC_CHAT_LOCK_FILE, 0600, 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exclusive_per_uid),
+		cmocka_unit_test(released_when_the_holder_dies),
+		cmocka_unit_test(refuses_an_unsafe_lock_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,276 @@
+/* chatcell.conf parsing: defaults, every key, and every error path with its
+ * exact message (file:line and what was expected). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmocka_all.h"
+
+#include "conf.h"
+
+static void parse_ok(const char *text, struct cc_config *config)
+{
+	struct cc_err err = {0};
+
+	cc_config_defaults(config);
+	if (cc_config_parse(config, text, "t.conf", &err) != 0)
+		fail_msg("unexpected error: %s", err.msg);
+}
+
+static void parse_fails(const char *text, const char *expected)
+{
+	struct cc_config config;
+	struct cc_err err = {0};
+
+	cc_config_defaults(&config);
+	assert_int_equal(cc_config_parse(&config, text, "t.conf", &err), -1);
+	assert_int_equal(err.kind, CC_ERR_CONFIG);
+	assert_string_equal(err.msg, expected);
+}
+
+static void defaults_avoid_reserved_ranges(void **state)
+{
+	struct cc_config c;
+
+	cc_config_defaults(&c);
+	assert_int_equal(c.uid_min, 1879048192u);
+	assert_int_equal(c.uid_max, 1880096767u);
+	assert_true(c.uid_min > 1879048191u);  /* above systemd-nspawn's range */
+	assert_true(c.uid_max < 2147352576u);  /* below systemd's foreign range and 2^31 */
+	assert_true(c.uid_min > 600100000u);   /* above Debian's subordinate ID pool */
+	assert_string_equal(c.user_prefix, "chat-");
+	assert_string_equal(c.home_base, "/home/chatcell");
+	assert_string_equal(c.shell, "/bin/bash");
+	assert_int_equal(c.quarantine_days, 30);
+	assert_int_equal(c.memory_max, 256ull << 20);
+	assert_int_equal(c.pids_max, 200);
+	assert_int_equal(c.cpu_max_percent, 25);
+}
+
+static void parses_every_key(void **state)
+{
+	struct cc_config c;
+
+	parse_ok("# comment\n"
+		 "\n"
+		 "  uid_range = 70000-70009  \n"
+		 "user_prefix=bot_\n"
+		 "home_base = /srv/chats\n"
+		 "shell = /usr/bin/zsh\n"
+		 "shims_dir = /opt/shims\n"
+		 "path_append = /usr/bin:/bin\n"
+		 "quarantine_days = 0\n"
+		 "memory_max = 1G\n"
+		 "pids_max = max\n"
+		 "cpu_max = 150%\n"
+		 "dns_servers = 127.0.0.53 ::1\n"
+		 "egress_allow = 203.0.113.0/24 tcp 443\n"
+		 "egress_allow = 2001:db8::/32 udp 53\n",
+		 &c);
+	assert_int_equal(c.uid_min, 70000);
+	assert_int_equal(c.uid_max, 70009);
+	assert_string_equal(c.user_prefix, "bot_");
+	assert_string_equal(c.home_base, "/srv/chats");
+	assert_string_equal(c.shell, "/usr/bin/zsh");
+	assert_string_equal(c.shims_dir, "/opt/shims");
+	assert_string_equal(c.path_append, "/usr/bin:/bin");
+	assert_int_equal(c.quarantine_days, 0);
+	assert_int_equal(c.memory_max, 1ull << 30);
+	assert_true(c.pids_max == CC_LIMIT_UNLIMITED);
+	assert_int_equal(c.cpu_max_percent, 150);
+	assert_int_equal(c.dns_server_count, 2);
+	assert_int_equal(c.dns_servers[1].prefix_len, 128);
+	assert_int_equal(c.egress_allow_count, 2);
+	assert_int_equal(c.egress_allow[1].port_first, 53);
+}
+
+static void empty_file_and_no_newline_are_fine(void **state)
+{
+	struct cc_config c;
+
+	parse_ok("", &c);
+	assert_string_equal(c.user_prefix, "chat-");
+	parse_ok("user_prefix = x", &c);
+	assert_string_equal(c.user_prefix, "x");
+}
+
+static void reports_structural_errors(void **state)
+{
+	parse_fails("uid_range 1-2\n", "t.conf:1: expected 'key = value' or a '#' comment, got 'uid_range 1-2'");
+	parse_fails("\n\nuid_rnage = 70000-70001\n",
+		    "t.conf:3: unknown key 'uid_rnage' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
+		    "path_append, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, egress_allow)");
+	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
+	parse_fails("shell =\n", "t.conf:1: shell has no value");
+	parse_fails("shell = /bin/\x01sh\n", "t.conf:1: control character in line");
+}
+
+static void rejects_overlong_line(void **state)
+{
+	char *text = malloc(5000);
+
+	memset(text, '#', 4999);
+	text[4999] = '\0';
+	parse_fails(text, "t.conf:1: line is longer than 4095 bytes");
+	free(text);
+}
+
+static void reports_bad_values(void **state)
+{
+	const char *range = "FIRST-LAST with 65536 <= FIRST <= LAST <= 2147483647";
+	char expected[512];
+
+	snprintf(expected, sizeof(expected), "t.conf:1: uid_range: expected %s, got '1000-2000'", range);
+	parse_fails("uid_range = 1000-2000", expected);
+	snprintf(expected, sizeof(expected), "t.conf:1: uid_range: expected %s, got '70010-70000'", range);
+	parse_fails("uid_range = 70010-70000", expected);
+	snprintf(expected, sizeof(expected), "t.conf:1: uid_range: expected %s, got '2147483000-2147483648'", range);
+	parse_fails("uid_range = 2147483000-2147483648", expected);
+	snprintf(expected, sizeof(expected), "t.conf:1: uid_range: expected %s, got '70000'", range);
+	parse_fails("uid_range = 70000", expected);
+	parse_fails("user_prefix = Chat-",
+		    "t.conf:1: user_prefix: expected 1 to 20 characters of [a-z0-9_-] starting with a letter or '_', "
+		    "got 'Chat-'");
+	parse_fails("user_prefix = abcdefghijklmnopqrstu",
+		    "t.conf:1: user_prefix: expected 1 to 20 characters of [a-z0-9_-] starting with a letter or '_', "
+		    "got 'abcdefghijklmnopqrstu'");
+	parse_fails("home_base = relative/dir",
+		    "t.conf:1: home_base: expected an absolute path of at most 200 bytes without '..', '.', '//', a "
+		    "trailing '/', spaces, ':' or control characters, got 'relative/dir'");
+	parse_fails("home_base = /",
+		    "t.conf:1: home_base: expected an absolute path of at most 200 bytes without '..', '.', '//', a "
+		    "trailing '/', spaces, ':' or control characters, got '/'");
+	parse_fails("shell = /bin/../bin/sh",
+		    "t.conf:1: shell: expected an absolute path of at most 200 bytes without '..', '.', '//', a "
+		    "trailing '/', spaces, ':' or control characters, got '/bin/../bin/sh'");
+	parse_fails("path_append = /usr/bin:bin",
+		    "t.conf:1: path_append: expected a ':'-separated list of absolute directories, got '/usr/bin:bin'");
+	parse_fails("quarantine_days = 3651", "t.conf:1: quarantine_days: expected a number of days from 0 to 3650, "
+					      "got '3651'");
+	parse_fails("quarantine_days = -1", "t.conf:1: quarantine_days: expected a number of days from 0 to 3650, "
+					    "got '-1'");
+	parse_fails("memory_max = 1M", "t.conf:1: memory_max: expected a size of at least 4M such as 256M or 2G, or "
+				       "'max', got '1M'");
+	parse_fails("memory_max = 12X", "t.conf:1: memory_max: expected a size of at least 4M such as 256M or 2G, or "
+					"'max', got '12X'");
+	parse_fails("pids_max = 0", "t.conf:1: pids_max: expected a number of processes from 1 to 4194304, or 'max', "
+				    "got '0'");
+	parse_fails("cpu_max = 25", "t.conf:1: cpu_max: expected a percentage of one CPU such as 25% or 200%, or "
+				    "'max', got '25'");
+	parse_fails("cpu_max = 0%", "t.conf:1: cpu_max: expected a percentage of one CPU such as 25% or 200%, or "
+				    "'max', got '0%'");
+	parse_fails("dns_servers = 10.0.0.0/8", "t.conf:1: dns_servers: expected space-separated IPv4 or IPv6 "
+						"addresses (no prefixes), got '10.0.0.0/8'");
+	parse_fails("egress_allow = 10.0.0.1 tcp 0",
+		    "t.conf:1: egress_allow: port '0' must be a number from 1 to 65535 or a range FIRST-LAST within it");
+}
+
+static void caps_repeated_egress_rules(void **state)
+{
+	char text[64 * 40 + 64] = "";
+	char expected[128];
+
+	for (int i = 0; i <= CC_EGRESS_DEFAULTS_MAX; i++)
+		strcat(text, "egress_allow = 10.0.0.1 tcp 443\n");
+	snprintf(expected, sizeof(expected), "t.conf:%d: egress_allow: at most %d default rules",
+		 CC_EGRESS_DEFAULTS_MAX + 1, CC_EGRESS_DEFAULTS_MAX);
+	parse_fails(text, expected);
+}
+
+/* File-level checks need a file owned by root, so they run as root. */
+static char *write_temp(const char *text, mode_t mode)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/chatcell-conf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	fchmod(fd, mode);
+	close(fd);
+	return path;
+}
+
+static void missing_file_means_defaults(void **state)
+{
+	struct cc_config c;
+	struct cc_err err = {0};
+
+	assert_int_equal(cc_config_load(&c, "/nonexistent/chatcell.conf", &err), 0);
+	assert_string_equal(c.user_prefix, "chat-");
+}
+
+static void refuses_unsafe_files(void **state)
+{
+	struct cc_config c;
+	struct cc_err err = {0};
+	char expected[512];
+	char *path;
+
+	if (geteuid() != 0)
+		skip();
+	path = write_temp("user_prefix = x\n", 0664);
+	assert_int_equal(cc_config_load(&c, path, &err), -1);
+	assert_int_equal(err.kind, CC_ERR_PERMISSION);
+	snprintf(expected, sizeof(expected),
+		 "%s must be a regular file owned by root and not writable by group or others (fix with: chown "
+		 "root:root %s && chmod 644 %s)",
+		 path, path, path);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(cc_config_load(&c, path, &err), -1);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(chown(path, 0, 0), 0);
+	assert_int_equal(cc_config_load(&c, path, &err), 0);
+	assert_string_equal(c.user_prefix, "x");
+	unlink(path);
+}
+
+static void refuses_nul_bytes_and_reports_file_lines(void **state)
+{
+	struct cc_config c;
+	struct cc_err err = {0};
+	char expected[256];
+	char *path;
+	int fd;
+
+	if (geteuid() != 0)
+		skip();
+	path = write_temp("shell = /bin/sh\n", 0644);
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_int_equal(write(fd, "\0x", 2), 2);
+	close(fd);
+	assert_int_equal(cc_config_load(&c, path, &err), -1);
+	snprintf(expected, sizeof(expected), "%s contains a NUL byte; it is not a text file", path);
+	assert_string_equal(err.msg, expected);
+	unlink(path);
+
+	path = write_temp("shell = /bin/sh\nbogus\n", 0644);
+	assert_int_equal(cc_config_load(&c, path, &err), -1);
+	snprintf(expected, sizeof(expected), "%s:2: expected 'key = value' or a '#' comment, got 'bogus'", path);
+	assert_string_equal(err.msg, expected);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_avoid_reserved_ranges),
+		cmocka_unit_test(parses_every_key),
+		cmocka_unit_test(empty_file_and_no_newline_are_fine),
+		cmocka_unit_test(reports_structural_errors),
+		cmocka_unit_test(rejects_overlong_line),
+		cmocka_unit_test(reports_bad_values),
+		cmocka_unit_test(caps_repeated_egress_rules),
+		cmocka_unit_test(missing_file_means_defaults),
+		cmocka_unit_test(refuses_unsafe_files),
+		cmocka_unit_test(refuses_nul_bytes_and_reports_file_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

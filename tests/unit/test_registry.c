@@ -1,0 +1,281 @@
+/* The registry on a real sqlite file: schema and migrations, file safety
+ * checks, damaged files, and the chat rows' rules. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmocka_all.h"
+
+#include "events.h"
+#include "registry_fixture.h"
+#include "settings.h"
+
+static int setup(void **state)
+{
+	static struct registry_fixture f;
+
+	if (geteuid() != 0)
+		return 0; /* every test skips */
+	*state = &f;
+	return registry_fixture_setup(&f);
+}
+
+static int teardown(void **state)
+{
+	if (*state)
+		registry_fixture_teardown(*state);
+	return 0;
+}
+
+#define FIXTURE()                                                                                              \
+	struct registry_fixture *f = *state;                                                                   \
+	if (!f)                                                                                                \
+		skip();
+
+static int user_version(struct cc_registry *reg)
+{
+	sqlite3_stmt *stmt;
+	int v = -1;
+
+	sqlite3_prepare_v2(reg->db, "PRAGMA user_version", -1, &stmt, NULL);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static void creates_current_schema_root_only(void **state)
+{
+	struct stat st;
+	FIXTURE();
+
+	assert_int_equal(user_version(&f->reg), cc_registry_schema_version());
+	assert_int_equal(fstatat(f->dir_fd, CC_REGISTRY_FILE, &st, 0), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_uid, 0);
+}
+
+static void reopen_requires_init_when_missing(void **state)
+{
+	struct cc_registry reg;
+	struct cc_err err;
+	char expected[256];
+	int empty_fd;
+	char empty[64] = "/tmp/chatcell-empty-XXXXXX";
+	FIXTURE();
+
+	assert_non_null(mkdtemp(empty));
+	empty_fd = open(empty, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(cc_registry_open(&reg, empty_fd, empty, false, &err), -1);
+	snprintf(expected, sizeof(expected), "%s/registry.db does not exist; run 'chatcell-admin init' first", empty);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(err.kind, CC_ERR_CONFIG);
+	close(empty_fd);
+	rmdir(empty);
+}
+
+static void refuses_newer_schema(void **state)
+{
+	struct cc_registry reg;
+	struct cc_err err;
+	char expected[512];
+	FIXTURE();
+
+	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(cc_registry_open(&reg, f->dir_fd, f->dir, false, &err), -1);
+	snprintf(expected, sizeof(expected),
+		 "the registry %s/registry.db has schema version 99 but this chatcell understands up to %d; install "
+		 "the newer chatcell that wrote it",
+		 f->dir, cc_registry_schema_version());
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void refuses_unsafe_file_modes_and_owners(void **state)
+{
+	struct cc_registry reg;
+	struct cc_err err;
+	char expected[512];
+	FIXTURE();
+
+	assert_int_equal(fchmodat(f->dir_fd, CC_REGISTRY_FILE, 0640, 0), 0);
+	assert_int_equal(cc_registry_open(&reg, f->dir_fd, f->dir, false, &err), -1);
+	snprintf(expected, sizeof(expected),
+		 "%s/registry.db has mode 0640; it holds chat IDs and must be 0600 (chmod 600 %s/registry.db)", f->dir,
+		 f->dir);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(err.kind, CC_ERR_PERMISSION);
+	assert_int_equal(fchmodat(f->dir_fd, CC_REGISTRY_FILE, 0600, 0), 0);
+
+	assert_int_equal(fchownat(f->dir_fd, CC_REGISTRY_FILE, 65534, 0, 0), 0);
+	assert_int_equal(cc_registry_open(&reg, f->dir_fd, f->dir, false, &err), -1);
+	snprintf(expected, sizeof(expected),
+		 "%s/registry.db is owned by uid 65534, not root; someone else could have written it. Check it, then "
+		 "chown root:root it",
+		 f->dir);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(fchownat(f->dir_fd, CC_REGISTRY_FILE, 0, 0, 0), 0);
+	assert_int_equal(cc_registry_open(&reg, f->dir_fd, f->dir, false, &err), 0);
+	cc_registry_close(&reg);
+}
+
+static void refuses_a_link_in_place_of_the_file(void **state)
+{
+	struct cc_registry reg;
+	struct cc_err err;
+	char expected[512];
+	FIXTURE();
+
+	assert_int_equal(renameat(f->dir_fd, CC_REGISTRY_FILE, f->dir_fd, "real.db"), 0);
+	assert_int_equal(symlinkat("real.db", f->dir_fd, CC_REGISTRY_FILE), 0);
+	assert_int_equal(cc_registry_open(&reg, f->dir_fd, f->dir, false, &err), -1);
+	snprintf(expected, sizeof(expected), "%s/registry.db is not a regular file (a link?); chatcell refuses it",
+		 f->dir);
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(unlinkat(f->dir_fd, CC_REGISTRY_FILE, 0), 0);
+	assert_int_equal(renameat(f->dir_fd, "real.db", f->dir_fd, CC_REGISTRY_FILE), 0);
+}
+
+static void damaged_file_is_reported_not_used(void **state)
+{
+	char dir[64] = "/tmp/chatcell-damaged-XXXXXX";
+	struct cc_registry reg;
+	struct cc_err err;
+	char expected[512];
+	int dir_fd, fd;
+	FIXTURE();
+
+	assert_non_null(mkdtemp(dir));
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
+	fd = openat(dir_fd, CC_REGISTRY_FILE, O_WRONLY | O_CREAT, 0600);
+	assert_int_equal(write(fd, "this is not an sqlite database, just text of some length..........", 66), 66);
+	close(fd);
+	assert_int_equal(cc_registry_open(&reg, dir_fd, dir, false, &err), -1);
+	snprintf(expected, sizeof(expected),
+		 "opening the registry: the registry %s/registry.db is damaged (file is not a database); restore it "
+		 "from backup (nothing was changed)",
+		 dir);
+	assert_string_equal(err.msg, expected);
+	unlinkat(dir_fd, CC_REGISTRY_FILE, 0);
+	close(dir_fd);
+	rmdir(dir);
+}
+
+static void live_names_and_chat_ids_are_unique(void **state)
+{
+	struct cc_chat a, b, found;
+	struct cc_err err;
+	FIXTURE();
+
+	registry_fixture_chat(&a, "chat A", "chat-aaaaaaaaaaaa", 70000);
+	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
+	registry_fixture_chat(&b, "chat B", "chat-aaaaaaaaaaaa", 70001);
+	assert_int_equal(cc_chats_insert(&f->reg, &b, &err), -1);
+	registry_fixture_chat(&b, "chat A", "chat-bbbbbbbbbbbb", 70001);
+	assert_int_equal(cc_chats_insert(&f->reg, &b, &err), -1);
+	registry_fixture_chat(&b, "chat B", "chat-bbbbbbbbbbbb", 70000);
+	assert_int_equal(cc_chats_insert(&f->reg, &b, &err), -1); /* UID taken */
+
+	/* Once A is deleted its name and chat ID are free; its UID is not. */
+	a.state = CC_STATE_DELETED;
+	a.deleted_at = 1700000100;
+	assert_int_equal(cc_chats_update(&f->reg, &a, &err), 0);
+	registry_fixture_chat(&b, "chat A", "chat-aaaaaaaaaaaa", 70002);
+	assert_int_equal(cc_chats_insert(&f->reg, &b, &err), 0);
+	assert_int_equal(cc_chats_find_live_by_chat_id(&f->reg, "chat A", 6, &found, &err), 1);
+	assert_int_equal(found.uid, 70002);
+	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70000, &found, &err), 1);
+	assert_int_equal(found.state, CC_STATE_DELETED);
+	assert_int_equal(cc_chats_find_live_by_name(&f->reg, "chat-zzzzzzzzzzzz", &found, &err), 0);
+}
+
+static void rows_round_trip_every_field(void **state)
+{
+	struct cc_chat c, found;
+	struct cc_err err;
+	const char id[] = "bytes \xe2\x98\x83 and spaces";
+	FIXTURE();
+
+	registry_fixture_chat(&c, id, "chat-cccccccccccc", 70010);
+	c.memory_max = 512ll << 20;
+	c.pending = CC_PENDING_DELETE;
+	strcpy(c.pending_arg, "/srv/archive");
+	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
+	assert_int_equal(cc_chats_record_session(&f->reg, 70010, true, 1700000500, &err), 0);
+	assert_int_equal(cc_chats_find_by_id(&f->reg, c.id, &found, &err), 1);
+	assert_int_equal(found.chat_id_len, strlen(id));
+	assert_memory_equal(found.chat_id, id, strlen(id));
+	assert_string_equal(found.name, "chat-cccccccccccc");
+	assert_int_equal(found.memory_max, 512ll << 20);
+	assert_int_equal(found.pids_max, CC_LIMIT_DEFAULT);
+	assert_int_equal(found.pending, CC_PENDING_DELETE);
+	assert_string_equal(found.pending_arg, "/srv/archive");
+	assert_int_equal(found.last_login_at, 1700000500);
+	assert_int_equal(found.last_logout_at, 0);
+}
+
+static int count_events(const struct cc_event *e, void *ctx)
+{
+	int *n = ctx;
+
+	assert_string_equal(e->actor, "test");
+	(*n)++;
+	return 0;
+}
+
+static void events_are_kept_per_chat(void **state)
+{
+	struct cc_chat c;
+	struct cc_err err;
+	int n = 0;
+	FIXTURE();
+
+	registry_fixture_chat(&c, "chat E", "chat-eeeeeeeeeeee", 70020);
+	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
+	assert_int_equal(cc_events_add(&f->reg, 1, "test", "create", &c, NULL, &err), 0);
+	assert_int_equal(cc_events_add(&f->reg, 2, "test", "suspend", &c, "why", &err), 0);
+	assert_int_equal(cc_events_each_for_chat(&f->reg, c.id, count_events, &n, &err), 0);
+	assert_int_equal(n, 2);
+}
+
+static void identity_settings_guard_the_config(void **state)
+{
+	struct cc_config config;
+	struct cc_err err;
+	FIXTURE();
+
+	cc_config_defaults(&config);
+	assert_int_equal(cc_settings_check_identity(&f->reg, &config, &err), -1);
+	assert_string_equal(err.msg, "the registry was never initialised; run 'chatcell-admin init'");
+	assert_int_equal(cc_settings_record_identity(&f->reg, &config, &err), 0);
+	assert_int_equal(cc_settings_check_identity(&f->reg, &config, &err), 0);
+	strcpy(config.home_base, "/srv/elsewhere");
+	assert_int_equal(cc_settings_check_identity(&f->reg, &config, &err), -1);
+	assert_string_equal(err.msg,
+			    "chatcell.conf says 'user_prefix=chat- uid_range=1879048192-1880096767 "
+			    "home_base=/srv/elsewhere' but the registry was initialised with 'user_prefix=chat- "
+			    "uid_range=1879048192-1880096767 home_base=/home/chatcell'; these settings name and place "
+			    "every chat. Restore them, or run 'chatcell-admin init' to adopt the new ones (allowed only "
+			    "while no chat exists)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(creates_current_schema_root_only),
+		cmocka_unit_test(reopen_requires_init_when_missing),
+		cmocka_unit_test(refuses_newer_schema),
+		cmocka_unit_test(refuses_unsafe_file_modes_and_owners),
+		cmocka_unit_test(refuses_a_link_in_place_of_the_file),
+		cmocka_unit_test(damaged_file_is_reported_not_used),
+		cmocka_unit_test(live_names_and_chat_ids_are_unique),
+		cmocka_unit_test(rows_round_trip_every_field),
+		cmocka_unit_test(events_are_kept_per_chat),
+		cmocka_unit_test(identity_settings_guard_the_config),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

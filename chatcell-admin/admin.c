@@ -11,6 +11,7 @@
 #include "home.h"
 #include "host_key.h"
 #include "lifecycle.h"
+#include "parse_number.h"
 #include "settings.h"
 #include "trusted_dir.h"
 #include "view_write.h"
@@ -43,7 +44,7 @@ int admin_exit_code(enum cc_err_kind kind)
 static void describe_actor(char *out, size_t out_len)
 {
 	char buf[32] = "";
-	unsigned long login_uid = (unsigned long)-1;
+	uint64_t login_uid = UINT32_MAX;
 	int fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
 
 	if (fd >= 0) {
@@ -51,7 +52,8 @@ static void describe_actor(char *out, size_t out_len)
 
 		if (n > 0) {
 			buf[n] = '\0';
-			sscanf(buf, "%lu", &login_uid);
+			if (cc_parse_u64(buf, 0, UINT32_MAX, &login_uid) < 0)
+				login_uid = UINT32_MAX;
 		}
 		close(fd);
 	}

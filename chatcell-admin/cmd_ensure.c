@@ -63,7 +63,7 @@ static int register_chat(struct admin *a, const struct chat_target *t, struct cc
 	memcpy(chat->chat_id, t->chat_id, t->chat_id_len);
 	chat->chat_id_len = t->chat_id_len;
 	if (cc_chat_name_derive(a->host_key, t->chat_id, t->chat_id_len, a->config.user_prefix, chat->name) < 0) {
-		cc_fail(&a->err, CC_ERR_SYSTEM, "cannot compute the chat's name (OpenSSL HMAC failed)");
+		cc_fail(&a->err, CC_ERR_SYSTEM, "cannot compute the chat's name (user_prefix too long)");
 		goto fail;
 	}
 	found = cc_chats_find_live_by_name(&a->reg, chat->name, &other, &a->err);
@@ -133,7 +133,7 @@ int cmd_name(struct admin *a)
 	if (found < 0)
 		return -1;
 	if (!found && cc_chat_name_derive(a->host_key, t.chat_id, t.chat_id_len, a->config.user_prefix, chat.name) < 0)
-		return cc_fail(&a->err, CC_ERR_SYSTEM, "cannot compute the chat's name (OpenSSL HMAC failed)");
+		return cc_fail(&a->err, CC_ERR_SYSTEM, "cannot compute the chat's name (user_prefix too long)");
 	if (a->opt.json)
 		printf("{\"name\":\"%s\",\"exists\":%s}\n", chat.name, found ? "true" : "false");
 	else

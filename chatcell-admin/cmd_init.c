@@ -122,12 +122,12 @@ static void warn_nsswitch(void)
 			group = 1;
 	}
 	fclose(f);
-	if (!passwd || !group)
-		fprintf(stderr,
-			"chatcell-admin: note: /etc/nsswitch.conf does not list 'chatcell' on its %s line%s; chat "
-			"users will not resolve until it does (see chatcell-admin(8), SETUP)\n",
-			!passwd && !group ? "passwd and group" : !passwd ? "passwd" : "group",
-			!passwd && !group ? "s" : "");
+	if (passwd && group)
+		return;
+	fprintf(stderr,
+		"chatcell-admin: note: /etc/nsswitch.conf does not list 'chatcell' on its %s; chat users will not "
+		"resolve until it does (see chatcell-admin(8), SETUP)\n",
+		passwd ? "group line" : group ? "passwd line" : "passwd and group lines");
 }
 
 int cmd_init(struct admin *a)

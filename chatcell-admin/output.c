@@ -58,7 +58,6 @@ struct event_print {
 static int print_event(const struct cc_event *e, void *ctx)
 {
 	struct event_print *p = ctx;
-	char at[32];
 
 	if (p->json) {
 		fputs(p->first ? "{" : ",{", stdout);
@@ -68,6 +67,8 @@ static int print_event(const struct cc_event *e, void *ctx)
 		json_field_string(stdout, "detail", e->detail[0] ? e->detail : NULL, 1);
 		fputc('}', stdout);
 	} else {
+		char at[32];
+
 		format_time(e->at, at, sizeof(at));
 		printf("  %s  %-8s %s%s%s\n", at, e->action, e->actor, e->detail[0] ? ": " : "", e->detail);
 	}
@@ -88,9 +89,10 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 {
 	struct event_print p = {.first = true, .json = a->opt.json};
 	char home[CC_PATH_MAX + CC_NAME_MAX + 2];
-	int rc;
 
 	if (a->opt.json) {
+		int rc;
+
 		fputc('{', stdout);
 		json_record_fields(a, chat);
 		fputs(",\"events\":[", stdout);

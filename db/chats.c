@@ -253,7 +253,7 @@ int cc_chats_each(struct cc_registry *reg, bool include_deleted, bool pending_on
 		  void *ctx, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;
-	const char *sql = pending_only	  ? "SELECT " CHAT_COLUMNS " FROM chats WHERE pending IS NOT NULL ORDER BY id"
+	const char *sql = pending_only	  ? "SELECT " CHAT_COLUMNS " FROM chats WHERE pending IS NOT NULL"
 			  : include_deleted ? "SELECT " CHAT_COLUMNS " FROM chats ORDER BY id"
 					    : "SELECT " CHAT_COLUMNS " FROM chats WHERE state != 'deleted' ORDER BY id";
 	struct cc_chat chat;

@@ -51,9 +51,10 @@ static int exec(struct cc_registry *reg, const char *sql, const char *doing, str
 static int check_file(int state_dirfd, const char *path, bool create, struct cc_err *err)
 {
 	struct stat st;
-	int fd;
 
 	if (fstatat(state_dirfd, CC_REGISTRY_FILE, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int fd;
+
 		if (errno != ENOENT)
 			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot stat %s", path);
 		if (!create)

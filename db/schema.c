@@ -70,7 +70,7 @@ static int read_version(struct cc_registry *reg, int *version, struct cc_err *er
 int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
 {
 	char bump[64];
-	int version, rc;
+	int version = 0, rc;
 
 	if (read_version(reg, &version, err) < 0)
 		return -1;

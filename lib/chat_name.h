@@ -11,7 +11,8 @@
 
 #define CC_HOST_KEY_LEN 32
 
-/* out must hold CC_NAME_MAX + 1 bytes. Returns 0, or -1 if OpenSSL fails. */
+/* out must hold CC_NAME_MAX + 1 bytes. Returns 0, or -1 if the prefix is too long.
+ * The HMAC comes from GNU Nettle. */
 int cc_chat_name_derive(const uint8_t key[CC_HOST_KEY_LEN], const char *chat_id, size_t chat_id_len,
 			const char *prefix, char *out);
 

@@ -11,8 +11,9 @@
 
 #include "parse_number.h"
 #include "path_syntax.h"
+#include "text_copy.h"
 
-#define CONFIG_FILE_MAX (1024 * 1024)
+#define CONFIG_FILE_MAX (1024L * 1024L)
 #define CONFIG_LINE_MAX 4096
 
 void cc_config_defaults(struct cc_config *config)
@@ -22,10 +23,10 @@ void cc_config_defaults(struct cc_config *config)
 	 * subordinate IDs, below systemd's foreign range and 2^31. */
 	config->uid_min = 1879048192u;
 	config->uid_max = 1879048192u + 1048575u;
-	strcpy(config->user_prefix, "chat-");
-	strcpy(config->home_base, "/home/chatcell");
-	strcpy(config->shell, "/bin/bash");
-	strcpy(config->shims_dir, CHATCELL_SHIMS_DIR);
+	cc_copy(config->user_prefix, sizeof(config->user_prefix), "chat-");
+	cc_copy(config->home_base, sizeof(config->home_base), "/home/chatcell");
+	cc_copy(config->shell, sizeof(config->shell), "/bin/bash");
+	cc_copy(config->shims_dir, sizeof(config->shims_dir), CHATCELL_SHIMS_DIR);
 	config->quarantine_days = 30;
 	config->memory_max = 256ull << 20;
 	config->pids_max = 200;
@@ -78,12 +79,13 @@ static int set_prefix(struct parse_ctx *ctx, const char *key, const char *value)
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
 			goto bad;
 	}
-	strcpy(ctx->config->user_prefix, value);
+	cc_copy(ctx->config->user_prefix, sizeof(ctx->config->user_prefix), value);
 	return 0;
 bad:
 	return bad_value(ctx, key, "1 to 20 characters of [a-z0-9_-] starting with a letter or '_'", value);
 }
 
+/* out holds CC_PATH_MAX + 1 bytes. */
 static int set_path(struct parse_ctx *ctx, const char *key, const char *value, char *out)
 {
 	if (!cc_path_is_simple_absolute(value, CC_PATH_MAX) || strcmp(value, "/") == 0)
@@ -91,7 +93,7 @@ static int set_path(struct parse_ctx *ctx, const char *key, const char *value, c
 				 "an absolute path of at most 200 bytes without '..', '.', '//', "
 				 "a trailing '/', spaces, ':' or control characters",
 				 value);
-	strcpy(out, value);
+	cc_copy(out, CC_PATH_MAX + 1, value);
 	return 0;
 }
 
@@ -100,13 +102,12 @@ static int set_path_list(struct parse_ctx *ctx, const char *key, const char *val
 	char copy[CC_PATH_LIST_MAX + 1];
 	char *save = NULL;
 
-	if (strlen(value) > CC_PATH_LIST_MAX)
+	if (!cc_copy(copy, sizeof(copy), value))
 		return bad_value(ctx, key, "at most 1024 bytes", value);
-	strcpy(copy, value);
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		if (!cc_path_is_simple_absolute(dir, CC_PATH_MAX))
 			return bad_value(ctx, key, "a ':'-separated list of absolute directories", value);
-	strcpy(ctx->config->path_append, value);
+	cc_copy(ctx->config->path_append, sizeof(ctx->config->path_append), value);
 	return 0;
 }
 
@@ -164,7 +165,7 @@ static int set_dns_servers(struct parse_ctx *ctx, const char *key, const char *v
 	char *save = NULL;
 
 	c->dns_server_count = 0;
-	strcpy(copy, value);
+	cc_copy(copy, sizeof(copy), value);
 	for (char *tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		struct cc_egress_rule *r;
 

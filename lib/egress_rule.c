@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "parse_number.h"
+#include "text_copy.h"
 
 int cc_egress_parse_prefix(const char *text, struct cc_egress_rule *rule, char *why, size_t why_len)
 {
@@ -91,11 +92,10 @@ int cc_egress_parse_rule(const char *text, struct cc_egress_rule *rule, char *wh
 	size_t n = 0;
 	char *save = NULL;
 
-	if (strlen(text) >= sizeof(copy)) {
+	if (!cc_copy(copy, sizeof(copy), text)) {
 		snprintf(why, why_len, "rule is too long");
 		return -1;
 	}
-	strcpy(copy, text);
 	for (char *tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		if (n == 3) {
 			n++;

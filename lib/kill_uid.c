@@ -15,6 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "parse_number.h"
+#include "text_copy.h"
+
 #define MAX_ROUNDS 50
 #define EXIT_WAIT_MS 10000
 #define MAX_PIDFDS 4096
@@ -34,13 +37,28 @@ static void kill_all_as(uint32_t uid)
 			;
 }
 
+/* The "Uid:" line lists real, effective, saved and filesystem UIDs. */
+static bool line_has_uid(const char *fields, uint32_t uid)
+{
+	char copy[128], *save = NULL;
+
+	if (!cc_copy(copy, sizeof(copy), fields))
+		return false;
+	for (char *tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		uint64_t value;
+
+		if (cc_parse_u64(tok, 0, UINT32_MAX, &value) == 0 && value == uid)
+			return true;
+	}
+	return false;
+}
+
 /* Does /proc/<pid>/status show a live process with `uid` as any of its
  * real, effective, saved or filesystem UIDs? */
 static bool process_has_uid(int proc_fd, const char *pid, uint32_t uid)
 {
 	char path[64], buf[4096];
 	char *save = NULL;
-	unsigned long ids[4];
 	bool zombie = false, match = false;
 	ssize_t n;
 	int fd;
@@ -59,9 +77,8 @@ static bool process_has_uid(int proc_fd, const char *pid, uint32_t uid)
 
 		if (sscanf(line, "State: %c", &state) == 1)
 			zombie = state == 'Z' || state == 'X';
-		if (sscanf(line, "Uid: %lu %lu %lu %lu", &ids[0], &ids[1], &ids[2], &ids[3]) == 4)
-			for (int i = 0; i < 4; i++)
-				match |= ids[i] == uid;
+		if (strncmp(line, "Uid:", 4) == 0)
+			match = line_has_uid(line + 4, uid);
 	}
 	return match && !zombie;
 }

@@ -36,7 +36,8 @@ static char *pack_home(struct packer *pk, const char *base, const char *name)
 		return NULL;
 	memcpy(out, base, base_len);
 	out[base_len] = '/';
-	memcpy(out + base_len + 1, name, name_len + 1);
+	memcpy(out + base_len + 1, name, name_len);
+	out[base_len + 1 + name_len] = '\0';
 	pk->next += base_len + name_len + 2;
 	pk->left -= base_len + name_len + 2;
 	return out;

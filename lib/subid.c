@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse_number.h"
+
 int cc_subid_overlap(const char *path, uint32_t min, uint32_t max, char *who, size_t who_len)
 {
 	char line[512];
@@ -12,13 +14,18 @@ int cc_subid_overlap(const char *path, uint32_t min, uint32_t max, char *who, si
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
 	while (fgets(line, sizeof(line), f)) {
-		char owner[256];
-		unsigned long long start, count;
+		char *save = NULL;
+		char *owner = strtok_r(line, ":\n", &save);
+		char *start_text = strtok_r(NULL, ":\n", &save);
+		char *count_text = strtok_r(NULL, ":\n", &save);
+		uint64_t start, count;
 
-		if (sscanf(line, "%255[^:]:%llu:%llu", owner, &start, &count) != 3 || count == 0)
+		if (!count_text || cc_parse_u64(start_text, 0, UINT32_MAX, &start) < 0 ||
+		    cc_parse_u64(count_text, 1, UINT32_MAX, &count) < 0)
 			continue;
 		if (start <= max && start + count - 1 >= min) {
-			snprintf(who, who_len, "%s:%llu:%llu in %s", owner, start, count, path);
+			snprintf(who, who_len, "%s:%llu:%llu in %s", owner, (unsigned long long)start,
+				 (unsigned long long)count, path);
 			fclose(f);
 			return 1;
 		}

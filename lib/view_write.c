@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text_copy.h"
 #include "trusted_dir.h"
 #include "view_format.h"
 
@@ -52,11 +53,11 @@ int cc_view_publish_params(int view_fd, const struct cc_config *config, struct c
 	char text[CC_VIEW_PARAMS_MAX];
 
 	memset(&params, 0, sizeof(params));
-	strcpy(params.prefix, config->user_prefix);
+	cc_copy(params.prefix, sizeof(params.prefix), config->user_prefix);
 	params.uid_min = config->uid_min;
 	params.uid_max = config->uid_max;
-	strcpy(params.home_base, config->home_base);
-	strcpy(params.shell, config->shell);
+	cc_copy(params.home_base, sizeof(params.home_base), config->home_base);
+	cc_copy(params.shell, sizeof(params.shell), config->shell);
 	if (cc_view_params_format(&params, text, sizeof(text)) < 0)
 		return cc_fail(err, CC_ERR_CONFIG, "home_base and shell are too long for the NSS view");
 	return put_link(view_fd, CC_VIEW_PARAMS, text, err);

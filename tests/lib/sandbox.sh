@@ -33,4 +33,5 @@ mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t tmpfs -o mode=0755 tmpfs /run
 ip link set lo up
+ldconfig # as a package install would, so the loader finds the new modules
 exec "$@"

@@ -1,0 +1,86 @@
+#!/bin/bash
+# The chatcell demo, run by scripts/demo inside tests/lib/sandbox.sh: a
+# throwaway system (private mount, PID and network namespaces; overlays on
+# /etc, /usr, /var and /home) where chatcell is installed for real. It
+# provisions two chats and shows, line by line, what chat A may and may not
+# do. Every line is checked: an unexpected outcome makes the demo fail.
+set -uo pipefail
+
+unexpected=0
+say() { printf '%s\n' "$*"; }
+section() { printf '\n== %s\n' "$*"; }
+
+# expect allowed|denied DESCRIPTION COMMAND...
+expect() {
+	local want=$1 desc=$2 out rc
+	shift 2
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	local got=allowed
+	[ "$rc" -eq 0 ] || got=denied
+	local detail=${out##*$'\n'}
+	[ "$got" = denied ] && detail=${detail##*: }
+	if [ "$got" = "$want" ]; then
+		printf '  [%-7s] %-58s %s\n' "$got" "$desc" "${detail:0:60}"
+	else
+		printf '  [%-7s] %-58s UNEXPECTED (wanted %s): %s\n' "$got" "$desc" "$want" "$detail"
+		unexpected=$((unexpected + 1))
+	fi
+}
+
+as_chat() { # USER COMMAND...
+	local user=$1
+	shift
+	setpriv --reuid="$user" --regid="$user" --init-groups --reset-env -- "$@"
+}
+
+section "setup (inside the sandbox; the host's /etc, users and firewall are untouched)"
+sed -i -E 's/^(passwd|group):.*/\1: files chatcell/' /etc/nsswitch.conf
+say "  /etc/nsswitch.conf: $(grep -E '^passwd:' /etc/nsswitch.conf)"
+say "  $(chatcell-admin init)"
+
+section "provisioning two chats (chat IDs given on stdin, so they never show in ps)"
+chat_a_id="telegram:+49-170-5550101"
+chat_b_id="whatsapp:team-42"
+a=$(printf '%s' "$chat_a_id" | chatcell-admin ensure --stdin | cut -d' ' -f1)
+b=$(printf '%s' "$chat_b_id" | chatcell-admin ensure --stdin | cut -d' ' -f1)
+say "  chat A \"$chat_a_id\" -> $(getent passwd "$a")"
+say "  chat B \"$chat_b_id\" -> $(getent passwd "$b")"
+say "  $(id "$a")"
+as_chat "$b" sh -c 'echo "B private notes" >"$HOME/diary"; chmod 644 "$HOME/diary"'
+say "  chat B wrote $(getent passwd "$b" | cut -d: -f6)/diary (even mode 0644)"
+
+section "what chat A ($a) can do"
+expect allowed "A writes a file in its own home" as_chat "$a" sh -c 'echo hi >"$HOME/note" && cat "$HOME/note"'
+expect denied "A reads B's diary by its full path" as_chat "$a" cat "/home/chatcell/$b/diary"
+expect denied "A lists B's home" as_chat "$a" ls "/home/chatcell/$b"
+expect denied "A lists the home base to find other chats" as_chat "$a" ls /home/chatcell
+expect denied "A reads the registry (chat IDs live only there)" as_chat "$a" cat /var/lib/chatcell/registry.db
+expect denied "A reads the host key behind the names" as_chat "$a" cat /var/lib/chatcell/hmac.key
+printf '%s\n%s\n' "$chat_a_id" "$chat_b_id" >/run/ids
+chmod 644 /run/ids
+expect denied "A finds any chat ID in files it can read" as_chat "$a" \
+	grep -rlsF -f /run/ids /etc /var /home /tmp /root /srv /opt
+expect denied "A signals B's process" bash -c "
+	setpriv --reuid=$b --regid=$b --init-groups sleep 300 & victim=\$!
+	setpriv --reuid=$a --regid=$a --init-groups kill \$victim; rc=\$?
+	kill \$victim; exit \$rc"
+
+section "deleting chat B"
+as_chat "$b" sleep 300 &
+say "  B is running a process (pid $!)"
+say "  $(chatcell-admin delete --user "$b")"
+wait $! 2>/dev/null
+say "  its process ended with status $? (SIGKILL), its home is $(test -e "/home/chatcell/$b" && echo still there || echo gone)"
+say "  getent passwd $b: $(getent passwd "$b" || echo 'not found')"
+
+section "audit trail of chat B"
+sqlite3 /var/lib/chatcell/registry.db "SELECT datetime(at, 'unixepoch'), action, actor FROM events WHERE name = '$b' ORDER BY id" |
+	sed 's/^/  /'
+
+echo
+if [ "$unexpected" -eq 0 ]; then
+	say "demo finished: every outcome was as expected"
+else
+	say "demo finished: $unexpected UNEXPECTED outcome(s)"
+	exit 1
+fi

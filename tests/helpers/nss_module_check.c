@@ -67,11 +67,17 @@ static void *sym(const char *name)
 	return p;
 }
 
+/* The installed module, or the file named by CC_NSS_MODULE (the ASan-built
+ * copy under --enable-sanitizers). */
 static void load(void)
 {
-	handle = dlopen("libnss_chatcell.so.2", RTLD_LAZY);
+	const char *module = getenv("CC_NSS_MODULE");
+
+	if (!module || !*module)
+		module = "libnss_chatcell.so.2";
+	handle = dlopen(module, RTLD_LAZY);
 	if (!handle) {
-		printf("Bail out! cannot load libnss_chatcell.so.2: %s\n", dlerror());
+		printf("Bail out! cannot load %s: %s\n", module, dlerror());
 		exit(1);
 	}
 	getpwnam_r_ = sym("_nss_chatcell_getpwnam_r");

@@ -17,17 +17,18 @@ if [ "${CC_SANDBOX_INNER:-}" != 1 ]; then
 	exec "$CC_SRCDIR/tests/lib/sandbox.sh" "$CC_BUILDDIR/stage" bash "$0" "$@"
 fi
 
-# Under --enable-sanitizers every program that loads our modules needs the
-# ASan runtime first; reports go to a directory the suite checks at the end.
-# Leaks are checked for chatcell's own programs, not for foreign ones.
+# Under --enable-sanitizers chatcell's programs carry ASan and UBSan and the
+# installed modules UBSan (see configure.ac); reports go to a directory the
+# suite checks at the end. The NSS checker loads the ASan-built module copy.
 if [ "${CC_SANITIZERS:-}" = yes ]; then
 	reports=${CC_SANITIZER_REPORTS:-/tmp}
-	LD_PRELOAD=$(gcc -print-file-name=libasan.so)
-	ASAN_OPTIONS="detect_leaks=0:log_path=$reports/asan"
-	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
-	export LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS
-	chatcell-admin() { ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}" command chatcell-admin "$@"; }
+	export ASAN_OPTIONS="log_path=$reports/asan"
+	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
+	export CC_NSS_MODULE=$CC_TOP_BUILDDIR/nss_chatcell/.libs/libnss_chatcell_checked.so
 fi
+
+# Debian's python3, whatever else PATH holds (pyenv shims do not work here).
+python3() { /usr/bin/python3 "$@"; }
 
 CHAT_HOME_BASE=/home/chatcell
 CHAT_STATE=/var/lib/chatcell
@@ -54,7 +55,7 @@ as_chat() {
 	local user=$1
 	shift
 	setpriv --reuid="$user" --regid="$user" --init-groups --reset-env -- \
-		env ${LD_PRELOAD:+LD_PRELOAD="$LD_PRELOAD" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$@"
+		env ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$@"
 }
 
 # Start sshd on 127.0.0.1:$1 with a test configuration and host key; returns

@@ -28,7 +28,23 @@ for dir in etc usr var home; do
 	[ -d "$stage/$dir" ] && lower="$stage/$dir:/$dir"
 	mount -t overlay overlay -o "lowerdir=$lower,upperdir=$scratch/$dir.up,workdir=$scratch/$dir.work" "/$dir"
 done
+# A fresh /tmp, except for the host's /tmp entries that hold the source and
+# build trees (CI clones under /tmp): those are bound through.
+exec {host_tmp}</tmp
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+for tree in "${CC_SRCDIR:-}" "${CC_TOP_BUILDDIR:-}" "$stage"; do
+	case "$tree" in
+	/tmp/?*)
+		top=${tree#/tmp/}
+		top=${top%%/*}
+		if [ ! -e "/tmp/$top" ]; then
+			mkdir -p "/tmp/$top"
+			mount --bind "/proc/self/fd/$host_tmp/$top" "/tmp/$top"
+		fi
+		;;
+	esac
+done
+exec {host_tmp}<&-
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t tmpfs -o mode=0755 tmpfs /run

@@ -109,11 +109,13 @@ int admin_open(struct admin *a, bool init)
 
 void admin_close(struct admin *a)
 {
-	int fds[] = {a->state_fd, a->view_fd, a->home_base_fd, a->lock_fd};
+	const int open_fds[] = {a->state_fd, a->view_fd, a->home_base_fd, a->lock_fd};
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	for (size_t i = 0; i < sizeof(open_fds) / sizeof(open_fds[0]); i++)
+		if (open_fds[i] >= 0)
+			close(open_fds[i]);
+	/* Safe to call twice (run closes early, before starting the chat). */
+	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
 	cc_registry_close(&a->reg);
 	explicit_bzero(a->host_key, sizeof(a->host_key));
 }
@@ -152,10 +154,36 @@ static int read_stdin_chat_id(struct admin *a, struct chat_target *t)
 	return 0;
 }
 
+int admin_check_chat_id(struct admin *a, const struct chat_target *t)
+{
+	size_t offset;
+	enum cc_chat_id_verdict verdict = cc_chat_id_check(t->chat_id, t->chat_id_len, &offset);
+
+	if (verdict == CC_CHAT_ID_NOT_UTF8 || verdict == CC_CHAT_ID_CONTROL)
+		return cc_fail(&a->err, CC_ERR_INVALID,
+			       "%s (at byte %zu); chat IDs are 1 to %d bytes of UTF-8 without control characters",
+			       cc_chat_id_verdict_text(verdict), offset, CC_CHAT_ID_MAX);
+	if (verdict != CC_CHAT_ID_OK)
+		return cc_fail(&a->err, CC_ERR_INVALID,
+			       "%s; chat IDs are 1 to %d bytes of UTF-8 without control characters",
+			       cc_chat_id_verdict_text(verdict), CC_CHAT_ID_MAX);
+	return 0;
+}
+
+int admin_read_target_text(struct admin *a, struct chat_target *t, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (len > CC_CHAT_ID_MAX)
+		len = CC_CHAT_ID_MAX + 1; /* reported as too long */
+	memcpy(t->chat_id, text, len);
+	t->chat_id[len] = '\0';
+	t->chat_id_len = len;
+	return admin_check_chat_id(a, t);
+}
+
 int admin_read_target(struct admin *a, struct chat_target *t, bool allow_user)
 {
-	enum cc_chat_id_verdict verdict;
-	size_t offset;
 	int sources = (a->opt.argc > 0) + a->opt.from_stdin + (a->opt.user != NULL);
 
 	memset(t, 0, sizeof(*t));
@@ -169,27 +197,9 @@ int admin_read_target(struct admin *a, struct chat_target *t, bool allow_user)
 		t->user = a->opt.user;
 		return 0;
 	}
-	if (a->opt.from_stdin) {
-		if (read_stdin_chat_id(a, t) < 0)
-			return -1;
-	} else {
-		size_t len = strlen(a->opt.argv[0]);
-
-		if (len > CC_CHAT_ID_MAX)
-			len = CC_CHAT_ID_MAX + 1; /* reported as too long below */
-		memcpy(t->chat_id, a->opt.argv[0], len);
-		t->chat_id_len = len;
-	}
-	verdict = cc_chat_id_check(t->chat_id, t->chat_id_len, &offset);
-	if (verdict == CC_CHAT_ID_NOT_UTF8 || verdict == CC_CHAT_ID_CONTROL)
-		return cc_fail(&a->err, CC_ERR_INVALID,
-			       "%s (at byte %zu); chat IDs are 1 to %d bytes of UTF-8 without control characters",
-			       cc_chat_id_verdict_text(verdict), offset, CC_CHAT_ID_MAX);
-	if (verdict != CC_CHAT_ID_OK)
-		return cc_fail(&a->err, CC_ERR_INVALID,
-			       "%s; chat IDs are 1 to %d bytes of UTF-8 without control characters",
-			       cc_chat_id_verdict_text(verdict), CC_CHAT_ID_MAX);
-	return 0;
+	if (a->opt.from_stdin)
+		return read_stdin_chat_id(a, t) < 0 ? -1 : admin_check_chat_id(a, t);
+	return admin_read_target_text(a, t, a->opt.argv[0]);
 }
 
 int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_chat *chat)

@@ -65,6 +65,10 @@ struct chat_target {
 	const char *user;
 };
 int admin_read_target(struct admin *a, struct chat_target *target, bool allow_user);
+/* The chat ID rule, with the documented message. */
+int admin_check_chat_id(struct admin *a, const struct chat_target *target);
+/* Take the chat ID from `text` and check it. */
+int admin_read_target_text(struct admin *a, struct chat_target *target, const char *text);
 int admin_find_target(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
 
 /* Map an error kind to the documented exit code. */

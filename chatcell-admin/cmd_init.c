@@ -11,6 +11,7 @@
 #include "events.h"
 #include "lifecycle.h"
 #include "settings.h"
+#include "shims.h"
 #include "subid.h"
 #include "view_write.h"
 
@@ -132,20 +133,27 @@ static void warn_nsswitch(void)
 
 int cmd_init(struct admin *a)
 {
+	struct cc_shims_report shims;
+
 	if (check_reserved(a) < 0 || check_subids(a) < 0 || check_existing_users(a) < 0)
 		return -1;
 	if (adopt_identity(a) < 0)
 		return -1;
 	if (cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 || cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
+	if (cc_shims_sync(&a->config, CHATCELL_SHIMS_LIST, &shims, &a->err) < 0)
+		return -1;
 	warn_nsswitch();
-	if (a->opt.json)
-		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\"}\n",
+	if (a->opt.json) {
+		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\","
+		       "\"shims_dir\":\"%s\",\"shims\":{\"linked\":%u,\"missing\":%u,\"privileged\":%u}}\n",
 		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
-		       a->config.user_prefix);
-	else
-		printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",
-		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
-		       a->config.user_prefix);
+		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
+		return 0;
+	}
+	printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",
+	       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max, a->config.user_prefix);
+	printf("session PATH %s: %u commands linked from %s (%u not installed, %u refused as setuid/setgid/capable)\n",
+	       a->config.shims_dir, shims.linked, CHATCELL_SHIMS_LIST, shims.missing, shims.privileged);
 	return 0;
 }

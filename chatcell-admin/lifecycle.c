@@ -8,6 +8,7 @@
 #include "chat_lock.h"
 #include "home.h"
 #include "kill_uid.h"
+#include "tmp_instances.h"
 #include "view_write.h"
 
 static int finish_create(struct admin *a, const struct cc_chat *chat)
@@ -28,7 +29,8 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	if (cc_view_unpublish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0 ||
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
-	if (cc_kill_uid(chat->uid, &a->err) < 0)
+	if (cc_kill_uid(chat->uid, &a->err) < 0 ||
+	    cc_instances_remove(a->state_fd, chat->name, &a->err) < 0)
 		return -1;
 	if (!chat->pending_arg[0])
 		return cc_home_remove(a->home_base_fd, a->config.home_base, chat->name, &a->err);

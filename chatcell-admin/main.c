@@ -23,23 +23,30 @@ struct command {
 	const char *name;
 	int (*run)(struct admin *a);
 	unsigned options;
+	bool command_follows; /* run: options stop at the chat, the rest is a command */
+	bool passes_status;   /* run, shell: exit with the command's status */
 	const char *usage;
 };
 
 static const struct command commands[] = {
-	{"init", cmd_init, 0, "init"},
-	{"ensure", cmd_ensure, OPT_STDIN, "ensure CHAT_ID | --stdin"},
-	{"name", cmd_name, OPT_STDIN, "name CHAT_ID | --stdin"},
-	{"show", cmd_show, OPT_STDIN | OPT_USER, "show CHAT_ID | --stdin | --user NAME"},
-	{"list", cmd_list, OPT_STATE | OPT_ALL, "list [--state active|suspended|deleted] [--all]"},
-	{"suspend", cmd_suspend, OPT_STDIN | OPT_USER, "suspend CHAT_ID | --stdin | --user NAME"},
-	{"resume", cmd_resume, OPT_STDIN | OPT_USER, "resume CHAT_ID | --stdin | --user NAME"},
-	{"delete", cmd_delete, OPT_STDIN | OPT_USER | OPT_ARCHIVE,
+	{"init", cmd_init, 0, false, false, "init"},
+	{"ensure", cmd_ensure, OPT_STDIN, false, false, "ensure CHAT_ID | --stdin"},
+	{"name", cmd_name, OPT_STDIN, false, false, "name CHAT_ID | --stdin"},
+	{"show", cmd_show, OPT_STDIN | OPT_USER, false, false, "show CHAT_ID | --stdin | --user NAME"},
+	{"list", cmd_list, OPT_STATE | OPT_ALL, false, false, "list [--state active|suspended|deleted] [--all]"},
+	{"suspend", cmd_suspend, OPT_STDIN | OPT_USER, false, false, "suspend CHAT_ID | --stdin | --user NAME"},
+	{"resume", cmd_resume, OPT_STDIN | OPT_USER, false, false, "resume CHAT_ID | --stdin | --user NAME"},
+	{"delete", cmd_delete, OPT_STDIN | OPT_USER | OPT_ARCHIVE, false, false,
 	 "delete CHAT_ID | --stdin | --user NAME [--archive DIR]"},
-	{"repair", cmd_repair, 0, "repair"},
+	{"run", cmd_run, OPT_STDIN | OPT_USER, true, true, "run CHAT_ID | --stdin | --user NAME [--] COMMAND [ARGS...]"},
+	{"shell", cmd_shell, OPT_STDIN | OPT_USER, false, true, "shell CHAT_ID | --stdin | --user NAME"},
+	{"repair", cmd_repair, 0, false, false, "repair"},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+/* Exit status of run and shell when chatcell-admin itself fails. */
+#define EXIT_RUN_FAILED 125
 
 static void usage(FILE *out)
 {
@@ -57,22 +64,20 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-/* Parse options anywhere on the line; returns the command or NULL (with a
- * message already printed). *used collects the command-specific options. */
-static const struct command *parse(int argc, char **argv, struct admin_options *opt, unsigned *used)
+static const struct option longopts[] = {
+	{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+	{"stdin", no_argument, NULL, 's'},        {"user", required_argument, NULL, 'u'},
+	{"archive", required_argument, NULL, 'a'}, {"state", required_argument, NULL, 't'},
+	{"all", no_argument, NULL, 'A'},          {"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+};
+
+/* One getopt pass; returns 0, or -1 after printing the usage. */
+static int parse_options(int argc, char **argv, const char *optstring, struct admin_options *opt, unsigned *used)
 {
-	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-		{"stdin", no_argument, NULL, 's'},        {"user", required_argument, NULL, 'u'},
-		{"archive", required_argument, NULL, 'a'}, {"state", required_argument, NULL, 't'},
-		{"all", no_argument, NULL, 'A'},          {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
-	};
-	const struct command *cmd;
 	int c;
 
-	opt->config_path = CHATCELL_CONF_PATH;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt->config_path = optarg;
@@ -103,9 +108,24 @@ static const struct command *parse(int argc, char **argv, struct admin_options *
 			exit(EXIT_OK);
 		default:
 			usage(stderr);
-			return NULL;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Global options, the command, then its options: anywhere on the line for
+ * most commands; for run, only before the chat, so the command's own
+ * options stay its own. Returns the command or NULL (usage printed). */
+static const struct command *parse(int argc, char **argv, struct admin_options *opt)
+{
+	const struct command *cmd;
+	unsigned used = 0;
+	int first;
+
+	opt->config_path = CHATCELL_CONF_PATH;
+	if (parse_options(argc, argv, "+h", opt, &used) < 0)
+		return NULL;
 	if (optind >= argc) {
 		usage(stderr);
 		return NULL;
@@ -116,13 +136,18 @@ static const struct command *parse(int argc, char **argv, struct admin_options *
 			argv[optind]);
 		return NULL;
 	}
-	if (*used & ~cmd->options) {
+	first = optind;
+	argv[first] = argv[0]; /* the shifted vector's "program name" */
+	optind = 0;            /* 0, not 1: GNU getopt then forgets the first pass's "+" mode */
+	if (parse_options(argc - first, argv + first, cmd->command_follows ? "+h" : "h", opt, &used) < 0)
+		return NULL;
+	if (used & ~cmd->options) {
 		fprintf(stderr, "chatcell-admin: an option given does not apply to '%s'; usage: chatcell-admin %s\n",
 			cmd->name, cmd->usage);
 		return NULL;
 	}
-	opt->argc = argc - optind - 1;
-	opt->argv = argv + optind + 1;
+	opt->argc = argc - first - optind;
+	opt->argv = argv + first + optind;
 	return cmd;
 }
 
@@ -130,11 +155,10 @@ int main(int argc, char **argv)
 {
 	struct admin a;
 	const struct command *cmd;
-	unsigned used = 0;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
-	cmd = parse(argc, argv, &a.opt, &used);
+	cmd = parse(argc, argv, &a.opt);
 	if (!cmd)
 		return EXIT_USAGE;
 	rc = admin_open(&a, cmd->run == cmd_init);
@@ -146,6 +170,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: chatcell-admin %s\n", cmd->usage);
 	}
 	admin_close(&a);
+	if (cmd->passes_status)
+		return rc < 0 ? EXIT_RUN_FAILED : rc;
 	if (fflush(stdout) != 0 && rc == 0) {
 		perror("chatcell-admin: writing output");
 		return EXIT_SYSTEM;

@@ -36,7 +36,11 @@ as_chat() { # USER COMMAND...
 section "setup (inside the sandbox; the host's /etc, users and firewall are untouched)"
 sed -i -E 's/^(passwd|group):.*/\1: files chatcell/' /etc/nsswitch.conf
 say "  /etc/nsswitch.conf: $(grep -E '^passwd:' /etc/nsswitch.conf)"
-say "  $(chatcell-admin init)"
+chatcell-admin init | sed 's/^/  /'
+DEBIAN_FRONTEND=noninteractive pam-auth-update --package --enable chatcell
+printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
+say "  PAM: pam-auth-update placed pam_chatcell in common-account and common-session;"
+say "       runuser got its two lines (see README, Install)"
 
 section "provisioning two chats (chat IDs given on stdin, so they never show in ps)"
 chat_a_id="telegram:+49-170-5550101"
@@ -65,12 +69,35 @@ expect denied "A signals B's process" bash -c "
 	setpriv --reuid=$a --regid=$a --init-groups kill \$victim; rc=\$?
 	kill \$victim; exit \$rc"
 
+section "what chat A can do in its login sessions (chatcell-admin run: the real PAM stack)"
+run_as() { chatcell-admin run "$1" -- /bin/sh -c "$2"; }
+expect allowed "A writes /tmp/a-note in one session" run_as "$chat_a_id" 'echo "A was here" >/tmp/a-note'
+expect allowed "A reads /tmp/a-note in a later session" run_as "$chat_a_id" 'cat /tmp/a-note'
+expect denied "B finds A's /tmp/a-note (B has its own /tmp)" run_as "$chat_b_id" 'cat /tmp/a-note'
+echo "root's /tmp" >/tmp/root-note
+expect denied "A reads root's /tmp/root-note" run_as "$chat_a_id" 'cat /tmp/root-note'
+mkfifo -m 666 /run/demo-b-pid
+chatcell-admin run "$chat_b_id" -- /bin/sh -c 'echo $$ >/run/demo-b-pid; exec sleep 300' &
+b_session=$!
+read -r b_pid </run/demo-b-pid
+expect denied "A sees B's process (pid $b_pid) in ps" run_as "$chat_a_id" "ps -eo pid= | grep -qw $b_pid"
+expect denied "A opens /proc/$b_pid" run_as "$chat_a_id" "ls /proc/$b_pid"
+expect allowed "A sees its own processes" run_as "$chat_a_id" 'ps -eo user:20=,comm= | sort -u | head -3'
+expect allowed "A's PATH is the shims directory only" run_as "$chat_a_id" 'echo "$PATH"'
+expect allowed "A runs with no_new_privs: setuid programs give no root" run_as "$chat_a_id" 'grep NoNewPrivs /proc/self/status'
+kill "$b_pid" 2>/dev/null
+wait "$b_session" 2>/dev/null
+
 section "deleting chat B"
-as_chat "$b" sleep 300 &
-say "  B is running a process (pid $!)"
+(
+	as_chat "$b" sleep 300
+	echo $? >/run/demo-b-status
+) 2>/dev/null &
+sleeper=$!
+say "  B is running a process"
 say "  $(chatcell-admin delete --user "$b")"
-wait $! 2>/dev/null
-say "  its process ended with status $? (SIGKILL), its home is $(test -e "/home/chatcell/$b" && echo still there || echo gone)"
+wait "$sleeper"
+say "  its process ended with status $(cat /run/demo-b-status) (SIGKILL), its home is $(test -e "/home/chatcell/$b" && echo still there || echo gone)"
 say "  getent passwd $b: $(getent passwd "$b" || echo 'not found')"
 
 section "audit trail of chat B"

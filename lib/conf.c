@@ -182,8 +182,26 @@ static int set_dns_servers(struct parse_ctx *ctx, const char *key, const char *v
 	return 0;
 }
 
+static int set_group(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len > 32 || !((value[0] >= 'a' && value[0] <= 'z') || value[0] == '_'))
+		goto bad;
+	for (size_t i = 1; i < len; i++) {
+		char c = value[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			goto bad;
+	}
+	cc_copy(ctx->config->proc_admin_group, sizeof(ctx->config->proc_admin_group), value);
+	return 0;
+bad:
+	return bad_value(ctx, key, "a group name (up to 32 characters of [a-z0-9_-])", value);
+}
+
 enum key_id {
-	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND,
+	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND, K_PROC_ADMIN_GROUP,
 	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW,
 };
 
@@ -195,6 +213,7 @@ static const struct {
 	{"uid_range", K_UID_RANGE, false},     {"user_prefix", K_USER_PREFIX, false},
 	{"home_base", K_HOME_BASE, false},     {"shell", K_SHELL, false},
 	{"shims_dir", K_SHIMS_DIR, false},     {"path_append", K_PATH_APPEND, false},
+	{"proc_admin_group", K_PROC_ADMIN_GROUP, false},
 	{"quarantine_days", K_QUARANTINE_DAYS, false},
 	{"memory_max", K_MEMORY_MAX, false},   {"pids_max", K_PIDS_MAX, false},
 	{"cpu_max", K_CPU_MAX, false},         {"dns_servers", K_DNS_SERVERS, false},
@@ -219,6 +238,8 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_path(ctx, key, value, c->shims_dir);
 	case K_PATH_APPEND:
 		return set_path_list(ctx, key, value);
+	case K_PROC_ADMIN_GROUP:
+		return set_group(ctx, key, value);
 	case K_QUARANTINE_DAYS:
 		if (cc_parse_u64(value, 0, 3650, &v) < 0)
 			return bad_value(ctx, key, "a number of days from 0 to 3650", value);
@@ -284,7 +305,8 @@ static int parse_line(struct parse_ctx *ctx, char *line)
 	}
 	return cc_fail(ctx->err, CC_ERR_CONFIG,
 		       "%s:%u: unknown key '%s' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
-		       "path_append, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, egress_allow)",
+		       "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, "
+		       "egress_allow)",
 		       ctx->origin, ctx->line, key);
 }
 

@@ -33,6 +33,7 @@ struct cc_config {
 	char shell[CC_PATH_MAX + 1];
 	char shims_dir[CC_PATH_MAX + 1];
 	char path_append[CC_PATH_LIST_MAX + 1]; /* colon-separated, may be empty */
+	char proc_admin_group[33];              /* may see every process; empty: none */
 	uint32_t quarantine_days;
 
 	/* Default limits for every chat (per-chat overrides live in the registry). */

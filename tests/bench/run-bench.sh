@@ -57,6 +57,17 @@ echo "-- against nss_files with $(wc -l </etc/passwd) lines (looking up its last
 cp /tmp/passwd.small /etc/passwd
 
 echo
+echo "== session setup: runuser -l <chat> -c true, median of 200 =="
+cp /etc/pam.d/runuser /tmp/runuser.pam
+printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
+with_module=$(median_ms 200 runuser -l "$chat" -c true)
+cp /tmp/runuser.pam /etc/pam.d/runuser
+without_module=$(median_ms 200 runuser -l "$chat" -c true)
+plain_true=$(median_ms 200 /bin/true)
+echo "with pam_chatcell ${with_module} ms, same stack without it ${without_module} ms, /bin/true ${plain_true} ms"
+echo "pam_chatcell adds $(awk -v a="$with_module" -v b="$without_module" 'BEGIN { printf "%.2f", a - b }') ms per session (ratio $(ratio "$with_module" "$without_module"); target <= +5 ms)"
+
+echo
 echo "== useradd -U + mkdir + chown + chmod (the seed design), median =="
 useradd_at() { # EXISTING
 	local n=$1

@@ -101,3 +101,26 @@ ssh_as() { # USER PORT COMMAND...
 	ssh -q -i "$SSH_KEY" -p "$port" -o BatchMode=yes -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$user@127.0.0.1" "$@"
 }
+
+# Collect syslog (pam_syslog and friends) in $SYSLOG, inside the sandbox.
+SYSLOG=/run/sandbox-syslog
+start_syslog() {
+	: >"$SYSLOG"
+	coproc SYSLOG_CATCHER { /usr/bin/python3 "$CC_SRCDIR/tests/lib/syslog_catcher.py" /run/sandbox-log.sock "$SYSLOG"; }
+	read -r _ <&"${SYSLOG_CATCHER[0]}" # "ready"
+}
+
+# Configure PAM as README.md tells administrators: pam-auth-update with
+# chatcell's profile (common-account, common-session and
+# common-session-noninteractive) and the two lines Debian's runuser stack
+# needs (runuser-l includes it).
+enable_pam_chatcell() {
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --package --enable chatcell
+	printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
+}
+
+# Login paths: run a shell command as a chat through the real programs.
+login_su() { su "$1" -c "$2"; }
+login_runuser() { runuser -u "$1" -- /bin/bash -c "$2"; }
+login_runuser_l() { runuser -l "$1" -c "$2"; }
+login_sshd() { ssh_as "$1" "${SSH_PORT:-2222}" "$2"; }

@@ -3,7 +3,8 @@
 # namespaces, with overlays over /etc, /usr, /var and /home whose lower layer
 # is the staged `make install` tree on top of the host's own files. Writes go
 # to a tmpfs and vanish with the namespace; the host's /etc, users, firewall
-# and mounts are never touched. Fresh /proc, /tmp, /run and /dev/shm.
+# and mounts are never touched. Fresh /proc, /tmp, /run, and a private /dev
+# (the usual device nodes, its own pty instance and shm, room for /dev/log).
 #
 #   sandbox.sh STAGE_DIR COMMAND [ARGS...]
 set -euo pipefail
@@ -39,15 +40,33 @@ for tree in "${CC_SRCDIR:-}" "${CC_TOP_BUILDDIR:-}" "$stage"; do
 		top=${top%%/*}
 		if [ ! -e "/tmp/$top" ]; then
 			mkdir -p "/tmp/$top"
-			mount --bind "/proc/self/fd/$host_tmp/$top" "/tmp/$top"
+			mount --no-canonicalize --bind "/proc/self/fd/$host_tmp/$top" "/tmp/$top"
 		fi
 		;;
 	esac
 done
 exec {host_tmp}<&-
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t tmpfs -o mode=0755 tmpfs /run
+# A private /dev, built aside (in the new /run) and moved into place.
+dev=/run/.sandbox-dev
+mkdir "$dev"
+mount -t tmpfs -o mode=0755 tmpfs "$dev"
+for node in null zero full random urandom tty; do
+	touch "$dev/$node"
+	mount --bind "/dev/$node" "$dev/$node"
+done
+mkdir "$dev/pts" "$dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts "$dev/pts"
+ln -s pts/ptmx "$dev/ptmx"
+mount -t tmpfs -o mode=1777 tmpfs "$dev/shm"
+ln -s /proc/self/fd "$dev/fd"
+ln -s /proc/self/fd/0 "$dev/stdin"
+ln -s /proc/self/fd/1 "$dev/stdout"
+ln -s /proc/self/fd/2 "$dev/stderr"
+ln -s /run/sandbox-log.sock "$dev/log"
+mount --move "$dev" /dev
+rmdir "$dev"
 ip link set lo up
 ldconfig # as a package install would, so the loader finds the new modules
 exec "$@"

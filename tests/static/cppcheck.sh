@@ -1,6 +1,7 @@
 #!/bin/bash
 # cppcheck over every C source of the product; any finding fails the test.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/defines.sh"
 src=${CC_SRCDIR:?}
 command -v cppcheck >/dev/null || skip_all "cppcheck is not installed (apt-get install cppcheck)"
 [ "${CC_SKIP_STATIC:-}" = 1 ] && skip_all "static analysis runs in the plain build only"
@@ -9,11 +10,9 @@ command -v cppcheck >/dev/null || skip_all "cppcheck is not installed (apt-get i
 # cppcheck does not model.
 run cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
 	--inline-suppr --suppress="unreadVariable:*nss_chatcell/*" \
-	-D_GNU_SOURCE -D'NSS_DECLARE_MODULE_FUNCTIONS(m)=' \
-	-DCHATCELL_STATE_DIR='"/var/lib/chatcell"' -DCHATCELL_CONF_PATH='"/etc/chatcell/chatcell.conf"' \
-	-DCHATCELL_SHIMS_DIR='"/usr/libexec/chatcell/shims"' -DPACKAGE_VERSION='"0"' \
+	-D'NSS_DECLARE_MODULE_FUNCTIONS(m)=' "${static_defines[@]}" \
 	-I "$src/lib" -I "$src/db" -I "${CC_TOP_BUILDDIR:?}" \
-	"$src/lib" "$src/db" "$src/nss_chatcell" "$src/chatcell-admin"
+	"$src/lib" "$src/db" "$src/nss_chatcell" "$src/pam_chatcell" "$src/chatcell-admin"
 is "$rc" 0 "cppcheck reports nothing"
 [ -n "$err" ] && diag "$err"
 done_testing

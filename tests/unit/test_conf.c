@@ -62,6 +62,7 @@ static void parses_every_key(void **state)
 		 "shell = /usr/bin/zsh\n"
 		 "shims_dir = /opt/shims\n"
 		 "path_append = /usr/bin:/bin\n"
+		 "proc_admin_group = adm\n"
 		 "quarantine_days = 0\n"
 		 "memory_max = 1G\n"
 		 "pids_max = max\n"
@@ -77,6 +78,7 @@ static void parses_every_key(void **state)
 	assert_string_equal(c.shell, "/usr/bin/zsh");
 	assert_string_equal(c.shims_dir, "/opt/shims");
 	assert_string_equal(c.path_append, "/usr/bin:/bin");
+	assert_string_equal(c.proc_admin_group, "adm");
 	assert_int_equal(c.quarantine_days, 0);
 	assert_int_equal(c.memory_max, 1ull << 30);
 	assert_true(c.pids_max == CC_LIMIT_UNLIMITED);
@@ -102,7 +104,8 @@ static void reports_structural_errors(void **state)
 	parse_fails("uid_range 1-2\n", "t.conf:1: expected 'key = value' or a '#' comment, got 'uid_range 1-2'");
 	parse_fails("\n\nuid_rnage = 70000-70001\n",
 		    "t.conf:3: unknown key 'uid_rnage' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
-		    "path_append, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, egress_allow)");
+		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, "
+		    "egress_allow)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("shell =\n", "t.conf:1: shell has no value");
 	parse_fails("shell = /bin/\x01sh\n", "t.conf:1: control character in line");
@@ -148,6 +151,8 @@ static void reports_bad_values(void **state)
 		    "trailing '/', spaces, ':' or control characters, got '/bin/../bin/sh'");
 	parse_fails("path_append = /usr/bin:bin",
 		    "t.conf:1: path_append: expected a ':'-separated list of absolute directories, got '/usr/bin:bin'");
+	parse_fails("proc_admin_group = Admins",
+		    "t.conf:1: proc_admin_group: expected a group name (up to 32 characters of [a-z0-9_-]), got 'Admins'");
 	parse_fails("quarantine_days = 3651", "t.conf:1: quarantine_days: expected a number of days from 0 to 3650, "
 					      "got '3651'");
 	parse_fails("quarantine_days = -1", "t.conf:1: quarantine_days: expected a number of days from 0 to 3650, "

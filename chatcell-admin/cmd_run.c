@@ -1,0 +1,53 @@
+/* run and shell: resolve the chat, then hand over to chatcell-session,
+ * the PAM client that starts the command or login shell as the chat through
+ * the PAM service "chatcell" (see chatcell_session.c). Exit status: the
+ * command's, or 125 when chatcell-admin or the session fails, 126 when the
+ * command cannot be run, 127 when it is not found (as env(1) does). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "run_target.h"
+
+#define SESSION_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-session"
+
+static int start(struct admin *a, bool login_shell)
+{
+	struct chat_target t;
+	struct cc_chat chat;
+	char **args;
+	int n = 0;
+
+	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0)
+		return -1;
+	args = calloc((size_t)a->opt.argc + 5, sizeof(*args));
+	if (!args)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, ENOMEM, "starting the session");
+	args[n++] = (char *)"chatcell-session";
+	if (login_shell)
+		args[n++] = (char *)"--login";
+	args[n++] = chat.name;
+	if (!login_shell) {
+		args[n++] = (char *)"--";
+		for (int i = 0; i < a->opt.argc; i++)
+			args[n++] = a->opt.argv[i];
+	}
+	args[n] = NULL;
+	admin_close(a); /* no registry handle or lock may reach the chat's process */
+	setenv("CHATCELL_SESSION_CALLER", login_shell ? "chatcell-admin shell" : "chatcell-admin run", 1);
+	execv(SESSION_PROGRAM, args);
+	free(args);
+	return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot run %s", SESSION_PROGRAM);
+}
+
+int cmd_run(struct admin *a)
+{
+	return start(a, false);
+}
+
+int cmd_shell(struct admin *a)
+{
+	return start(a, true);
+}

@@ -1,0 +1,13 @@
+/* Putting the chat's instance directories over /tmp, /var/tmp and
+ * /dev/shm in the session's mount namespace: a clone of each instance
+ * (from its descriptor) is moved onto the target (opened O_NOFOLLOW), with
+ * nosuid and nodev. No path is resolved twice. */
+#ifndef CHATCELL_BIND_INSTANCES_H
+#define CHATCELL_BIND_INSTANCES_H
+
+#include "error.h"
+#include "tmp_instances.h"
+
+int bind_instances(const struct cc_instances *inst, struct cc_err *err);
+
+#endif

@@ -1,0 +1,107 @@
+/* pam_chatcell.so: confinement for the logins of chat users. See
+ * pam_chatcell(8). For users that are not chats every entry point returns
+ * PAM_IGNORE after a check that makes no system call. */
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "chat_user.h"
+#include "module_options.h"
+#include "session.h"
+
+/* The same words for a chat that may not log in, at either stage: one line
+ * for the user, one for the administrator's log. */
+static int refuse_inactive(pam_handle_t *pamh, const struct chat_user *cu, enum chat_user_verdict verdict,
+			   int suspended_status, int unknown_status)
+{
+	if (verdict == CHAT_USER_SUSPENDED) {
+		pam_error(pamh, "chatcell: %s is suspended; logins are refused until an administrator resumes it",
+			  cu->user);
+		pam_syslog(pamh, LOG_NOTICE, "refusing %s: the chat is suspended (chatcell-admin resume)", cu->user);
+		return suspended_status;
+	}
+	pam_error(pamh, "chatcell: %s is not a registered chat; logins are refused", cu->user);
+	pam_syslog(pamh, LOG_NOTICE,
+		   "refusing %s: its UID is in the chat range but the registry has no live chat for it", cu->user);
+	return unknown_status;
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_options opt;
+	struct chat_user cu;
+	enum chat_user_verdict verdict;
+
+	module_options_parse(pamh, argc, argv, &opt);
+	verdict = chat_user_check(pamh, opt.config_path, &cu, NULL);
+	switch (verdict) {
+	case CHAT_USER_NOT_A_CHAT:
+		return PAM_IGNORE;
+	case CHAT_USER_ACTIVE:
+		if (opt.debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s is an active chat", cu.user);
+		return PAM_SUCCESS;
+	case CHAT_USER_SUSPENDED:
+	case CHAT_USER_UNKNOWN:
+		return refuse_inactive(pamh, &cu, verdict, PAM_ACCT_EXPIRED, PAM_PERM_DENIED);
+	case CHAT_USER_ERROR:
+		break;
+	}
+	pam_error(pamh, "chatcell: cannot check %s; logins are refused (see the system log)", cu.user);
+	pam_syslog(pamh, LOG_ERR, "refusing %s: %s", cu.user, cu.err.msg);
+	return PAM_AUTHINFO_UNAVAIL;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_options opt;
+	struct chat_user cu;
+	struct cc_registry reg = {0};
+	enum chat_user_verdict verdict;
+	int status;
+
+	module_options_parse(pamh, argc, argv, &opt);
+	verdict = chat_user_check(pamh, opt.config_path, &cu, &reg);
+	switch (verdict) {
+	case CHAT_USER_NOT_A_CHAT:
+		return PAM_IGNORE;
+	case CHAT_USER_ACTIVE:
+		break;
+	case CHAT_USER_SUSPENDED:
+	case CHAT_USER_UNKNOWN:
+		cc_registry_close(&reg);
+		return refuse_inactive(pamh, &cu, verdict, PAM_SESSION_ERR, PAM_SESSION_ERR);
+	case CHAT_USER_ERROR:
+		pam_error(pamh, "chatcell: cannot set up a confined session for %s (see the system log)", cu.user);
+		pam_syslog(pamh, LOG_ERR, "refusing a session for %s: %s", cu.user, cu.err.msg);
+		return PAM_SESSION_ERR;
+	}
+	status = session_open(pamh, &cu, &reg);
+	cc_registry_close(&reg);
+	if (status != PAM_SUCCESS) {
+		pam_error(pamh, "chatcell: cannot set up a confined session for %s (see the system log)", cu.user);
+		pam_syslog(pamh, LOG_ERR, "refusing a session for %s: %s", cu.user, cu.err.msg);
+		return status;
+	}
+	if (opt.debug)
+		pam_syslog(pamh, LOG_DEBUG, "confined session opened for %s", cu.user);
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_options opt;
+	struct chat_user cu;
+	struct cc_registry reg = {0};
+	struct cc_err ignored;
+
+	module_options_parse(pamh, argc, argv, &opt);
+	if (chat_user_check(pamh, opt.config_path, &cu, &reg) == CHAT_USER_NOT_A_CHAT)
+		return PAM_IGNORE;
+	if (reg.db) {
+		cc_chats_record_session(&reg, cu.uid, false, (int64_t)time(NULL), &ignored);
+		cc_registry_close(&reg);
+	}
+	return PAM_SUCCESS;
+}

@@ -1,0 +1,38 @@
+#!/bin/bash
+# chatcell-admin run and shell: through the real PAM stack, stdin, stdout
+# and stderr connected, the command's exit status passed through, and no
+# run without pam_chatcell's confinement.
+. "$(dirname "$0")/../lib/common.sh"
+
+start_syslog
+use_chatcell_nss
+chatcell-admin init >/dev/null
+a=$(chat_user "run-chat-a")
+
+run chatcell-admin run "run-chat-a" -- /bin/sh -c 'echo out; echo err >&2; exit 7'
+is "$rc:$out:$err" "7:out:err" "run passes stdout, stderr and the exit status through"
+run chatcell-admin run "run-chat-a" ls -la /tmp
+like "$out" "total *" "options after the chat belong to the command (ls -la)"
+run chatcell-admin run "run-chat-a" -- sh -c 'id -un; echo $HOME; pwd; echo $PATH; ps -eo user:32= | sort -u'
+is "$out" "$a"$'\n'"/home/chatcell/$a"$'\n'"/home/chatcell/$a"$'\n'"/var/lib/chatcell/shims"$'\n'"$a" "run starts in the chat's home, with its PATH, seeing only its own processes"
+run bash -c "printf 'run-chat-a\nline two\nline three\n' | chatcell-admin run --stdin -- cat"
+is "$rc:$out" $'0:line two\nline three' "--stdin: the first line is the chat ID, the rest is the command's stdin"
+run chatcell-admin run "run-chat-a" -- no-such-command
+is "$rc" 127 "a command that does not exist: 127"
+run chatcell-admin run "run-chat-a" -- /etc/passwd
+is "$rc" 126 "a command that cannot be run: 126"
+run chatcell-admin run "no-such-chat" -- true
+is "$rc:$err" "125:chatcell-admin run: no such chat; 'chatcell-admin list' shows the chats that exist" "an unknown chat: 125 and the reason"
+
+run bash -c "printf 'echo \"\$0 \$PATH\"; exit 3\n' | chatcell-admin shell run-chat-a"
+is "$rc:$out" "3:-bash /var/lib/chatcell/shims" "shell runs a login shell with the session's PATH and passes its status"
+
+# Without pam_chatcell in its stack, run refuses to start anything.
+cp /etc/pam.d/chatcell /tmp/pam.saved
+sed -i '/^session.*pam_chatcell/d' /etc/pam.d/chatcell
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: /etc/pam.d/chatcell did not run pam_chatcell.so in its session stack; refusing to run $a unconfined. Restore the file from the chatcell package" "an unconfined session is refused"
+cp /tmp/pam.saved /etc/pam.d/chatcell
+run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
+is "$rc" 2 "and nothing ran"
+done_testing

@@ -33,6 +33,9 @@ struct admin_options {
 	const char *user;       /* --user NAME instead of a chat ID */
 	const char *archive;    /* delete --archive DIR */
 	const char *state;      /* list --state */
+	const char *port;       /* egress --port */
+	const char *proto;      /* egress --proto */
+	const char *host;       /* egress --host */
 	bool all;               /* list --all */
 	int argc;               /* operands after the command */
 	char **argv;

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "events.h"
 #include "lifecycle.h"
+#include "egress_sync.h"
 #include "settings.h"
 #include "shims.h"
 #include "subid.h"
@@ -134,6 +135,7 @@ static void warn_nsswitch(void)
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
+	int rc;
 
 	if (check_reserved(a) < 0 || check_subids(a) < 0 || check_existing_users(a) < 0)
 		return -1;
@@ -142,6 +144,13 @@ int cmd_init(struct admin *a)
 	if (cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 || cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
 	if (cc_shims_sync(&a->config, CHATCELL_SHIMS_LIST, &shims, &a->err) < 0)
+		return -1;
+	/* The egress table, so that chats are confined from the start. */
+	if (cc_registry_begin_read(&a->reg, &a->err) < 0)
+		return -1;
+	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
+	cc_registry_rollback(&a->reg);
+	if (rc < 0)
 		return -1;
 	warn_nsswitch();
 	if (a->opt.json) {

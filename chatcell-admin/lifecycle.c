@@ -7,6 +7,8 @@
 
 #include "chat_lock.h"
 #include "home.h"
+#include "egress_store.h"
+#include "egress_sync.h"
 #include "kill_uid.h"
 #include "tmp_instances.h"
 #include "view_write.h"
@@ -20,6 +22,20 @@ static int finish_create(struct admin *a, const struct cc_chat *chat)
 	return cc_view_sync(a->view_fd, &a->err);
 }
 
+/* Take the chat's allowlist out of the kernel, then out of the registry. */
+static int remove_egress(struct admin *a, const struct cc_chat *chat)
+{
+	struct cc_nft_element *els;
+	size_t n;
+	int rc;
+
+	if (cc_egress_collect(&a->reg, chat->id, a->now, &els, &n, &a->err) < 0)
+		return -1;
+	rc = cc_egress_change(&a->reg, &a->config, NULL, 0, els, n, a->now, &a->err);
+	free(els);
+	return rc < 0 ? -1 : cc_egress_remove_chat(&a->reg, chat->id, &a->err);
+}
+
 static int finish_delete(struct admin *a, const struct cc_chat *chat)
 {
 	int rc;
@@ -29,7 +45,7 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	if (cc_view_unpublish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0 ||
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
-	if (cc_kill_uid(chat->uid, &a->err) < 0 ||
+	if (cc_kill_uid(chat->uid, &a->err) < 0 || remove_egress(a, chat) < 0 ||
 	    cc_instances_remove(a->state_fd, chat->name, &a->err) < 0)
 		return -1;
 	if (!chat->pending_arg[0])

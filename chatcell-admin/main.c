@@ -17,6 +17,7 @@ enum opt_bit {
 	OPT_ARCHIVE = 1 << 2,
 	OPT_STATE = 1 << 3,
 	OPT_ALL = 1 << 4,
+	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
 };
 
 struct command {
@@ -40,6 +41,9 @@ static const struct command commands[] = {
 	 "delete CHAT_ID | --stdin | --user NAME [--archive DIR]"},
 	{"run", cmd_run, OPT_STDIN | OPT_USER, true, true, "run CHAT_ID | --stdin | --user NAME [--] COMMAND [ARGS...]"},
 	{"shell", cmd_shell, OPT_STDIN | OPT_USER, false, true, "shell CHAT_ID | --stdin | --user NAME"},
+	{"egress", cmd_egress, OPT_STDIN | OPT_USER | OPT_EGRESS, false, false,
+	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
+	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
 	{"repair", cmd_repair, 0, false, false, "repair"},
 };
 
@@ -69,7 +73,9 @@ static const struct option longopts[] = {
 	{"stdin", no_argument, NULL, 's'},        {"user", required_argument, NULL, 'u'},
 	{"archive", required_argument, NULL, 'a'}, {"state", required_argument, NULL, 't'},
 	{"all", no_argument, NULL, 'A'},          {"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+	{"version", no_argument, NULL, 'V'},      {"port", required_argument, NULL, 'p'},
+	{"proto", required_argument, NULL, 'P'},  {"host", required_argument, NULL, 'H'},
+	{NULL, 0, NULL, 0},
 };
 
 /* One getopt pass; returns 0, or -1 after printing the usage. */
@@ -99,6 +105,15 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 			break;
 		case 'A':
 			opt->all = true, *used |= OPT_ALL;
+			break;
+		case 'p':
+			opt->port = optarg, *used |= OPT_EGRESS;
+			break;
+		case 'P':
+			opt->proto = optarg, *used |= OPT_EGRESS;
+			break;
+		case 'H':
+			opt->host = optarg, *used |= OPT_EGRESS;
 			break;
 		case 'h':
 			usage(stdout);

@@ -11,6 +11,10 @@ int cc_registry_fail(struct cc_registry *reg, int rc, const char *doing, struct 
 {
 	const char *detail = reg->db ? sqlite3_errmsg(reg->db) : sqlite3_errstr(rc);
 
+	/* A full disk can surface as SQLITE_IOERR (e.g. growing the -shm file):
+	 * the errno underneath tells. */
+	if (reg->db && sqlite3_system_errno(reg->db) == ENOSPC)
+		rc = SQLITE_FULL;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 		return cc_fail(err, CC_ERR_SYSTEM,
@@ -99,6 +103,9 @@ int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state
 	}
 	sqlite3_extended_result_codes(reg->db, 0);
 	sqlite3_busy_timeout(reg->db, CC_REGISTRY_BUSY_TIMEOUT_MS);
+	/* Keep the -wal and -shm files between runs instead of making and
+	 * unlinking them in every process (each login would pay for it). */
+	sqlite3_file_control(reg->db, "main", SQLITE_FCNTL_PERSIST_WAL, &(int){1});
 	/* WAL: readers never block the writer; FULL: a commit survives power loss;
 	 * secure_delete: a deleted chat's ID is overwritten, not left in free pages. */
 	if (exec(reg, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
@@ -109,6 +116,12 @@ int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state
 		return -1;
 	}
 	return 0;
+}
+
+void cc_registry_relax_for_sessions(struct cc_registry *reg)
+{
+	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_exec(reg->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 }
 
 void cc_registry_close(struct cc_registry *reg)

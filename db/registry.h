@@ -24,6 +24,11 @@ struct cc_registry {
  * telling the admin to run init. Newer schemas are refused. */
 int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state_dir, bool create,
 		     struct cc_err *err);
+
+/* For pam_chatcell, on every login: its only writes are login and logout
+ * times, which need not survive a power cut, so its commits are not synced
+ * (they survive a crash: WAL) and closing does not checkpoint. */
+void cc_registry_relax_for_sessions(struct cc_registry *reg);
 void cc_registry_close(struct cc_registry *reg);
 
 int cc_registry_begin_write(struct cc_registry *reg, struct cc_err *err);

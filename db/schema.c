@@ -44,6 +44,32 @@ static const char *const migrations[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX events_chat ON events(chat);",
+	/* 2: egress allowlists. An address rule is one kernel element; a host
+	 * rule is a name that `egress refresh` re-resolves, its addresses being
+	 * address rules that expire with their DNS TTL. */
+	"CREATE TABLE egress_hosts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  chat INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	"  host TEXT NOT NULL,"
+	"  proto INTEGER NOT NULL,"
+	"  port_first INTEGER NOT NULL,"
+	"  port_last INTEGER NOT NULL,"
+	"  UNIQUE (chat, host, proto, port_first, port_last)"
+	");"
+	"CREATE TABLE egress_rules ("
+	"  id INTEGER PRIMARY KEY,"
+	"  chat INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	"  family INTEGER NOT NULL CHECK (family IN (2, 10)),"
+	"  addr BLOB NOT NULL,"
+	"  prefix_len INTEGER NOT NULL,"
+	"  proto INTEGER NOT NULL CHECK (proto IN (6, 17)),"
+	"  port_first INTEGER NOT NULL CHECK (port_first BETWEEN 1 AND 65535),"
+	"  port_last INTEGER NOT NULL CHECK (port_last BETWEEN port_first AND 65535),"
+	"  host INTEGER REFERENCES egress_hosts(id) ON DELETE CASCADE,"
+	"  expires_at INTEGER,"
+	"  UNIQUE (chat, family, addr, prefix_len, proto, port_first, port_last)"
+	");"
+	"CREATE INDEX egress_rules_chat ON egress_rules(chat);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -62,8 +62,11 @@ expect denied "A reads the registry (chat IDs live only there)" as_chat "$a" cat
 expect denied "A reads the host key behind the names" as_chat "$a" cat /var/lib/chatcell/hmac.key
 printf '%s\n%s\n' "$chat_a_id" "$chat_b_id" >/run/ids
 chmod 644 /run/ids
-expect denied "A finds any chat ID in files it can read" as_chat "$a" \
-	grep -rlsF -f /run/ids /etc /var /home /tmp /root /srv /opt
+find_ids() { # (the demo's own source, which names the IDs, is left out)
+	as_chat "$a" find /etc /var /home /tmp /root /srv /opt -path "${CC_SRCDIR:-/nonexistent}" -prune \
+		-o -type f -print0 2>/dev/null | as_chat "$a" xargs -0 grep -lsF -f /run/ids
+}
+expect denied "A finds any chat ID in files it can read" find_ids
 expect denied "A signals B's process" bash -c "
 	setpriv --reuid=$b --regid=$b --init-groups sleep 300 & victim=\$!
 	setpriv --reuid=$a --regid=$a --init-groups kill \$victim; rc=\$?
@@ -87,6 +90,33 @@ expect allowed "A's PATH is the shims directory only" run_as "$chat_a_id" 'echo 
 expect allowed "A runs with no_new_privs: setuid programs give no root" run_as "$chat_a_id" 'grep NoNewPrivs /proc/self/status'
 kill "$b_pid" 2>/dev/null
 wait "$b_session" 2>/dev/null
+
+section "what chat A can reach on the network (nftables table inet chatcell)"
+# Services on loopback addresses of the sandbox's own network namespace.
+ip link set lo up
+ip addr add 127.0.0.2/8 dev lo
+ip addr add 127.0.0.3/8 dev lo
+mkfifo /run/demo-listener
+/usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 127.0.0.2:8000/tcp 127.0.0.3:8000/tcp >/run/demo-listener &
+listener=$!
+read -r _ </run/demo-listener
+say "  $(chatcell-admin egress allow "$chat_a_id" 127.0.0.2 --port 8000)"
+connect() { # CHAT ADDRESS: a TCP connection from the chat's login session
+	chatcell-admin run "$1" -- /usr/bin/python3 -c '
+import errno, socket, sys
+try:
+    socket.create_connection((sys.argv[1], 8000), timeout=5).close()
+    print("connected")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e)))
+    sys.exit(1)' "$2"
+}
+expect allowed "A connects to 127.0.0.2:8000 (its allowlist)" connect "$chat_a_id" 127.0.0.2
+expect denied "A connects to 127.0.0.3:8000" connect "$chat_a_id" 127.0.0.3
+expect denied "B connects to A's 127.0.0.2:8000" connect "$chat_b_id" 127.0.0.2
+expect allowed "root connects to 127.0.0.3:8000 (only chats are filtered)" /usr/bin/python3 -c \
+	'import socket; socket.create_connection(("127.0.0.3", 8000), timeout=5).close(); print("connected")'
+kill "$listener"
 
 section "deleting chat B"
 (

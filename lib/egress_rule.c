@@ -114,6 +114,13 @@ int cc_egress_parse_rule(const char *text, struct cc_egress_rule *rule, char *wh
 	return 0;
 }
 
+bool cc_egress_rules_equal(const struct cc_egress_rule *a, const struct cc_egress_rule *b)
+{
+	return a->family == b->family && memcmp(a->addr, b->addr, sizeof(a->addr)) == 0 &&
+	       a->prefix_len == b->prefix_len && a->proto == b->proto && a->port_first == b->port_first &&
+	       a->port_last == b->port_last;
+}
+
 void cc_egress_format_rule(const struct cc_egress_rule *rule, char *out, size_t out_len)
 {
 	char addr[INET6_ADDRSTRLEN];

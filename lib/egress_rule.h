@@ -3,6 +3,7 @@
 #ifndef CHATCELL_EGRESS_RULE_H
 #define CHATCELL_EGRESS_RULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,9 @@ int cc_egress_parse_proto(const char *text, struct cc_egress_rule *rule, char *w
 int cc_egress_parse_ports(const char *text, struct cc_egress_rule *rule, char *why, size_t why_len);
 /* "ADDR[/LEN] PROTO PORT[-PORT]" as written in chatcell.conf. */
 int cc_egress_parse_rule(const char *text, struct cc_egress_rule *rule, char *why, size_t why_len);
+
+/* Same family, address, prefix, protocol and ports? */
+bool cc_egress_rules_equal(const struct cc_egress_rule *a, const struct cc_egress_rule *b);
 
 /* "203.0.113.0/24 tcp 443" or "2001:db8::/32 udp 53-54". */
 void cc_egress_format_rule(const struct cc_egress_rule *rule, char *out, size_t out_len);

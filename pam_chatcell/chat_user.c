@@ -23,6 +23,7 @@ static enum chat_user_verdict from_registry(struct chat_user *cu, struct cc_regi
 		return CHAT_USER_ERROR;
 	}
 	close(state_fd);
+	cc_registry_relax_for_sessions(&reg);
 	found = cc_chats_find_by_uid(&reg, cu->uid, &cu->chat, &cu->err);
 	if (found < 0)
 		verdict = CHAT_USER_ERROR;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "bind_instances.h"
+#include "egress_sync.h"
 #include "mount_ns.h"
 #include "private_proc.h"
 #include "session_env.h"
@@ -59,6 +60,7 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 	struct cc_err ignored;
 
 	if (confine_filesystem(pamh, cu, &ns) < 0 ||
+	    cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err) < 0 ||
 	    session_env_apply(pamh, &cu->config, cu->chat.name, &cu->err) < 0) {
 		mount_ns_abandon(&ns);
 		return PAM_SESSION_ERR;

@@ -4,10 +4,11 @@
  *   2. a private mount namespace, "/" a recursive slave
  *   3. the chat's own /tmp, /var/tmp and /dev/shm bound over the real ones
  *   4. a fresh /proc with hidepid=invisible
- *   (the egress step belongs here: the egress issue)
- *   5. PATH, umask, core dumps, no_new_privs
- *   6. the login recorded in the registry
- * If any of 1-5 fails, everything done so far is taken back (the process
+ *   5. the chat's egress allowlist present in the kernel (the whole table
+ *      rebuilt from the registry if it vanished)
+ *   6. PATH, umask, core dumps, no_new_privs
+ *   7. the login recorded in the registry
+ * If any of 1-6 fails, everything done so far is taken back (the process
  * returns to its old mount namespace; directories created are removed) and
  * the session is refused. */
 #ifndef CHATCELL_SESSION_H

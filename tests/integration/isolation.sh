@@ -31,11 +31,14 @@ like "$err" "*Permission denied*" "chat A cannot read the host key"
 
 # Search everything chat A can read for any chat ID. /proc and /sys are
 # pseudo files (command lines are checked separately); /usr holds only
-# package files; /dev only devices (its shm is included).
+# package files; /dev only devices (its shm is included). The source and
+# build trees of this test (which name the IDs) are left out.
 printf '%s\n%s\n' "$secret_a" "$secret_b" >/tmp/secrets
 chmod 644 /tmp/secrets
 search() {
-	as_chat "$a" grep -rlsF -f /tmp/secrets /etc /var /home /tmp /run /dev/shm /root /srv /opt /mnt /media 2>/dev/null
+	as_chat "$a" find /etc /var /home /tmp /run /dev/shm /root /srv /opt /mnt /media \
+		\( -path "$CC_SRCDIR" -o -path "$CC_TOP_BUILDDIR" \) -prune -o -type f -print0 2>/dev/null |
+		as_chat "$a" xargs -0 grep -lsF -f /tmp/secrets 2>/dev/null
 	as_chat "$a" sh -c 'cat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null' | tr '\0' '\n' | grep -F -f /tmp/secrets
 }
 run search

@@ -102,12 +102,30 @@ ssh_as() { # USER PORT COMMAND...
 		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$user@127.0.0.1" "$@"
 }
 
+# start_ready COMMAND...: start a server in the background and return once
+# it has printed its first line ("ready"): a blocking read, not a sleep.
+# Its PID is in READY_PID.
+start_ready() {
+	local fifo
+	fifo=$(mktemp -u /run/ready.XXXXXX)
+	mkfifo "$fifo"
+	"$@" >"$fifo" &
+	READY_PID=$!
+	read -r _ <"$fifo"
+	rm -f "$fifo"
+}
+
 # Collect syslog (pam_syslog and friends) in $SYSLOG, inside the sandbox.
 SYSLOG=/run/sandbox-syslog
 start_syslog() {
 	: >"$SYSLOG"
-	coproc SYSLOG_CATCHER { /usr/bin/python3 "$CC_SRCDIR/tests/lib/syslog_catcher.py" /run/sandbox-log.sock "$SYSLOG"; }
-	read -r _ <&"${SYSLOG_CATCHER[0]}" # "ready"
+	start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/syslog_catcher.py" /run/sandbox-log.sock "$SYSLOG"
+}
+
+# Loopback listeners (tests/lib/listener.py ADDRESS:PORT/PROTO...).
+start_listeners() {
+	start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" "$@"
+	LISTENER_PID=$READY_PID
 }
 
 # Configure PAM as README.md tells administrators: pam-auth-update with

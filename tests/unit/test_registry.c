@@ -91,7 +91,8 @@ static void refuses_newer_schema(void **state)
 		 "the newer chatcell that wrote it",
 		 f->dir, cc_registry_schema_version());
 	assert_string_equal(err.msg, expected);
-	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(expected, sizeof(expected), "PRAGMA user_version = %d", cc_registry_schema_version());
+	assert_int_equal(sqlite3_exec(f->reg.db, expected, NULL, NULL, NULL), SQLITE_OK);
 }
 
 static void refuses_unsafe_file_modes_and_owners(void **state)

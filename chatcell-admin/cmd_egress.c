@@ -1,0 +1,540 @@
+/* egress: a chat's network allowlist. Every change is one registry
+ * transaction around one nftables transaction: the registry commits only if
+ * the kernel took the change, so the two never disagree.
+ *
+ *   egress allow   CHAT ADDRESS[/PREFIX] --port P[-Q] [--proto tcp|udp]
+ *   egress allow   CHAT --host NAME --port P[-Q] [--proto tcp|udp]
+ *   egress deny    (the same forms)
+ *   egress list    CHAT
+ *   egress refresh [CHAT]      re-resolve --host rules
+ *   egress apply               rebuild the kernel table from the registry
+ * CHAT is a chat ID, --stdin or --user NAME. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "dns_lookup.h"
+#include "egress_store.h"
+#include "egress_sync.h"
+#include "events.h"
+#include "json.h"
+
+/* The chat and the rule a command is about. */
+struct egress_request {
+	struct chat_target target;
+	struct cc_chat chat;
+	struct cc_egress_rule rule; /* with --host: proto and ports only */
+	const char *host;
+	char text[160]; /* the rule as people read it, for output and the audit trail */
+};
+
+/* Operands after the subcommand: [CHAT_ID] [ADDRESS]. */
+static int read_request(struct admin *a, struct egress_request *r, bool need_rule)
+{
+	struct admin_options *o = &a->opt;
+	char why[256];
+	int chat_operands = (o->from_stdin || o->user) ? 0 : 1;
+	int rule_operands = need_rule && !o->host ? 1 : 0;
+	int saved_argc = o->argc;
+
+	memset(r, 0, sizeof(*r));
+	if (o->argc != chat_operands + rule_operands)
+		return cc_fail(&a->err, CC_ERR_USAGE,
+			       need_rule ? "give the chat (CHAT_ID, --stdin or --user NAME) and ADDRESS[/PREFIX] or --host NAME"
+					 : "give the chat: CHAT_ID, --stdin or --user NAME");
+	o->argc = chat_operands;
+	if (admin_read_target(a, &r->target, true) < 0)
+		return -1;
+	o->argc = saved_argc;
+	if (!need_rule)
+		return 0;
+	if (!o->port)
+		return cc_fail(&a->err, CC_ERR_USAGE, "give the destination port: --port PORT or --port FIRST-LAST");
+	if (cc_egress_parse_proto(o->proto ? o->proto : "tcp", &r->rule, why, sizeof(why)) < 0 ||
+	    cc_egress_parse_ports(o->port, &r->rule, why, sizeof(why)) < 0)
+		return cc_fail(&a->err, CC_ERR_INVALID, "%s", why);
+	if (o->host) {
+		if (!cc_dns_name_valid(o->host))
+			return cc_fail(&a->err, CC_ERR_INVALID, "'%s' is not a host name (letters, digits, '-' and '.')",
+				       o->host);
+		r->host = o->host;
+		snprintf(r->text, sizeof(r->text), "host %s %s %s", o->host, o->proto ? o->proto : "tcp", o->port);
+		return 0;
+	}
+	if (cc_egress_parse_prefix(o->argv[chat_operands], &r->rule, why, sizeof(why)) < 0)
+		return cc_fail(&a->err, CC_ERR_INVALID, "%s", why);
+	cc_egress_format_rule(&r->rule, r->text, sizeof(r->text));
+	return 0;
+}
+
+/* Begin the transaction and find the chat inside it. */
+static int begin(struct admin *a, struct egress_request *r)
+{
+	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
+		return -1;
+	if (admin_find_target(a, &r->target, &r->chat) <= 0) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
+	return 0;
+}
+
+struct overlap_search {
+	const struct cc_egress_rule *rule;
+	bool exact;
+	bool overlap;
+	char other[160];
+};
+
+static int find_overlap(const struct cc_egress_entry *e, void *ctx)
+{
+	struct overlap_search *s = ctx;
+
+	if (!cc_nft_rules_overlap(&e->rule, s->rule))
+		return 0;
+	if (cc_egress_rules_equal(&e->rule, s->rule))
+		s->exact = true;
+	else if (!s->overlap) {
+		s->overlap = true;
+		cc_egress_format_rule(&e->rule, s->other, sizeof(s->other));
+	}
+	return 0;
+}
+
+static int check_overlap(struct admin *a, const struct egress_request *r, const struct cc_egress_rule *rule,
+			 struct overlap_search *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rule = rule;
+	return cc_egress_each(&a->reg, r->chat.id, find_overlap, s, &a->err);
+}
+
+/* Commit the registry after the kernel took the change. */
+static int finish(struct admin *a, struct egress_request *r, const char *action, const char *verb)
+{
+	if (cc_events_add(&a->reg, a->now, a->actor, action, &r->chat, r->text, &a->err) < 0 ||
+	    cc_registry_commit(&a->reg, &a->err) < 0) {
+		cc_registry_rollback(&a->reg);
+		/* The kernel may hold a change the registry lost: rebuild it. */
+		cc_egress_rebuild(&a->reg, &a->config, a->now, &(struct cc_err){0});
+		return -1;
+	}
+	if (a->opt.json) {
+		printf("{");
+		json_field_string(stdout, "name", r->chat.name, 0);
+		json_field_string(stdout, "rule", r->text, 1);
+		json_field_string(stdout, "result", verb, 1);
+		printf("}\n");
+	} else {
+		printf("%s: %s %s\n", r->chat.name, r->text, verb);
+	}
+	return 0;
+}
+
+static int allow_address(struct admin *a, struct egress_request *r)
+{
+	struct cc_nft_element el;
+	struct overlap_search s;
+
+	if (begin(a, r) < 0)
+		return -1;
+	el = (struct cc_nft_element){r->chat.uid, r->rule, 0};
+	if (check_overlap(a, r, &r->rule, &s) < 0)
+		goto fail;
+	if (s.exact) {
+		cc_registry_rollback(&a->reg);
+		printf(a->opt.json ? "{\"name\":\"%s\",\"rule\":\"%s\",\"result\":\"already allowed\"}\n"
+				   : "%s: %s already allowed\n",
+		       r->chat.name, r->text);
+		return 0;
+	}
+	if (s.overlap) {
+		cc_fail(&a->err, CC_ERR_CONFLICT,
+			"%s overlaps the rule %s of %s; deny that one first, or allow one range that covers both", r->text,
+			s.other, r->chat.name);
+		goto fail;
+	}
+	if (cc_egress_add_rule(&a->reg, r->chat.id, &r->rule, 0, 0, &a->err) < 0 ||
+	    cc_egress_change(&a->reg, &a->config, &el, 1, NULL, 0, a->now, &a->err) < 0)
+		goto fail;
+	return finish(a, r, "egress-allow", "allowed");
+fail:
+	cc_registry_rollback(&a->reg);
+	return -1;
+}
+
+static int deny_address(struct admin *a, struct egress_request *r)
+{
+	struct cc_nft_element el;
+	int removed;
+
+	if (begin(a, r) < 0)
+		return -1;
+	el = (struct cc_nft_element){r->chat.uid, r->rule, 0};
+	removed = cc_egress_remove_rule(&a->reg, r->chat.id, &r->rule, &a->err);
+	if (removed == 0)
+		cc_fail(&a->err, CC_ERR_NOT_FOUND, "%s has no rule %s; 'chatcell-admin egress list' shows its rules",
+			r->chat.name, r->text);
+	if (removed <= 0 || cc_egress_change(&a->reg, &a->config, NULL, 0, &el, 1, a->now, &a->err) < 0) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
+	return finish(a, r, "egress-deny", "denied");
+}
+
+struct host_elements {
+	struct cc_nft_element items[CC_DNS_ANSWERS_MAX];
+	size_t count;
+};
+
+/* The addresses a host rule holds now, as elements (to take them out). */
+static int host_elements_of(struct admin *a, int64_t chat, const char *host, const struct cc_egress_rule *ports,
+			    struct host_elements *old);
+
+/* Resolve a host rule's name and replace its addresses, in the open
+ * transaction; old and new elements go to the kernel in one batch. */
+static int resolve_host(struct admin *a, const struct cc_chat *chat, int64_t host_id, const char *host,
+			const struct cc_egress_rule *ports, unsigned *added)
+{
+	struct cc_dns_answer answers[CC_DNS_ANSWERS_MAX];
+	struct host_elements old = {0}, fresh = {0};
+	size_t n;
+
+	*added = 0;
+	if (cc_dns_resolve(host, answers, &n, &a->err) < 0 ||
+	    host_elements_of(a, chat->id, host, ports, &old) < 0 ||
+	    cc_egress_clear_host_addresses(&a->reg, host_id, &a->err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct cc_egress_rule rule = *ports;
+		struct overlap_search s;
+		uint32_t ttl = answers[i].ttl ? answers[i].ttl : 1;
+
+		rule.family = answers[i].family;
+		memcpy(rule.addr, answers[i].addr, sizeof(rule.addr));
+		rule.prefix_len = rule.family == AF_INET ? 32 : 128;
+		memset(&s, 0, sizeof(s));
+		s.rule = &rule;
+		if (cc_egress_each(&a->reg, chat->id, find_overlap, &s, &a->err) < 0)
+			return -1;
+		if (s.exact || s.overlap)
+			continue; /* another rule of this chat already allows it */
+		if (cc_egress_add_rule(&a->reg, chat->id, &rule, host_id, a->now + ttl, &a->err) < 0)
+			return -1;
+		fresh.items[fresh.count++] = (struct cc_nft_element){chat->uid, rule, (uint64_t)ttl * 1000};
+	}
+	*added = (unsigned)fresh.count;
+	return cc_egress_change(&a->reg, &a->config, fresh.items, fresh.count, old.items, old.count, a->now, &a->err);
+}
+
+struct host_match {
+	const char *host;
+	const struct cc_egress_rule *ports;
+	struct host_elements *out;
+};
+
+static int match_host_element(const struct cc_egress_entry *e, void *ctx)
+{
+	struct host_match *m = ctx;
+
+	if (strcmp(e->host, m->host) != 0 || e->rule.proto != m->ports->proto ||
+	    e->rule.port_first != m->ports->port_first || e->rule.port_last != m->ports->port_last ||
+	    m->out->count == CC_DNS_ANSWERS_MAX)
+		return 0;
+	m->out->items[m->out->count++] = (struct cc_nft_element){e->uid, e->rule, 0};
+	return 0;
+}
+
+static int host_elements_of(struct admin *a, int64_t chat, const char *host, const struct cc_egress_rule *ports,
+			    struct host_elements *old)
+{
+	struct host_match m = {host, ports, old};
+
+	old->count = 0;
+	return cc_egress_each(&a->reg, chat, match_host_element, &m, &a->err);
+}
+
+static int allow_host(struct admin *a, struct egress_request *r)
+{
+	int64_t host_id;
+	unsigned added;
+	char detail[sizeof(r->text)];
+	int len;
+
+	if (begin(a, r) < 0)
+		return -1;
+	if (cc_egress_add_host(&a->reg, r->chat.id, r->host, &r->rule, &host_id, &a->err) < 0 ||
+	    resolve_host(a, &r->chat, host_id, r->host, &r->rule, &added) < 0) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
+	snprintf(detail, sizeof(detail), "%s", r->text);
+	len = snprintf(r->text, sizeof(r->text), "%s (%u address%s)", detail, added, added == 1 ? "" : "es");
+	if (len >= (int)sizeof(r->text)) /* a 253-byte host name: keep the rule, drop the count */
+		snprintf(r->text, sizeof(r->text), "%s", detail);
+	return finish(a, r, "egress-allow", "allowed");
+}
+
+static int deny_host(struct admin *a, struct egress_request *r)
+{
+	struct host_elements old = {0};
+	int removed;
+
+	if (begin(a, r) < 0)
+		return -1;
+	if (host_elements_of(a, r->chat.id, r->host, &r->rule, &old) < 0)
+		goto fail;
+	removed = cc_egress_remove_host(&a->reg, r->chat.id, r->host, &r->rule, &a->err);
+	if (removed == 0)
+		cc_fail(&a->err, CC_ERR_NOT_FOUND, "%s has no rule %s; 'chatcell-admin egress list' shows its rules",
+			r->chat.name, r->text);
+	if (removed <= 0 || cc_egress_change(&a->reg, &a->config, NULL, 0, old.items, old.count, a->now, &a->err) < 0)
+		goto fail;
+	return finish(a, r, "egress-deny", "denied");
+fail:
+	cc_registry_rollback(&a->reg);
+	return -1;
+}
+
+struct list_print {
+	struct admin *a;
+	bool first;
+};
+
+static void print_expiry(struct admin *a, int64_t expires_at)
+{
+	char at[32];
+
+	format_time(expires_at, at, sizeof(at));
+	printf(expires_at <= a->now ? " (expired %s)" : " (until %s)", at);
+}
+
+static int print_rule(const struct cc_egress_entry *e, void *ctx)
+{
+	struct list_print *p = ctx;
+	char text[160];
+
+	cc_egress_format_rule(&e->rule, text, sizeof(text));
+	if (p->a->opt.json) {
+		printf(p->first ? "{" : ",{");
+		json_field_string(stdout, "rule", text, 0);
+		json_field_string(stdout, "host", e->host[0] ? e->host : NULL, 1);
+		json_field_time(stdout, "expires_at", e->expires_at, 1);
+		printf("}");
+	} else {
+		printf("  %s", text);
+		if (e->host[0])
+			printf("  from %s", e->host);
+		if (e->expires_at)
+			print_expiry(p->a, e->expires_at);
+		printf("\n");
+	}
+	p->first = false;
+	return 0;
+}
+
+static int print_host(const struct cc_egress_host *h, void *ctx)
+{
+	struct list_print *p = ctx;
+	const char *proto = h->ports.proto == 6 ? "tcp" : "udp";
+
+	if (p->a->opt.json) {
+		char ports[16];
+
+		snprintf(ports, sizeof(ports), h->ports.port_first == h->ports.port_last ? "%u" : "%u-%u",
+			 h->ports.port_first, h->ports.port_last);
+		printf(p->first ? "{" : ",{");
+		json_field_string(stdout, "host", h->host, 0);
+		json_field_string(stdout, "proto", proto, 1);
+		json_field_string(stdout, "ports", ports, 1);
+		printf("}");
+	} else if (h->ports.port_first == h->ports.port_last) {
+		printf("  host %s %s %u\n", h->host, proto, h->ports.port_first);
+	} else {
+		printf("  host %s %s %u-%u\n", h->host, proto, h->ports.port_first, h->ports.port_last);
+	}
+	p->first = false;
+	return 0;
+}
+
+static void print_shared(struct admin *a)
+{
+	char text[160];
+	bool first = true;
+
+	for (unsigned i = 0; i < a->config.egress_allow_count + a->config.dns_server_count; i++) {
+		struct cc_egress_rule rule;
+
+		if (i < a->config.egress_allow_count) {
+			rule = a->config.egress_allow[i];
+			cc_egress_format_rule(&rule, text, sizeof(text));
+		} else {
+			char addr[64];
+
+			rule = a->config.dns_servers[i - a->config.egress_allow_count];
+			inet_ntop(rule.family, rule.addr, addr, sizeof(addr));
+			snprintf(text, sizeof(text), "%s udp,tcp 53 (dns_servers)", addr);
+		}
+		if (a->opt.json) {
+			if (!first)
+				fputc(',', stdout);
+			json_string(stdout, text, strlen(text));
+		} else {
+			printf("  %s  (every chat: chatcell.conf)\n", text);
+		}
+		first = false;
+	}
+}
+
+static int list(struct admin *a)
+{
+	struct egress_request r;
+	struct list_print p = {a, true};
+	int rc;
+
+	if (read_request(a, &r, false) < 0 || cc_registry_begin_read(&a->reg, &a->err) < 0)
+		return -1;
+	if (admin_find_target(a, &r.target, &r.chat) <= 0) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
+	if (a->opt.json) {
+		printf("{");
+		json_field_string(stdout, "name", r.chat.name, 0);
+		json_field_u64(stdout, "uid", r.chat.uid, 1);
+		printf(",\"rules\":[");
+	} else {
+		printf("egress allowlist of %s (uid %u):\n", r.chat.name, r.chat.uid);
+	}
+	rc = cc_egress_each(&a->reg, r.chat.id, print_rule, &p, &a->err);
+	p.first = true;
+	if (a->opt.json)
+		printf("],\"hosts\":[");
+	if (rc == 0)
+		rc = cc_egress_each_host(&a->reg, r.chat.id, print_host, &p, &a->err);
+	if (a->opt.json)
+		printf("],\"shared\":[");
+	print_shared(a);
+	if (a->opt.json)
+		printf("]}\n");
+	cc_registry_rollback(&a->reg);
+	return rc;
+}
+
+struct refresh {
+	struct cc_egress_host *hosts;
+	size_t count, capacity;
+};
+
+static int collect_host(const struct cc_egress_host *h, void *ctx)
+{
+	struct refresh *r = ctx;
+
+	if (r->count == r->capacity) {
+		size_t cap = r->capacity ? r->capacity * 2 : 16;
+		struct cc_egress_host *grown = realloc(r->hosts, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		r->hosts = grown;
+		r->capacity = cap;
+	}
+	r->hosts[r->count++] = *h;
+	return 0;
+}
+
+/* Re-resolve every host rule (of one chat, or all); one transaction each,
+ * so one name that fails to resolve does not hold up the others. */
+static int refresh(struct admin *a)
+{
+	struct refresh r = {NULL, 0, 0};
+	struct egress_request req;
+	int64_t chat = 0;
+	unsigned failed = 0;
+
+	if (a->opt.argc > 0 || a->opt.from_stdin || a->opt.user) {
+		if (read_request(a, &req, false) < 0 || admin_find_target(a, &req.target, &req.chat) <= 0)
+			return -1;
+		chat = req.chat.id;
+	}
+	if (cc_egress_each_host(&a->reg, chat, collect_host, &r, &a->err) < 0) {
+		free(r.hosts);
+		return -1;
+	}
+	for (size_t i = 0; i < r.count; i++) {
+		struct cc_chat owner;
+		unsigned added;
+
+		if (cc_registry_begin_write(&a->reg, &a->err) < 0)
+			break;
+		if (cc_chats_find_by_id(&a->reg, r.hosts[i].chat, &owner, &a->err) <= 0 ||
+		    resolve_host(a, &owner, r.hosts[i].id, r.hosts[i].host, &r.hosts[i].ports, &added) < 0 ||
+		    cc_events_add(&a->reg, a->now, a->actor, "egress-refresh", &owner, r.hosts[i].host, &a->err) < 0 ||
+		    cc_registry_commit(&a->reg, &a->err) < 0) {
+			cc_registry_rollback(&a->reg);
+			fprintf(stderr, "chatcell-admin egress refresh: %s\n", a->err.msg);
+			failed++;
+			continue;
+		}
+		if (!a->opt.json)
+			printf("%s: host %s: %u address%s\n", owner.name, r.hosts[i].host, added, added == 1 ? "" : "es");
+	}
+	if (a->opt.json)
+		printf("{\"hosts\":%zu,\"failed\":%u}\n", r.count, failed);
+	free(r.hosts);
+	if (failed)
+		return cc_fail(&a->err, a->err.kind ? a->err.kind : CC_ERR_SYSTEM,
+			       "%u of %zu host rules could not be refreshed (see above)", failed, r.count);
+	return 0;
+}
+
+static int apply(struct admin *a)
+{
+	struct cc_nft_element *els;
+	size_t n;
+	int rc;
+
+	if (a->opt.argc > 0)
+		return cc_fail(&a->err, CC_ERR_USAGE, "egress apply takes no chat: it rebuilds the table for all chats");
+	if (cc_registry_begin_read(&a->reg, &a->err) < 0)
+		return -1;
+	rc = cc_egress_collect(&a->reg, 0, a->now, &els, &n, &a->err);
+	if (rc == 0) {
+		free(els);
+		rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
+	}
+	cc_registry_rollback(&a->reg);
+	if (rc == 0 && a->opt.json)
+		printf("{\"elements\":%zu}\n", n);
+	else if (rc == 0)
+		printf("egress table inet %s rebuilt with %zu elements\n", CC_NFT_TABLE, n);
+	return rc;
+}
+
+int cmd_egress(struct admin *a)
+{
+	struct egress_request r;
+	const char *sub;
+
+	if (a->opt.argc < 1)
+		return cc_fail(&a->err, CC_ERR_USAGE, "egress needs a subcommand: allow, deny, list, refresh or apply");
+	sub = a->opt.argv[0];
+	a->opt.argv++, a->opt.argc--;
+	if (strcmp(sub, "list") == 0)
+		return list(a);
+	if (strcmp(sub, "refresh") == 0)
+		return refresh(a);
+	if (strcmp(sub, "apply") == 0)
+		return apply(a);
+	if (strcmp(sub, "allow") != 0 && strcmp(sub, "deny") != 0)
+		return cc_fail(&a->err, CC_ERR_USAGE, "unknown egress subcommand '%s' (allow, deny, list, refresh, apply)",
+			       sub);
+	if (read_request(a, &r, true) < 0)
+		return -1;
+	if (strcmp(sub, "allow") == 0)
+		return r.host ? allow_host(a, &r) : allow_address(a, &r);
+	return r.host ? deny_host(a, &r) : deny_address(a, &r);
+}

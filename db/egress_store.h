@@ -1,0 +1,55 @@
+/* The egress allowlists in the registry (schema version 2). */
+#ifndef CHATCELL_EGRESS_STORE_H
+#define CHATCELL_EGRESS_STORE_H
+
+#include <stdint.h>
+
+#include "egress_rule.h"
+#include "registry.h"
+
+#define CC_HOST_NAME_MAX 253
+
+struct cc_egress_entry {
+	int64_t id;
+	int64_t chat;  /* chats.id */
+	uint32_t uid;  /* the chat's UID */
+	struct cc_egress_rule rule;
+	char host[CC_HOST_NAME_MAX + 1]; /* the name it was resolved from, or "" */
+	int64_t expires_at;              /* 0: never */
+};
+
+struct cc_egress_host {
+	int64_t id;
+	int64_t chat;
+	char host[CC_HOST_NAME_MAX + 1];
+	struct cc_egress_rule ports; /* proto and ports only */
+};
+
+/* Returns 1 when added, 0 when the same rule was already there. */
+int cc_egress_add_rule(struct cc_registry *reg, int64_t chat, const struct cc_egress_rule *rule, int64_t host_id,
+		       int64_t expires_at, struct cc_err *err);
+/* Returns how many rows were removed (0 or 1). */
+int cc_egress_remove_rule(struct cc_registry *reg, int64_t chat, const struct cc_egress_rule *rule,
+			  struct cc_err *err);
+
+/* A host rule; *host_id is set (new or existing). Returns 1 added, 0 existed. */
+int cc_egress_add_host(struct cc_registry *reg, int64_t chat, const char *host, const struct cc_egress_rule *ports,
+		       int64_t *host_id, struct cc_err *err);
+/* Remove a host rule and the addresses resolved for it; returns 0 or 1. */
+int cc_egress_remove_host(struct cc_registry *reg, int64_t chat, const char *host,
+			  const struct cc_egress_rule *ports, struct cc_err *err);
+/* Forget the addresses resolved for a host rule (before re-resolving). */
+int cc_egress_clear_host_addresses(struct cc_registry *reg, int64_t host_id, struct cc_err *err);
+
+/* Remove every rule of a chat (delete). */
+int cc_egress_remove_chat(struct cc_registry *reg, int64_t chat, struct cc_err *err);
+
+typedef int (*cc_egress_visitor)(const struct cc_egress_entry *entry, void *ctx);
+typedef int (*cc_egress_host_visitor)(const struct cc_egress_host *host, void *ctx);
+
+/* Rules of one chat (chat > 0) or of every live chat (chat == 0). */
+int cc_egress_each(struct cc_registry *reg, int64_t chat, cc_egress_visitor visit, void *ctx, struct cc_err *err);
+int cc_egress_each_host(struct cc_registry *reg, int64_t chat, cc_egress_host_visitor visit, void *ctx,
+			struct cc_err *err);
+
+#endif

@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+"""Test listeners on loopback: for each ADDRESS:PORT/PROTO argument, a TCP
+server that accepts and closes, or a UDP server that echoes. Prints
+"ready" once all are bound, then serves until killed."""
+import select
+import socket
+import sys
+
+socks = []
+for spec in sys.argv[1:]:
+    where, proto = spec.rsplit("/", 1)
+    addr, port = where.rsplit(":", 1)
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr.strip("[]"), int(port)))
+    if proto == "tcp":
+        s.listen(64)
+    socks.append((s, proto))
+print("ready", flush=True)
+while True:
+    ready, _, _ = select.select([s for s, _ in socks], [], [])
+    for s, proto in socks:
+        if s not in ready:
+            continue
+        if proto == "tcp":
+            conn, _ = s.accept()
+            conn.close()
+        else:
+            data, peer = s.recvfrom(64)
+            s.sendto(data, peer)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "chat_lock.h"
 #include "home.h"
 #include "host_key.h"
@@ -68,9 +69,23 @@ static void describe_actor(char *out, size_t out_len)
 	}
 }
 
+int admin_backend(struct admin *a, int *backend)
+{
+	enum cc_cgroup_backend b;
+
+	if (a->backend < 0) {
+		if (cc_cgroup_backend_resolve(&a->config, &b, &a->err) < 0)
+			return -1;
+		a->backend = (int)b;
+	}
+	*backend = a->backend;
+	return 0;
+}
+
 int admin_open(struct admin *a, bool init)
 {
 	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
+	a->backend = -1;
 	a->now = (int64_t)time(NULL);
 	describe_actor(a->actor, sizeof(a->actor));
 	if (geteuid() != 0)
@@ -215,4 +230,29 @@ int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_ch
 			"no such chat%s%s; 'chatcell-admin list' shows the chats that exist", t->user ? ": " : "",
 			t->user ? t->user : "");
 	return found;
+}
+
+int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
+{
+	uint32_t uid;
+
+	if (admin_find_target(a, t, chat) <= 0)
+		return -1;
+	uid = chat->uid;
+	if (cc_chat_lock(a->lock_fd, uid, true) < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot take the work lock of %s", chat->name);
+	if (cc_registry_begin_write(&a->reg, &a->err) < 0) {
+		cc_chat_unlock(a->lock_fd, uid);
+		return -1;
+	}
+	/* Read again inside the transaction: another process may have changed
+	 * the chat (or deleted it) before the lock was ours. */
+	if (admin_find_target(a, t, chat) <= 0 || chat->uid != uid) {
+		if (chat->uid != uid)
+			cc_fail(&a->err, CC_ERR_CONFLICT, "the chat changed while waiting for its lock; run the command again");
+		cc_registry_rollback(&a->reg);
+		cc_chat_unlock(a->lock_fd, uid);
+		return -1;
+	}
+	return 0;
 }

@@ -36,6 +36,9 @@ struct admin_options {
 	const char *port;       /* egress --port */
 	const char *proto;      /* egress --proto */
 	const char *host;       /* egress --host */
+	const char *memory;     /* limits --memory */
+	const char *pids;       /* limits --pids */
+	const char *cpu;        /* limits --cpu */
 	bool all;               /* list --all */
 	int argc;               /* operands after the command */
 	char **argv;
@@ -53,7 +56,12 @@ struct admin {
 	int lock_fd;      /* per-chat work locks */
 	struct cc_registry reg;
 	uint8_t host_key[CC_HOST_KEY_LEN];
+	int backend; /* enum cc_cgroup_backend, -1 until resolved */
 };
+
+/* The cgroup backend, resolved on first use (fails where limits cannot be
+ * applied and are not configured off). */
+int admin_backend(struct admin *a, int *backend);
 
 /* Load the configuration and open everything a command needs. `init` makes
  * what is missing; other commands require an initialised host. */
@@ -73,6 +81,11 @@ int admin_check_chat_id(struct admin *a, const struct chat_target *target);
 /* Take the chat ID from `text` and check it. */
 int admin_read_target_text(struct admin *a, struct chat_target *target, const char *text);
 int admin_find_target(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
+/* Start changing the target chat: find it, take its work lock, begin a
+ * write transaction and read it again inside. On 0 the caller commits or
+ * rolls back, then calls cc_chat_unlock(a->lock_fd, chat->uid); on -1
+ * nothing is held. */
+int admin_begin_chat_change(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
 
 /* Map an error kind to the documented exit code. */
 int admin_exit_code(enum cc_err_kind kind);

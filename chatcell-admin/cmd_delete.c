@@ -34,14 +34,8 @@ int cmd_delete(struct admin *a)
 			return -1;
 		close(archive_fd);
 	}
-	if (admin_find_target(a, &t, &chat) <= 0)
+	if (admin_begin_chat_change(a, &t, &chat) < 0)
 		return -1;
-	if (cc_chat_lock(a->lock_fd, chat.uid, true) < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot take the work lock of %s", chat.name);
-	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
-		goto out;
-	if (admin_find_target(a, &t, &chat) <= 0)
-		goto rollback;
 	chat.state = CC_STATE_DELETED;
 	chat.deleted_at = a->now;
 	chat.pending = CC_PENDING_DELETE;

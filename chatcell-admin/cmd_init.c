@@ -8,7 +8,9 @@
 
 #include "chats.h"
 #include "commands.h"
+#include "cgroup.h"
 #include "events.h"
+#include "json.h"
 #include "lifecycle.h"
 #include "egress_sync.h"
 #include "settings.h"
@@ -132,9 +134,33 @@ static void warn_nsswitch(void)
 		passwd ? "group line" : group ? "passwd line" : "passwd and group lines");
 }
 
+/* Prepare the cgroup backend and say how limits are enforced, or why not. */
+static int report_limits(struct admin *a, char *line, size_t line_len)
+{
+	char why[512];
+	int backend;
+
+	if (admin_backend(a, &backend) < 0)
+		return -1;
+	if (backend == CC_BACKEND_OFF) {
+		cc_cgroup_explain_unavailable(&a->config, why, sizeof(why));
+		snprintf(line, line_len, "per-chat limits: off (cgroup_backend = off in chatcell.conf)%s%s",
+			 why[0] ? "; this host could not enforce them anyway: " : "", why);
+		return 0;
+	}
+	if (cc_cgroup_prepare((enum cc_cgroup_backend)backend, &a->config, &a->err) < 0)
+		return -1;
+	if (backend == CC_BACKEND_CGROUPFS)
+		snprintf(line, line_len, "per-chat limits: cgroupfs under %s (memory, pids, cpu)", a->config.cgroup_root);
+	else
+		snprintf(line, line_len, "per-chat limits: systemd (a chatcell-<uid>.slice per chat in chatcell.slice)");
+	return 0;
+}
+
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
+	char limits_line[700];
 	int rc;
 
 	if (check_reserved(a) < 0 || check_subids(a) < 0 || check_existing_users(a) < 0)
@@ -152,17 +178,22 @@ int cmd_init(struct admin *a)
 	cc_registry_rollback(&a->reg);
 	if (rc < 0)
 		return -1;
+	if (report_limits(a, limits_line, sizeof(limits_line)) < 0)
+		return -1;
 	warn_nsswitch();
 	if (a->opt.json) {
 		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\","
-		       "\"shims_dir\":\"%s\",\"shims\":{\"linked\":%u,\"missing\":%u,\"privileged\":%u}}\n",
+		       "\"shims_dir\":\"%s\",\"shims\":{\"linked\":%u,\"missing\":%u,\"privileged\":%u},",
 		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
+		json_field_string(stdout, "limits", limits_line, 0);
+		printf("}\n");
 		return 0;
 	}
 	printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",
 	       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max, a->config.user_prefix);
 	printf("session PATH %s: %u commands linked from %s (%u not installed, %u refused as setuid/setgid/capable)\n",
 	       a->config.shims_dir, shims.linked, CHATCELL_SHIMS_LIST, shims.missing, shims.privileged);
+	printf("%s\n", limits_line);
 	return 0;
 }

@@ -17,14 +17,8 @@ static int change_state(struct admin *a, enum cc_chat_state to, const char *acti
 
 	if (admin_read_target(a, &t, true) < 0)
 		return -1;
-	if (admin_find_target(a, &t, &chat) <= 0)
+	if (admin_begin_chat_change(a, &t, &chat) < 0)
 		return -1;
-	if (cc_chat_lock(a->lock_fd, chat.uid, true) < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot take the work lock of %s", chat.name);
-	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
-		goto out;
-	if (admin_find_target(a, &t, &chat) <= 0)
-		goto rollback;
 	if (chat.state == to) {
 		cc_registry_rollback(&a->reg);
 		rc = lifecycle_finish(a, &chat);

@@ -14,6 +14,7 @@ int cmd_resume(struct admin *a);
 int cmd_delete(struct admin *a);
 int cmd_repair(struct admin *a);
 int cmd_egress(struct admin *a);
+int cmd_limits(struct admin *a);
 /* These two return the command's exit status (>= 0) or -1. */
 int cmd_run(struct admin *a);
 int cmd_shell(struct admin *a);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "chat_lock.h"
 #include "home.h"
 #include "egress_store.h"
@@ -13,9 +14,41 @@
 #include "tmp_instances.h"
 #include "view_write.h"
 
+/* The chat's cgroup with its effective limits (nothing when limits are off). */
+static int apply_limits(struct admin *a, const struct cc_chat *chat)
+{
+	struct cc_limits limits;
+	int backend;
+
+	if (admin_backend(a, &backend) < 0)
+		return -1;
+	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
+	return cc_cgroup_apply((enum cc_cgroup_backend)backend, &a->config, chat->uid, chat->name, &limits, &a->err);
+}
+
+/* End every process of the chat: its cgroup first (all logins are there),
+ * then a sweep by UID for anything started outside a login. */
+static int kill_chat(struct admin *a, const struct cc_chat *chat, bool remove_cgroup)
+{
+	int backend;
+
+	if (admin_backend(a, &backend) < 0)
+		return -1;
+	if ((remove_cgroup ? cc_cgroup_remove : cc_cgroup_kill)((enum cc_cgroup_backend)backend, &a->config, chat->uid,
+								chat->name, &a->err) < 0)
+		return -1;
+	return cc_kill_uid(chat->uid, &a->err) < 0 ? -1 : 0;
+}
+
+int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat)
+{
+	return apply_limits(a, chat);
+}
+
 static int finish_create(struct admin *a, const struct cc_chat *chat)
 {
-	if (cc_home_create(a->home_base_fd, a->config.home_base, chat->name, chat->uid, &a->err) < 0)
+	if (cc_home_create(a->home_base_fd, a->config.home_base, chat->name, chat->uid, &a->err) < 0 ||
+	    apply_limits(a, chat) < 0)
 		return -1;
 	if (cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0)
 		return -1;
@@ -45,7 +78,7 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	if (cc_view_unpublish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0 ||
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
-	if (cc_kill_uid(chat->uid, &a->err) < 0 || remove_egress(a, chat) < 0 ||
+	if (kill_chat(a, chat, true) < 0 || remove_egress(a, chat) < 0 ||
 	    cc_instances_remove(a->state_fd, chat->name, &a->err) < 0)
 		return -1;
 	if (!chat->pending_arg[0])
@@ -76,7 +109,7 @@ int lifecycle_finish(struct admin *a, struct cc_chat *chat)
 		rc = finish_delete(a, chat);
 		break;
 	case CC_PENDING_SUSPEND:
-		rc = cc_kill_uid(chat->uid, &a->err) < 0 ? -1 : 0;
+		rc = kill_chat(a, chat, false);
 		break;
 	}
 	if (rc < 0) {

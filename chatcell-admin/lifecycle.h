@@ -19,4 +19,7 @@ int lifecycle_recover(struct admin *a);
  * if that process died. */
 int lifecycle_settle(struct admin *a, struct cc_chat *chat);
 
+/* Put the chat's effective limits on its cgroup (creating it). */
+int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat);
+
 #endif

@@ -18,6 +18,7 @@ enum opt_bit {
 	OPT_STATE = 1 << 3,
 	OPT_ALL = 1 << 4,
 	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
+	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu */
 };
 
 struct command {
@@ -41,6 +42,8 @@ static const struct command commands[] = {
 	 "delete CHAT_ID | --stdin | --user NAME [--archive DIR]"},
 	{"run", cmd_run, OPT_STDIN | OPT_USER, true, true, "run CHAT_ID | --stdin | --user NAME [--] COMMAND [ARGS...]"},
 	{"shell", cmd_shell, OPT_STDIN | OPT_USER, false, true, "shell CHAT_ID | --stdin | --user NAME"},
+	{"limits", cmd_limits, OPT_STDIN | OPT_USER | OPT_LIMITS, false, false,
+	 "limits CHAT_ID | --stdin | --user NAME [--memory SIZE] [--pids N] [--cpu P%]  (or max, default)"},
 	{"egress", cmd_egress, OPT_STDIN | OPT_USER | OPT_EGRESS, false, false,
 	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
 	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
@@ -75,6 +78,8 @@ static const struct option longopts[] = {
 	{"all", no_argument, NULL, 'A'},          {"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},      {"port", required_argument, NULL, 'p'},
 	{"proto", required_argument, NULL, 'P'},  {"host", required_argument, NULL, 'H'},
+	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'n'},
+	{"cpu", required_argument, NULL, 'C'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -114,6 +119,15 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 			break;
 		case 'H':
 			opt->host = optarg, *used |= OPT_EGRESS;
+			break;
+		case 'm':
+			opt->memory = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'n':
+			opt->pids = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'C':
+			opt->cpu = optarg, *used |= OPT_LIMITS;
 			break;
 		case 'h':
 			usage(stdout);

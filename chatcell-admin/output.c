@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "events.h"
+#include "limits_text.h"
 #include "json.h"
 
 static void home_of(const struct admin *a, const struct cc_chat *chat, char *out, size_t out_len)
@@ -85,6 +87,50 @@ static void print_time_line(const char *label, int64_t at)
 	printf("%-12s %s\n", label, text);
 }
 
+/* Effective limits, and the live usage when limits are on. */
+static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
+{
+	struct limits_text t;
+	struct cc_cgroup_usage u;
+	struct cc_err err = {0};
+	int backend = -1;
+
+	limits_describe(&a->config, chat, &t);
+	if (a->opt.json) {
+		fputs(",\"limits\":{", stdout);
+		json_field_string(stdout, "memory_max", t.memory, 0);
+		json_field_string(stdout, "pids_max", t.pids, 1);
+		json_field_string(stdout, "cpu_max", t.cpu, 1);
+		fputs("},\"usage\":", stdout);
+	} else {
+		printf("%-12s memory %s, pids %s, cpu %s\n", "limits", t.memory, t.pids, t.cpu);
+	}
+	if (admin_backend(a, &backend) < 0 || backend == CC_BACKEND_OFF ||
+	    cc_cgroup_usage((enum cc_cgroup_backend)backend, &a->config, chat->uid, chat->name, &u, &err) < 0) {
+		const char *why = backend == CC_BACKEND_OFF ? "limits are off (cgroup_backend = off)"
+				  : a->err.kind         ? a->err.msg
+							: err.msg;
+
+		if (a->opt.json)
+			fputs("null", stdout);
+		else
+			printf("%-12s unavailable: %s\n", "usage", why);
+		a->err.kind = CC_OK;
+		return;
+	}
+	if (a->opt.json) {
+		printf("{\"memory_current\":%llu,\"pids_current\":%llu,\"cpu_usage_usec\":%llu,\"nr_throttled\":%llu,"
+		       "\"throttled_usec\":%llu,\"oom_kills\":%llu}",
+		       (unsigned long long)u.memory_current, (unsigned long long)u.pids_current,
+		       (unsigned long long)u.cpu_usage_usec, (unsigned long long)u.nr_throttled,
+		       (unsigned long long)u.throttled_usec, (unsigned long long)u.oom_kills);
+		return;
+	}
+	printf("%-12s memory %.1fM, %llu processes, cpu %.2f s, throttled %llu times (%.2f s), OOM kills %llu\n", "usage",
+	       u.memory_current / 1048576.0, (unsigned long long)u.pids_current, u.cpu_usage_usec / 1e6,
+	       (unsigned long long)u.nr_throttled, u.throttled_usec / 1e6, (unsigned long long)u.oom_kills);
+}
+
 int output_chat_details(struct admin *a, const struct cc_chat *chat)
 {
 	struct event_print p = {.first = true, .json = a->opt.json};
@@ -95,6 +141,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 
 		fputc('{', stdout);
 		json_record_fields(a, chat);
+		print_limits_and_usage(a, chat);
 		fputs(",\"events\":[", stdout);
 		rc = cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 		fputs("]}\n", stdout);
@@ -111,6 +158,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 	print_time_line("last logout", chat->last_logout_at);
 	if (chat->deleted_at)
 		print_time_line("deleted", chat->deleted_at);
+	print_limits_and_usage(a, chat);
 	printf("events:\n");
 	return cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 }

@@ -36,6 +36,11 @@ as_chat() { # USER COMMAND...
 section "setup (inside the sandbox; the host's /etc, users and firewall are untouched)"
 sed -i -E 's/^(passwd|group):.*/\1: files chatcell/' /etc/nsswitch.conf
 say "  /etc/nsswitch.conf: $(grep -E '^passwd:' /etc/nsswitch.conf)"
+# This machine kind keeps memory, pids and cpu on cgroup v1 (and the host's
+# cgroups are not the demo's to change), so limits are explicitly off here;
+# the VM tier (make -C build check-vm) proves them on cgroup v2.
+printf 'cgroup_backend = off\n' >>/etc/chatcell/chatcell.conf
+say "  /etc/chatcell/chatcell.conf: cgroup_backend = off (limits are shown working in the VM tier: make -C build check-vm)"
 chatcell-admin init | sed 's/^/  /'
 DEBIAN_FRONTEND=noninteractive pam-auth-update --package --enable chatcell
 printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
@@ -90,6 +95,10 @@ expect allowed "A's PATH is the shims directory only" run_as "$chat_a_id" 'echo 
 expect allowed "A runs with no_new_privs: setuid programs give no root" run_as "$chat_a_id" 'grep NoNewPrivs /proc/self/status'
 kill "$b_pid" 2>/dev/null
 wait "$b_session" 2>/dev/null
+
+section "resource limits (recorded in the registry; enforced where cgroup v2 is available)"
+say "  $(chatcell-admin limits "$chat_a_id" --memory 512M --pids 300 --cpu 50% 2>&1 | tr '\n' ' ')"
+say "  $(chatcell-admin show "$chat_a_id" | grep -E '^(limits|usage)' | tr -s ' ' | tr '\n' ';')"
 
 section "what chat A can reach on the network (nftables table inet chatcell)"
 # Services on loopback addresses of the sandbox's own network namespace.

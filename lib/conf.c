@@ -28,6 +28,8 @@ void cc_config_defaults(struct cc_config *config)
 	cc_copy(config->shell, sizeof(config->shell), "/bin/bash");
 	cc_copy(config->shims_dir, sizeof(config->shims_dir), CHATCELL_SHIMS_DIR);
 	config->quarantine_days = 30;
+	config->cgroup_backend = CC_CGROUP_AUTO;
+	cc_copy(config->cgroup_root, sizeof(config->cgroup_root), "/sys/fs/cgroup/chatcell");
 	config->memory_max = 256ull << 20;
 	config->pids_max = 200;
 	config->cpu_max_percent = 25;
@@ -38,7 +40,7 @@ struct parse_ctx {
 	const char *origin;
 	unsigned line;
 	struct cc_err *err;
-	unsigned seen_line[16]; /* per single-valued key: where it was set */
+	unsigned seen_line[32]; /* per single-valued key (index in keys[]): where it was set */
 };
 
 static int bad_value(struct parse_ctx *ctx, const char *key, const char *expected, const char *value)
@@ -200,9 +202,31 @@ bad:
 	return bad_value(ctx, key, "a group name (up to 32 characters of [a-z0-9_-])", value);
 }
 
+static int set_backend(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	static const char *const names[] = {"auto", "systemd", "cgroupfs", "off"};
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			ctx->config->cgroup_backend = (enum cc_cgroup_choice)i;
+			return 0;
+		}
+	}
+	return bad_value(ctx, key, "auto, systemd, cgroupfs or off", value);
+}
+
+static int set_cgroup_root(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	if (strncmp(value, "/sys/fs/cgroup/", 15) != 0 || !cc_path_is_simple_absolute(value, CC_PATH_MAX))
+		return bad_value(ctx, key, "a directory below /sys/fs/cgroup/", value);
+	cc_copy(ctx->config->cgroup_root, sizeof(ctx->config->cgroup_root), value);
+	return 0;
+}
+
 enum key_id {
 	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND, K_PROC_ADMIN_GROUP,
-	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW,
+	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
+	K_CGROUP_ROOT,
 };
 
 static const struct {
@@ -218,6 +242,7 @@ static const struct {
 	{"memory_max", K_MEMORY_MAX, false},   {"pids_max", K_PIDS_MAX, false},
 	{"cpu_max", K_CPU_MAX, false},         {"dns_servers", K_DNS_SERVERS, false},
 	{"egress_allow", K_EGRESS_ALLOW, true},
+	{"cgroup_backend", K_CGROUP_BACKEND, false}, {"cgroup_root", K_CGROUP_ROOT, false},
 };
 
 static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
@@ -255,6 +280,10 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_dns_servers(ctx, key, value);
 	case K_EGRESS_ALLOW:
 		return add_egress(ctx, key, value);
+	case K_CGROUP_BACKEND:
+		return set_backend(ctx, key, value);
+	case K_CGROUP_ROOT:
+		return set_cgroup_root(ctx, key, value);
 	}
 	return -1;
 }
@@ -305,8 +334,8 @@ static int parse_line(struct parse_ctx *ctx, char *line)
 	}
 	return cc_fail(ctx->err, CC_ERR_CONFIG,
 		       "%s:%u: unknown key '%s' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
-		       "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, "
-		       "egress_allow)",
+		       "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
+		       "cgroup_root, dns_servers, egress_allow)",
 		       ctx->origin, ctx->line, key);
 }
 

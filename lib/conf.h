@@ -36,6 +36,10 @@ struct cc_config {
 	char proc_admin_group[33];              /* may see every process; empty: none */
 	uint32_t quarantine_days;
 
+	/* Where limits are enforced: cgroup v2 through systemd or directly. */
+	enum cc_cgroup_choice { CC_CGROUP_AUTO, CC_CGROUP_SYSTEMD, CC_CGROUP_CGROUPFS, CC_CGROUP_OFF } cgroup_backend;
+	char cgroup_root[CC_PATH_MAX + 1]; /* the delegated subtree of the cgroupfs backend */
+
 	/* Default limits for every chat (per-chat overrides live in the registry). */
 	uint64_t memory_max;     /* bytes, or CC_LIMIT_UNLIMITED */
 	uint64_t pids_max;       /* or CC_LIMIT_UNLIMITED */

@@ -3,6 +3,8 @@
  * PAM_IGNORE after a check that makes no system call. */
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <stdbool.h>
+#include <string.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -53,6 +55,15 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	return PAM_AUTHINFO_UNAVAIL;
 }
 
+/* systemd starts user@UID.service through the "systemd-user" PAM service. */
+static bool is_user_manager(pam_handle_t *pamh)
+{
+	const void *service = NULL;
+
+	return pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS && service &&
+	       strcmp(service, "systemd-user") == 0;
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct module_options opt;
@@ -75,6 +86,13 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	case CHAT_USER_ERROR:
 		pam_error(pamh, "chatcell: cannot set up a confined session for %s (see the system log)", cu.user);
 		pam_syslog(pamh, LOG_ERR, "refusing a session for %s: %s", cu.user, cu.err.msg);
+		return PAM_SESSION_ERR;
+	}
+	if (is_user_manager(pamh)) {
+		/* Its processes would be systemd's, outside every confinement. */
+		cc_registry_close(&reg);
+		pam_syslog(pamh, LOG_NOTICE, "refusing a systemd user manager for %s: chats run none (user@.service)",
+			   cu.user);
 		return PAM_SESSION_ERR;
 	}
 	status = session_open(pamh, &cu, &reg);

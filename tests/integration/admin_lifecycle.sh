@@ -13,7 +13,8 @@ is "$err" "chatcell-admin ensure: /var/lib/chatcell/registry.db does not exist; 
 run chatcell-admin init
 is "$rc" 0 "init succeeds"
 like "$out" "chatcell is initialised: registry /var/lib/chatcell/registry.db, homes in /home/chatcell, UIDs 1879048192-1880096767, names chat-<12 hex>
-session PATH /var/lib/chatcell/shims: * commands linked from /etc/chatcell/shims.list (* not installed, 0 refused as setuid/setgid/capable)" "init reports what it set up"
+session PATH /var/lib/chatcell/shims: * commands linked from /etc/chatcell/shims.list (* not installed, 0 refused as setuid/setgid/capable)
+per-chat limits: off (cgroup_backend = off in chatcell.conf)*" "init reports what it set up"
 run chatcell-admin init
 is "$rc" 0 "init is idempotent"
 is "$(stat -c '%U %a' /var/lib/chatcell /var/lib/chatcell/registry.db /var/lib/chatcell/hmac.key /var/lib/chatcell/nss /home/chatcell | tr '\n' ' ')" \

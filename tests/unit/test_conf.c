@@ -67,6 +67,8 @@ static void parses_every_key(void **state)
 		 "memory_max = 1G\n"
 		 "pids_max = max\n"
 		 "cpu_max = 150%\n"
+		 "cgroup_backend = cgroupfs\n"
+		 "cgroup_root = /sys/fs/cgroup/bots\n"
 		 "dns_servers = 127.0.0.53 ::1\n"
 		 "egress_allow = 203.0.113.0/24 tcp 443\n"
 		 "egress_allow = 2001:db8::/32 udp 53\n",
@@ -83,6 +85,8 @@ static void parses_every_key(void **state)
 	assert_int_equal(c.memory_max, 1ull << 30);
 	assert_true(c.pids_max == CC_LIMIT_UNLIMITED);
 	assert_int_equal(c.cpu_max_percent, 150);
+	assert_int_equal(c.cgroup_backend, CC_CGROUP_CGROUPFS);
+	assert_string_equal(c.cgroup_root, "/sys/fs/cgroup/bots");
 	assert_int_equal(c.dns_server_count, 2);
 	assert_int_equal(c.dns_servers[1].prefix_len, 128);
 	assert_int_equal(c.egress_allow_count, 2);
@@ -104,8 +108,8 @@ static void reports_structural_errors(void **state)
 	parse_fails("uid_range 1-2\n", "t.conf:1: expected 'key = value' or a '#' comment, got 'uid_range 1-2'");
 	parse_fails("\n\nuid_rnage = 70000-70001\n",
 		    "t.conf:3: unknown key 'uid_rnage' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
-		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, dns_servers, "
-		    "egress_allow)");
+		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
+		    "cgroup_root, dns_servers, egress_allow)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("shell =\n", "t.conf:1: shell has no value");
 	parse_fails("shell = /bin/\x01sh\n", "t.conf:1: control character in line");
@@ -167,6 +171,8 @@ static void reports_bad_values(void **state)
 				    "'max', got '25'");
 	parse_fails("cpu_max = 0%", "t.conf:1: cpu_max: expected a percentage of one CPU such as 25% or 200%, or "
 				    "'max', got '0%'");
+	parse_fails("cgroup_backend = v1", "t.conf:1: cgroup_backend: expected auto, systemd, cgroupfs or off, got 'v1'");
+	parse_fails("cgroup_root = /tmp/cg", "t.conf:1: cgroup_root: expected a directory below /sys/fs/cgroup/, got '/tmp/cg'");
 	parse_fails("dns_servers = 10.0.0.0/8", "t.conf:1: dns_servers: expected space-separated IPv4 or IPv6 "
 						"addresses (no prefixes), got '10.0.0.0/8'");
 	parse_fails("egress_allow = 10.0.0.1 tcp 0",

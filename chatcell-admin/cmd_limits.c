@@ -1,0 +1,78 @@
+/* limits: a chat's memory, process and CPU limits. With --memory, --pids or
+ * --cpu the registry and the live cgroup change in one operation (the
+ * registry commits only if the cgroup took the limits); without, the
+ * effective limits are printed. The chat's work lock is held throughout, so
+ * a login opening meanwhile applies either the old limits before this or
+ * the new ones after it, never the old ones over the new. */
+#include <stdio.h>
+
+#include "cgroup.h"
+#include "chat_lock.h"
+#include "commands.h"
+#include "events.h"
+#include "json.h"
+#include "lifecycle.h"
+#include "limits_text.h"
+
+static void print_limits(struct admin *a, const struct cc_chat *chat)
+{
+	struct limits_text t;
+
+	limits_describe(&a->config, chat, &t);
+	if (a->opt.json) {
+		printf("{");
+		json_field_string(stdout, "name", chat->name, 0);
+		json_field_string(stdout, "memory_max", t.memory, 1);
+		json_field_string(stdout, "pids_max", t.pids, 1);
+		json_field_string(stdout, "cpu_max", t.cpu, 1);
+		printf("}\n");
+		return;
+	}
+	printf("%s: memory %s%s, pids %s%s, cpu %s%s\n", chat->name, t.memory, chat->memory_max < 0 ? " (default)" : "",
+	       t.pids, chat->pids_max < 0 ? " (default)" : "", t.cpu, chat->cpu_max_percent < 0 ? " (default)" : "");
+}
+
+int cmd_limits(struct admin *a)
+{
+	struct chat_target t;
+	struct cc_chat chat;
+	char detail[160];
+	int64_t memory = 0, pids = 0, cpu = 0;
+	int rc = -1;
+	bool change = a->opt.memory || a->opt.pids || a->opt.cpu;
+
+	if ((a->opt.memory && limit_parse(LIMIT_MEMORY, a->opt.memory, &memory, &a->err) < 0) ||
+	    (a->opt.pids && limit_parse(LIMIT_PIDS, a->opt.pids, &pids, &a->err) < 0) ||
+	    (a->opt.cpu && limit_parse(LIMIT_CPU, a->opt.cpu, &cpu, &a->err) < 0) || admin_read_target(a, &t, true) < 0)
+		return -1;
+	if (!change) {
+		if (admin_find_target(a, &t, &chat) <= 0)
+			return -1;
+		print_limits(a, &chat);
+		return 0;
+	}
+	if (admin_begin_chat_change(a, &t, &chat) < 0)
+		return -1;
+	if (a->opt.memory)
+		chat.memory_max = memory;
+	if (a->opt.pids)
+		chat.pids_max = pids;
+	if (a->opt.cpu)
+		chat.cpu_max_percent = cpu;
+	snprintf(detail, sizeof(detail), "memory %s pids %s cpu %s", a->opt.memory ? a->opt.memory : "-",
+		 a->opt.pids ? a->opt.pids : "-", a->opt.cpu ? a->opt.cpu : "-");
+	if (cc_chats_update(&a->reg, &chat, &a->err) < 0 ||
+	    cc_events_add(&a->reg, a->now, a->actor, "limits", &chat, detail, &a->err) < 0 ||
+	    lifecycle_apply_limits(a, &chat) < 0 || cc_registry_commit(&a->reg, &a->err) < 0)
+		goto fail;
+	print_limits(a, &chat);
+	if (a->backend == CC_BACKEND_OFF)
+		fprintf(stderr, "chatcell-admin limits: recorded, but not enforced: cgroup_backend = off in chatcell.conf\n");
+	rc = 0;
+	goto out;
+fail:
+	cc_registry_rollback(&a->reg);
+out:
+	cc_chat_unlock(a->lock_fd, chat.uid);
+	return rc;
+}

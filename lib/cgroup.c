@@ -1,0 +1,158 @@
+#include "cgroup.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+
+#include "cgroup_backends.h"
+
+const char *cc_cgroup_backend_name(enum cc_cgroup_backend backend)
+{
+	switch (backend) {
+	case CC_BACKEND_CGROUPFS:
+		return "cgroupfs";
+	case CC_BACKEND_SYSTEMD:
+		return "systemd";
+	case CC_BACKEND_OFF:
+		break;
+	}
+	return "off";
+}
+
+/* The first of memory, pids, cpu that a cgroup v1 hierarchy holds, from
+ * /proc/cgroups ("subsys hierarchy num_cgroups enabled"). */
+static const char *bound_to_v1(void)
+{
+	static const char *const wanted[] = {"memory", "pids", "cpu"};
+	static char found[16];
+	char line[256];
+	FILE *f = fopen("/proc/cgroups", "re");
+
+	if (!f)
+		return NULL;
+	found[0] = '\0';
+	while (!found[0] && fgets(line, sizeof(line), f)) {
+		char name[64];
+		unsigned hierarchy;
+
+		if (line[0] == '#' || sscanf(line, "%63s %u", name, &hierarchy) != 2 || hierarchy == 0)
+			continue;
+		for (size_t i = 0; i < 3; i++)
+			if (strcmp(name, wanted[i]) == 0)
+				snprintf(found, sizeof(found), "%s", wanted[i]);
+	}
+	fclose(f);
+	return found[0] ? found : NULL;
+}
+
+void cc_cgroup_explain_unavailable(const struct cc_config *config, char *why, size_t why_len)
+{
+	struct cc_err err = {0};
+	const char *v1 = bound_to_v1();
+
+	why[0] = '\0';
+	if (v1) {
+		snprintf(why, why_len, "the %s controller is bound to cgroup v1", v1);
+		return;
+	}
+	if (sd_booted() <= 0 && cgfs_check(config, &err) < 0)
+		snprintf(why, why_len, "%s", err.msg);
+}
+
+static uint64_t effective(int64_t chat_value, uint64_t fallback)
+{
+	if (chat_value < 0)
+		return fallback;
+	return chat_value == 0 ? CC_LIMIT_UNLIMITED : (uint64_t)chat_value;
+}
+
+void cc_limits_effective(const struct cc_config *config, int64_t memory_max, int64_t pids_max,
+			 int64_t cpu_max_percent, struct cc_limits *limits)
+{
+	limits->memory_max = effective(memory_max, config->memory_max);
+	limits->pids_max = effective(pids_max, config->pids_max);
+	limits->cpu_max_percent = effective(cpu_max_percent, config->cpu_max_percent);
+}
+
+int cc_cgroup_backend_resolve(const struct cc_config *config, enum cc_cgroup_backend *backend, struct cc_err *err)
+{
+	char why[512];
+
+	switch (config->cgroup_backend) {
+	case CC_CGROUP_OFF:
+		*backend = CC_BACKEND_OFF;
+		return 0;
+	case CC_CGROUP_SYSTEMD:
+		*backend = CC_BACKEND_SYSTEMD;
+		return cgsd_check(err);
+	case CC_CGROUP_CGROUPFS:
+		*backend = CC_BACKEND_CGROUPFS;
+		break;
+	case CC_CGROUP_AUTO:
+		*backend = sd_booted() > 0 ? CC_BACKEND_SYSTEMD : CC_BACKEND_CGROUPFS;
+		break;
+	}
+	cc_cgroup_explain_unavailable(config, why, sizeof(why));
+	if (why[0])
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "per-chat limits cannot be applied on this host: %s. Boot with a cgroup v2 hierarchy "
+			       "(systemd.unified_cgroup_hierarchy=1), or set cgroup_backend = off in chatcell.conf to run "
+			       "without limits",
+			       why);
+	return 0;
+}
+
+int cc_cgroup_prepare(enum cc_cgroup_backend backend, const struct cc_config *config, struct cc_err *err)
+{
+	if (backend == CC_BACKEND_CGROUPFS)
+		return cgfs_prepare(config, err);
+	if (backend == CC_BACKEND_SYSTEMD)
+		return cgsd_check(err);
+	return 0;
+}
+
+int cc_cgroup_apply(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
+		    const struct cc_limits *limits, struct cc_err *err)
+{
+	return cc_cgroup_join(backend, config, uid, name, limits, 0, err);
+}
+
+int cc_cgroup_join(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
+		   const struct cc_limits *limits, pid_t pid, struct cc_err *err)
+{
+	if (backend == CC_BACKEND_CGROUPFS)
+		return cgfs_apply(config, name, limits, pid, err);
+	if (backend == CC_BACKEND_SYSTEMD)
+		return cgsd_apply(uid, name, limits, pid, err);
+	return 0;
+}
+
+int cc_cgroup_kill(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
+		   struct cc_err *err)
+{
+	if (backend == CC_BACKEND_CGROUPFS)
+		return cgfs_kill(config, name, false, err);
+	if (backend == CC_BACKEND_SYSTEMD)
+		return cgsd_kill(uid, false, err);
+	return 0;
+}
+
+int cc_cgroup_remove(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid,
+		     const char *name, struct cc_err *err)
+{
+	if (backend == CC_BACKEND_CGROUPFS)
+		return cgfs_kill(config, name, true, err);
+	if (backend == CC_BACKEND_SYSTEMD)
+		return cgsd_kill(uid, true, err);
+	return 0;
+}
+
+int cc_cgroup_usage(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
+		    struct cc_cgroup_usage *usage, struct cc_err *err)
+{
+	if (backend == CC_BACKEND_CGROUPFS)
+		return cgfs_usage(config, name, usage, err);
+	if (backend == CC_BACKEND_SYSTEMD)
+		return cgsd_usage(uid, usage, err);
+	return cc_fail(err, CC_ERR_CONFIG, "limits are off (cgroup_backend = off in chatcell.conf)");
+}

@@ -1,0 +1,79 @@
+/* The cost of moving one login into a chat's cgroup, as pam_chatcell does
+ * it: a fresh process is joined with the configured backend (cgroupfs
+ * writes, or a transient scope over sd-bus), `runs` times; prints the
+ * median in milliseconds.
+ *
+ *   cgroup_join_bench CONFIG UID NAME RUNS */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "conf.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int compare(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	struct cc_config config;
+	struct cc_limits limits;
+	struct cc_err err = {0};
+	enum cc_cgroup_backend backend;
+	double *ms;
+	int runs;
+
+	if (argc != 5 || (runs = atoi(argv[4])) < 1) {
+		fprintf(stderr, "usage: cgroup_join_bench CONFIG UID NAME RUNS\n");
+		return 2;
+	}
+	if (cc_config_load(&config, argv[1], &err) < 0 || cc_cgroup_backend_resolve(&config, &backend, &err) < 0) {
+		fprintf(stderr, "cgroup_join_bench: %s\n", err.msg);
+		return 1;
+	}
+	cc_limits_effective(&config, -1, -1, -1, &limits);
+	ms = calloc((size_t)runs, sizeof(*ms));
+	if (!ms)
+		return 1;
+	for (int i = 0; i < runs; i++) {
+		pid_t child = fork();
+		double t0;
+		int rc;
+
+		if (child < 0)
+			return 1;
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		t0 = now_ms();
+		rc = cc_cgroup_join(backend, &config, (uint32_t)strtoul(argv[2], NULL, 10), argv[3], &limits, child,
+				    &err);
+		ms[i] = now_ms() - t0;
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		if (rc < 0) {
+			fprintf(stderr, "cgroup_join_bench: %s\n", err.msg);
+			return 1;
+		}
+	}
+	qsort(ms, (size_t)runs, sizeof(*ms), compare);
+	printf("%.3f\n", ms[runs / 2]);
+	free(ms);
+	return 0;
+}

@@ -1,0 +1,251 @@
+#!/bin/bash
+# Per-chat limits on a real cgroup v2 kernel (the VM tier). Run inside the
+# VM by tests/vm/boot_test.sh: with a plain init, chatcell picks its cgroupfs
+# backend; with systemd as PID 1, its systemd backend. The same assertions
+# hold for both: every login path lands in the chat's cgroup, memory, pids
+# and cpu limits hold for the chat as a whole and for nobody else, limits
+# change on running processes, suspend and delete kill everything, and a
+# missing controller refuses the session.
+. "$(dirname "$0")/install_chatcell.sh"
+
+case "${VMTIER_MODE:-}" in
+plain) backend=cgroupfs ;;
+systemd) backend=systemd ;;
+*) skip_all "runs inside the VM tier only (make check-vm)" ;;
+esac
+
+# The cgroup holding a chat's processes and limits.
+chat_cgroup() { # USER
+	if [ "$backend" = cgroupfs ]; then
+		echo "/sys/fs/cgroup/chatcell/$1"
+	else
+		echo "/sys/fs/cgroup/chatcell.slice/chatcell-$(id -u "$1").slice"
+	fi
+}
+# What /proc/self/cgroup says inside a session of the chat (a glob).
+session_cgroup() { # USER
+	local uid
+	uid=$(id -u "$1")
+	if [ "$backend" = cgroupfs ]; then
+		echo "0::/chatcell/$1"
+	else
+		echo "0::/chatcell.slice/chatcell-$uid.slice/chatcell-$uid-*.scope"
+	fi
+}
+cg_key() { # FILE KEY: a value of a flat-keyed cgroup file
+	awk -v k="$2" '$1 == k { print $2 }' "$1"
+}
+limits_of() { # USER
+	local d
+	d=$(chat_cgroup "$1")
+	echo "$(cat "$d/memory.max") $(cat "$d/memory.swap.max") $(cat "$d/pids.max") $(cat "$d/cpu.max")"
+}
+# A process of the chat that holds still: its PID (not a child of the test).
+hold_process() { # USER
+	login_su "$1" 'nohup sleep 100000 >/dev/null 2>&1 </dev/null & echo $!'
+}
+alive() { # PID...: all running (not gone, not zombies)
+	local pid state
+	for pid in "$@"; do
+		state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
+		[ -n "$state" ] && [ "$state" != Z ] || return 1
+	done
+}
+gone() { ! alive "$1"; }
+# The forker (forker.py) in a session of USER, held on fifos: fork_start
+# starts it waiting, fork_go lets it fork and reads "FORKED ERRNO",
+# fork_end releases it.
+cp "$CC_SRCDIR/tests/vm/guest/forker.py" /run/forker.py
+chmod 644 /run/forker.py
+# If the session fails, "exited STATUS" arrives instead of the answer.
+fork_start() { # USER
+	rm -f /run/fork-in /run/fork-out
+	mkfifo -m 666 /run/fork-in /run/fork-out
+	exec {fork_in}<>/run/fork-in {fork_out}<>/run/fork-out
+	(
+		exec {fork_in}>&- {fork_out}>&-
+		login_su "$1" '/usr/bin/python3 /run/forker.py </run/fork-in >/run/fork-out'
+		echo "exited $?" >/run/fork-out
+	) &
+	FORK_JOB=$!
+	read -r ready <&"$fork_out"
+	[ "$ready" = ready ] || echo "# forker did not start: $ready"
+}
+fork_go() {
+	echo go >&"$fork_in"
+	read -r FORKED FORK_ERRNO <&"$fork_out"
+}
+fork_end() {
+	exec {fork_in}>&-
+	wait "$FORK_JOB"
+	exec {fork_out}>&-
+}
+
+start_syslog
+use_chatcell_nss
+write_config <<<'cgroup_backend = auto'
+run chatcell-admin init
+if [ "$backend" = cgroupfs ]; then
+	like "$out" "*per-chat limits: cgroupfs under /sys/fs/cgroup/chatcell (memory, pids, cpu)*" \
+		"init: with no systemd, auto picks the cgroupfs backend"
+	is "$(cat /sys/fs/cgroup/chatcell/cgroup.subtree_control)" "cpu memory pids" \
+		"and enables memory, pids and cpu for the chats"
+else
+	like "$out" "*per-chat limits: systemd (a chatcell-<uid>.slice per chat in chatcell.slice)*" \
+		"init: with systemd as PID 1, auto picks the systemd backend"
+	is "$(systemctl show -P Description chatcell.slice)" "chatcell chats" "chatcell.slice is the installed unit"
+fi
+enable_pam_chatcell >/dev/null
+start_sshd 2222
+a=$(chat_user vm-chat-a)
+b=$(chat_user vm-chat-b)
+authorize_key "$a"
+if [ "$backend" = cgroupfs ]; then
+	is "$(stat -c '%a %U' "$(chat_cgroup "$a")")" "700 root" "provisioning made the chat's cgroup, root-only"
+	is "$(limits_of "$a")" "268435456 0 200 25000 100000" \
+		"with chatcell.conf's defaults: 256M, no swap, 200 pids, a quarter CPU"
+else
+	is "$(systemctl show -P MemoryMax,TasksMax "chatcell-$(id -u "$a").slice" | tr '\n' ' ')" "268435456 200 " \
+		"provisioning started the chat's slice with chatcell.conf's defaults"
+fi
+
+# Every login path lands in the chat's one cgroup.
+for path in su runuser runuser_l sshd; do
+	run "login_$path" "$a" 'cat /proc/self/cgroup'
+	like "$rc:$out" "0:$(session_cgroup "$a")" "a session through ${path/_/ -} lands in the chat's cgroup"
+done
+is "$(limits_of "$a")" "268435456 0 200 25000 100000" "the cgroup carries the chat's limits"
+run login_su "$a" 'tmux new-session -d -s work "sleep 100000" && tmux display-message -p "#{pid}"'
+tmux_pid=$out
+like "$(cat "/proc/$tmux_pid/cgroup")" "$(session_cgroup "$a")" "a tmux server started in a session is in it too"
+pane_pid=$(login_su "$a" 'tmux display-message -p -t work "#{pane_pid}"')
+like "$(cat "/proc/$pane_pid/cgroup")" "$(session_cgroup "$a")" "and so is the command in its pane"
+
+# Memory: A is OOM-killed in its own cgroup; B's process lives on.
+b_sleep=$(hold_process "$b")
+oom_before=$(cg_key "$(chat_cgroup "$a")/memory.events" oom_kill)
+run login_su "$a" '/usr/bin/python3 -c "b = bytearray(400 << 20)"'
+is "$rc" 137 "A allocating 400M past its 256M is killed (SIGKILL: exit 137)"
+oom_after=$(cg_key "$(chat_cgroup "$a")/memory.events" oom_kill)
+ok "memory.events of A's cgroup counts the OOM kill ($oom_before -> $oom_after)" test $((oom_after - oom_before)) -ge 1
+is "$(cg_key "$(chat_cgroup "$b")/memory.events" oom_kill)" 0 "B's cgroup saw no OOM kill"
+ok "B's process started before is still alive" alive "$b_sleep"
+
+# Processes: a fork bomb in A stops at pids.max; B still starts processes.
+fork_start "$a"
+fork_go
+is "$FORK_ERRNO" EAGAIN "A's forks fail with EAGAIN (after $FORKED children)"
+is "$(cat "$(chat_cgroup "$a")/pids.current")" 200 "exactly at pids.max: 200 processes in A's cgroup"
+# (The kernel counts a refused fork in the forking task's own cgroup: with
+# systemd, the session's scope below the chat's slice.)
+refused=$(find "$(chat_cgroup "$a")" -name pids.events -exec cat {} + | awk '$1 == "max" { n += $2 } END { print n + 0 }')
+ok "pids.events counts the refused forks ($refused)" test "$refused" -ge 1
+run login_su "$b" 'sh -c "echo forked"'
+is "$rc:$out" "0:forked" "meanwhile B logs in and forks"
+fork_end
+
+# CPU: a busy loop in A for 5 s gets a quarter of one CPU. The session
+# says when it is up and when the loop is over, so the window holds the
+# loop and not the login.
+stat=$(chat_cgroup "$a")/cpu.stat
+rm -f /run/cpu-in /run/cpu-out
+mkfifo -m 666 /run/cpu-in /run/cpu-out
+exec {cpu_in}<>/run/cpu-in {cpu_out}<>/run/cpu-out
+(
+	exec {cpu_in}>&- {cpu_out}>&-
+	login_su "$a" 'echo up >/run/cpu-out; read -r _ </run/cpu-in; timeout 5 sh -c "while :; do :; done"; echo "$?" >/run/cpu-out'
+) &
+read -r _ <&"$cpu_out"
+usage0=$(cg_key "$stat" usage_usec) throttled0=$(cg_key "$stat" nr_throttled) t0=$(date +%s%N)
+echo go >&"$cpu_in"
+read -r loop_rc <&"$cpu_out"
+t1=$(date +%s%N) usage1=$(cg_key "$stat" usage_usec) throttled1=$(cg_key "$stat" nr_throttled)
+wait $!
+exec {cpu_in}>&- {cpu_out}>&-
+is "$loop_rc" 124 "the busy loop ran until timeout stopped it"
+share=$(awk -v u=$((usage1 - usage0)) -v w=$(((t1 - t0) / 1000)) 'BEGIN { printf "%.3f", u / w }')
+ok "A's CPU time is a quarter of the wall time (measured $share, expected 0.20-0.30)" \
+	awk -v s="$share" 'BEGIN { exit !(s >= 0.20 && s <= 0.30) }'
+ok "and A was throttled ($((throttled1 - throttled0)) periods)" test $((throttled1 - throttled0)) -gt 0
+
+# Limits change on running processes: a forker already running in A gets
+# the new pids.max.
+fork_start "$a"
+run chatcell-admin limits vm-chat-a --memory 128M --pids 40 --cpu 50%
+is "$rc:$out" "0:$a: memory 128M, pids 40, cpu 50%" "limits: the new limits are recorded"
+is "$(limits_of "$a")" "134217728 0 40 50000 100000" "and are in the live cgroup at once"
+fork_go
+is "$FORK_ERRNO:$(cat "$(chat_cgroup "$a")/pids.current")" "EAGAIN:40" \
+	"a process started before the change is held to the new pids.max"
+run chatcell-admin show vm-chat-a
+like "$out" "*limits       memory 128M, pids 40, cpu 50%*usage        memory *M, 40 processes, cpu * s, throttled * times (* s), OOM kills 1*" \
+	"show: the limits and the live usage"
+fork_end
+
+# A cgroup (or slice) that went missing is made again at login, with the
+# chat's limits.
+chatcell-admin suspend vm-chat-b >/dev/null
+ok "suspend kills the chat's running processes" gone "$b_sleep"
+if [ "$backend" = cgroupfs ]; then
+	is "$(cat "$(chat_cgroup "$b")/cgroup.procs")" "" "and leaves its cgroup empty"
+	rmdir "$(chat_cgroup "$b")"
+else
+	systemctl stop "chatcell-$(id -u "$b").slice"
+fi
+chatcell-admin resume vm-chat-b >/dev/null
+run login_runuser "$b" 'cat /proc/self/cgroup'
+like "$rc:$out" "0:$(session_cgroup "$b")" "a chat whose cgroup was removed gets it back at login"
+is "$(limits_of "$b")" "268435456 0 200 25000 100000" "with its limits"
+
+# Delete: the tmux server, its pane and a background process all end, and
+# no cgroup is left.
+bg_pid=$(hold_process "$a")
+ok "before delete: A runs a tmux server, its pane and a background process" \
+	alive "$tmux_pid" "$pane_pid" "$bg_pid"
+a_uid=$(id -u "$a") a_cgroup=$(chat_cgroup "$a")
+run chatcell-admin delete vm-chat-a
+is "$rc" 0 "delete succeeds"
+left=
+for pid in "$tmux_pid" "$pane_pid" "$bg_pid"; do
+	alive "$pid" && left+=" $pid"
+done
+is "$left" "" "no process of A is left"
+run test -e "$a_cgroup"
+is "$rc" 1 "and no cgroup"
+if [ "$backend" = systemd ]; then
+	is "$(systemctl show -P ActiveState "chatcell-$a_uid.slice")" inactive "the chat's slice is stopped"
+fi
+
+# Fail closed: with the pids controller unavailable, a session is refused
+# and the system log names the controller.
+c=$(chat_user vm-chat-c)
+if [ "$backend" = cgroupfs ]; then
+	echo -pids >/sys/fs/cgroup/chatcell/cgroup.subtree_control
+	echo -pids >/sys/fs/cgroup/cgroup.subtree_control
+	reason="the pids controller is not available in /sys/fs/cgroup/chatcell: its parent does not enable it"
+else
+	mkdir -p /run/systemd/system/chatcell.slice.d
+	printf '[Slice]\nDisableControllers=pids\n' >/run/systemd/system/chatcell.slice.d/no-pids.conf
+	systemctl daemon-reload
+	reason="the pids controller is not enabled for chatcell-$(id -u "$c").slice (no pids.max)"
+fi
+run login_su "$c" 'echo in'
+is "$rc:$out:$err" "1::chatcell: cannot set up a confined session for $c (see the system log)"$'\n'"su: cannot open session: Cannot make/remove an entry for the specified session" \
+	"without the pids controller the session is refused"
+run grep -c "pam_chatcell(su:session): refusing a session for $c: $reason" "$SYSLOG"
+is "$out" 1 "and the system log names the controller"
+if [ "$backend" = cgroupfs ]; then
+	chatcell-admin init >/dev/null
+else
+	rm /run/systemd/system/chatcell.slice.d/no-pids.conf
+	systemctl daemon-reload
+fi
+run login_su "$c" 'echo in'
+is "$rc:$out" "0:in" "once the controller is back (init re-enables it), the login works"
+
+# On failure, what pam_chatcell told the system log.
+if [ "$_tap_failed" != 0 ]; then
+	grep pam_chatcell "$SYSLOG" | grep -v "systemd-user" | sed 's/^/# syslog: /'
+	sed 's/^/# sshd: /' /tmp/sshd-test/sshd.log
+fi
+done_testing

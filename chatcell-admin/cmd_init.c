@@ -137,12 +137,13 @@ static void warn_nsswitch(void)
 /* Prepare the cgroup backend and say how limits are enforced, or why not. */
 static int report_limits(struct admin *a, char *line, size_t line_len)
 {
-	char why[512];
 	int backend;
 
 	if (admin_backend(a, &backend) < 0)
 		return -1;
 	if (backend == CC_BACKEND_OFF) {
+		char why[512];
+
 		cc_cgroup_explain_unavailable(&a->config, why, sizeof(why));
 		snprintf(line, line_len, "per-chat limits: off (cgroup_backend = off in chatcell.conf)%s%s",
 			 why[0] ? "; this host could not enforce them anyway: " : "", why);

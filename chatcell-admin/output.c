@@ -127,8 +127,9 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 		return;
 	}
 	printf("%-12s memory %.1fM, %llu processes, cpu %.2f s, throttled %llu times (%.2f s), OOM kills %llu\n", "usage",
-	       u.memory_current / 1048576.0, (unsigned long long)u.pids_current, u.cpu_usage_usec / 1e6,
-	       (unsigned long long)u.nr_throttled, u.throttled_usec / 1e6, (unsigned long long)u.oom_kills);
+	       (double)u.memory_current / 1048576.0, (unsigned long long)u.pids_current,
+	       (double)u.cpu_usage_usec / 1e6, (unsigned long long)u.nr_throttled, (double)u.throttled_usec / 1e6,
+	       (unsigned long long)u.oom_kills);
 }
 
 int output_chat_details(struct admin *a, const struct cc_chat *chat)

@@ -97,8 +97,10 @@ kill "$b_pid" 2>/dev/null
 wait "$b_session" 2>/dev/null
 
 section "resource limits (recorded in the registry; enforced where cgroup v2 is available)"
-say "  $(chatcell-admin limits "$chat_a_id" --memory 512M --pids 300 --cpu 50% 2>&1 | tr '\n' ' ')"
-say "  $(chatcell-admin show "$chat_a_id" | grep -E '^(limits|usage)' | tr -s ' ' | tr '\n' ';')"
+say "  chatcell-admin limits A --memory 512M --pids 300 --cpu 50%:"
+chatcell-admin limits "$chat_a_id" --memory 512M --pids 300 --cpu 50% 2>&1 | sed 's/^/    /'
+say "  chatcell-admin show A:"
+chatcell-admin show "$chat_a_id" | grep -E '^(limits|usage)' | sed 's/^/    /'
 
 section "what chat A can reach on the network (nftables table inet chatcell)"
 # Services on loopback addresses of the sandbox's own network namespace.

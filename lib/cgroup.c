@@ -1,8 +1,8 @@
 #include "cgroup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 
 #include "cgroup_backends.h"
 
@@ -20,29 +20,33 @@ const char *cc_cgroup_backend_name(enum cc_cgroup_backend backend)
 }
 
 /* The first of memory, pids, cpu that a cgroup v1 hierarchy holds, from
- * /proc/cgroups ("subsys hierarchy num_cgroups enabled"). */
+ * /proc/cgroups ("subsys hierarchy num_cgroups enabled"); NULL if none.
+ * Returns one of the constant names, so the module keeps no state. */
 static const char *bound_to_v1(void)
 {
 	static const char *const wanted[] = {"memory", "pids", "cpu"};
-	static char found[16];
+	const char *found = NULL;
 	char line[256];
 	FILE *f = fopen("/proc/cgroups", "re");
 
 	if (!f)
 		return NULL;
-	found[0] = '\0';
-	while (!found[0] && fgets(line, sizeof(line), f)) {
-		char name[64];
-		unsigned hierarchy;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *save = NULL, *name = strtok_r(line, " \t", &save), *field = strtok_r(NULL, " \t", &save);
+		char *end = NULL;
+		unsigned long hierarchy;
 
-		if (line[0] == '#' || sscanf(line, "%63s %u", name, &hierarchy) != 2 || hierarchy == 0)
+		if (!name || !field || name[0] == '#')
 			continue;
-		for (size_t i = 0; i < 3; i++)
+		hierarchy = strtoul(field, &end, 10);
+		if (end == field || hierarchy == 0)
+			continue;
+		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 			if (strcmp(name, wanted[i]) == 0)
-				snprintf(found, sizeof(found), "%s", wanted[i]);
+				found = wanted[i];
 	}
 	fclose(f);
-	return found[0] ? found : NULL;
+	return found;
 }
 
 void cc_cgroup_explain_unavailable(const struct cc_config *config, char *why, size_t why_len)
@@ -55,7 +59,7 @@ void cc_cgroup_explain_unavailable(const struct cc_config *config, char *why, si
 		snprintf(why, why_len, "the %s controller is bound to cgroup v1", v1);
 		return;
 	}
-	if (sd_booted() <= 0 && cgfs_check(config, &err) < 0)
+	if (!cg_systemd_is_init() && cgfs_check(config, &err) < 0)
 		snprintf(why, why_len, "%s", err.msg);
 }
 
@@ -89,7 +93,7 @@ int cc_cgroup_backend_resolve(const struct cc_config *config, enum cc_cgroup_bac
 		*backend = CC_BACKEND_CGROUPFS;
 		break;
 	case CC_CGROUP_AUTO:
-		*backend = sd_booted() > 0 ? CC_BACKEND_SYSTEMD : CC_BACKEND_CGROUPFS;
+		*backend = cg_systemd_is_init() ? CC_BACKEND_SYSTEMD : CC_BACKEND_CGROUPFS;
 		break;
 	}
 	cc_cgroup_explain_unavailable(config, why, sizeof(why));

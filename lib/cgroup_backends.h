@@ -11,6 +11,8 @@ int cgfs_apply(const struct cc_config *config, const char *name, const struct cc
 int cgfs_kill(const struct cc_config *config, const char *name, bool remove, struct cc_err *err);
 int cgfs_usage(const struct cc_config *config, const char *name, struct cc_cgroup_usage *usage, struct cc_err *err);
 
+/* Whether systemd is PID 1 (sd_booted() without linking libsystemd). */
+bool cg_systemd_is_init(void);
 int cgsd_check(struct cc_err *err);
 int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, pid_t pid, struct cc_err *err);
 int cgsd_kill(uint32_t uid, bool remove, struct cc_err *err);

@@ -9,18 +9,22 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup_backends.h"
 #include "cgroup_files.h"
+#include "sdbus_dl.h"
 
 #define SD_DESTINATION "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
 #define JOB_WAIT_USEC (30ULL * 1000 * 1000)
 #define KILL_WAIT_MS 10000
+
+/* libsystemd's functions, for the helpers below: the entry points
+ * (cgsd_apply, cgsd_kill) load them first and fail if they cannot. */
+#define SD (cc_sdbus_loaded())
 
 static void slice_name(uint32_t uid, char *out, size_t out_len)
 {
@@ -29,7 +33,7 @@ static void slice_name(uint32_t uid, char *out, size_t out_len)
 
 static int bus_fail(struct cc_err *err, int r, const sd_bus_error *e, const char *doing)
 {
-	if (e && sd_bus_error_is_set(e))
+	if (e && SD->error_is_set(e))
 		return cc_fail(err, CC_ERR_SYSTEM, "%s: %s", doing, e->message ? e->message : e->name);
 	return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "%s", doing);
 }
@@ -39,15 +43,19 @@ static int bus_fail(struct cc_err *err, int r, const sd_bus_error *e, const char
 static int open_bus(sd_bus **bus, struct cc_err *err)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_bus_open_system(bus);
+	int r;
+
+	if (!cc_sdbus_load(err))
+		return -1;
+	r = SD->open_system(bus);
 
 	if (r < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot reach systemd over D-Bus (is dbus running?)");
-	r = sd_bus_call_method(*bus, SD_DESTINATION, SD_PATH, SD_MANAGER, "Subscribe", &e, NULL, NULL);
+	r = SD->call_method(*bus, SD_DESTINATION, SD_PATH, SD_MANAGER, "Subscribe", &e, NULL, NULL);
 	if (r < 0) {
 		bus_fail(err, r, &e, "cannot subscribe to systemd's job signals");
-		sd_bus_error_free(&e);
-		*bus = sd_bus_flush_close_unref(*bus);
+		SD->error_free(&e);
+		*bus = SD->flush_close_unref(*bus);
 		return -1;
 	}
 	return 0;
@@ -57,7 +65,7 @@ static int open_bus(sd_bus **bus, struct cc_err *err)
 static int append_limits(sd_bus_message *m, const struct cc_limits *l)
 {
 	uint64_t quota = l->cpu_max_percent == CC_LIMIT_UNLIMITED ? UINT64_MAX : l->cpu_max_percent * 10000;
-	int r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
+	int r = SD->message_append(m, "(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
 				      (uint64_t)0, "TasksMax", "t", l->pids_max, "CPUQuotaPerSecUSec", "t", quota);
 
 	return r;
@@ -75,7 +83,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
 	const char *path, *unit, *result;
 	uint32_t id;
 
-	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+	if (SD->message_read(m, "uoss", &id, &path, &unit, &result) < 0)
 		return 0;
 	if (w->path && strcmp(path, w->path) == 0) {
 		w->done = true;
@@ -96,26 +104,26 @@ static int call_job(sd_bus *bus, const char *method, int (*build)(sd_bus_message
 	int r;
 
 	/* Match first, so the job's end cannot be missed. */
-	r = sd_bus_match_signal(bus, &slot, SD_DESTINATION, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
+	r = SD->match_signal(bus, &slot, SD_DESTINATION, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
 	if (r >= 0)
-		r = sd_bus_message_new_method_call(bus, &m, SD_DESTINATION, SD_PATH, SD_MANAGER, method);
+		r = SD->message_new_method_call(bus, &m, SD_DESTINATION, SD_PATH, SD_MANAGER, method);
 	if (r >= 0)
 		r = build(m, arg);
 	if (r >= 0)
-		r = sd_bus_call(bus, m, 0, e, &reply);
+		r = SD->call(bus, m, 0, e, &reply);
 	if (r >= 0)
-		r = sd_bus_message_read(reply, "o", &path);
+		r = SD->message_read(reply, "o", &path);
 	if (r < 0) {
 		r = bus_fail(err, r, e, doing);
 		goto out;
 	}
 	w.path = path;
 	while (!w.done) {
-		r = sd_bus_process(bus, NULL);
+		r = SD->process(bus, NULL);
 		if (r > 0)
 			continue;
 		if (r == 0)
-			r = sd_bus_wait(bus, JOB_WAIT_USEC);
+			r = SD->wait(bus, JOB_WAIT_USEC);
 		if (r <= 0) {
 			r = cc_fail(err, CC_ERR_SYSTEM, "%s: systemd did not finish the job in %llu s", doing,
 				    JOB_WAIT_USEC / 1000000);
@@ -125,9 +133,9 @@ static int call_job(sd_bus *bus, const char *method, int (*build)(sd_bus_message
 	r = strcmp(w.result, "done") == 0 ? 0 : cc_fail(err, CC_ERR_SYSTEM, "%s: systemd's job ended with '%s'", doing,
 							  w.result);
 out:
-	sd_bus_message_unref(reply);
-	sd_bus_message_unref(m);
-	sd_bus_slot_unref(slot);
+	SD->message_unref(reply);
+	SD->message_unref(m);
+	SD->slot_unref(slot);
 	return r;
 }
 
@@ -142,16 +150,16 @@ struct slice_args {
 static int build_transient(sd_bus_message *m, const char *unit, int (*properties)(sd_bus_message *, const void *),
 			   const void *arg)
 {
-	int r = sd_bus_message_append(m, "ss", unit, "fail");
+	int r = SD->message_append(m, "ss", unit, "fail");
 
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(sv)");
+		r = SD->message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
 		r = properties(m, arg);
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = SD->message_close_container(m);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "a(sa(sv))", 0);
+		r = SD->message_append(m, "a(sa(sv))", 0);
 	return r;
 }
 
@@ -162,7 +170,7 @@ static int slice_properties(sd_bus_message *m, const void *arg)
 	int r;
 
 	snprintf(description, sizeof(description), "chatcell chat %s", a->name);
-	r = sd_bus_message_append(m, "(sv)", "Description", "s", description);
+	r = SD->message_append(m, "(sv)", "Description", "s", description);
 	return r < 0 ? r : append_limits(m, a->limits);
 }
 
@@ -183,25 +191,25 @@ static int ensure_slice(sd_bus *bus, uint32_t uid, const char *name, const struc
 	slice_name(uid, slice, sizeof(slice));
 	a.slice = slice;
 	r = call_job(bus, "StartTransientUnit", build_slice, &a, "creating the chat's slice", &e, err);
-	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
+	if (r < 0 && SD->error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
 		sd_bus_message *m = NULL;
 
-		sd_bus_error_free(&e);
-		r = sd_bus_message_new_method_call(bus, &m, SD_DESTINATION, SD_PATH, SD_MANAGER, "SetUnitProperties");
+		SD->error_free(&e);
+		r = SD->message_new_method_call(bus, &m, SD_DESTINATION, SD_PATH, SD_MANAGER, "SetUnitProperties");
 		if (r >= 0)
-			r = sd_bus_message_append(m, "sb", slice, 1);
+			r = SD->message_append(m, "sb", slice, 1);
 		if (r >= 0)
-			r = sd_bus_message_open_container(m, 'a', "(sv)");
+			r = SD->message_open_container(m, 'a', "(sv)");
 		if (r >= 0)
 			r = append_limits(m, limits);
 		if (r >= 0)
-			r = sd_bus_message_close_container(m);
+			r = SD->message_close_container(m);
 		if (r >= 0)
-			r = sd_bus_call(bus, m, 0, &e, NULL);
-		sd_bus_message_unref(m);
+			r = SD->call(bus, m, 0, &e, NULL);
+		SD->message_unref(m);
 		r = r < 0 ? bus_fail(err, r, &e, "updating the limits of the chat's slice") : 0;
 	}
-	sd_bus_error_free(&e);
+	SD->error_free(&e);
 	return r;
 }
 
@@ -220,7 +228,7 @@ static int scope_properties(sd_bus_message *m, const void *arg)
 	snprintf(description, sizeof(description), "chatcell session of %s", a->name);
 	/* OOMPolicy=continue: an OOM kill ends the one process the kernel
 	 * picked, not the whole login (systemd's default, stop, would). */
-	return sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", description, "Slice", "s", a->slice,
+	return SD->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", description, "Slice", "s", a->slice,
 				     "CollectMode", "s", "inactive-or-failed", "PIDs", "au", 1, (uint32_t)a->pid,
 				     "OOMPolicy", "s", "continue");
 }
@@ -269,9 +277,18 @@ static int check_controllers(uint32_t uid, const struct cc_limits *limits, struc
 	return 0;
 }
 
+/* What sd_booted(3) checks: systemd creates /run/systemd/system/ early at
+ * boot, and nothing else does. */
+bool cg_systemd_is_init(void)
+{
+	struct stat st;
+
+	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int cgsd_check(struct cc_err *err)
 {
-	if (sd_booted() <= 0)
+	if (!cg_systemd_is_init())
 		return cc_fail(err, CC_ERR_CONFIG,
 			       "cgroup_backend = systemd, but systemd is not PID 1 here; use cgroupfs (or auto)");
 	return 0;
@@ -298,20 +315,20 @@ int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, p
 		if (r == 0)
 			r = check_controllers(uid, limits, err);
 	}
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
+	SD->error_free(&e);
+	SD->flush_close_unref(bus);
 	return r;
 }
 
 static int build_unit_mode(sd_bus_message *m, const void *arg)
 {
-	return sd_bus_message_append(m, "ss", (const char *)arg, "replace");
+	return SD->message_append(m, "ss", (const char *)arg, "replace");
 }
 
 /* SIGKILL to every process of the slice, then wait until it is empty. */
 static int kill_slice(sd_bus *bus, uint32_t uid, const char *slice, sd_bus_error *e, struct cc_err *err)
 {
-	int r = sd_bus_call_method(bus, SD_DESTINATION, SD_PATH, SD_MANAGER, "KillUnit", e, NULL, "ssi", slice, "all",
+	int r = SD->call_method(bus, SD_DESTINATION, SD_PATH, SD_MANAGER, "KillUnit", e, NULL, "ssi", slice, "all",
 				   SIGKILL);
 	int dir;
 
@@ -344,11 +361,11 @@ int cgsd_kill(uint32_t uid, bool remove, struct cc_err *err)
 	if (r == 0 && remove)
 		r = call_job(bus, "StopUnit", build_unit_mode, slice, "stopping the chat's slice", &e, err);
 	/* A slice that does not exist has nothing in it. */
-	if (r < 0 && (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit") ||
-		      sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchJob")))
+	if (r < 0 && (SD->error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit") ||
+		      SD->error_has_name(&e, "org.freedesktop.systemd1.NoSuchJob")))
 		r = 0;
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
+	SD->error_free(&e);
+	SD->flush_close_unref(bus);
 	return r;
 }
 

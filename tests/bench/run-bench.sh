@@ -18,6 +18,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median_ms() { "$B/time_runs" "$@"; }
 
 sed -i -E 's/^(passwd|group):.*/\1: files chatcell/' /etc/nsswitch.conf
+# This host keeps the controllers on cgroup v1: limits are off here, and
+# measured in the VM tier (tests/vm/bench.sh).
+printf 'cgroup_backend = off\n' >>/etc/chatcell/chatcell.conf
+echo "(host benchmarks run with cgroup_backend = off; per-chat limits are measured in the VM tier below)"
 chatcell-admin init >/dev/null
 
 echo "== chatcell-admin ensure (whole process, median of $SAMPLES new chats) =="

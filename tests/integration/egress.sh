@@ -122,7 +122,9 @@ for o in json.load(sys.stdin)["nftables"]:
     for e in o.get("set", {}).get("elem", []):
         if isinstance(e, dict) and "elem" in e and "127.0.0.4" in json.dumps(e):
             print(e["elem"].get("timeout"))')
-is "$timeouts" "600" "the element carries the DNS TTL as its timeout"
+# The timeout runs from the answer: 599 when a second boundary passed
+# between resolving and inserting (seen under the sanitizers).
+ok "the element carries the DNS TTL as its timeout ($timeouts s)" test "$timeouts" = 600 -o "$timeouts" = 599
 run chatcell-admin --json egress list egress-b
 is "$(echo "$out" | python3 -c '
 import json, sys

@@ -23,7 +23,7 @@ for mode in plain systemd; do
 		slow = vt / ht
 		printf "%s: VM /bin/true %.2f ms vs host %.3f ms: TCG factor %.1f\n", b, vt, ht, slow
 		printf "%s: ensure %.1f ms with limits, %.1f ms without: cgroup creation adds %.1f ms in the VM, ~%.2f ms native\n", b, eon, eoff, eon - eoff, (eon - eoff) / slow
-		printf "%s: moving a process into the chat's cgroup %.1f ms in the VM, ~%.2f ms native\n", b, join, join / slow
+		printf "%s: moving a process into the chat cgroup %.1f ms in the VM, ~%.2f ms native\n", b, join, join / slow
 		printf "%s: runuser -l %.1f ms with limits, %.1f ms without: +%.1f ms (x%.2f) in the VM, ~%.2f ms native per session (target <= %s ms)\n", b, son, soff, son - soff, son / soff, (son - soff) / slow, b == "systemd" ? 15 : 1
 	}'
 done

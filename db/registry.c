@@ -107,9 +107,12 @@ int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state
 	 * unlinking them in every process (each login would pay for it). */
 	sqlite3_file_control(reg->db, "main", SQLITE_FCNTL_PERSIST_WAL, &(int){1});
 	/* WAL: readers never block the writer; FULL: a commit survives power loss;
-	 * secure_delete: a deleted chat's ID is overwritten, not left in free pages. */
+	 * secure_delete: a deleted chat's ID is overwritten, not left in free pages;
+	 * journal_size_limit: the kept WAL is cut back once checkpointed, or it
+	 * grows (4 MB after 400 chats) and every process that opens the
+	 * registry reads it all to rebuild its index (+1.5 ms per ensure). */
 	if (exec(reg, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		      "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;",
+		      "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF; PRAGMA journal_size_limit=65536;",
 		 "opening the registry", err) < 0 ||
 	    cc_registry_migrate(reg, err) < 0) {
 		cc_registry_close(reg);

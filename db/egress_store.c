@@ -28,6 +28,16 @@ static void bind_rule(sqlite3_stmt *stmt, int first, const struct cc_egress_rule
 	sqlite3_bind_int(stmt, first + 5, rule->port_last);
 }
 
+/* (chat, host, proto, port_first, port_last): the key of a host rule. */
+static void bind_host(sqlite3_stmt *stmt, int64_t chat, const char *host, const struct cc_egress_rule *ports)
+{
+	sqlite3_bind_int64(stmt, 1, chat);
+	sqlite3_bind_text(stmt, 2, host, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, ports->proto);
+	sqlite3_bind_int(stmt, 4, ports->port_first);
+	sqlite3_bind_int(stmt, 5, ports->port_last);
+}
+
 int cc_egress_add_rule(struct cc_registry *reg, int64_t chat, const struct cc_egress_rule *rule, int64_t host_id,
 		       int64_t expires_at, struct cc_err *err)
 {
@@ -77,11 +87,7 @@ int cc_egress_add_host(struct cc_registry *reg, int64_t chat, const char *host, 
 				"VALUES (?, ?, ?, ?, ?)",
 				&stmt, err) < 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, chat);
-	sqlite3_bind_text(stmt, 2, host, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, ports->proto);
-	sqlite3_bind_int(stmt, 4, ports->port_first);
-	sqlite3_bind_int(stmt, 5, ports->port_last);
+	bind_host(stmt, chat, host, ports);
 	if (step_done(reg, stmt, "adding the egress host rule", err) < 0)
 		return -1;
 	added = sqlite3_changes(reg->db) > 0;
@@ -90,11 +96,7 @@ int cc_egress_add_host(struct cc_registry *reg, int64_t chat, const char *host, 
 				"AND port_last = ?",
 				&stmt, err) < 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, chat);
-	sqlite3_bind_text(stmt, 2, host, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, ports->proto);
-	sqlite3_bind_int(stmt, 4, ports->port_first);
-	sqlite3_bind_int(stmt, 5, ports->port_last);
+	bind_host(stmt, chat, host, ports);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*host_id = sqlite3_column_int64(stmt, 0);
@@ -113,11 +115,7 @@ int cc_egress_remove_host(struct cc_registry *reg, int64_t chat, const char *hos
 				"AND port_last = ?",
 				&stmt, err) < 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, chat);
-	sqlite3_bind_text(stmt, 2, host, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, ports->proto);
-	sqlite3_bind_int(stmt, 4, ports->port_first);
-	sqlite3_bind_int(stmt, 5, ports->port_last);
+	bind_host(stmt, chat, host, ports);
 	if (step_done(reg, stmt, "removing the egress host rule", err) < 0)
 		return -1;
 	return sqlite3_changes(reg->db);

@@ -8,26 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "cgroup.h"
 #include "conf.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -61,10 +48,10 @@ int main(int argc, char **argv)
 			pause();
 			_exit(0);
 		}
-		t0 = now_ms();
+		t0 = bench_now_us();
 		rc = cc_cgroup_join(backend, &config, (uint32_t)strtoul(argv[2], NULL, 10), argv[3], &limits, child,
 				    &err);
-		ms[i] = now_ms() - t0;
+		ms[i] = (bench_now_us() - t0) / 1e3;
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 		if (rc < 0) {
@@ -72,8 +59,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	qsort(ms, (size_t)runs, sizeof(*ms), compare);
-	printf("%.3f\n", ms[runs / 2]);
+	printf("%.3f\n", bench_median(ms, (size_t)runs));
 	free(ms);
 	return 0;
 }

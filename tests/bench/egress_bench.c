@@ -18,25 +18,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "egress_nft.h"
 
-static double now_us(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int commit(struct cc_nft_batch *batch)
 {
@@ -77,12 +64,12 @@ static int load(long chats, long per_chat, uint32_t uid, const char *address, in
 			}
 		}
 	}
-	start = now_us();
+	start = bench_now_us();
 	cc_nft_batch_replace_table(batch, &config);
 	cc_nft_batch_add(batch, els, (size_t)n);
 	if (commit(batch) < 0)
 		return 1;
-	printf("%.3f\n", (now_us() - start) / 1e6);
+	printf("%.3f\n", (bench_now_us() - start) / 1e6);
 	free(els);
 	return 0;
 }
@@ -99,14 +86,13 @@ static int update(long count, uint32_t uid)
 
 		snprintf(rule, sizeof(rule), "192.0.2.%ld tcp %ld", i % 250 + 1, 1000 + i);
 		cc_egress_parse_rule(rule, &el.rule, why, sizeof(why));
-		start = now_us();
+		start = bench_now_us();
 		cc_nft_batch_add(batch, &el, 1);
 		if (commit(batch) < 0)
 			return 1;
-		t[i] = now_us() - start;
+		t[i] = bench_now_us() - start;
 	}
-	qsort(t, (size_t)count, sizeof(*t), compare);
-	printf("%.1f\n", t[count / 2]);
+	printf("%.1f\n", bench_median(t, (size_t)count));
 	return 0;
 }
 
@@ -141,7 +127,7 @@ static int connect_loop(long count, uint32_t uid, const char *address, int port)
 		close(listener);
 		if (setgid(uid) < 0 || setuid(uid) < 0)
 			_exit(1);
-		start = now_us();
+		start = bench_now_us();
 		for (long i = 0; i < count; i++) {
 			int fd = socket(AF_INET, SOCK_STREAM, 0);
 
@@ -153,7 +139,7 @@ static int connect_loop(long count, uint32_t uid, const char *address, int port)
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &no_linger, sizeof(no_linger));
 			close(fd);
 		}
-		printf("%.2f\n", (now_us() - start) / (double)count);
+		printf("%.2f\n", (bench_now_us() - start) / (double)count);
 		fflush(stdout);
 		_exit(0);
 	}

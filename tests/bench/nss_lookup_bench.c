@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "bench_clock.h"
 
 typedef enum nss_status (*getpwnam_fn)(const char *, struct passwd *, char *, size_t, int *);
 typedef enum nss_status (*getpwuid_fn)(uid_t, struct passwd *, char *, size_t, int *);
@@ -26,26 +27,8 @@ struct module {
 	getpwuid_fn by_uid;
 };
 
-static double now_us(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), compare);
-	return v[n / 2];
-}
 
 static void load(struct module *m, const char *lib, const char *name, const char *label)
 {
@@ -87,15 +70,15 @@ static double repeated(const struct module *m, const char *name, uid_t uid, int 
 	for (int i = 0; i < 100; i++)
 		lookup(m, name, uid);
 	for (int i = 0; i < rounds; i++) {
-		double start = now_us();
+		double start = bench_now_us();
 
 		if (lookup(m, name, uid) < 0) {
 			fprintf(stderr, "%s: lookup of %s failed\n", m->label, name ? name : "uid");
 			exit(1);
 		}
-		t[i] = now_us() - start;
+		t[i] = bench_now_us() - start;
 	}
-	result = median(t, rounds);
+	result = bench_median(t, (size_t)rounds);
 	free(t);
 	return result;
 }
@@ -130,7 +113,7 @@ static double first(const char *self, const char *module, const char *name, int 
 		close(pipefd[0]);
 		waitpid(pid, NULL, 0);
 	}
-	result = median(t, rounds);
+	result = bench_median(t, (size_t)rounds);
 	free(t);
 	return result;
 }
@@ -144,21 +127,21 @@ static int first_child(const char *module, const char *name, int fd)
 
 	snprintf(lib, sizeof(lib), "libnss_%s.so.2", module);
 	load(&m, lib, module, module);
-	start = now_us();
-	elapsed = lookup(&m, name, 0) < 0 ? -1 : now_us() - start;
+	start = bench_now_us();
+	elapsed = lookup(&m, name, 0) < 0 ? -1 : bench_now_us() - start;
 	return write(fd, &elapsed, sizeof(elapsed)) == sizeof(elapsed) ? 0 : 1;
 }
 
 /* A name and a UID that are not chats: the cost of saying no. */
 static double rejected(const struct module *m, int rounds)
 {
-	double start = now_us();
+	double start = bench_now_us();
 
 	for (int i = 0; i < rounds; i++) {
 		lookup(m, "www-data", 0);
 		lookup(m, NULL, 1000);
 	}
-	return (now_us() - start) / (2.0 * rounds);
+	return (bench_now_us() - start) / (2.0 * rounds);
 }
 
 int main(int argc, char **argv)

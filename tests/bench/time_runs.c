@@ -8,23 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
+#include "bench_clock.h"
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* Copy argv with every "{}" replaced by `index`. */
 static char **expand(char **argv, int argc, int index)
@@ -62,7 +50,7 @@ int main(int argc, char **argv)
 	t = malloc(sizeof(double) * (size_t)runs);
 	for (int i = 0; i < runs; i++) {
 		char **args = expand(argv + 2, argc - 2, i);
-		double start = now_ms();
+		double start = bench_now_us();
 		int status;
 		pid_t pid = fork();
 
@@ -74,13 +62,12 @@ int main(int argc, char **argv)
 			_exit(127);
 		}
 		waitpid(pid, &status, 0);
-		t[i] = now_ms() - start;
+		t[i] = (bench_now_us() - start) / 1e3;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			fprintf(stderr, "time_runs: run %d of %s failed (status %d)\n", i, args[0], status);
 			return 1;
 		}
 	}
-	qsort(t, (size_t)runs, sizeof(*t), compare);
-	printf("%.3f\n", t[runs / 2]);
+	printf("%.3f\n", bench_median(t, (size_t)runs));
 	return 0;
 }

@@ -12,7 +12,7 @@ int registry_fixture_setup(struct registry_fixture *f)
 {
 	struct cc_err err;
 
-	strcpy(f->dir, "/tmp/chatcell-registry-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), "/tmp/chatcell-registry-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
 	f->dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -2,6 +2,7 @@
  * released by the kernel when the holder goes away. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,7 +18,7 @@ static int dir_fd;
 
 static int setup(void **state)
 {
-	strcpy(dir, "/tmp/chatcell-lock-XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/chatcell-lock-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY);

@@ -181,11 +181,13 @@ static void reports_bad_values(void **state)
 
 static void caps_repeated_egress_rules(void **state)
 {
-	char text[64 * 40 + 64] = "";
+	static const char line[] = "egress_allow = 10.0.0.1 tcp 443\n";
+	char text[(sizeof(line) - 1) * (CC_EGRESS_DEFAULTS_MAX + 1) + 1];
 	char expected[128];
+	size_t used = 0;
 
 	for (int i = 0; i <= CC_EGRESS_DEFAULTS_MAX; i++)
-		strcat(text, "egress_allow = 10.0.0.1 tcp 443\n");
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s", line);
 	snprintf(expected, sizeof(expected), "t.conf:%d: egress_allow: at most %d default rules",
 		 CC_EGRESS_DEFAULTS_MAX + 1, CC_EGRESS_DEFAULTS_MAX);
 	parse_fails(text, expected);
@@ -197,7 +199,7 @@ static char *write_temp(const char *text, mode_t mode)
 	static char path[64];
 	int fd;
 
-	strcpy(path, "/tmp/chatcell-conf-XXXXXX");
+	snprintf(path, sizeof(path), "/tmp/chatcell-conf-XXXXXX");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));

@@ -203,7 +203,7 @@ static void rows_round_trip_every_field(void **state)
 	registry_fixture_chat(&c, id, "chat-cccccccccccc", 70010);
 	c.memory_max = 512ll << 20;
 	c.pending = CC_PENDING_DELETE;
-	strcpy(c.pending_arg, "/srv/archive");
+	snprintf(c.pending_arg, sizeof(c.pending_arg), "/srv/archive");
 	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
 	assert_int_equal(cc_chats_record_session(&f->reg, 70010, true, 1700000500, &err), 0);
 	assert_int_equal(cc_chats_find_by_id(&f->reg, c.id, &found, &err), 1);
@@ -253,7 +253,7 @@ static void identity_settings_guard_the_config(void **state)
 	assert_string_equal(err.msg, "the registry was never initialised; run 'chatcell-admin init'");
 	assert_int_equal(cc_settings_record_identity(&f->reg, &config, &err), 0);
 	assert_int_equal(cc_settings_check_identity(&f->reg, &config, &err), 0);
-	strcpy(config.home_base, "/srv/elsewhere");
+	snprintf(config.home_base, sizeof(config.home_base), "/srv/elsewhere");
 	assert_int_equal(cc_settings_check_identity(&f->reg, &config, &err), -1);
 	assert_string_equal(err.msg,
 			    "chatcell.conf says 'user_prefix=chat- uid_range=1879048192-1880096767 "

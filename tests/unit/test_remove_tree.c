@@ -18,7 +18,7 @@ static int root_fd;
 
 static int setup(void **state)
 {
-	strcpy(root, "/tmp/chatcell-rmtree-XXXXXX");
+	snprintf(root, sizeof(root), "/tmp/chatcell-rmtree-XXXXXX");
 	if (!mkdtemp(root))
 		return -1;
 	root_fd = open(root, O_RDONLY | O_DIRECTORY);

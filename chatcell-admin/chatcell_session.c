@@ -7,143 +7,99 @@
  *
  *   chatcell-session [--login] USER [-- COMMAND [ARGS...]]
  *
- * Exit status: the command's, or 125 when the session cannot be set up,
- * 126 when the command cannot be run, 127 when it is not found. */
+ * The command never gets the caller's terminal or any descriptor above 2
+ * (see session_run.h). Exit status: the command's, or 125 when the session
+ * cannot be set up, 126 when the command cannot be run, 127 when it is not
+ * found. */
 #include <errno.h>
-#include <grp.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
 #include <security/pam_misc.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define EXIT_SESSION_FAILED 125
+#include "session_run.h"
 
 #define CHATCELL_PAM_SERVICE "chatcell"
 
-static volatile sig_atomic_t forwarded_signal;
-
-static void remember_signal(int sig)
+/* The command in the open session, plain or through a terminal of its own. */
+static int run_command(struct chat_exec *x, struct session_pty *pty, bool use_pty)
 {
-	forwarded_signal = sig;
-}
+	int sigfd, status;
 
-/* In the child: become the chat with the session's environment and exec. */
-static void become_chat_and_exec(pam_handle_t *pamh, const struct passwd *pw, char **argv, bool login_shell)
-{
-	char **pam_env = pam_getenvlist(pamh);
-	const char *term = getenv("TERM");
-
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		fprintf(stderr, "chatcell-session: cannot switch to %s: %s\n", pw->pw_name, strerror(errno));
-		_exit(EXIT_SESSION_FAILED);
+	fflush(NULL);
+	sigfd = session_signals_take(x);
+	if (sigfd < 0) {
+		fprintf(stderr, "%s: cannot prepare signal forwarding: %s\n", x->who, strerror(errno));
+		return EXIT_SESSION_FAILED;
 	}
-	if (clearenv() != 0)
-		_exit(EXIT_SESSION_FAILED);
-	setenv("HOME", pw->pw_dir, 1);
-	setenv("USER", pw->pw_name, 1);
-	setenv("LOGNAME", pw->pw_name, 1);
-	setenv("SHELL", pw->pw_shell, 1);
-	if (term)
-		setenv("TERM", term, 1);
-	for (char **e = pam_env; e && *e; e++)
-		putenv(*e); /* the session's PATH and markers win */
-	if (chdir(pw->pw_dir) < 0) {
-		fprintf(stderr, "chatcell-session: cannot enter %s: %s\n", pw->pw_dir, strerror(errno));
-		_exit(EXIT_SESSION_FAILED);
-	}
-	if (login_shell) {
-		const char *base = strrchr(pw->pw_shell, '/');
-		char shell_arg0[64];
-
-		snprintf(shell_arg0, sizeof(shell_arg0), "-%s", base ? base + 1 : pw->pw_shell);
-		execl(pw->pw_shell, shell_arg0, (char *)NULL);
-	} else {
-		execvp(argv[0], argv);
-	}
-	{
-		int saved = errno;
-
-		fprintf(stderr, "chatcell-session: cannot run %s: %s\n", login_shell ? pw->pw_shell : argv[0],
-			strerror(saved));
-		_exit(saved == ENOENT ? 127 : 126);
-	}
-}
-
-/* Wait for the child; SIGTERM and SIGHUP sent to us go to it. */
-static int wait_for(pid_t child)
-{
-	struct sigaction forward = {.sa_handler = remember_signal}, ignore = {.sa_handler = SIG_IGN};
-	int status;
-
-	sigaction(SIGTERM, &forward, NULL);
-	sigaction(SIGHUP, &forward, NULL);
-	sigaction(SIGINT, &ignore, NULL); /* the terminal's ^C belongs to the child */
-	sigaction(SIGQUIT, &ignore, NULL);
-	while (waitpid(child, &status, 0) < 0) {
-		if (errno != EINTR)
-			return EXIT_SESSION_FAILED;
-		if (forwarded_signal)
-			kill(child, forwarded_signal);
-		forwarded_signal = 0;
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	status = use_pty ? session_run_pty(pty, x, sigfd) : session_run_plain(x, sigfd);
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &x->caller_mask, NULL);
+	return status;
 }
 
 /* The PAM conversation of the session, then the command. Errors are
  * printed with the prefix of the command the caller ran. */
-static int run_session(const char *who, const struct passwd *pw, char **argv, bool login_shell)
+static int run_session(struct chat_exec *x)
 {
 	struct pam_conv conv = {misc_conv, NULL};
-	pam_handle_t *pamh = NULL;
+	struct session_pty pty;
+	bool use_pty = session_pty_wanted(&pty);
 	int rc, status = EXIT_SESSION_FAILED;
-	pid_t child;
+	const char *user = x->pw->pw_name;
 
-	rc = pam_start(CHATCELL_PAM_SERVICE, pw->pw_name, &conv, &pamh);
+	rc = pam_start(CHATCELL_PAM_SERVICE, user, &conv, &x->pamh);
 	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "%s: cannot start PAM for service %s: %s\n", who, CHATCELL_PAM_SERVICE,
-			pam_strerror(pamh, rc));
+		fprintf(stderr, "%s: cannot start PAM for service %s: %s\n", x->who, CHATCELL_PAM_SERVICE,
+			pam_strerror(x->pamh, rc));
 		return EXIT_SESSION_FAILED;
 	}
-	rc = pam_acct_mgmt(pamh, 0);
+	rc = pam_acct_mgmt(x->pamh, 0);
 	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "%s: %s may not log in: %s\n", who, pw->pw_name, pam_strerror(pamh, rc));
+		fprintf(stderr, "%s: %s may not log in: %s\n", x->who, user, pam_strerror(x->pamh, rc));
 		goto end;
 	}
-	rc = pam_open_session(pamh, 0);
+	/* The chat's terminal comes from the host's pty instance, before the
+	 * session's namespaces: it is not among the chat's own ptys. */
+	if (use_pty && session_pty_open(&pty, x) < 0)
+		goto end;
+	rc = pam_open_session(x->pamh, 0);
 	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "%s: the session of %s was refused: %s (see the system log)\n", who, pw->pw_name,
-			pam_strerror(pamh, rc));
+		fprintf(stderr, "%s: the session of %s was refused: %s (see the system log)\n", x->who, user,
+			pam_strerror(x->pamh, rc));
 		goto end;
 	}
-	if (!pam_getenv(pamh, "CHATCELL_SESSION")) {
+	if (!pam_getenv(x->pamh, "CHATCELL_SESSION")) {
 		fprintf(stderr,
 			"%s: /etc/pam.d/%s did not run pam_chatcell.so in its session stack; refusing to run %s "
 			"unconfined. Restore the file from the chatcell package\n",
-			who, CHATCELL_PAM_SERVICE, pw->pw_name);
+			x->who, CHATCELL_PAM_SERVICE, user);
 		goto close;
 	}
-	fflush(NULL);
-	child = fork();
-	if (child < 0) {
-		fprintf(stderr, "%s: cannot fork: %s\n", who, strerror(errno));
-		goto close;
-	}
-	if (child == 0)
-		become_chat_and_exec(pamh, pw, argv, login_shell);
-	status = wait_for(child);
+	status = run_command(x, &pty, use_pty);
 close:
-	pam_close_session(pamh, 0);
+	pam_close_session(x->pamh, 0);
 end:
-	pam_end(pamh, rc);
+	if (pty.master >= 0)
+		close(pty.master);
+	if (pty.slave >= 0)
+		close(pty.slave);
+	pam_end(x->pamh, rc);
 	return status;
+}
+
+/* 0, 1 and 2 open, so nothing this program opens is taken for them. */
+static int standard_fds_open(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return -1;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -151,10 +107,15 @@ int main(int argc, char **argv)
 	const char *who = getenv("CHATCELL_SESSION_CALLER");
 	bool login_shell = argc > 1 && strcmp(argv[1], "--login") == 0;
 	int first = login_shell ? 2 : 1;
-	struct passwd *pw;
+	struct chat_exec x = {.who = who, .login_shell = login_shell};
+	struct passwd *pw, chat;
+	int status;
 
 	if (!who || !*who)
 		who = "chatcell-session";
+	x.who = who;
+	if (standard_fds_open() < 0)
+		return EXIT_SESSION_FAILED;
 	unsetenv("CHATCELL_SESSION_CALLER");
 	if (argc <= first || (!login_shell && (argc < first + 3 || strcmp(argv[first + 1], "--") != 0))) {
 		fprintf(stderr, "usage: chatcell-session --login USER | chatcell-session USER -- COMMAND [ARGS...]\n");
@@ -170,6 +131,23 @@ int main(int argc, char **argv)
 			argv[first]);
 		return EXIT_SESSION_FAILED;
 	}
-	return run_session(who, pw, login_shell ? NULL : argv + first + 2, login_shell);
+	/* getpwnam's storage is shared with whatever PAM modules look up. */
+	chat = *pw;
+	chat.pw_name = strdup(pw->pw_name);
+	chat.pw_dir = strdup(pw->pw_dir);
+	chat.pw_shell = strdup(pw->pw_shell);
+	chat.pw_passwd = chat.pw_gecos = (char *)"";
+	if (!chat.pw_name || !chat.pw_dir || !chat.pw_shell) {
+		fprintf(stderr, "%s: out of memory\n", who);
+		status = EXIT_SESSION_FAILED;
+	} else {
+		x.pw = &chat;
+		x.argv = login_shell ? NULL : argv + first + 2;
+		status = run_session(&x);
+	}
+	free(chat.pw_name);
+	free(chat.pw_dir);
+	free(chat.pw_shell);
+	return status;
 }
 

@@ -134,6 +134,28 @@ static void warn_nsswitch(void)
 		passwd ? "group line" : group ? "passwd line" : "passwd and group lines");
 }
 
+/* dev.tty.legacy_tiocsti = 1 (the kernel's default before 6.2) lets any
+ * process type into a terminal it holds. Returns 1 if it is set. */
+static int warn_legacy_tiocsti(void)
+{
+	char value[8] = "";
+	FILE *f = fopen("/proc/sys/dev/tty/legacy_tiocsti", "re");
+
+	if (!f)
+		return 0; /* kernels before 6.2: TIOCSTI is always allowed, the filter applies the same */
+	if (!fgets(value, sizeof(value), f))
+		value[0] = '\0';
+	fclose(f);
+	if (value[0] != '1')
+		return 0;
+	fprintf(stderr,
+		"chatcell-admin: warning: dev.tty.legacy_tiocsti = 1: a process can type commands into a terminal it "
+		"holds (TIOCSTI). chatcell refuses TIOCSTI and TIOCLINUX in every chat session (seccomp) and gives "
+		"'chatcell-admin run' and 'shell' a terminal of their own; for the host's other users set "
+		"dev.tty.legacy_tiocsti = 0 (sysctl.d)\n");
+	return 1;
+}
+
 /* Prepare the cgroup backend and say how limits are enforced, or why not. */
 static int report_limits(struct admin *a, char *line, size_t line_len)
 {
@@ -162,7 +184,7 @@ int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
 	char limits_line[700];
-	int rc;
+	int rc, legacy_tiocsti;
 
 	if (check_reserved(a) < 0 || check_subids(a) < 0 || check_existing_users(a) < 0)
 		return -1;
@@ -182,13 +204,14 @@ int cmd_init(struct admin *a)
 	if (report_limits(a, limits_line, sizeof(limits_line)) < 0)
 		return -1;
 	warn_nsswitch();
+	legacy_tiocsti = warn_legacy_tiocsti();
 	if (a->opt.json) {
 		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\","
 		       "\"shims_dir\":\"%s\",\"shims\":{\"linked\":%u,\"missing\":%u,\"privileged\":%u},",
 		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
-		printf("}\n");
+		printf(",\"legacy_tiocsti\":%s}\n", legacy_tiocsti ? "true" : "false");
 		return 0;
 	}
 	printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",

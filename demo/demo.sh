@@ -96,6 +96,44 @@ expect allowed "A runs with no_new_privs: setuid programs give no root" run_as "
 kill "$b_pid" 2>/dev/null
 wait "$b_session" 2>/dev/null
 
+section "what chat A can do to the terminal of the root who starts it (a real pty)"
+# The probe pushes a byte into its stdout's terminal (TIOCSTI), as a
+# prompt-injected command would, to type a command into root's shell.
+tiocsti='import errno, fcntl, sys, termios
+try:
+    fcntl.ioctl(1, termios.TIOCSTI, b"#")
+    print("typed")
+except OSError as e:
+    print(errno.errorcode[e.errno]); sys.exit(1)'
+on_root_terminal() { # COMMAND: run by sh on a new pty, as from root's terminal
+	/usr/bin/python3 -c 'import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv("/bin/sh", ["sh", "-c", sys.argv[1]])
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))' "$1"
+}
+expect allowed "root's own command types into root's terminal (the control)" \
+	on_root_terminal "/usr/bin/python3 -c '$tiocsti'"
+expect denied "A types into root's terminal, started by chatcell-admin run" \
+	on_root_terminal "chatcell-admin run '$chat_a_id' -- /usr/bin/python3 -c '$tiocsti'"
+expect denied "A types into root's terminal, started by runuser -u" \
+	on_root_terminal "runuser -u $a -- /usr/bin/python3 -c '$tiocsti'"
+expect allowed "A's command runs on a terminal of its own, not root's" \
+	on_root_terminal "test \"\$(readlink /proc/self/fd/1)\" != \"\$(chatcell-admin run '$chat_a_id' -- readlink /proc/self/fd/2)\" && chatcell-admin run '$chat_a_id' -- readlink /proc/self/fd/1"
+exec 9</var/lib/chatcell/registry.db
+expect denied "A reads a root-only file root left open (fd 9)" chatcell-admin run "$chat_a_id" -- /bin/sh -c 'head -c 16 <&9'
+exec 9<&-
+
 section "resource limits (recorded in the registry; enforced where cgroup v2 is available)"
 say "  chatcell-admin limits A --memory 512M --pids 300 --cpu 50%:"
 chatcell-admin limits "$chat_a_id" --memory 512M --pids 300 --cpu 50% 2>&1 | sed 's/^/    /'

@@ -14,6 +14,7 @@
 #include "mount_ns.h"
 #include "private_proc.h"
 #include "session_env.h"
+#include "syscall_filter.h"
 #include "tmp_instances.h"
 #include "trusted_dir.h"
 
@@ -78,10 +79,12 @@ static int join_cgroup(struct chat_user *cu)
 	return cc_cgroup_join(backend, &cu->config, cu->uid, cu->chat.name, &limits, getpid(), &cu->err);
 }
 
-/* Steps 3 to 5: the namespace and its mounts. */
-static int confine_filesystem(pam_handle_t *pamh, struct chat_user *cu, struct mount_ns *ns)
+/* Steps 3 to 5: the namespace and its mounts. The instances (and the state
+ * directory they were opened from) stay open, so that a later failure can
+ * take back what this session created. */
+static int confine_filesystem(pam_handle_t *pamh, struct chat_user *cu, struct mount_ns *ns,
+			      struct cc_instances *inst)
 {
-	struct cc_instances inst;
 	gid_t gid;
 	int state_fd, rc;
 
@@ -92,22 +95,33 @@ static int confine_filesystem(pam_handle_t *pamh, struct chat_user *cu, struct m
 	state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, &cu->err);
 	if (state_fd < 0)
 		return -1;
-	rc = cc_instances_open(state_fd, cu->chat.name, &inst, &cu->err);
-	if (rc == 0) {
-		rc = bind_instances(&inst, &cu->err);
-		if (rc == 0)
-			rc = mount_private_proc(gid, &cu->err);
-		cc_instances_close(&inst, rc < 0);
+	rc = cc_instances_open(state_fd, cu->chat.name, inst, &cu->err);
+	if (rc < 0) {
+		close(state_fd);
+		return -1;
 	}
-	close(state_fd);
+	rc = bind_instances(inst, &cu->err);
+	if (rc == 0)
+		rc = mount_private_proc(gid, &cu->err);
 	return rc;
+}
+
+/* Close the instances; after a failure, remove what this session created. */
+static void release_instances(struct cc_instances *inst, bool undo)
+{
+	int state_fd = inst->state_fd;
+
+	cc_instances_close(inst, undo);
+	if (state_fd >= 0)
+		close(state_fd);
 }
 
 int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg)
 {
 	struct mount_ns ns = {.saved_ns_fd = -1, .saved_cwd_fd = -1};
+	struct cc_instances inst = {.fd = {-1, -1, -1}, .chat_fd = -1, .root_fd = -1, .state_fd = -1};
 	struct cc_err ignored;
-	int lock_fd = lock_chat(cu, reg);
+	int lock_fd = lock_chat(cu, reg), rc;
 
 	if (lock_fd < 0)
 		return PAM_SESSION_ERR;
@@ -115,9 +129,15 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 		close(lock_fd);
 		return PAM_SESSION_ERR;
 	}
-	if (confine_filesystem(pamh, cu, &ns) < 0 ||
-	    cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err) < 0 ||
-	    session_env_apply(pamh, &cu->config, cu->chat.name, &cu->err) < 0) {
+	rc = confine_filesystem(pamh, cu, &ns, &inst);
+	if (rc == 0)
+		rc = cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
+	if (rc == 0)
+		rc = session_env_apply(pamh, &cu->config, cu->chat.name, &cu->err);
+	if (rc == 0)
+		rc = syscall_filter_install(&cu->err);
+	release_instances(&inst, rc < 0);
+	if (rc < 0) {
 		mount_ns_abandon(&ns);
 		close(lock_fd);
 		return PAM_SESSION_ERR;

@@ -10,8 +10,9 @@
  *   6. the chat's egress allowlist present in the kernel (the whole table
  *      rebuilt from the registry if it vanished)
  *   7. PATH, umask, core dumps, no_new_privs
- *   8. the lock released, the login recorded in the registry
- * If any of 1-7 fails the session is refused, and what can be taken back is
+ *   8. the system call filter (syscall_filter.h), last: it cannot be undone
+ *   9. the lock released, the login recorded in the registry
+ * If any of 1-8 fails the session is refused, and what can be taken back is
  * (the process returns to its old mount namespace; directories created are
  * removed). A process already moved into the chat's cgroup stays there: it
  * is the chat's own login, it exits as the refusal reaches it, and leaving

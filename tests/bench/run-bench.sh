@@ -82,6 +82,21 @@ echo "with pam_chatcell ${with_module} ms, same stack without it ${without_modul
 echo "pam_chatcell adds ${delta} ms per session (median of the rounds' differences; target <= +5 ms)"
 
 echo
+echo "== chatcell-admin run <chat> -- true, with and without a terminal, 5 alternating rounds of 60 =="
+run_chat=$(sqlite3 /var/lib/chatcell/registry.db "SELECT CAST(chat_id AS TEXT) FROM chats WHERE name = '$chat'")
+rounds=""
+for round in 1 2 3 4 5; do
+	plain=$(median_ms 60 chatcell-admin run "$run_chat" -- true)
+	terminal=$(median_ms --pty 60 chatcell-admin run "$run_chat" -- true)
+	rounds+="$terminal $plain"$'\n'
+done
+read -r terminal plain delta < <(echo "$rounds" | awk 'NF == 2 { w[++n] = $1; o[n] = $2; d[n] = $1 - $2 }
+	function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return a[int((n + 1) / 2)] }
+	END { printf "%.3f %.3f %.3f\n", med(w, n), med(o, n), med(d, n) }')
+echo "with a terminal (pty relay) ${terminal} ms, without (plain pipes) ${plain} ms: ratio $(ratio "$terminal" "$plain"), the relay adds ${delta} ms (target <= +1 ms)"
+
+echo
 echo "== egress: connect()+close() as a chat UID to 127.0.0.2:8000 =="
 ip addr add 127.0.0.2/8 dev lo
 E=$B/egress_bench

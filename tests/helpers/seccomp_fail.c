@@ -4,7 +4,7 @@
  * setuid programs still run.
  *
  *   seccomp_fail SYSCALL ERRNO COMMAND [ARGS...]
- *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr
+ *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp
  *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC */
 #include <errno.h>
 #include <linux/audit.h>
@@ -23,7 +23,7 @@ static const struct {
 } syscalls[] = {
 	{"unshare", SYS_unshare},     {"fsopen", SYS_fsopen},         {"fsconfig", SYS_fsconfig},
 	{"fsmount", SYS_fsmount},     {"open_tree", SYS_open_tree},   {"move_mount", SYS_move_mount},
-	{"mount_setattr", SYS_mount_setattr},
+	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp},
 };
 
 static const struct {

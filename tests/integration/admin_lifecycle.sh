@@ -17,6 +17,27 @@ session PATH /var/lib/chatcell/shims: * commands linked from /etc/chatcell/shims
 per-chat limits: off (cgroup_backend = off in chatcell.conf)*" "init reports what it set up"
 run chatcell-admin init
 is "$rc" 0 "init is idempotent"
+
+# The dev.tty.legacy_tiocsti warning, with the sysctl set either way (a
+# file bound over it in this sandbox's mount namespace).
+tiocsti=/proc/sys/dev/tty/legacy_tiocsti
+if [ -e "$tiocsti" ]; then
+	echo 1 >/run/tiocsti-1
+	echo 0 >/run/tiocsti-0
+	mount --bind /run/tiocsti-1 "$tiocsti"
+	run chatcell-admin --json init
+	is "$err" "chatcell-admin: warning: dev.tty.legacy_tiocsti = 1: a process can type commands into a terminal it holds (TIOCSTI). chatcell refuses TIOCSTI and TIOCLINUX in every chat session (seccomp) and gives 'chatcell-admin run' and 'shell' a terminal of their own; for the host's other users set dev.tty.legacy_tiocsti = 0 (sysctl.d)" \
+		"init warns when dev.tty.legacy_tiocsti is 1 and says what chatcell does about it"
+	like "$out" '*,"legacy_tiocsti":true}' "init --json reports it"
+	umount "$tiocsti"
+	mount --bind /run/tiocsti-0 "$tiocsti"
+	run chatcell-admin --json init
+	is "$err" "" "with dev.tty.legacy_tiocsti = 0 init says nothing about it"
+	like "$out" '*,"legacy_tiocsti":false}' "and --json reports false"
+	umount "$tiocsti"
+else
+	skip "the dev.tty.legacy_tiocsti warning" "this kernel (before 6.2) has no dev.tty.legacy_tiocsti"
+fi
 is "$(stat -c '%U %a' /var/lib/chatcell /var/lib/chatcell/registry.db /var/lib/chatcell/hmac.key /var/lib/chatcell/nss /home/chatcell | tr '\n' ' ')" \
 	"root 755 root 600 root 600 root 755 root 711 " "state, registry, key, view and home base have the documented modes"
 

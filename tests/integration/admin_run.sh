@@ -17,6 +17,8 @@ run chatcell-admin run "run-chat-a" -- sh -c 'id -un; echo $HOME; pwd; echo $PAT
 is "$out" "$a"$'\n'"/home/chatcell/$a"$'\n'"/home/chatcell/$a"$'\n'"/var/lib/chatcell/shims"$'\n'"$a" "run starts in the chat's home, with its PATH, seeing only its own processes"
 run bash -c "printf 'run-chat-a\nline two\nline three\n' | chatcell-admin run --stdin -- cat"
 is "$rc:$out" $'0:line two\nline three' "--stdin: the first line is the chat ID, the rest is the command's stdin"
+run chatcell-admin run "run-chat-a" -- grep "^Seccomp:" /proc/self/status
+is "$out" $'Seccomp:\t2' "run: the session's system call filter is on (seccomp mode 2)"
 run chatcell-admin run "run-chat-a" -- no-such-command
 is "$rc" 127 "a command that does not exist: 127"
 run chatcell-admin run "run-chat-a" -- /etc/passwd

@@ -51,6 +51,9 @@ refused_cleanly "the kernel lacks the new mount API" \
 	"$sf" open_tree ENOSYS su "$c2" -c true
 refused_cleanly "the kernel refuses a mount namespace" \
 	"cannot create a mount namespace (unshare): Operation not permitted" "$c2" "$sf" unshare EPERM su "$c2" -c true
+refused_cleanly "the kernel refuses the session's system call filter" \
+	"cannot install the session's system call filter: the kernel refuses seccomp() (CONFIG_SECCOMP_FILTER, Linux 3.17 or later, is needed)" \
+	"$c2" "$sf" seccomp EPERM su "$c2" -c true
 
 # The registry cannot be read safely: refused at the account stage already.
 chmod 644 /var/lib/chatcell/registry.db

@@ -43,6 +43,8 @@ for path in su runuser runuser_l sshd; do
 	is "$out" "/var/lib/chatcell/shims" "$path: PATH is exactly the configured shims directory"
 	run "login_$path" "$a" 'umask; ulimit -c; grep NoNewPrivs /proc/self/status'
 	is "$out" $'0077\n0\nNoNewPrivs:\t1' "$path: umask 077, no core dumps, no_new_privs set"
+	run "login_$path" "$a" 'grep "^Seccomp:" /proc/self/status'
+	is "$out" $'Seccomp:\t2' "$path: the session's system call filter is on (seccomp mode 2)"
 done
 
 run login_sshd "$a" "cat /tmp/t-su /tmp/t-runuser_l"

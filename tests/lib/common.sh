@@ -160,3 +160,34 @@ login_su() { su "$1" -c "$2"; }
 login_runuser() { runuser -u "$1" -- /bin/bash -c "$2"; }
 login_runuser_l() { runuser -l "$1" -c "$2"; }
 login_sshd() { ssh_as "$1" "${SSH_PORT:-2222}" "$2"; }
+
+# Root's own interactive shell on a real terminal: bash in a tmux pane of
+# exactly 100x30 (no status line), for tests of what reaches it.
+ROOT_TMUX="tmux -S /run/root-terminal.sock"
+root_terminal_start() {
+	$ROOT_TMUX -f /dev/null new-session -d -s root -x 100 -y 30 \
+		"env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=xterm PS1='root# ' bash --norc --noprofile -i"
+	$ROOT_TMUX set-option -g status off
+	ROOT_TTY=$($ROOT_TMUX display-message -p -t root '#{pane_tty}')
+	_root_terminal_steps=0
+	root_terminal_run "stty -echo" # keep typed commands off the screen
+}
+
+# root_terminal_run COMMAND: type COMMAND into root's shell and return once
+# the shell has run it and read everything typed before (a tmux channel
+# signalled by the shell itself, at most 30 s).
+root_terminal_run() {
+	_root_terminal_steps=$((_root_terminal_steps + 1))
+	local channel=step$_root_terminal_steps
+	$ROOT_TMUX send-keys -t root -l "$1; $ROOT_TMUX wait-for -S $channel"
+	$ROOT_TMUX send-keys -t root Enter
+	timeout 30 $ROOT_TMUX wait-for "$channel"
+}
+
+# root_terminal_type KEYS...: keys as tmux names them (C-c, Enter, text).
+root_terminal_type() { $ROOT_TMUX send-keys -t root "$@"; }
+
+# What root's terminal shows, history included, trailing blank lines cut.
+root_terminal_screen() { $ROOT_TMUX capture-pane -p -J -S - -t root | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; }
+
+root_terminal_stop() { $ROOT_TMUX kill-server 2>/dev/null || true; }

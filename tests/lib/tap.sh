@@ -42,6 +42,18 @@ like() {
 	esac
 }
 
+# unlike ACTUAL GLOB DESCRIPTION: ACTUAL does not match GLOB.
+unlike() {
+	# shellcheck disable=SC2254
+	case "$1" in
+	$2)
+		_tap_result fail "$3"
+		printf '#   got:         %s\n#   must not match: %s\n' "$1" "$2" | head -40
+		;;
+	*) _tap_result ok "$3" ;;
+	esac
+}
+
 # run CMD...: capture stdout, stderr and exit status in $out, $err, $rc.
 run() {
 	local errfile

@@ -1,0 +1,159 @@
+#!/bin/bash
+# Adversarial suite, terminal plane: a chat command attacks the terminal
+# and descriptors of the root who started it. Each attack is one named
+# check ("attack terminal/NAME"), next to a control that shows the same
+# probe succeeding where chatcell does not stand in the way, so the check
+# can fail. Root's shell is a real bash on a real pty (a tmux pane);
+# "nothing reached root's shell" means: after root's shell has read and run
+# everything typed into it, the file the injected line would create does
+# not exist.
+. "$(dirname "$0")/../lib/common.sh"
+
+start_syslog
+use_chatcell_nss
+chatcell-admin init >/dev/null
+enable_pam_chatcell >/dev/null
+a=$(chat_user "terminal-chat-a")
+home=/home/chatcell/$a
+probe=$CC_HELPERS/tty_probe
+# nobody: a user that is not a chat, for the controls.
+install -d -m 0777 /run/nobody
+root_terminal_start
+
+# inject NAME COMMAND-PREFIX REPORT [sti|sti32]: run the probe through the
+# prefix in root's shell, typing "touch /tmp/inj-NAME" back into its terminal.
+inject() {
+	local name=$1 prefix=$2 report=$3 how=${4:-sti}
+	rm -f "/tmp/inj-$name" "$report"
+	root_terminal_run "$prefix $probe $report $how 'touch /tmp/inj-$name\\n'"
+	root_terminal_run "true" # root's shell has now read whatever was typed into it
+}
+
+# Controls: the probe works, and runuser -u hands the terminal to a user.
+inject root "" /root/report
+is "$(cat /root/report):$(test -e /tmp/inj-root && echo typed)" "TIOCSTI ok:typed" \
+	"control: root's own TIOCSTI types a line into root's shell"
+inject root32 "" /root/report sti32
+is "$(cat /root/report):$(test -e /tmp/inj-root32 && echo typed)" "TIOCSTI(i386) ok:typed" \
+	"control: the same through the i386 ABI (int 0x80)"
+inject nobody "runuser -u nobody --" /run/nobody/report
+is "$(cat /run/nobody/report):$(test -e /tmp/inj-nobody && echo typed)" "TIOCSTI ok:typed" \
+	"control: a user who is not a chat, under runuser -u, types into root's shell"
+inject nobody32 "runuser -u nobody --" /run/nobody/report sti32
+is "$(cat /run/nobody/report):$(test -e /tmp/inj-nobody32 && echo typed)" "TIOCSTI(i386) ok:typed" \
+	"control: and through int 0x80"
+
+# The attacks, through every way root starts a chat command.
+declare -A via=(
+	[run]="chatcell-admin run terminal-chat-a --"
+	[runuser-u]="runuser -u $a --"
+)
+for path in run runuser-u; do
+	inject "$path" "${via[$path]}" "$home/report"
+	is "$(cat "$home/report"):$(test -e "/tmp/inj-$path" && echo typed)" "TIOCSTI EPERM:" \
+		"attack terminal/tiocsti via $path: refused (EPERM), nothing reached root's shell"
+	inject "$path-32" "${via[$path]}" "$home/report" sti32
+	is "$(cat "$home/report"):$(test -e "/tmp/inj-$path-32" && echo typed)" "TIOCSTI(i386) EPERM:" \
+		"attack terminal/tiocsti-i386 via $path: refused (EPERM), nothing reached root's shell"
+done
+# su -c and runuser -l take a shell command.
+for path in su-c runuser-l; do
+	rm -f "$home/report" "/tmp/inj-$path" "/tmp/inj-$path-32"
+	case $path in
+	su-c) start="su $a -c" ;;
+	runuser-l) start="runuser -l $a -c" ;;
+	esac
+	root_terminal_run "$start \"$probe $home/report sti 'touch /tmp/inj-$path\\n'; $probe $home/report sti32 'touch /tmp/inj-$path-32\\n'\""
+	root_terminal_run "true"
+	is "$(cat "$home/report"):$(test -e "/tmp/inj-$path" -o -e "/tmp/inj-$path-32" && echo typed)" \
+		$'TIOCSTI EPERM\nTIOCSTI(i386) EPERM:' \
+		"attack terminal/tiocsti via $path: both ABIs refused, nothing reached root's shell"
+done
+
+# TIOCLINUX: a pty answers ENOTTY; the filter answers first.
+rm -f /root/report
+root_terminal_run "$probe /root/report linux; $probe /root/report linux32"
+is "$(cat /root/report)" $'TIOCLINUX ENOTTY\nTIOCLINUX(i386) ENOTTY' "control: root's TIOCLINUX reaches the terminal (ENOTTY on a pty)"
+for path in run runuser-u; do
+	rm -f "$home/report"
+	root_terminal_run "${via[$path]} $probe $home/report linux; ${via[$path]} $probe $home/report linux32"
+	is "$(cat "$home/report")" $'TIOCLINUX EPERM\nTIOCLINUX(i386) EPERM' \
+		"attack terminal/tioclinux via $path: refused by the session's filter (EPERM) in both ABIs"
+done
+
+# tty_nr (field 7 of /proc/PID/stat) of root's terminal.
+read -r tty_major tty_minor < <(stat -c '%t %T' "$ROOT_TTY")
+root_tty_nr=$((16#$tty_major * 256 + 16#$tty_minor))
+# holds_root_terminal PID: its controlling terminal or a descriptor is root's.
+holds_root_terminal() {
+	local tty_nr
+	tty_nr=$(awk '{ print $7 }' "/proc/$1/stat")
+	[ "$tty_nr" = "$root_tty_nr" ] && return 0
+	for fd in /proc/"$1"/fd/*; do
+		[ "$(readlink "$fd")" = "$ROOT_TTY" ] && return 0
+	done
+	return 1
+}
+
+# A process the chat leaves behind, then woken once root is back at its
+# prompt: it tries root's terminal.
+linger() { # PREFIX DIR OWNER
+	local prefix=$1 dir=$2 owner=$3
+	rm -f "$dir/go" "$dir/linger-report"
+	mkfifo -m 600 "$dir/go" "$dir/linger-report"
+	chown "$owner" "$dir/go" "$dir/linger-report"
+	root_terminal_run "$prefix $probe $dir/linger-report linger $dir/go"
+	linger_pid=$(pgrep -f "tty_probe $dir/linger-report linger")
+}
+wake_linger() { # DIR: returns its report once it has exited
+	echo go >"$1/go"
+	timeout 20 cat "$1/linger-report"
+}
+
+linger "runuser -u nobody --" /run/nobody nobody
+ok "control: a process left behind by runuser -u holds root's terminal" holds_root_terminal "$linger_pid"
+report=$(wake_linger /run/nobody)
+is "$report" $'open(/dev/tty) ok\nwrite(1) ok\nread(0) nothing-to-read' "control: it opens /dev/tty and writes to root's terminal"
+like "$(root_terminal_screen)" "*LEAKED-WRITE*" "control: its write shows on root's screen"
+root_terminal_run "clear; $ROOT_TMUX clear-history"
+
+linger "chatcell-admin run terminal-chat-a --" "$home" "$a"
+ok "attack terminal/linger via run: the chat's process stays behind (pid $linger_pid)" test -n "$linger_pid"
+ok "attack terminal/linger via run: it holds neither root's terminal nor any descriptor on it" \
+	eval "! holds_root_terminal $linger_pid"
+report=$(wake_linger "$home")
+is "$report" $'open(/dev/tty) ENXIO\nwrite(1) EIO\nread(0) eof' \
+	"attack terminal/linger via run: its terminal is hung up (no /dev/tty, EIO, end of file)"
+unlike "$(root_terminal_screen)" "*LEAKED-WRITE*" "attack terminal/linger via run: nothing shows on root's screen"
+
+# Without any terminal on its descriptors, the command still has no
+# controlling terminal (root's shell session has one).
+rm -f /root/report "$home/report"
+root_terminal_run "$probe /root/report ttyname </dev/null"
+like "$(cat /root/report)" "fd0 1:3"$'\n'"ctty 136:*" "control: root's command has root's terminal as controlling terminal"
+root_terminal_run "chatcell-admin run terminal-chat-a -- $probe $home/report ttyname </dev/null >/dev/null 2>&1"
+is "$(cat "$home/report")" $'fd0 1:3\nctty none' \
+	"attack terminal/controlling-tty via run without a terminal: the command has none"
+rm -f "$home/report"
+root_terminal_run "chatcell-admin run terminal-chat-a -- $probe $home/report ttyname"
+like "$(cat "$home/report")" "fd0 136:*"$'\n'"ctty 136:*"$'\n'"ttyname /dev/pts/*" \
+	"with a terminal: the command's terminal is a pty of its own..."
+own_tty=$(sed -n 's/^ttyname //p' "$home/report")
+ok "...not root's ($own_tty, root's is $ROOT_TTY)" test "$own_tty" != "$ROOT_TTY"
+
+# Descriptors the caller left open.
+echo "root's secret" >/root/secret
+chmod 600 /root/secret
+run bash -c 'exec 9</root/secret; runuser -u '"$a"' -- sh -c "cat <&9"'
+is "$rc:$out" "0:root's secret" "control: a chat started by runuser -u with fd 9 open on a root-only file reads it (documented: use chatcell-admin run)"
+run bash -c 'exec 9</root/secret; chatcell-admin run terminal-chat-a -- ls /proc/self/fd'
+is "$out" $'0\n1\n2\n3' "attack terminal/inherited-fd via run: the chat's command has only 0, 1, 2 (and ls's own 3)"
+run bash -c 'exec 9</root/secret; chatcell-admin run terminal-chat-a -- sh -c "cat <&9"'
+like "$err" "*Bad file descriptor*" "attack terminal/inherited-fd via run: reading fd 9 fails"
+root_terminal_run "exec 9</root/secret; chatcell-admin run terminal-chat-a -- ls /proc/self/fd >$home/fds; exec 9<&-"
+is "$(cat "$home/fds")" $'0\n1\n2\n3' "attack terminal/inherited-fd via run with a terminal: only 0, 1, 2 (and ls's own 3)"
+
+root_terminal_stop
+run grep -c "pam_chatcell.*refusing" "$SYSLOG"
+is "$out" 0 "no session was refused along the way"
+done_testing

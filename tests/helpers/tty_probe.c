@@ -1,0 +1,180 @@
+/* Terminal attacks a chat command might try, each reporting its exact
+ * outcome (one line per attempt, "NAME ok" or "NAME ERRNO") to the report
+ * file, so a test can tell which layer refused it.
+ *
+ *   tty_probe REPORT sti TEXT       TIOCSTI each byte of TEXT into fd 0 ("\n"
+ *                                   in TEXT is a newline)
+ *   tty_probe REPORT sti32 TEXT     the same through the i386 ABI (int 0x80)
+ *   tty_probe REPORT linux          TIOCLINUX (TIOCL_PASTESEL) on fd 0
+ *   tty_probe REPORT linux32        the same through int 0x80
+ *   tty_probe REPORT linger FIFO    leave a process behind that, once a line
+ *                                   arrives on FIFO, tries the caller's
+ *                                   terminal: /dev/tty, write(1), read(0)
+ *   tty_probe REPORT ttyname        where fd 0 and the controlling terminal are
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define I386_NR_IOCTL 54
+
+static const char *report_path;
+static FILE *report;
+
+/* Opened on first use: the report may be a fifo the test reads. */
+static void outcome(const char *what, long rc, int err)
+{
+	if (!report)
+		report = fopen(report_path, "a");
+	if (!report)
+		exit(2);
+	if (rc < 0)
+		fprintf(report, "%s %s\n", what, strerrorname_np(err) ? strerrorname_np(err) : "?");
+	else if (strchr(what, ' '))
+		fprintf(report, "%s\n", what);
+	else
+		fprintf(report, "%s ok\n", what);
+	fflush(report);
+}
+
+/* ioctl through the 32-bit entry point; arg must lie below 4 GiB. */
+static long ioctl_i386(int fd, unsigned long request, void *arg)
+{
+	long rc;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(rc)
+			 : "a"(I386_NR_IOCTL), "b"(fd), "c"(request), "d"(arg)
+			 : "memory", "r8", "r9", "r10", "r11");
+	return rc;
+}
+
+static char *low_page(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("tty_probe: mmap");
+		exit(2);
+	}
+	return p;
+}
+
+static void inject(const char *text, int i386)
+{
+	char *byte = i386 ? low_page() : malloc(1);
+	long rc = 0;
+	int err = 0;
+
+	for (const char *c = text; *c && rc >= 0; c++) {
+		*byte = *c;
+		if (c[0] == '\\' && c[1] == 'n')
+			*byte = '\n', c++;
+		if (i386) {
+			rc = ioctl_i386(0, TIOCSTI, byte);
+			err = rc < 0 ? (int)-rc : 0;
+		} else {
+			rc = ioctl(0, TIOCSTI, byte);
+			err = errno;
+		}
+	}
+	outcome(i386 ? "TIOCSTI(i386)" : "TIOCSTI", rc, err);
+}
+
+static void console(int i386)
+{
+	char *sub = i386 ? low_page() : malloc(1);
+	long rc;
+	int err;
+
+	*sub = 3; /* TIOCL_PASTESEL: paste the console selection as input */
+	if (i386) {
+		rc = ioctl_i386(0, TIOCLINUX, sub);
+		err = rc < 0 ? (int)-rc : 0;
+	} else {
+		rc = ioctl(0, TIOCLINUX, sub);
+		err = errno;
+	}
+	outcome(i386 ? "TIOCLINUX(i386)" : "TIOCLINUX", rc, err);
+}
+
+static void linger(const char *fifo)
+{
+	char line[64];
+	int fd, tty;
+	long rc;
+
+	if (fork() != 0)
+		exit(0); /* the command ends; this process stays behind */
+	signal(SIGHUP, SIG_IGN);
+	fd = open(fifo, O_RDONLY);
+	if (fd < 0 || read(fd, line, sizeof(line)) <= 0)
+		exit(2);
+	tty = open("/dev/tty", O_RDWR | O_NOCTTY);
+	outcome("open(/dev/tty)", tty, errno);
+	rc = write(1, "LEAKED-WRITE\n", 13);
+	outcome("write(1)", rc, errno);
+	/* Without touching the descriptor's flags: it may be shared with
+	 * the caller's shell. */
+	if (poll(&(struct pollfd){.fd = 0, .events = POLLIN}, 1, 0) == 0) {
+		outcome("read(0) nothing-to-read", 0, 0);
+	} else {
+		rc = read(0, line, sizeof(line));
+		outcome(rc == 0 ? "read(0) eof" : "read(0)", rc, errno);
+	}
+	exit(0);
+}
+
+static void where(void)
+{
+	struct stat st;
+	char path[64];
+	int tty = open("/dev/tty", O_RDONLY | O_NOCTTY);
+
+	report = fopen(report_path, "a");
+	if (!report)
+		exit(2);
+	if (fstat(0, &st) == 0)
+		fprintf(report, "fd0 %u:%u\n", major(st.st_rdev), minor(st.st_rdev));
+	unsigned int dev;
+
+	if (tty >= 0 && ioctl(tty, TIOCGDEV, &dev) == 0)
+		fprintf(report, "ctty %u:%u\n", major(dev), minor(dev));
+	else
+		fprintf(report, "ctty none\n");
+	if (ttyname_r(0, path, sizeof(path)) == 0)
+		fprintf(report, "ttyname %s\n", path);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: tty_probe REPORT sti|sti32 TEXT | linux|linux32 | linger FIFO | ttyname\n");
+		return 2;
+	}
+	report_path = argv[1];
+	if (strcmp(argv[2], "sti") == 0 && argc == 4)
+		inject(argv[3], 0);
+	else if (strcmp(argv[2], "sti32") == 0 && argc == 4)
+		inject(argv[3], 1);
+	else if (strcmp(argv[2], "linux") == 0)
+		console(0);
+	else if (strcmp(argv[2], "linux32") == 0)
+		console(1);
+	else if (strcmp(argv[2], "linger") == 0 && argc == 4)
+		linger(argv[3]);
+	else if (strcmp(argv[2], "ttyname") == 0)
+		where();
+	else
+		return 2;
+	return 0;
+}

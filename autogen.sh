@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Regenerate the build system from configure.ac and the Makefile.am files.
 set -e
 cd "$(dirname "$0")"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "admin.h"
 
 #include <errno.h>
@@ -7,21 +8,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "chat_lock.h"
-#include "home.h"
-#include "host_key.h"
+#include "cgroup/cgroup.h"
+#include "fs/chat_lock.h"
+#include "fs/home.h"
+#include "identity/host_key.h"
 #include "lifecycle.h"
-#include "parse_number.h"
-#include "settings.h"
-#include "trusted_dir.h"
-#include "view_write.h"
+#include "base/parse_number.h"
+#include "db/settings.h"
+#include "base/trusted_dir.h"
+#include "view/view_write.h"
 
 int admin_exit_code(enum cc_err_kind kind)
 {
 	switch (kind) {
-	case CC_OK:
-		return EXIT_OK;
 	case CC_ERR_USAGE:
 		return EXIT_USAGE;
 	case CC_ERR_INVALID:
@@ -34,6 +33,7 @@ int admin_exit_code(enum cc_err_kind kind)
 		return EXIT_CONFIG;
 	case CC_ERR_PERMISSION:
 		return EXIT_PERMISSION;
+	case CC_OK: /* a failure without a kind is still a failure */
 	case CC_ERR_SYSTEM:
 		break;
 	}
@@ -69,14 +69,11 @@ static void describe_actor(char *out, size_t out_len)
 	}
 }
 
-int admin_backend(struct admin *a, int *backend)
+int admin_backend(struct admin *a, enum cc_cgroup_backend *backend)
 {
-	enum cc_cgroup_backend b;
-
-	if (a->backend < 0) {
-		if (cc_cgroup_backend_resolve(&a->config, &b, &a->err) < 0)
-			return -1;
-		a->backend = (int)b;
+	if (a->backend == CC_CGROUP_AUTO && cc_cgroup_backend_resolve(&a->config, &a->backend, &a->err) < 0) {
+		a->backend = CC_CGROUP_AUTO;
+		return -1;
 	}
 	*backend = a->backend;
 	return 0;
@@ -85,7 +82,7 @@ int admin_backend(struct admin *a, int *backend)
 int admin_open(struct admin *a, bool init)
 {
 	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
-	a->backend = -1;
+	a->backend = CC_CGROUP_AUTO;
 	a->now = (int64_t)time(NULL);
 	describe_actor(a->actor, sizeof(a->actor));
 	if (geteuid() != 0)
@@ -235,12 +232,14 @@ int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_ch
 int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
 {
 	uint32_t uid;
+	int rc;
 
 	if (admin_find_target(a, t, chat) <= 0)
 		return -1;
 	uid = chat->uid;
-	if (cc_chat_lock(a->lock_fd, uid, true) < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot take the work lock of %s", chat->name);
+	rc = cc_chat_lock(a->lock_fd, uid, true);
+	if (rc < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0) {
 		cc_chat_unlock(a->lock_fd, uid);
 		return -1;

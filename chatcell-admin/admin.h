@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What every chatcell-admin command shares: the parsed command line, the
  * configuration, and the trusted descriptors and registry it works on. */
 #ifndef CHATCELL_ADMIN_H
@@ -7,12 +8,12 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "chat_id.h"
-#include "chat_name.h"
-#include "chats.h"
-#include "conf.h"
-#include "error.h"
-#include "registry.h"
+#include "identity/chat_id.h"
+#include "identity/chat_name.h"
+#include "db/chats.h"
+#include "config/conf.h"
+#include "base/error.h"
+#include "db/registry.h"
 
 /* Exit codes (chatcell-admin(8), EXIT STATUS). */
 enum admin_exit {
@@ -56,12 +57,12 @@ struct admin {
 	int lock_fd;      /* per-chat work locks */
 	struct cc_registry reg;
 	uint8_t host_key[CC_HOST_KEY_LEN];
-	int backend; /* enum cc_cgroup_backend, -1 until resolved */
+	enum cc_cgroup_backend backend; /* CC_CGROUP_AUTO until resolved */
 };
 
 /* The cgroup backend, resolved on first use (fails where limits cannot be
  * applied and are not configured off). */
-int admin_backend(struct admin *a, int *backend);
+int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
 
 /* Load the configuration and open everything a command needs. `init` makes
  * what is missing; other commands require an initialised host. */
@@ -87,7 +88,7 @@ int admin_find_target(struct admin *a, const struct chat_target *target, struct 
  * nothing is held. */
 int admin_begin_chat_change(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
 
-/* Map an error kind to the documented exit code. */
+/* Map the error kind of a failure to the documented exit code (never 0). */
 int admin_exit_code(enum cc_err_kind kind);
 
 #endif

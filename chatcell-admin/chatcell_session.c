@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chatcell-session: the PAM client behind `chatcell-admin run` and
  * `chatcell-admin shell`. It starts a command, or a login shell, as a chat
  * through the PAM service "chatcell" (/etc/pam.d/chatcell), so it gets

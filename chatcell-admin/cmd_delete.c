@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* delete: end the chat for good. Its processes are killed, its NSS entries
  * and home removed (or the home archived), and its UID kept in quarantine. */
 #include <errno.h>
@@ -5,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chat_lock.h"
+#include "fs/chat_lock.h"
 #include "commands.h"
-#include "events.h"
-#include "home.h"
+#include "db/events.h"
+#include "fs/home.h"
 #include "lifecycle.h"
-#include "path_syntax.h"
+#include "base/path_syntax.h"
 
 int cmd_delete(struct admin *a)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* egress: a chat's network allowlist. Every change is one registry
  * transaction around one nftables transaction: the registry commits only if
  * the kernel took the change, so the two never disagree.
@@ -15,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "commands.h"
-#include "dns_lookup.h"
-#include "egress_store.h"
-#include "egress_sync.h"
-#include "events.h"
+#include "db/egress_store.h"
+#include "egress/dns_lookup.h"
+#include "egress/egress_policy.h"
+#include "egress/egress_sync.h"
+#include "db/events.h"
 #include "json.h"
 
 /* The chat and the rule a command is about. */
@@ -35,7 +38,6 @@ struct egress_request {
 static int read_request(struct admin *a, struct egress_request *r, bool need_rule)
 {
 	struct admin_options *o = &a->opt;
-	char why[256];
 	int chat_operands = (o->from_stdin || o->user) ? 0 : 1;
 	int rule_operands = need_rule && !o->host ? 1 : 0;
 	int saved_argc = o->argc;
@@ -53,9 +55,9 @@ static int read_request(struct admin *a, struct egress_request *r, bool need_rul
 		return 0;
 	if (!o->port)
 		return cc_fail(&a->err, CC_ERR_USAGE, "give the destination port: --port PORT or --port FIRST-LAST");
-	if (cc_egress_parse_proto(o->proto ? o->proto : "tcp", &r->rule, why, sizeof(why)) < 0 ||
-	    cc_egress_parse_ports(o->port, &r->rule, why, sizeof(why)) < 0)
-		return cc_fail(&a->err, CC_ERR_INVALID, "%s", why);
+	if (cc_egress_parse_proto(o->proto ? o->proto : "tcp", &r->rule, &a->err) < 0 ||
+	    cc_egress_parse_ports(o->port, &r->rule, &a->err) < 0)
+		return -1;
 	if (o->host) {
 		if (!cc_dns_name_valid(o->host))
 			return cc_fail(&a->err, CC_ERR_INVALID, "'%s' is not a host name (letters, digits, '-' and '.')",
@@ -64,8 +66,8 @@ static int read_request(struct admin *a, struct egress_request *r, bool need_rul
 		snprintf(r->text, sizeof(r->text), "host %s %s %s", o->host, o->proto ? o->proto : "tcp", o->port);
 		return 0;
 	}
-	if (cc_egress_parse_prefix(o->argv[chat_operands], &r->rule, why, sizeof(why)) < 0)
-		return cc_fail(&a->err, CC_ERR_INVALID, "%s", why);
+	if (cc_egress_parse_prefix(o->argv[chat_operands], &r->rule, &a->err) < 0)
+		return -1;
 	cc_egress_format_rule(&r->rule, r->text, sizeof(r->text));
 	return 0;
 }
@@ -82,34 +84,22 @@ static int begin(struct admin *a, struct egress_request *r)
 	return 0;
 }
 
-struct overlap_search {
-	const struct cc_egress_rule *rule;
-	bool exact;
-	bool overlap;
-	char other[160];
-};
-
-static int find_overlap(const struct cc_egress_entry *e, void *ctx)
+static struct cc_egress_ctx policy_ctx(struct admin *a)
 {
-	struct overlap_search *s = ctx;
-
-	if (!cc_nft_rules_overlap(&e->rule, s->rule))
-		return 0;
-	if (cc_egress_rules_equal(&e->rule, s->rule))
-		s->exact = true;
-	else if (!s->overlap) {
-		s->overlap = true;
-		cc_egress_format_rule(&e->rule, s->other, sizeof(s->other));
-	}
-	return 0;
+	return (struct cc_egress_ctx){&a->reg, &a->config, a->now};
 }
 
-static int check_overlap(struct admin *a, const struct egress_request *r, const struct cc_egress_rule *rule,
-			 struct overlap_search *s)
+static void print_result(struct admin *a, const struct egress_request *r, const char *verb)
 {
-	memset(s, 0, sizeof(*s));
-	s->rule = rule;
-	return cc_egress_each(&a->reg, r->chat.id, find_overlap, s, &a->err);
+	if (a->opt.json) {
+		printf("{");
+		json_field_string(stdout, "name", r->chat.name, 0);
+		json_field_string(stdout, "rule", r->text, 1);
+		json_field_string(stdout, "result", verb, 1);
+		printf("}\n");
+	} else {
+		printf("%s: %s %s\n", r->chat.name, r->text, verb);
+	}
 }
 
 /* Commit the registry after the kernel took the change. */
@@ -122,181 +112,72 @@ static int finish(struct admin *a, struct egress_request *r, const char *action,
 		cc_egress_rebuild(&a->reg, &a->config, a->now, &(struct cc_err){0});
 		return -1;
 	}
-	if (a->opt.json) {
-		printf("{");
-		json_field_string(stdout, "name", r->chat.name, 0);
-		json_field_string(stdout, "rule", r->text, 1);
-		json_field_string(stdout, "result", verb, 1);
-		printf("}\n");
-	} else {
-		printf("%s: %s %s\n", r->chat.name, r->text, verb);
-	}
+	print_result(a, r, verb);
 	return 0;
 }
 
-static int allow_address(struct admin *a, struct egress_request *r)
+/* The rule as it stands, without a change: nothing to commit. */
+static int unchanged(struct admin *a, const struct egress_request *r, const char *verb)
 {
-	struct cc_nft_element el;
-	struct overlap_search s;
+	cc_registry_rollback(&a->reg);
+	print_result(a, r, verb);
+	return 0;
+}
 
-	if (begin(a, r) < 0)
-		return -1;
-	el = (struct cc_nft_element){r->chat.uid, r->rule, 0};
-	if (check_overlap(a, r, &r->rule, &s) < 0)
-		goto fail;
-	if (s.exact) {
-		cc_registry_rollback(&a->reg);
-		printf(a->opt.json ? "{\"name\":\"%s\",\"rule\":\"%s\",\"result\":\"already allowed\"}\n"
-				   : "%s: %s already allowed\n",
+static int no_such_rule(struct admin *a, const struct egress_request *r)
+{
+	return cc_fail(&a->err, CC_ERR_NOT_FOUND, "%s has no rule %s; 'chatcell-admin egress list' shows its rules",
 		       r->chat.name, r->text);
-		return 0;
-	}
-	if (s.overlap) {
-		cc_fail(&a->err, CC_ERR_CONFLICT,
-			"%s overlaps the rule %s of %s; deny that one first, or allow one range that covers both", r->text,
-			s.other, r->chat.name);
-		goto fail;
-	}
-	if (cc_egress_add_rule(&a->reg, r->chat.id, &r->rule, 0, 0, &a->err) < 0 ||
-	    cc_egress_change(&a->reg, &a->config, &el, 1, NULL, 0, a->now, &a->err) < 0)
-		goto fail;
-	return finish(a, r, "egress-allow", "allowed");
-fail:
-	cc_registry_rollback(&a->reg);
-	return -1;
 }
 
-static int deny_address(struct admin *a, struct egress_request *r)
+static int allow(struct admin *a, struct egress_request *r)
 {
-	struct cc_nft_element el;
-	int removed;
-
-	if (begin(a, r) < 0)
-		return -1;
-	el = (struct cc_nft_element){r->chat.uid, r->rule, 0};
-	removed = cc_egress_remove_rule(&a->reg, r->chat.id, &r->rule, &a->err);
-	if (removed == 0)
-		cc_fail(&a->err, CC_ERR_NOT_FOUND, "%s has no rule %s; 'chatcell-admin egress list' shows its rules",
-			r->chat.name, r->text);
-	if (removed <= 0 || cc_egress_change(&a->reg, &a->config, NULL, 0, &el, 1, a->now, &a->err) < 0) {
-		cc_registry_rollback(&a->reg);
-		return -1;
-	}
-	return finish(a, r, "egress-deny", "denied");
-}
-
-struct host_elements {
-	struct cc_nft_element items[CC_DNS_ANSWERS_MAX];
-	size_t count;
-};
-
-/* The addresses a host rule holds now, as elements (to take them out). */
-static int host_elements_of(struct admin *a, int64_t chat, const char *host, const struct cc_egress_rule *ports,
-			    struct host_elements *old);
-
-/* Resolve a host rule's name and replace its addresses, in the open
- * transaction; old and new elements go to the kernel in one batch. */
-static int resolve_host(struct admin *a, const struct cc_chat *chat, int64_t host_id, const char *host,
-			const struct cc_egress_rule *ports, unsigned *added)
-{
-	struct cc_dns_answer answers[CC_DNS_ANSWERS_MAX];
-	struct host_elements old = {0}, fresh = {0};
-	size_t n;
-
-	*added = 0;
-	if (cc_dns_resolve(host, answers, &n, &a->err) < 0 ||
-	    host_elements_of(a, chat->id, host, ports, &old) < 0 ||
-	    cc_egress_clear_host_addresses(&a->reg, host_id, &a->err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct cc_egress_rule rule = *ports;
-		struct overlap_search s;
-		uint32_t ttl = answers[i].ttl ? answers[i].ttl : 1;
-
-		rule.family = answers[i].family;
-		memcpy(rule.addr, answers[i].addr, sizeof(rule.addr));
-		rule.prefix_len = rule.family == AF_INET ? 32 : 128;
-		memset(&s, 0, sizeof(s));
-		s.rule = &rule;
-		if (cc_egress_each(&a->reg, chat->id, find_overlap, &s, &a->err) < 0)
-			return -1;
-		if (s.exact || s.overlap)
-			continue; /* another rule of this chat already allows it */
-		if (cc_egress_add_rule(&a->reg, chat->id, &rule, host_id, a->now + ttl, &a->err) < 0)
-			return -1;
-		fresh.items[fresh.count++] = (struct cc_nft_element){chat->uid, rule, (uint64_t)ttl * 1000};
-	}
-	*added = (unsigned)fresh.count;
-	return cc_egress_change(&a->reg, &a->config, fresh.items, fresh.count, old.items, old.count, a->now, &a->err);
-}
-
-struct host_match {
-	const char *host;
-	const struct cc_egress_rule *ports;
-	struct host_elements *out;
-};
-
-static int match_host_element(const struct cc_egress_entry *e, void *ctx)
-{
-	struct host_match *m = ctx;
-
-	if (strcmp(e->host, m->host) != 0 || e->rule.proto != m->ports->proto ||
-	    e->rule.port_first != m->ports->port_first || e->rule.port_last != m->ports->port_last ||
-	    m->out->count == CC_DNS_ANSWERS_MAX)
-		return 0;
-	m->out->items[m->out->count++] = (struct cc_nft_element){e->uid, e->rule, 0};
-	return 0;
-}
-
-static int host_elements_of(struct admin *a, int64_t chat, const char *host, const struct cc_egress_rule *ports,
-			    struct host_elements *old)
-{
-	struct host_match m = {host, ports, old};
-
-	old->count = 0;
-	return cc_egress_each(&a->reg, chat, match_host_element, &m, &a->err);
-}
-
-static int allow_host(struct admin *a, struct egress_request *r)
-{
-	int64_t host_id;
+	struct cc_egress_ctx x = policy_ctx(a);
 	unsigned added;
-	char detail[sizeof(r->text)];
-	int len;
+	int rc;
 
 	if (begin(a, r) < 0)
 		return -1;
-	if (cc_egress_add_host(&a->reg, r->chat.id, r->host, &r->rule, &host_id, &a->err) < 0 ||
-	    resolve_host(a, &r->chat, host_id, r->host, &r->rule, &added) < 0) {
+	if (!r->host) {
+		rc = cc_egress_allow_address(&x, &r->chat, &r->rule, &a->err);
+		if (rc == 0)
+			return unchanged(a, r, "already allowed");
+	} else {
+		rc = cc_egress_allow_host(&x, &r->chat, r->host, &r->rule, &added, &a->err);
+		if (rc > 0) {
+			char detail[sizeof(r->text)];
+			int len;
+
+			snprintf(detail, sizeof(detail), "%s", r->text);
+			len = snprintf(r->text, sizeof(r->text), "%s (%u address%s)", detail, added,
+				       added == 1 ? "" : "es");
+			if (len >= (int)sizeof(r->text)) /* a 253-byte host name: keep the rule, drop the count */
+				snprintf(r->text, sizeof(r->text), "%s", detail);
+		}
+	}
+	if (rc < 0) {
 		cc_registry_rollback(&a->reg);
 		return -1;
 	}
-	snprintf(detail, sizeof(detail), "%s", r->text);
-	len = snprintf(r->text, sizeof(r->text), "%s (%u address%s)", detail, added, added == 1 ? "" : "es");
-	if (len >= (int)sizeof(r->text)) /* a 253-byte host name: keep the rule, drop the count */
-		snprintf(r->text, sizeof(r->text), "%s", detail);
 	return finish(a, r, "egress-allow", "allowed");
 }
 
-static int deny_host(struct admin *a, struct egress_request *r)
+static int deny(struct admin *a, struct egress_request *r)
 {
-	struct host_elements old = {0};
-	int removed;
+	struct cc_egress_ctx x = policy_ctx(a);
+	int rc;
 
 	if (begin(a, r) < 0)
 		return -1;
-	if (host_elements_of(a, r->chat.id, r->host, &r->rule, &old) < 0)
-		goto fail;
-	removed = cc_egress_remove_host(&a->reg, r->chat.id, r->host, &r->rule, &a->err);
-	if (removed == 0)
-		cc_fail(&a->err, CC_ERR_NOT_FOUND, "%s has no rule %s; 'chatcell-admin egress list' shows its rules",
-			r->chat.name, r->text);
-	if (removed <= 0 || cc_egress_change(&a->reg, &a->config, NULL, 0, old.items, old.count, a->now, &a->err) < 0)
-		goto fail;
+	rc = r->host ? cc_egress_deny_host(&x, &r->chat, r->host, &r->rule, &a->err)
+		     : cc_egress_deny_address(&x, &r->chat, &r->rule, &a->err);
+	if (rc == 0)
+		no_such_rule(a, r);
+	if (rc <= 0) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
 	return finish(a, r, "egress-deny", "denied");
-fail:
-	cc_registry_rollback(&a->reg);
-	return -1;
 }
 
 struct list_print {
@@ -427,21 +308,18 @@ static int list(struct admin *a)
 struct refresh {
 	struct cc_egress_host *hosts;
 	size_t count, capacity;
+	struct cc_err *err;
 };
 
 static int collect_host(const struct cc_egress_host *h, void *ctx)
 {
 	struct refresh *r = ctx;
 
-	if (r->count == r->capacity) {
-		size_t cap = r->capacity ? r->capacity * 2 : 16;
-		struct cc_egress_host *grown = realloc(r->hosts, cap * sizeof(*grown));
+	struct cc_egress_host *grown = cc_grow(r->hosts, &r->capacity, r->count, sizeof(*r->hosts), 16);
 
-		if (!grown)
-			return -1;
-		r->hosts = grown;
-		r->capacity = cap;
-	}
+	if (!grown)
+		return cc_fail_errno(r->err, CC_ERR_SYSTEM, ENOMEM, "collecting host rules");
+	r->hosts = grown;
 	r->hosts[r->count++] = *h;
 	return 0;
 }
@@ -450,7 +328,8 @@ static int collect_host(const struct cc_egress_host *h, void *ctx)
  * so one name that fails to resolve does not hold up the others. */
 static int refresh(struct admin *a)
 {
-	struct refresh r = {NULL, 0, 0};
+	struct refresh r = {NULL, 0, 0, &a->err};
+	struct cc_egress_ctx x = policy_ctx(a);
 	struct egress_request req;
 	int64_t chat = 0;
 	unsigned failed = 0;
@@ -471,7 +350,8 @@ static int refresh(struct admin *a)
 		if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 			break;
 		if (cc_chats_find_by_id(&a->reg, r.hosts[i].chat, &owner, &a->err) <= 0 ||
-		    resolve_host(a, &owner, r.hosts[i].id, r.hosts[i].host, &r.hosts[i].ports, &added) < 0 ||
+		    cc_egress_refresh_host(&x, &owner, r.hosts[i].id, r.hosts[i].host, &r.hosts[i].ports, &added,
+					   &a->err) < 0 ||
 		    cc_events_add(&a->reg, a->now, a->actor, "egress-refresh", &owner, r.hosts[i].host, &a->err) < 0 ||
 		    cc_registry_commit(&a->reg, &a->err) < 0) {
 			cc_registry_rollback(&a->reg);
@@ -534,7 +414,5 @@ int cmd_egress(struct admin *a)
 			       sub);
 	if (read_request(a, &r, true) < 0)
 		return -1;
-	if (strcmp(sub, "allow") == 0)
-		return r.host ? allow_host(a, &r) : allow_address(a, &r);
-	return r.host ? deny_host(a, &r) : deny_address(a, &r);
+	return strcmp(sub, "allow") == 0 ? allow(a, &r) : deny(a, &r);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ensure: return the chat's identity, creating the chat if it is new.
  * name: the user name a chat ID has or would get, creating nothing. */
 #include <errno.h>
@@ -5,12 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "chat_lock.h"
+#include "fs/chat_lock.h"
 #include "commands.h"
-#include "events.h"
+#include "db/events.h"
 #include "lifecycle.h"
 #include "output.h"
-#include "uid_alloc.h"
+#include "db/uid_alloc.h"
 
 struct claim_ctx {
 	struct admin *a;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* init: make the state directory, registry, host key, NSS view and home
  * base, check the UID range against everything else on the host, and
  * publish the view's parameters. Safe to run again at any time. */
@@ -6,39 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "chats.h"
+#include "db/chats.h"
 #include "commands.h"
-#include "cgroup.h"
-#include "events.h"
+#include "cgroup/cgroup.h"
+#include "db/events.h"
 #include "json.h"
 #include "lifecycle.h"
-#include "egress_sync.h"
-#include "settings.h"
-#include "shims.h"
-#include "subid.h"
-#include "view_write.h"
-
-struct reserved_range {
-	uint32_t first, last;
-	const char *owner;
-};
-
-/* Ranges systemd reserves above our envelope's floor (docs/UIDS-GIDS.md). */
-static const struct reserved_range reserved[] = {
-	{524288u, 1879048191u, "systemd-nspawn container UIDs"},
-	{2147352576u, 2147418111u, "systemd's foreign UID range"},
-};
-
-static int check_reserved(struct admin *a)
-{
-	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-		if (a->config.uid_min <= reserved[i].last && a->config.uid_max >= reserved[i].first)
-			return cc_fail(&a->err, CC_ERR_CONFLICT,
-				       "uid_range %u-%u overlaps %u-%u (%s); choose a range outside it in %s",
-				       a->config.uid_min, a->config.uid_max, reserved[i].first, reserved[i].last,
-				       reserved[i].owner, a->opt.config_path);
-	return 0;
-}
+#include "egress/egress_sync.h"
+#include "db/settings.h"
+#include "fs/shims.h"
+#include "identity/subid.h"
+#include "identity/uid_range.h"
+#include "view/view_write.h"
 
 static int check_subids(struct admin *a)
 {
@@ -49,7 +29,7 @@ static int check_subids(struct admin *a)
 		int r = cc_subid_overlap(files[i], a->config.uid_min, a->config.uid_max, who, sizeof(who));
 
 		if (r < 0)
-			return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot read %s", files[i]);
+			return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -r, "cannot read %s", files[i]);
 		if (r > 0)
 			return cc_fail(&a->err, CC_ERR_CONFLICT,
 				       "uid_range %u-%u overlaps the subordinate ID allocation %s; choose another "
@@ -159,21 +139,21 @@ static int warn_legacy_tiocsti(void)
 /* Prepare the cgroup backend and say how limits are enforced, or why not. */
 static int report_limits(struct admin *a, char *line, size_t line_len)
 {
-	int backend;
+	enum cc_cgroup_backend backend;
 
 	if (admin_backend(a, &backend) < 0)
 		return -1;
-	if (backend == CC_BACKEND_OFF) {
-		char why[512];
+	if (backend == CC_CGROUP_OFF) {
+		struct cc_err why = {0};
+		bool unavailable = cc_cgroup_host_check(&a->config, &why) < 0;
 
-		cc_cgroup_explain_unavailable(&a->config, why, sizeof(why));
 		snprintf(line, line_len, "per-chat limits: off (cgroup_backend = off in chatcell.conf)%s%s",
-			 why[0] ? "; this host could not enforce them anyway: " : "", why);
+			 unavailable ? "; this host could not enforce them anyway: " : "", unavailable ? why.msg : "");
 		return 0;
 	}
-	if (cc_cgroup_prepare((enum cc_cgroup_backend)backend, &a->config, &a->err) < 0)
+	if (cc_cgroup_prepare(backend, &a->config, &a->err) < 0)
 		return -1;
-	if (backend == CC_BACKEND_CGROUPFS)
+	if (backend == CC_CGROUP_CGROUPFS)
 		snprintf(line, line_len, "per-chat limits: cgroupfs under %s (memory, pids, cpu)", a->config.cgroup_root);
 	else
 		snprintf(line, line_len, "per-chat limits: systemd (a chatcell-<uid>.slice per chat in chatcell.slice)");
@@ -183,10 +163,11 @@ static int report_limits(struct admin *a, char *line, size_t line_len)
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
-	char limits_line[700];
+	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160];
 	int rc, legacy_tiocsti;
 
-	if (check_reserved(a) < 0 || check_subids(a) < 0 || check_existing_users(a) < 0)
+	if (cc_uid_range_check_reserved(a->config.uid_min, a->config.uid_max, a->opt.config_path, &a->err) < 0 ||
+	    check_subids(a) < 0 || check_existing_users(a) < 0)
 		return -1;
 	if (adopt_identity(a) < 0)
 		return -1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* limits: a chat's memory, process and CPU limits. With --memory, --pids or
  * --cpu the registry and the live cgroup change in one operation (the
  * registry commits only if the cgroup took the limits); without, the
@@ -6,10 +7,10 @@
  * the new ones after it, never the old ones over the new. */
 #include <stdio.h>
 
-#include "cgroup.h"
-#include "chat_lock.h"
+#include "cgroup/cgroup.h"
+#include "fs/chat_lock.h"
 #include "commands.h"
-#include "events.h"
+#include "db/events.h"
 #include "json.h"
 #include "lifecycle.h"
 #include "limits_text.h"
@@ -41,9 +42,9 @@ int cmd_limits(struct admin *a)
 	int rc = -1;
 	bool change = a->opt.memory || a->opt.pids || a->opt.cpu;
 
-	if ((a->opt.memory && limit_parse(LIMIT_MEMORY, a->opt.memory, &memory, &a->err) < 0) ||
-	    (a->opt.pids && limit_parse(LIMIT_PIDS, a->opt.pids, &pids, &a->err) < 0) ||
-	    (a->opt.cpu && limit_parse(LIMIT_CPU, a->opt.cpu, &cpu, &a->err) < 0) || admin_read_target(a, &t, true) < 0)
+	if ((a->opt.memory && limit_parse(CC_LIMIT_MEMORY, a->opt.memory, &memory, &a->err) < 0) ||
+	    (a->opt.pids && limit_parse(CC_LIMIT_PIDS, a->opt.pids, &pids, &a->err) < 0) ||
+	    (a->opt.cpu && limit_parse(CC_LIMIT_CPU, a->opt.cpu, &cpu, &a->err) < 0) || admin_read_target(a, &t, true) < 0)
 		return -1;
 	if (!change) {
 		if (admin_find_target(a, &t, &chat) <= 0)
@@ -66,7 +67,7 @@ int cmd_limits(struct admin *a)
 	    lifecycle_apply_limits(a, &chat) < 0 || cc_registry_commit(&a->reg, &a->err) < 0)
 		goto fail;
 	print_limits(a, &chat);
-	if (a->backend == CC_BACKEND_OFF)
+	if (a->backend == CC_CGROUP_OFF)
 		fprintf(stderr, "chatcell-admin limits: recorded, but not enforced: cgroup_backend = off in chatcell.conf\n");
 	rc = 0;
 	goto out;

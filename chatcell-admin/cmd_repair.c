@@ -1,9 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* repair: bring the NSS view and the homes back in line with the registry
  * after anything (a crash, a restored backup, a hand edit) made them drift.
  * Unfinished steps are finished; every live chat gets its view entries and
  * home; view entries of no live chat are dropped; homes of no chat are
  * reported, never removed (they may hold data someone wants). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,13 +11,16 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "home.h"
+#include "fs/home.h"
 #include "lifecycle.h"
-#include "view_format.h"
-#include "view_write.h"
+#include "base/dir_each.h"
+#include "base/text_copy.h"
+#include "view/view_read.h"
+#include "view/view_write.h"
 
 struct repair {
 	struct admin *a;
+	struct cc_view_params params; /* what the view's records must match */
 	unsigned fixed;
 	unsigned orphans;
 };
@@ -32,99 +35,63 @@ static int restore_chat(const struct cc_chat *chat, void *ctx)
 	return cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err);
 }
 
-/* Is this view entry the record of a live chat? */
-static int view_entry_is_live(struct admin *a, const char *entry, bool *live)
+/* Is this view entry the record of a live chat? Anything that is not a
+ * well-formed record of the configured range is not. */
+static int view_entry_is_live(struct repair *r, const char *entry, bool *live)
 {
-	char target[CC_NAME_MAX + 1];
+	struct admin *a = r->a;
+	char name[CC_NAME_MAX + 1];
 	struct cc_chat chat;
-	ssize_t n = readlinkat(a->view_fd, entry, target, sizeof(target) - 1);
 	uint32_t uid;
-	int found;
+	int found = 0;
 
 	*live = false;
-	if (n < 0)
-		return 0;
-	target[n] = '\0';
-	if (strncmp(entry, CC_VIEW_BY_NAME, 2) == 0) {
-		found = cc_chats_find_live_by_name(&a->reg, entry + 2, &chat, &a->err);
-		if (found < 0)
-			return -1;
-		*live = found && cc_view_parse_uid(target, chat.uid, chat.uid, &uid) == 0;
-	} else if (strncmp(entry, CC_VIEW_BY_UID, 2) == 0 &&
-		   cc_view_parse_uid(entry + 2, a->config.uid_min, a->config.uid_max, &uid) == 0) {
+	if (cc_view_read_name_entry_at(a->view_fd, entry, &r->params, name, &uid) == 0)
+		found = cc_chats_find_live_by_name(&a->reg, name, &chat, &a->err);
+	else if (cc_view_read_uid_entry_at(a->view_fd, entry, &r->params, &uid, name) == 0)
 		found = cc_chats_find_by_uid(&a->reg, uid, &chat, &a->err);
-		if (found < 0)
-			return -1;
-		*live = found && chat.state != CC_STATE_DELETED && strcmp(chat.name, target) == 0;
-	}
+	if (found < 0)
+		return -1;
+	*live = found && chat.state != CC_STATE_DELETED && chat.uid == uid && strcmp(chat.name, name) == 0;
 	return 0;
 }
 
-static int sweep_view(struct repair *r)
+static int drop_stale_entry(const char *entry, void *ctx)
 {
+	struct repair *r = ctx;
 	struct admin *a = r->a;
-	int fd = fcntl(a->view_fd, F_DUPFD_CLOEXEC, 0);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	int rc = 0;
+	bool live;
 
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot read %s", CC_VIEW_DIR);
-	}
-	while (rc == 0 && (de = readdir(dir))) {
-		bool live;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, CC_VIEW_PARAMS) == 0)
-			continue;
-		rc = view_entry_is_live(a, de->d_name, &live);
-		if (rc < 0 || live)
-			continue;
-		if (unlinkat(a->view_fd, de->d_name, 0) < 0 && errno != ENOENT) {
-			rc = cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot remove %s/%s", CC_VIEW_DIR, de->d_name);
-			break;
-		}
-		if (!a->opt.json)
-			printf("removed stale NSS view entry %s\n", de->d_name);
-		r->fixed++;
-	}
-	closedir(dir);
-	return rc;
+	if (strcmp(entry, CC_VIEW_PARAMS) == 0)
+		return 0;
+	if (view_entry_is_live(r, entry, &live) < 0)
+		return -1;
+	if (live)
+		return 0;
+	if (unlinkat(a->view_fd, entry, 0) < 0 && errno != ENOENT)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot remove %s/%s", CC_VIEW_DIR, entry);
+	if (!a->opt.json)
+		printf("removed stale NSS view entry %s\n", entry);
+	r->fixed++;
+	return 0;
 }
 
-static int report_orphan_homes(struct repair *r)
+static int report_orphan_home(const char *home, void *ctx)
 {
+	struct repair *r = ctx;
 	struct admin *a = r->a;
-	int fd = fcntl(a->home_base_fd, F_DUPFD_CLOEXEC, 0);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	int rc = 0;
+	struct cc_chat chat;
+	int found = cc_chats_find_live_by_name(&a->reg, home, &chat, &a->err);
 
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot read %s", a->config.home_base);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		fprintf(a->opt.json ? stderr : stdout,
+			"orphan home %s/%s belongs to no chat: inspect it, then remove or archive it by hand\n",
+			a->config.home_base, home);
+		r->orphans++;
 	}
-	while (rc == 0 && (de = readdir(dir))) {
-		struct cc_chat chat;
-		int found;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		found = cc_chats_find_live_by_name(&a->reg, de->d_name, &chat, &a->err);
-		if (found < 0)
-			rc = -1;
-		else if (!found) {
-			fprintf(a->opt.json ? stderr : stdout,
-				"orphan home %s/%s belongs to no chat: inspect it, then remove or archive it by hand\n",
-				a->config.home_base, de->d_name);
-			r->orphans++;
-		}
-	}
-	closedir(dir);
-	return rc;
+	return 0;
 }
 
 static int check_integrity(struct admin *a)
@@ -151,6 +118,10 @@ int cmd_repair(struct admin *a)
 {
 	struct repair r = {.a = a};
 
+	cc_copy(r.params.prefix, sizeof(r.params.prefix), a->config.user_prefix);
+	r.params.uid_min = a->config.uid_min;
+	r.params.uid_max = a->config.uid_max;
+
 	if (a->opt.argc > 0)
 		return cc_fail(&a->err, CC_ERR_USAGE, "repair takes no arguments");
 	if (check_integrity(a) < 0)
@@ -159,7 +130,9 @@ int cmd_repair(struct admin *a)
 		return -1;
 	if (cc_chats_each(&a->reg, false, false, restore_chat, &r, &a->err) < 0)
 		return -1;
-	if (sweep_view(&r) < 0 || cc_view_sync(a->view_fd, &a->err) < 0 || report_orphan_homes(&r) < 0)
+	if (cc_dir_each(a->view_fd, CC_VIEW_DIR, drop_stale_entry, &r, &a->err) < 0 ||
+	    cc_view_sync(a->view_fd, &a->err) < 0 ||
+	    cc_dir_each(a->home_base_fd, a->config.home_base, report_orphan_home, &r, &a->err) < 0)
 		return -1;
 	if (a->opt.json)
 		printf("{\"fixed\":%u,\"orphan_homes\":%u}\n", r.fixed, r.orphans);

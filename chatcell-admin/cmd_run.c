@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* run and shell: resolve the chat, then hand over to chatcell-session,
  * the PAM client that starts the command or login shell as the chat through
  * the PAM service "chatcell" (see chatcell_session.c). Exit status: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* show: one chat with its audit trail. list: all chats. Both read only. */
 #include <string.h>
 

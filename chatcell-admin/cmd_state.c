@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* suspend: refuse new logins and end every running process of the chat.
  * resume: allow logins again. Both are recorded in the audit trail. */
 #include <errno.h>
 
-#include "chat_lock.h"
+#include "fs/chat_lock.h"
 #include "commands.h"
-#include "events.h"
+#include "db/events.h"
 #include "lifecycle.h"
 #include "output.h"
 

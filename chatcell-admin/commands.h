@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* One function per chatcell-admin command; each returns 0 or -1 with a->err set. */
 #ifndef CHATCELL_COMMANDS_H
 #define CHATCELL_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Minimal JSON writing for --json output. Strings are UTF-8 already (chat
  * IDs are validated); only quoting and escaping happen here. */
 #ifndef CHATCELL_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "lifecycle.h"
 
 #include <errno.h>
@@ -5,36 +6,37 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "chat_lock.h"
-#include "home.h"
-#include "egress_store.h"
-#include "egress_sync.h"
-#include "kill_uid.h"
-#include "tmp_instances.h"
-#include "view_write.h"
+#include "base/grow.h"
+#include "cgroup/cgroup.h"
+#include "fs/chat_lock.h"
+#include "fs/home.h"
+#include "db/egress_store.h"
+#include "egress/egress_sync.h"
+#include "cgroup/kill_uid.h"
+#include "fs/tmp_instances.h"
+#include "view/view_write.h"
 
 /* The chat's cgroup with its effective limits (nothing when limits are off). */
 static int apply_limits(struct admin *a, const struct cc_chat *chat)
 {
 	struct cc_limits limits;
-	int backend;
+	enum cc_cgroup_backend backend;
 
 	if (admin_backend(a, &backend) < 0)
 		return -1;
 	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
-	return cc_cgroup_apply((enum cc_cgroup_backend)backend, &a->config, chat->uid, chat->name, &limits, &a->err);
+	return cc_cgroup_apply(backend, &a->config, chat->uid, chat->name, &limits, &a->err);
 }
 
 /* End every process of the chat: its cgroup first (all logins are there),
  * then a sweep by UID for anything started outside a login. */
 static int kill_chat(struct admin *a, const struct cc_chat *chat, bool remove_cgroup)
 {
-	int backend;
+	enum cc_cgroup_backend backend;
 
 	if (admin_backend(a, &backend) < 0)
 		return -1;
-	if ((remove_cgroup ? cc_cgroup_remove : cc_cgroup_kill)((enum cc_cgroup_backend)backend, &a->config, chat->uid,
+	if ((remove_cgroup ? cc_cgroup_remove : cc_cgroup_kill)(backend, &a->config, chat->uid,
 								chat->name, &a->err) < 0)
 		return -1;
 	return cc_kill_uid(chat->uid, &a->err) < 0 ? -1 : 0;
@@ -127,21 +129,17 @@ struct pending_list {
 	int64_t *ids;
 	size_t count;
 	size_t capacity;
+	struct cc_err *err;
 };
 
 static int collect_pending(const struct cc_chat *chat, void *ctx)
 {
 	struct pending_list *list = ctx;
+	int64_t *grown = cc_grow(list->ids, &list->capacity, list->count, sizeof(*list->ids), 8);
 
-	if (list->count == list->capacity) {
-		size_t cap = list->capacity ? list->capacity * 2 : 8;
-		int64_t *grown = realloc(list->ids, cap * sizeof(*grown));
-
-		if (!grown)
-			return -1;
-		list->ids = grown;
-		list->capacity = cap;
-	}
+	if (!grown)
+		return cc_fail_errno(list->err, CC_ERR_SYSTEM, ENOMEM, "collecting unfinished chats");
+	list->ids = grown;
 	list->ids[list->count++] = chat->id;
 	return 0;
 }
@@ -159,7 +157,7 @@ static int finish_locked(struct admin *a, int64_t id)
 
 int lifecycle_recover(struct admin *a)
 {
-	struct pending_list list = {0};
+	struct pending_list list = {.err = &a->err};
 	int rc = 0;
 
 	if (cc_chats_each(&a->reg, true, true, collect_pending, &list, &a->err) < 0) {
@@ -186,8 +184,10 @@ int lifecycle_settle(struct admin *a, struct cc_chat *chat)
 
 	if (chat->pending == CC_PENDING_NONE)
 		return 0;
-	if (cc_chat_lock(a->lock_fd, chat->uid, true) < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno, "cannot take the work lock of %s", chat->name);
+	int rc = cc_chat_lock(a->lock_fd, chat->uid, true);
+
+	if (rc < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
 	found = finish_locked(a, chat->id);
 	if (found >= 0)
 		found = cc_chats_find_by_id(&a->reg, chat->id, chat, &a->err);

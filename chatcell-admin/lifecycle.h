@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The filesystem and kernel half of each lifecycle step. The registry half
  * commits first with `pending` set while the chat's work lock is held; this
  * half then runs, and clears `pending` when done. Every step is idempotent,

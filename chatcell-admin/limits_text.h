@@ -1,22 +1,19 @@
-/* Limits as people write and read them: "512M", "300", "50%", "max",
- * "default". */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Limits on the command line and in output: "512M", "300", "50%", "max",
+ * and "default" (the registry's -1: whatever chatcell.conf says). The
+ * values themselves are parsed by base/limit_value.h. */
 #ifndef CHATCELL_LIMITS_TEXT_H
 #define CHATCELL_LIMITS_TEXT_H
 
-#include <stddef.h>
 #include <stdint.h>
 
-#include "chats.h"
-#include "conf.h"
-#include "error.h"
-
-enum limit_kind { LIMIT_MEMORY, LIMIT_PIDS, LIMIT_CPU };
+#include "base/error.h"
+#include "base/limit_value.h"
+#include "config/conf.h"
+#include "db/chats.h"
 
 /* Parse into a registry value: -1 default, 0 no limit, else the value. */
-int limit_parse(enum limit_kind kind, const char *text, int64_t *value, struct cc_err *err);
-
-/* "256M", "200", "25%", or "max" for CC_LIMIT_UNLIMITED. */
-void limit_format(enum limit_kind kind, uint64_t value, char *out, size_t out_len);
+int limit_parse(enum cc_limit_kind kind, const char *text, int64_t *value, struct cc_err *err);
 
 /* A chat's effective limits, each as text. */
 struct limits_text {

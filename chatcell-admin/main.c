@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chatcell-admin: the lifecycle of chat identities, for administrators and
  * provisioning scripts. See chatcell-admin(8). */
 #include "config.h"
@@ -193,6 +194,9 @@ int main(int argc, char **argv)
 	rc = admin_open(&a, cmd->run == cmd_init);
 	if (rc == 0)
 		rc = cmd->run(&a);
+	if (rc < 0 && (a.err.kind == CC_OK || !a.err.msg[0]))
+		/* Every failure must say why; one that does not is ours to fix. */
+		cc_fail(&a.err, CC_ERR_SYSTEM, "failed without saying why (a bug in chatcell: please report it)");
 	if (rc < 0) {
 		fprintf(stderr, "chatcell-admin %s: %s\n", cmd->name, a.err.msg);
 		if (a.err.kind == CC_ERR_USAGE)

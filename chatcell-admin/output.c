@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "output.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup.h"
-#include "events.h"
+#include "cgroup/cgroup.h"
+#include "db/events.h"
 #include "limits_text.h"
 #include "json.h"
 
@@ -93,7 +94,7 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 	struct limits_text t;
 	struct cc_cgroup_usage u;
 	struct cc_err err = {0};
-	int backend = -1;
+	enum cc_cgroup_backend backend = CC_CGROUP_AUTO;
 
 	limits_describe(&a->config, chat, &t);
 	if (a->opt.json) {
@@ -105,9 +106,9 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 	} else {
 		printf("%-12s memory %s, pids %s, cpu %s\n", "limits", t.memory, t.pids, t.cpu);
 	}
-	if (admin_backend(a, &backend) < 0 || backend == CC_BACKEND_OFF ||
-	    cc_cgroup_usage((enum cc_cgroup_backend)backend, &a->config, chat->uid, chat->name, &u, &err) < 0) {
-		const char *why = backend == CC_BACKEND_OFF ? "limits are off (cgroup_backend = off)"
+	if (admin_backend(a, &backend) < 0 || backend == CC_CGROUP_OFF ||
+	    cc_cgroup_usage(backend, &a->config, chat->uid, chat->name, &u, &err) < 0) {
+		const char *why = backend == CC_CGROUP_OFF ? "limits are off (cgroup_backend = off)"
 				  : a->err.kind         ? a->err.msg
 							: err.msg;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* How chats are shown: aligned text for people, one JSON document for
  * scripts (shapes documented in chatcell-admin(8), JSON OUTPUT). */
 #ifndef CHATCELL_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Bytes between the caller's terminal and the master of the chat's pty.
  * The caller's keyboard is read in raw mode (the chat's terminal does the
  * line editing, ^C and ^Z), its window size follows the caller's, and when

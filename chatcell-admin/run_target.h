@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Which chat `run` and `shell` start, and what: `run CHAT_ID [--] CMD...`,
  * `run --stdin [--] CMD...` (the first line of stdin is the chat ID; the
  * rest of stdin is the command's), `shell CHAT_ID | --stdin | --user NAME`. */

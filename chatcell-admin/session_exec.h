@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What a process of chatcell-session does to become the chat's command:
  * the steps shared by the plain (pipes) and the terminal (pty) paths. */
 #ifndef CHATCELL_SESSION_EXEC_H

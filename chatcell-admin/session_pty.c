@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The terminal path: a pseudo-terminal of the chat's own, a small monitor
  * process that leads the pty's session, and the command in the foreground
  * of it. The monitor is there for job control: a process whose parent is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The two ways chatcell-session runs the chat's command once the PAM
  * session is open. Both put the command in a session of its own, so it
  * never has the caller's controlling terminal, and forward the caller's

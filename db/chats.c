@@ -1,4 +1,5 @@
-#include "chats.h"
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "db/chats.h"
 
 #include <string.h>
 

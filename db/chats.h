@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Rows of the chats table. */
 #ifndef CHATCELL_CHATS_H
 #define CHATCELL_CHATS_H
@@ -6,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chat_id.h"
-#include "conf.h"
-#include "registry.h"
+#include "identity/chat_id.h"
+#include "config/conf.h"
+#include "db/registry.h"
 
 enum cc_chat_state { CC_STATE_ACTIVE, CC_STATE_SUSPENDED, CC_STATE_DELETED };
 
@@ -61,6 +62,8 @@ int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err);
 /* Forget deleted chats whose quarantine ended before `cutoff`. */
 int cc_chats_purge_deleted_before(struct cc_registry *reg, int64_t cutoff, struct cc_err *err);
 
+/* A visitor returns 0 to go on, or -1 to stop with the err given to the
+ * walk filled in (the walk then returns -1). */
 typedef int (*cc_chat_visitor)(const struct cc_chat *chat, void *ctx);
 
 /* Visit rows; include_deleted selects tombstones too, pending_only only

@@ -1,4 +1,5 @@
-#include "egress_store.h"
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "db/egress_store.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -144,21 +145,29 @@ int cc_egress_remove_chat(struct cc_registry *reg, int64_t chat, struct cc_err *
 	return step_done(reg, stmt, "removing egress rules", err);
 }
 
+/* The walk over one chat's rows (chat > 0, bound as the parameter) or
+ * every live chat's. */
+static int prepare_walk(struct cc_registry *reg, int64_t chat, const char *one_chat, const char *all_chats,
+			sqlite3_stmt **stmt, struct cc_err *err)
+{
+	if (cc_registry_prepare(reg, chat > 0 ? one_chat : all_chats, stmt, err) < 0)
+		return -1;
+	if (chat > 0)
+		sqlite3_bind_int64(*stmt, 1, chat);
+	return 0;
+}
+
 int cc_egress_each(struct cc_registry *reg, int64_t chat, cc_egress_visitor visit, void *ctx, struct cc_err *err)
 {
-	const char *sql = chat > 0 ? "SELECT r.id, r.chat, c.uid, r.family, r.addr, r.prefix_len, r.proto, r.port_first, "
-				     "r.port_last, h.host, r.expires_at FROM egress_rules r JOIN chats c ON c.id = r.chat "
-				     "LEFT JOIN egress_hosts h ON h.id = r.host WHERE r.chat = ? ORDER BY r.id"
-				   : "SELECT r.id, r.chat, c.uid, r.family, r.addr, r.prefix_len, r.proto, r.port_first, "
-				     "r.port_last, h.host, r.expires_at FROM egress_rules r JOIN chats c ON c.id = r.chat "
-				     "LEFT JOIN egress_hosts h ON h.id = r.host WHERE c.state != 'deleted' ORDER BY r.id";
+#define RULE_COLUMNS                                                                                        \
+	"SELECT r.id, r.chat, c.uid, r.family, r.addr, r.prefix_len, r.proto, r.port_first, r.port_last, h.host, " \
+	"r.expires_at FROM egress_rules r JOIN chats c ON c.id = r.chat LEFT JOIN egress_hosts h ON h.id = r.host "
 	sqlite3_stmt *stmt;
 	int rc, result = 0;
 
-	if (cc_registry_prepare(reg, sql, &stmt, err) < 0)
+	if (prepare_walk(reg, chat, RULE_COLUMNS "WHERE r.chat = ? ORDER BY r.id",
+			 RULE_COLUMNS "WHERE c.state != 'deleted' ORDER BY r.id", &stmt, err) < 0)
 		return -1;
-	if (chat > 0)
-		sqlite3_bind_int64(stmt, 1, chat);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct cc_egress_entry e;
 		const void *addr = sqlite3_column_blob(stmt, 4);
@@ -196,17 +205,14 @@ int cc_egress_each(struct cc_registry *reg, int64_t chat, cc_egress_visitor visi
 int cc_egress_each_host(struct cc_registry *reg, int64_t chat, cc_egress_host_visitor visit, void *ctx,
 			struct cc_err *err)
 {
-	const char *sql = chat > 0 ? "SELECT h.id, h.chat, h.host, h.proto, h.port_first, h.port_last FROM egress_hosts h "
-				     "WHERE h.chat = ? ORDER BY h.id"
-				   : "SELECT h.id, h.chat, h.host, h.proto, h.port_first, h.port_last FROM egress_hosts h "
-				     "JOIN chats c ON c.id = h.chat WHERE c.state != 'deleted' ORDER BY h.id";
+#define HOST_COLUMNS "SELECT h.id, h.chat, h.host, h.proto, h.port_first, h.port_last FROM egress_hosts h "
 	sqlite3_stmt *stmt;
 	int rc, result = 0;
 
-	if (cc_registry_prepare(reg, sql, &stmt, err) < 0)
+	if (prepare_walk(reg, chat, HOST_COLUMNS "WHERE h.chat = ? ORDER BY h.id",
+			 HOST_COLUMNS "JOIN chats c ON c.id = h.chat WHERE c.state != 'deleted' ORDER BY h.id", &stmt,
+			 err) < 0)
 		return -1;
-	if (chat > 0)
-		sqlite3_bind_int64(stmt, 1, chat);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct cc_egress_host h;
 

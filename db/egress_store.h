@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The egress allowlists in the registry (schema version 2). */
 #ifndef CHATCELL_EGRESS_STORE_H
 #define CHATCELL_EGRESS_STORE_H
 
 #include <stdint.h>
 
-#include "egress_rule.h"
-#include "registry.h"
+#include "base/egress_rule.h"
+#include "db/registry.h"
 
 #define CC_HOST_NAME_MAX 253
 
@@ -44,6 +45,8 @@ int cc_egress_clear_host_addresses(struct cc_registry *reg, int64_t host_id, str
 /* Remove every rule of a chat (delete). */
 int cc_egress_remove_chat(struct cc_registry *reg, int64_t chat, struct cc_err *err);
 
+/* A visitor returns 0 to go on, or -1 to stop with the err given to the
+ * walk filled in (the walk then returns -1). */
 typedef int (*cc_egress_visitor)(const struct cc_egress_entry *entry, void *ctx);
 typedef int (*cc_egress_host_visitor)(const struct cc_egress_host *host, void *ctx);
 

@@ -1,4 +1,5 @@
-#include "events.h"
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "db/events.h"
 
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The audit trail: one row per lifecycle event, written in the same
  * transaction as the change it records. */
 #ifndef CHATCELL_EVENTS_H
@@ -5,8 +6,8 @@
 
 #include <stdint.h>
 
-#include "chats.h"
-#include "registry.h"
+#include "db/chats.h"
+#include "db/registry.h"
 
 /* `chat` may be NULL for host-wide events (init). `detail` may be NULL. */
 int cc_events_add(struct cc_registry *reg, int64_t at, const char *actor, const char *action,
@@ -22,6 +23,8 @@ struct cc_event {
 	char detail[512];
 };
 
+/* A visitor returns 0 to go on, or -1 to stop with the err given to the
+ * walk filled in (the walk then returns -1). */
 typedef int (*cc_event_visitor)(const struct cc_event *event, void *ctx);
 
 /* The events of one chat row, oldest first. */

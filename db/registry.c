@@ -1,4 +1,5 @@
-#include "registry.h"
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "db/registry.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The registry: chatcell's source of truth, an sqlite database that only root
  * can read (chat IDs live here and nowhere else). Every mutation runs in one
  * BEGIN IMMEDIATE transaction; waiting for another writer is handled with a
@@ -9,7 +10,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "error.h"
+#include "base/error.h"
 
 #define CC_REGISTRY_FILE "registry.db"
 #define CC_REGISTRY_BUSY_TIMEOUT_MS 120000

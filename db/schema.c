@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Registry schema and its migrations. PRAGMA user_version is the number of
  * migrations applied; each migration runs in the same transaction as the
  * version bump, so a crash leaves either the old or the new schema. */
 #include <stdio.h>
 
-#include "registry.h"
+#include "db/registry.h"
 
 static const char *const migrations[] = {
 	/* 1: chats, settings and the audit trail. */

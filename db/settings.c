@@ -1,9 +1,10 @@
-#include "settings.h"
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "db/settings.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "parse_number.h"
+#include "base/parse_number.h"
 
 int cc_settings_get(struct cc_registry *reg, const char *key, char *value, size_t value_len, struct cc_err *err)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Key/value settings kept in the registry: the identity settings fixed at
  * init (prefix, UID range, home base) and the UID allocation cursor. */
 #ifndef CHATCELL_SETTINGS_H
@@ -6,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "registry.h"
+#include "config/conf.h"
+#include "db/registry.h"
 
 /* 1 found (value copied), 0 absent, -1 error. */
 int cc_settings_get(struct cc_registry *reg, const char *key, char *value, size_t value_len, struct cc_err *err);

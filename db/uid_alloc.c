@@ -1,9 +1,10 @@
-#include "uid_alloc.h"
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "db/uid_alloc.h"
 
 #include <grp.h>
 #include <pwd.h>
 
-#include "settings.h"
+#include "db/settings.h"
 
 #define CURSOR_KEY "next_uid"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Choosing a UID for a new chat: the next free one after a cursor that only
  * moves forward (wrapping at the end of the range), so a freed UID comes back
  * as late as possible and never before its quarantine ended (its tombstone
@@ -9,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "registry.h"
+#include "config/conf.h"
+#include "db/registry.h"
 
 /* Is this UID or GID already known to the host (through NSS)? */
 typedef bool (*cc_uid_in_use_fn)(uint32_t uid, void *ctx);

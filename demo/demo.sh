@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The chatcell demo, run by scripts/demo inside tests/lib/sandbox.sh: a
 # throwaway system (private mount, PID and network namespaces; overlays on
 # /etc, /usr, /var and /home) where chatcell is installed for real. It

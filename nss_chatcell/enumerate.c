@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* setpwent/getpwent_r/endpwent and the group equivalents: a walk over the
  * view's "u.<uid>" entries. The directory stream is the only state held
  * between calls; it is opened O_CLOEXEC and lives from set*ent to end*ent,
@@ -14,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "nss_record.h"
-#include "view_read.h"
+#include "view/nss_record.h"
+#include "view/view_read.h"
 
 struct enumeration {
 	pthread_mutex_t lock;

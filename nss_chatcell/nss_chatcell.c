@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libnss_chatcell.so.2: chat users and their user-private groups, served
  * from the public view that chatcell-admin publishes. Names and UIDs that
  * cannot be chats are refused before any system call, so the module costs
@@ -7,8 +8,8 @@
 #include <grp.h>
 #include <pwd.h>
 
-#include "nss_record.h"
-#include "view_read.h"
+#include "view/nss_record.h"
+#include "view/view_read.h"
 
 enum nss_status cc_nss_status_from_error(int r, int *errnop)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Glue shared by the NSS entry points. */
 #ifndef CHATCELL_NSS_CHATCELL_H
 #define CHATCELL_NSS_CHATCELL_H

@@ -1,125 +1,120 @@
-/* pam_chatcell.so: confinement for the logins of chat users. See
- * pam_chatcell(8). For users that are not chats every entry point returns
- * PAM_IGNORE after a check that makes no system call. */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* pam_chatcell.so: the PAM module in the stacks of every login on the host.
+ * For a user whose name cannot be a chat (it does not end in 12 hex
+ * digits) every entry point returns PAM_IGNORE without a system call and
+ * without loading anything: such a login maps nothing of chatcell's but
+ * this small module, which links only libc and libpam. For the others it
+ * loads chatcell's session library, CHATCELL_SESSION_LIBRARY (root-owned,
+ * in chatcell's private library directory), and hands the call over; if
+ * the library cannot be loaded, the login is refused. See pam_chatcell(8). */
+#include <dlfcn.h>
+#include <errno.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
-#include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
-#include <time.h>
 
-#include "chat_user.h"
-#include "module_options.h"
-#include "session.h"
+#include "pam_chatcell/session_library.h"
+#include "view/view_format.h"
 
-/* The same words for a chat that may not log in, at either stage: one line
- * for the user, one for the administrator's log. */
-static int refuse_inactive(pam_handle_t *pamh, const struct chat_user *cu, enum chat_user_verdict verdict,
-			   int suspended_status, int unknown_status)
+#ifndef CHATCELL_SESSION_LIBRARY
+#define CHATCELL_SESSION_LIBRARY CHATCELL_PKGLIB_DIR "/libchatcell-session.so"
+#endif
+
+typedef int (*pam_entry)(pam_handle_t *pamh, int flags, int argc, const char **argv);
+
+enum entry { ENTRY_ACCOUNT, ENTRY_OPEN, ENTRY_CLOSE, ENTRY_COUNT };
+
+static const char *const entry_names[ENTRY_COUNT] = {"chatcell_session_acct_mgmt", "chatcell_session_open",
+						     "chatcell_session_close"};
+
+/* Loaded once per process and kept: the library is never unloaded. */
+static pam_entry entries[ENTRY_COUNT];
+
+/* Refuse a library anyone but root could have replaced. */
+static int check_library(const char **why)
 {
-	if (verdict == CHAT_USER_SUSPENDED) {
-		pam_error(pamh, "chatcell: %s is suspended; logins are refused until an administrator resumes it",
-			  cu->user);
-		pam_syslog(pamh, LOG_NOTICE, "refusing %s: the chat is suspended (chatcell-admin resume)", cu->user);
-		return suspended_status;
+	struct stat st;
+
+	if (stat(CHATCELL_SESSION_LIBRARY, &st) < 0) {
+		*why = strerror(errno);
+		return -1;
 	}
-	pam_error(pamh, "chatcell: %s is not a registered chat; logins are refused", cu->user);
-	pam_syslog(pamh, LOG_NOTICE,
-		   "refusing %s: its UID is in the chat range but the registry has no live chat for it", cu->user);
-	return unknown_status;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		*why = "it must be a regular file owned by root and not writable by group or others";
+		return -1;
+	}
+	return 0;
+}
+
+static int load(pam_handle_t *pamh)
+{
+	void *found[ENTRY_COUNT] = {NULL};
+	const char *why = NULL;
+	void *lib;
+
+	if (entries[ENTRY_ACCOUNT])
+		return 0;
+	if (check_library(&why) < 0)
+		goto fail;
+	lib = dlopen(CHATCELL_SESSION_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		why = dlerror();
+		goto fail;
+	}
+	for (int i = 0; i < ENTRY_COUNT; i++) {
+		found[i] = dlsym(lib, entry_names[i]);
+		if (!found[i]) {
+			why = "it is not chatcell's session library (a symbol is missing)";
+			goto fail;
+		}
+	}
+	/* POSIX guarantees a function pointer survives dlsym's void *. */
+	for (int i = 0; i < ENTRY_COUNT; i++)
+		memcpy(&entries[i], &found[i], sizeof(entries[i]));
+	return 0;
+fail:
+	pam_syslog(pamh, LOG_ERR, "cannot load %s: %s; logins of chat users are refused until it is reinstalled",
+		   CHATCELL_SESSION_LIBRARY, why ? why : "unknown error");
+	return -1;
+}
+
+/* The user, if its name may be a chat; NULL for everyone else. */
+static const char *maybe_chat(pam_handle_t *pamh)
+{
+	const void *user = NULL;
+
+	if (pam_get_item(pamh, PAM_USER, &user) != PAM_SUCCESS || !user)
+		return NULL;
+	return cc_view_name_has_chat_shape(user) ? user : NULL;
+}
+
+static int dispatch(enum entry which, int refused, pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	const char *user = maybe_chat(pamh);
+
+	if (!user)
+		return PAM_IGNORE;
+	if (load(pamh) < 0) {
+		if (which != ENTRY_CLOSE)
+			pam_error(pamh, "chatcell: cannot check %s; logins are refused (see the system log)", user);
+		return refused;
+	}
+	return entries[which](pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct module_options opt;
-	struct chat_user cu;
-	enum chat_user_verdict verdict;
-
-	module_options_parse(pamh, argc, argv, &opt);
-	verdict = chat_user_check(pamh, opt.config_path, &cu, NULL);
-	switch (verdict) {
-	case CHAT_USER_NOT_A_CHAT:
-		return PAM_IGNORE;
-	case CHAT_USER_ACTIVE:
-		if (opt.debug)
-			pam_syslog(pamh, LOG_DEBUG, "%s is an active chat", cu.user);
-		return PAM_SUCCESS;
-	case CHAT_USER_SUSPENDED:
-	case CHAT_USER_UNKNOWN:
-		return refuse_inactive(pamh, &cu, verdict, PAM_ACCT_EXPIRED, PAM_PERM_DENIED);
-	case CHAT_USER_ERROR:
-		break;
-	}
-	pam_error(pamh, "chatcell: cannot check %s; logins are refused (see the system log)", cu.user);
-	pam_syslog(pamh, LOG_ERR, "refusing %s: %s", cu.user, cu.err.msg);
-	return PAM_AUTHINFO_UNAVAIL;
-}
-
-/* systemd starts user@UID.service through the "systemd-user" PAM service. */
-static bool is_user_manager(pam_handle_t *pamh)
-{
-	const void *service = NULL;
-
-	return pam_get_item(pamh, PAM_SERVICE, &service) == PAM_SUCCESS && service &&
-	       strcmp(service, "systemd-user") == 0;
+	return dispatch(ENTRY_ACCOUNT, PAM_AUTHINFO_UNAVAIL, pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct module_options opt;
-	struct chat_user cu;
-	struct cc_registry reg = {0};
-	enum chat_user_verdict verdict;
-	int status;
-
-	module_options_parse(pamh, argc, argv, &opt);
-	verdict = chat_user_check(pamh, opt.config_path, &cu, &reg);
-	switch (verdict) {
-	case CHAT_USER_NOT_A_CHAT:
-		return PAM_IGNORE;
-	case CHAT_USER_ACTIVE:
-		break;
-	case CHAT_USER_SUSPENDED:
-	case CHAT_USER_UNKNOWN:
-		cc_registry_close(&reg);
-		return refuse_inactive(pamh, &cu, verdict, PAM_SESSION_ERR, PAM_SESSION_ERR);
-	case CHAT_USER_ERROR:
-		pam_error(pamh, "chatcell: cannot set up a confined session for %s (see the system log)", cu.user);
-		pam_syslog(pamh, LOG_ERR, "refusing a session for %s: %s", cu.user, cu.err.msg);
-		return PAM_SESSION_ERR;
-	}
-	if (is_user_manager(pamh)) {
-		/* Its processes would be systemd's, outside every confinement. */
-		cc_registry_close(&reg);
-		pam_syslog(pamh, LOG_NOTICE, "refusing a systemd user manager for %s: chats run none (user@.service)",
-			   cu.user);
-		return PAM_SESSION_ERR;
-	}
-	status = session_open(pamh, &cu, &reg);
-	cc_registry_close(&reg);
-	if (status != PAM_SUCCESS) {
-		pam_error(pamh, "chatcell: cannot set up a confined session for %s (see the system log)", cu.user);
-		pam_syslog(pamh, LOG_ERR, "refusing a session for %s: %s", cu.user, cu.err.msg);
-		return status;
-	}
-	if (opt.debug)
-		pam_syslog(pamh, LOG_DEBUG, "confined session opened for %s", cu.user);
-	return PAM_SUCCESS;
+	return dispatch(ENTRY_OPEN, PAM_SESSION_ERR, pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct module_options opt;
-	struct chat_user cu;
-	struct cc_registry reg = {0};
-	struct cc_err ignored;
-
-	module_options_parse(pamh, argc, argv, &opt);
-	if (chat_user_check(pamh, opt.config_path, &cu, &reg) == CHAT_USER_NOT_A_CHAT)
-		return PAM_IGNORE;
-	if (reg.db) {
-		cc_chats_record_session(&reg, cu.uid, false, (int64_t)time(NULL), &ignored);
-		cc_registry_close(&reg);
-	}
-	return PAM_SUCCESS;
+	return dispatch(ENTRY_CLOSE, PAM_SESSION_ERR, pamh, flags, argc, argv);
 }

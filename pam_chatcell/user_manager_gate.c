@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ExecCondition of user@.service: exit 1 (skip the unit) for a UID in the
  * chat range, 0 for everyone else. See pam_chatcell(8).
  *
  *   user-manager-gate UID */
 #include <stdio.h>
 
-#include "conf.h"
-#include "parse_number.h"
+#include "config/conf.h"
+#include "base/parse_number.h"
 
 int main(int argc, char **argv)
 {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The suite's one-line summary from the automake harness's .trs files of
 # every build tree given: "N passed, N failed, N skipped".
 # XFAIL counts as passed; XPASS and ERROR count as failed.

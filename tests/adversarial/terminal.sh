@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Adversarial suite, terminal plane: a chat command attacks the terminal
 # and descriptors of the root who started it. Each attack is one named
 # check ("attack terminal/NAME"), next to a control that shows the same
@@ -9,10 +10,7 @@
 # not exist.
 . "$(dirname "$0")/../lib/common.sh"
 
-start_syslog
-use_chatcell_nss
-chatcell-admin init >/dev/null
-enable_pam_chatcell >/dev/null
+setup_logins
 a=$(chat_user "terminal-chat-a")
 home=/home/chatcell/$a
 probe=$CC_HELPERS/tty_probe
@@ -106,8 +104,7 @@ linger() { # PREFIX DIR OWNER
 	linger_pid=$(pgrep -f "tty_probe $dir/linger-report linger")
 }
 wake_linger() { # DIR: returns its report once it has exited
-	echo go >"$1/go"
-	timeout 20 cat "$1/linger-report"
+	timeout 20 sh -c 'echo go >"$1"' wake "$1/go" && timeout 20 cat "$1/linger-report"
 }
 
 linger "runuser -u nobody --" /run/nobody nobody

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What every benchmark tool measures with: a monotonic clock and medians. */
 #ifndef CHATCELL_BENCH_CLOCK_H
 #define CHATCELL_BENCH_CLOCK_H

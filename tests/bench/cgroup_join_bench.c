@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The cost of moving one login into a chat's cgroup, as pam_chatcell does
  * it: a fresh process is joined with the configured backend (cgroupfs
  * writes, or a transient scope over sd-bus), `runs` times; prints the
@@ -11,8 +12,8 @@
 #include <unistd.h>
 
 #include "bench_clock.h"
-#include "cgroup.h"
-#include "conf.h"
+#include "cgroup/cgroup.h"
+#include "config/conf.h"
 
 
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Egress benchmarks with chatcell's own nftables code (one run, figures
  * only; the ratios are printed by run-bench.sh).
  *
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 #include "bench_clock.h"
-#include "egress_nft.h"
+#include "egress/egress_nft.h"
 
 
 
@@ -43,7 +44,8 @@ static int load(long chats, long per_chat, uint32_t uid, const char *address, in
 	struct cc_config config;
 	struct cc_nft_element *els = calloc((size_t)(chats * per_chat), sizeof(*els));
 	struct cc_nft_batch *batch = cc_nft_batch_new();
-	char why[128], rule[64];
+	struct cc_err err;
+	char rule[64];
 	double start;
 	long n = 0;
 
@@ -58,8 +60,8 @@ static int load(long chats, long per_chat, uint32_t uid, const char *address, in
 				 addr & 255, 443);
 			if (last)
 				snprintf(rule, sizeof(rule), "%s tcp %d", address, port);
-			if (cc_egress_parse_rule(rule, &els[n].rule, why, sizeof(why)) < 0) {
-				fprintf(stderr, "egress_bench: %s\n", why);
+			if (cc_egress_parse_rule(rule, &els[n].rule, &err) < 0) {
+				fprintf(stderr, "egress_bench: %s\n", err.msg);
 				return 1;
 			}
 		}
@@ -77,7 +79,8 @@ static int load(long chats, long per_chat, uint32_t uid, const char *address, in
 static int update(long count, uint32_t uid)
 {
 	double *t = calloc((size_t)count, sizeof(*t));
-	char why[128], rule[64];
+	struct cc_err err;
+	char rule[64];
 
 	for (long i = 0; i < count; i++) {
 		struct cc_nft_element el = {uid, {0}, 0};
@@ -85,7 +88,7 @@ static int update(long count, uint32_t uid)
 		double start;
 
 		snprintf(rule, sizeof(rule), "192.0.2.%ld tcp %ld", i % 250 + 1, 1000 + i);
-		cc_egress_parse_rule(rule, &el.rule, why, sizeof(why));
+		cc_egress_parse_rule(rule, &el.rule, &err);
 		start = bench_now_us();
 		cc_nft_batch_add(batch, &el, 1);
 		if (commit(batch) < 0)

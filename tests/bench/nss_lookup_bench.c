@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* NSS lookup costs, measured in one run through the modules' own entry
  * points (dlopen'ed the way glibc loads them): libnss_chatcell against
  * libnss_files. Prints medians in microseconds and their ratios.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # chatcell's benchmarks, run in one sandbox so every figure has its anchor
 # measured in the same run; prints figures and ratios, asserts nothing.
 #
@@ -16,6 +17,21 @@ H=$CC_BUILDDIR/helpers
 SAMPLES=${CC_BENCH_SAMPLES:-100}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median_ms() { "$B/time_runs" "$@"; }
+# alternate ROUNDS "A" "B": run the shell functions A and B (each prints a
+# median) in alternating rounds; print the median of A, of B, and of the
+# rounds' differences A - B, so drift between rounds does not bias a ratio.
+alternate() {
+	local rounds=$1 first=$2 second=$3 pairs="" a b
+	for ((i = 0; i < rounds; i++)); do
+		a=$($first)
+		b=$($second)
+		pairs+="$a $b"$'\n'
+	done
+	echo "$pairs" | awk 'NF == 2 { w[++n] = $1; o[n] = $2; d[n] = $1 - $2 }
+		function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return a[int((n + 1) / 2)] }
+		END { printf "%.3f %.3f %.3f\n", med(w, n), med(o, n), med(d, n) }'
+}
 
 sed -i -E 's/^(passwd|group):.*/\1: files chatcell/' /etc/nsswitch.conf
 # This host keeps the controllers on cgroup v1: limits are off here, and
@@ -65,35 +81,27 @@ echo "== session setup: runuser -l <chat> -c true, 5 alternating rounds of 60 ==
 cp /etc/pam.d/runuser /tmp/runuser.without
 printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
 cp /etc/pam.d/runuser /tmp/runuser.with
-rounds=""
-for round in 1 2 3 4 5; do
-	cp /tmp/runuser.with /etc/pam.d/runuser
-	with_module=$(median_ms 60 runuser -l "$chat" -c true)
-	cp /tmp/runuser.without /etc/pam.d/runuser
-	without_module=$(median_ms 60 runuser -l "$chat" -c true)
-	rounds+="$with_module $without_module"$'\n'
-done
-read -r with_module without_module delta < <(echo "$rounds" | awk 'NF == 2 { w[++n] = $1; o[n] = $2; d[n] = $1 - $2 }
-	function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return a[int((n + 1) / 2)] }
-	END { printf "%.3f %.3f %.2f\n", med(w, n), med(o, n), med(d, n) }')
+chat_login_with() { cp /tmp/runuser.with /etc/pam.d/runuser && median_ms 60 runuser -l "$chat" -c true; }
+chat_login_without() { cp /tmp/runuser.without /etc/pam.d/runuser && median_ms 60 runuser -l "$chat" -c true; }
+read -r with_module without_module delta < <(alternate 5 chat_login_with chat_login_without)
 plain_true=$(median_ms 200 /bin/true)
 echo "with pam_chatcell ${with_module} ms, same stack without it ${without_module} ms, /bin/true ${plain_true} ms (medians of rounds)"
 echo "pam_chatcell adds ${delta} ms per session (median of the rounds' differences; target <= +5 ms)"
 
 echo
+echo "== a login of a user who is not a chat: runuser -u nobody true, 5 alternating rounds of 100 =="
+other_login_with() { cp /tmp/runuser.with /etc/pam.d/runuser && median_ms 100 runuser -u nobody true; }
+other_login_without() { cp /tmp/runuser.without /etc/pam.d/runuser && median_ms 100 runuser -u nobody true; }
+read -r with_module without_module delta < <(alternate 5 other_login_with other_login_without)
+cp /tmp/runuser.with /etc/pam.d/runuser
+echo "with pam_chatcell in the stack ${with_module} ms, without ${without_module} ms: ratio $(ratio "$with_module" "$without_module") (target <= 1.02), difference ${delta} ms"
+
+echo
 echo "== chatcell-admin run <chat> -- true, with and without a terminal, 5 alternating rounds of 60 =="
 run_chat=$(sqlite3 /var/lib/chatcell/registry.db "SELECT CAST(chat_id AS TEXT) FROM chats WHERE name = '$chat'")
-rounds=""
-for round in 1 2 3 4 5; do
-	plain=$(median_ms 60 chatcell-admin run "$run_chat" -- true)
-	terminal=$(median_ms --pty 60 chatcell-admin run "$run_chat" -- true)
-	rounds+="$terminal $plain"$'\n'
-done
-read -r terminal plain delta < <(echo "$rounds" | awk 'NF == 2 { w[++n] = $1; o[n] = $2; d[n] = $1 - $2 }
-	function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return a[int((n + 1) / 2)] }
-	END { printf "%.3f %.3f %.3f\n", med(w, n), med(o, n), med(d, n) }')
+run_with_terminal() { median_ms --pty 60 chatcell-admin run "$run_chat" -- true; }
+run_without_terminal() { median_ms 60 chatcell-admin run "$run_chat" -- true; }
+read -r terminal plain delta < <(alternate 5 run_with_terminal run_without_terminal)
 echo "with a terminal (pty relay) ${terminal} ms, without (plain pipes) ${plain} ms: ratio $(ratio "$terminal" "$plain"), the relay adds ${delta} ms (target <= +1 ms)"
 
 echo

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Whole-process latency: run COMMAND `runs` times (output discarded) and
  * print the median wall time in milliseconds. "{}" in an argument is
  * replaced by the run's index, so each run can use a new chat ID. With

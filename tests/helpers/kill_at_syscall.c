@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Run a command and SIGKILL it when it enters its N-th system call (the
  * call never runs), to simulate a crash at an exact instant. Children the
  * command forks are not traced. Exits 137 if the kill happened, otherwise

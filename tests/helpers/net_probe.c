@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* One connection attempt, reported exactly: prints "ok" or the errno name
  * (ECONNREFUSED, EHOSTUNREACH, EACCES, ETIMEDOUT...) and exits 0 or 1.
  * TCP: connect(). UDP: connect(), send(), and wait for the listener's echo.

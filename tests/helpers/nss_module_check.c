@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Checks libnss_chatcell.so.2 through its entry points, as glibc calls them,
  * against a view that the calling test set up. Prints TAP.
  *

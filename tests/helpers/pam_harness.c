@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Drives pam_chatcell through libpam as an application would, with a
  * private stack (pam_start_confdir) naming the module file given, so the
  * ASan-built copy can be exercised under --enable-sanitizers.

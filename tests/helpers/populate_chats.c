@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Benchmark helper: add COUNT chats quickly (1,000 per transaction) with the
  * same registry, view and home code that `chatcell-admin ensure` uses, so a
  * benchmark can start from 10,000 or 100,000 existing chats.
@@ -9,14 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chat_name.h"
-#include "chats.h"
-#include "conf.h"
-#include "home.h"
-#include "host_key.h"
-#include "trusted_dir.h"
-#include "uid_alloc.h"
-#include "view_write.h"
+#include "identity/chat_name.h"
+#include "db/chats.h"
+#include "config/conf.h"
+#include "fs/home.h"
+#include "identity/host_key.h"
+#include "base/trusted_dir.h"
+#include "db/uid_alloc.h"
+#include "view/view_write.h"
 
 static void die(const struct cc_err *err)
 {

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Make one system call fail with a chosen errno for a command and all it
  * starts (su, runuser, sshd...), to test that a step that fails in the
  * kernel fails closed. Root installs the filter without no_new_privs, so
  * setuid programs still run.
  *
  *   seccomp_fail SYSCALL ERRNO COMMAND [ARGS...]
- *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp
- *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC */
+ *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp fsync
+ *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -23,13 +24,13 @@ static const struct {
 } syscalls[] = {
 	{"unshare", SYS_unshare},     {"fsopen", SYS_fsopen},         {"fsconfig", SYS_fsconfig},
 	{"fsmount", SYS_fsmount},     {"open_tree", SYS_open_tree},   {"move_mount", SYS_move_mount},
-	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp},
+	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync},
 };
 
 static const struct {
 	const char *name;
 	int value;
-} errnos[] = {{"EPERM", EPERM}, {"EINVAL", EINVAL}, {"ENOSYS", ENOSYS}, {"ENOSPC", ENOSPC}};
+} errnos[] = {{"EPERM", EPERM}, {"EINVAL", EINVAL}, {"ENOSYS", ENOSYS}, {"ENOSPC", ENOSPC}, {"EIO", EIO}};
 
 int main(int argc, char **argv)
 {

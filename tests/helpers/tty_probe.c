@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Terminal attacks a chat command might try, each reporting its exact
  * outcome (one line per attempt, "NAME ok" or "NAME ERRNO") to the report
  * file, so a test can tell which layer refused it.
@@ -69,9 +70,24 @@ static char *low_page(void)
 	return p;
 }
 
+/* ioctl(0, request, arg) through the chosen ABI; the errno in *err. */
+static long ioctl_via(int i386, unsigned long request, char *arg, int *err)
+{
+	long rc;
+
+	if (i386) {
+		rc = ioctl_i386(0, request, arg);
+		*err = rc < 0 ? (int)-rc : 0;
+	} else {
+		rc = ioctl(0, request, arg);
+		*err = errno;
+	}
+	return rc;
+}
+
 static void inject(const char *text, int i386)
 {
-	char *byte = i386 ? low_page() : malloc(1);
+	char *byte = low_page();
 	long rc = 0;
 	int err = 0;
 
@@ -79,31 +95,19 @@ static void inject(const char *text, int i386)
 		*byte = *c;
 		if (c[0] == '\\' && c[1] == 'n')
 			*byte = '\n', c++;
-		if (i386) {
-			rc = ioctl_i386(0, TIOCSTI, byte);
-			err = rc < 0 ? (int)-rc : 0;
-		} else {
-			rc = ioctl(0, TIOCSTI, byte);
-			err = errno;
-		}
+		rc = ioctl_via(i386, TIOCSTI, byte, &err);
 	}
 	outcome(i386 ? "TIOCSTI(i386)" : "TIOCSTI", rc, err);
 }
 
 static void console(int i386)
 {
-	char *sub = i386 ? low_page() : malloc(1);
-	long rc;
+	char *sub = low_page();
 	int err;
+	long rc;
 
 	*sub = 3; /* TIOCL_PASTESEL: paste the console selection as input */
-	if (i386) {
-		rc = ioctl_i386(0, TIOCLINUX, sub);
-		err = rc < 0 ? (int)-rc : 0;
-	} else {
-		rc = ioctl(0, TIOCLINUX, sub);
-		err = errno;
-	}
+	rc = ioctl_via(i386, TIOCLINUX, sub, &err);
 	outcome(i386 ? "TIOCLINUX(i386)" : "TIOCLINUX", rc, err);
 }
 
@@ -113,9 +117,9 @@ static void linger(const char *fifo)
 	int fd, tty;
 	long rc;
 
+	signal(SIGHUP, SIG_IGN); /* before the fork: the terminal hangs up as the command ends */
 	if (fork() != 0)
 		exit(0); /* the command ends; this process stays behind */
-	signal(SIGHUP, SIG_IGN);
 	fd = open(fifo, O_RDONLY);
 	if (fd < 0 || read(fd, line, sizeof(line)) <= 0)
 		exit(2);

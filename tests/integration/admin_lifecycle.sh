@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # chatcell-admin's commands end to end: init, ensure, name, show, list,
 # suspend, resume, delete (with --archive), repair; JSON shapes, exit codes,
 # the audit trail and the init range checks.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # chatcell-admin run and shell: through the real PAM stack, stdin, stdout
 # and stderr connected, the command's exit status passed through, and no
 # run without pam_chatcell's confinement.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # chatcell-admin run and shell from root's interactive shell on a real
 # terminal (a tmux pane): the command gets a pty of its own, and what it
 # writes, its exit status, the window size, ^C, ^Z and SIGTERM/SIGHUP reach
@@ -20,6 +21,16 @@ ready_fifo() {
 	chown "$a" "$home/ready"
 }
 wait_ready() { timeout 20 cat "$home/ready" >/dev/null; }
+# start_command COMMAND: type COMMAND into root's shell and return once it
+# has said "ready" on the fifo.
+start_command() {
+	ready_fifo
+	$ROOT_TMUX send-keys -t root -l "$1"
+	root_terminal_type Enter
+	wait_ready
+}
+# finished CHANNEL: wait until root's shell has signalled CHANNEL.
+finished() { timeout 30 $ROOT_TMUX wait-for "$1"; }
 
 root_terminal_run "$run_a sh -c 'echo out-marker; echo err-marker >&2; exit 7'; echo rc=\$? >/root/rc"
 is "$(cat /root/rc)" "rc=7" "with a terminal: the exit status is passed through"
@@ -34,30 +45,21 @@ root_terminal_run "$run_a /bin/stty size >/root/size"
 is "$(cat /root/size)" "30 100" "the command's terminal has root's window size"
 
 # A window change reaches the command as SIGWINCH with the new size.
-ready_fifo
-$ROOT_TMUX send-keys -t root -l "$run_a sh -c 'trap \"/bin/stty size >size2; kill \\\$!; exit 0\" WINCH; sleep 1000 & echo ready >ready; wait'; $ROOT_TMUX wait-for -S winch"
-root_terminal_type Enter
-wait_ready
+start_command "$run_a sh -c 'trap \"/bin/stty size >size2; kill \\\$!; exit 0\" WINCH; sleep 1000 & echo ready >ready; wait'; $ROOT_TMUX wait-for -S winch"
 $ROOT_TMUX resize-window -t root -x 120 -y 40
-timeout 30 $ROOT_TMUX wait-for winch
+finished winch
 is "$(cat "$home/size2")" "40 120" "a window size change reaches the command (SIGWINCH, then stty size)"
 $ROOT_TMUX resize-window -t root -x 100 -y 30
 
 # ^C: the terminal's interrupt reaches the command.
-ready_fifo
-$ROOT_TMUX send-keys -t root -l "$run_a sh -c 'echo ready >ready; exec sleep 1000'; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S intr"
-root_terminal_type Enter
-wait_ready
+start_command "$run_a sh -c 'echo ready >ready; exec sleep 1000'; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S intr"
 root_terminal_type C-c
-timeout 30 $ROOT_TMUX wait-for intr
+finished intr
 is "$(cat /root/rc)" "rc=130" "^C interrupts the command: status 130"
 
 # ^Z stops the command and gives root's shell its terminal back; fg
 # continues it.
-ready_fifo
-$ROOT_TMUX send-keys -t root -l "$run_a sh -c 'echo ready >ready; exec cat >typed'"
-root_terminal_type Enter
-wait_ready
+start_command "$run_a sh -c 'echo ready >ready; exec cat >typed'"
 root_terminal_type C-z
 root_terminal_run "jobs -s >/root/jobs; ps -o stat= -u $a >/root/stat"
 like "$(cat /root/jobs)" "*Stopped*$run_a*" "^Z: root's shell sees the job stopped and has its terminal back"
@@ -66,17 +68,14 @@ $ROOT_TMUX send-keys -t root -l "fg >/dev/null; echo rc=\$? >/root/rc; $ROOT_TMU
 root_terminal_type Enter
 root_terminal_type -l "after fg"
 root_terminal_type Enter C-d
-timeout 30 $ROOT_TMUX wait-for fg
+finished fg
 is "$(cat /root/rc):$(cat "$home/typed")" "rc=0:after fg" "fg: the command continues, reads what is typed and ends normally"
 
 # Signals sent to chatcell-admin run itself are passed on.
 for sig in TERM HUP; do
-	ready_fifo
-	$ROOT_TMUX send-keys -t root -l "$run_a sh -c 'echo ready >ready; exec sleep 1000'; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S sig$sig"
-	root_terminal_type Enter
-	wait_ready
+	start_command "$run_a sh -c 'echo ready >ready; exec sleep 1000'; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S sig$sig"
 	pkill "-$sig" -U 0 -x chatcell-sessio
-	timeout 30 $ROOT_TMUX wait-for "sig$sig"
+	finished "sig$sig"
 	expected=$((128 + $(kill -l "$sig")))
 	is "$(cat /root/rc)" "rc=$expected" "SIG$sig to chatcell-admin run reaches the command (status $expected)"
 done
@@ -88,19 +87,16 @@ root_terminal_type Enter
 root_terminal_type -l "/usr/bin/tty >tty-of-shell; echo ready >ready; exit 4"
 root_terminal_type Enter
 wait_ready
-timeout 30 $ROOT_TMUX wait-for shell
+finished shell
 is "$(cat /root/rc)" "rc=4" "shell: a login shell on the chat's terminal, its status passed through"
 like "$(cat "$home/tty-of-shell")" "/dev/pts/*" "shell: its stdin is a terminal"
 unlike "$(cat "$home/tty-of-shell")" "$ROOT_TTY" "shell: not root's terminal"
 
 # Without a terminal on its descriptors (but with root's as controlling
 # terminal), ^C still reaches the command, in its own session.
-ready_fifo
-$ROOT_TMUX send-keys -t root -l "$run_a sh -c 'echo ready >ready; exec sleep 1000' </dev/null >/dev/null 2>&1; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S plainint"
-root_terminal_type Enter
-wait_ready
+start_command "$run_a sh -c 'echo ready >ready; exec sleep 1000' </dev/null >/dev/null 2>&1; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S plainint"
 root_terminal_type C-c
-timeout 30 $ROOT_TMUX wait-for plainint
+finished plainint
 is "$(cat /root/rc)" "rc=130" "without a terminal: ^C reaches the command (status 130)"
 # And a signal sent to chatcell-admin run by a supervisor.
 ready_fifo

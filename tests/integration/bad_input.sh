@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Bad input of every kind gets a clear error and changes nothing: chat IDs,
 # configuration, registry and view files, host key, a full disk, and UID
 # ranges that collide with the host.
@@ -160,5 +161,18 @@ echo "bob:x:200050:200050::/home/bob:/bin/sh" >>/etc/passwd
 printf 'uid_range = 200000-200100\ncgroup_backend = off\n' >/etc/chatcell/chatcell.conf
 run chatcell-admin init
 is "$rc:$err" "5:chatcell-admin init: user bob (uid 200050) already exists inside uid_range 200000-200100; choose a range without existing users in /etc/chatcell/chatcell.conf" "a range holding an existing user is refused"
+
+# A host key that cannot be made durable: init fails with the reason and
+# exit 1 (never a silent 0), and leaves no key or temporary file behind.
+rm -rf /var/lib/chatcell /home/chatcell
+: >/etc/subuid
+printf 'cgroup_backend = off\n' >/etc/chatcell/chatcell.conf
+chatcell-admin init >/dev/null 2>&1
+rm /var/lib/chatcell/hmac.key
+run "$CC_HELPERS/seccomp_fail" fsync EIO chatcell-admin init
+is "$rc:$err" "1:chatcell-admin init: cannot write the host key: Input/output error" "a host key write that fails reports it and exits 1"
+is "$(ls -A /var/lib/chatcell | grep -c hmac)" 0 "no host key or temporary key file is left"
+run chatcell-admin init
+is "$rc:$(stat -c %a /var/lib/chatcell/hmac.key)" "0:600" "without the fault, init makes the key"
 
 done_testing

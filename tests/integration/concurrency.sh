@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # 8 chatcell-admin processes at once, 200 new chats each: no error, no
 # SQLITE_BUSY, and 1,600 distinct UIDs and names.
 . "$(dirname "$0")/../lib/common.sh"

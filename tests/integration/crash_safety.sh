@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # kill -9 of chatcell-admin at every kind of instant: a ptrace helper
 # SIGKILLs the process as it enters its N-th system call, for N spread over
 # a whole run. The next chatcell-admin run must leave registry, view and homes

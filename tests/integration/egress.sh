@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Egress allowlists through real login sessions, on loopback addresses of
 # the sandbox's own network namespace (never any other address): what a
 # chat may reach, the exact errno of what it may not, recovery of a flushed

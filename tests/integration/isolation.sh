@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # What one chat user can see of another: nothing of its home, not even the
 # list of homes, and no chat ID anywhere it can read.
 . "$(dirname "$0")/../lib/common.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Per-chat limits as far as a host without cgroup v2 controllers shows them:
 # the registry side of `chatcell-admin limits`, its input checks, what
 # `show` and `init` say, and that sessions fail closed when limits cannot be

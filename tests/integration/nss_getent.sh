@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Chat users through the real glibc path: getent, id, ls, python3's pwd and
 # grp modules, enumeration, and that everyone else resolves as before.
 . "$(dirname "$0")/../lib/common.sh"

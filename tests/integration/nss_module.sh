@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libnss_chatcell.so.2 through its entry points: ABI rules (ERANGE, errno,
 # descriptors, enumeration, threads) and the no-system-call fast path.
 . "$(dirname "$0")/../lib/common.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Fail closed: each session step is made to fail for real (a planted
 # symbolic link, the kernel refusing a mount or a namespace through a
 # seccomp filter, an unreadable registry). Each time the session is
@@ -6,10 +7,7 @@
 # process and no directory is left behind.
 . "$(dirname "$0")/../lib/common.sh"
 
-start_syslog
-use_chatcell_nss
-chatcell-admin init >/dev/null
-enable_pam_chatcell >/dev/null
+setup_logins
 mounts_before=$(cat /proc/1/mountinfo)
 inst=/var/lib/chatcell/instances
 n=0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # pam_chatcell through libpam in a process of our own (pam_start_confdir
 # with a private stack). Under --enable-sanitizers this loads the module
 # copy built with AddressSanitizer, so the PAM code runs under ASan too.

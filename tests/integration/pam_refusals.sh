@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Who may not log in: a suspended chat (with the exact message, in every
 # login path), a UID in the chat range the registry does not know, a
 # deleted chat. And users that are not chats: their sessions are exactly

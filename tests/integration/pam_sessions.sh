@@ -1,14 +1,12 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Confined sessions through every login path (su, runuser -u, runuser -l,
 # sshd on loopback, and a tmux server reached from a later session): the
 # chat's own /tmp, /var/tmp and /dev/shm; only its own processes in /proc;
 # the configured PATH; and the sandbox's own mount table untouched.
 . "$(dirname "$0")/../lib/common.sh"
 
-start_syslog
-use_chatcell_nss
-chatcell-admin init >/dev/null
-enable_pam_chatcell >/dev/null
+setup_logins
 a=$(chat_user "sessions-chat-a")
 b=$(chat_user "sessions-chat-b")
 mounts_before=$(cat /proc/1/mountinfo)

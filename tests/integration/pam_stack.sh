@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # pam_chatcell as installed: the module exports only PAM entry points and
 # loads with dlopen; Debian's pam-auth-update places it after pam_systemd;
 # the user@.service gate skips chat users' managers.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # sshd accepts key logins of chat users (they have no password), through
 # the host's PAM stack, on a loopback port inside the sandbox.
 . "$(dirname "$0")/../lib/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Check that the registry, the NSS view and the homes agree.
 
 Prints one line per inconsistency and exits 1 if there is any; prints

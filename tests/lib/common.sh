@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Sourced by every integration test: enter the sandbox (tests/lib/sandbox.sh)
 # with the staged install, then offer helpers for chatcell's setup.
 # shellcheck source=tests/lib/tap.sh
@@ -155,6 +156,15 @@ enable_pam_chatcell() {
 	printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
 }
 
+# The usual start of a login test: the system log, chatcell's NSS, init,
+# and pam_chatcell in the stacks.
+setup_logins() {
+	start_syslog
+	use_chatcell_nss
+	chatcell-admin init >/dev/null 2>&1
+	enable_pam_chatcell >/dev/null
+}
+
 # Login paths: run a shell command as a chat through the real programs.
 login_su() { su "$1" -c "$2"; }
 login_runuser() { runuser -u "$1" -- /bin/bash -c "$2"; }
@@ -166,7 +176,7 @@ login_sshd() { ssh_as "$1" "${SSH_PORT:-2222}" "$2"; }
 ROOT_TMUX="tmux -S /run/root-terminal.sock"
 root_terminal_start() {
 	$ROOT_TMUX -f /dev/null new-session -d -s root -x 100 -y 30 \
-		"env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=xterm PS1='root# ' bash --norc --noprofile -i"
+		"env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=xterm HISTFILE= PS1='root# ' bash --norc --noprofile -i"
 	$ROOT_TMUX set-option -g status off
 	ROOT_TTY=$($ROOT_TMUX display-message -p -t root '#{pane_tty}')
 	_root_terminal_steps=0

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Test listeners on loopback: for each ADDRESS:PORT/PROTO argument, a TCP
 server that accepts and closes, or a UDP server that echoes. Prints
 "ready" once all are bound, then serves until killed."""

@@ -1,9 +1,10 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run a command as root in a throwaway system: private mount, PID and network
 # namespaces, with overlays over /etc, /usr, /var and /home whose lower layer
 # is the staged `make install` tree on top of the host's own files. Writes go
 # to a tmpfs and vanish with the namespace; the host's /etc, users, firewall
-# and mounts are never touched. Fresh /proc, /tmp, /run, and a private /dev
+# and mounts are never touched. Fresh /proc, /tmp, /run, /root, and a private /dev
 # (the usual device nodes, its own pty instance and shm, room for /dev/log).
 #
 #   sandbox.sh STAGE_DIR COMMAND [ARGS...]
@@ -48,6 +49,7 @@ done
 exec {host_tmp}<&-
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=0700 tmpfs /root # root's home: shell history, test files
 # A private /dev, built aside (in the new /run) and moved into place.
 dev=/run/.sandbox-dev
 mkdir "$dev"

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A syslog socket for the sandbox: receives datagrams on the path given
 and appends each message (without its <priority> prefix) as one line to
 the log file given. Prints "ready" once it listens."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # TAP helpers for the integration tests: each assertion is one test point;
 # the plan is printed at the end. Assertions compare exact outcomes.
 _tap_n=0

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The preprocessor definitions the build passes (common.am), for the static
 # analysers, which see the sources without the build system.
 static_defines=(
@@ -7,4 +8,5 @@ static_defines=(
 	-DCHATCELL_SHIMS_DIR='"/var/lib/chatcell/shims"'
 	-DCHATCELL_SHIMS_LIST='"/etc/chatcell/shims.list"'
 	-DCHATCELL_LIBEXEC_DIR='"/usr/libexec/chatcell"'
+	-DCHATCELL_PKGLIB_DIR='"/usr/lib/x86_64-linux-gnu/chatcell"'
 )

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The headers cmocka needs before <cmocka.h>. */
 #ifndef CHATCELL_TEST_CMOCKA_ALL_H
 #define CHATCELL_TEST_CMOCKA_ALL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "registry_fixture.h"
 
 #include <fcntl.h>
@@ -6,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "remove_tree.h"
+#include "fs/remove_tree.h"
 
 int registry_fixture_setup(struct registry_fixture *f)
 {

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A real registry in a fresh temporary directory, for the db unit tests. */
 #ifndef CHATCELL_TEST_REGISTRY_FIXTURE_H
 #define CHATCELL_TEST_REGISTRY_FIXTURE_H
 
-#include "chats.h"
-#include "registry.h"
+#include "db/chats.h"
+#include "db/registry.h"
 
 struct registry_fixture {
 	char dir[64];

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The chat ID rule: 1..1024 bytes of well-formed UTF-8, no control characters. */
 #include <string.h>
 
 #include "cmocka_all.h"
 
-#include "chat_id.h"
+#include "identity/chat_id.h"
 
 static enum cc_chat_id_verdict check(const char *id, size_t len, size_t *offset)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Per-chat work locks: exclusive per UID, independent across UIDs, and
  * released by the kernel when the holder goes away. */
 #include <errno.h>
@@ -11,7 +12,7 @@
 
 #include "cmocka_all.h"
 
-#include "chat_lock.h"
+#include "fs/chat_lock.h"
 
 static char dir[64];
 static int dir_fd;
@@ -52,7 +53,7 @@ static void exclusive_per_uid(void **state)
 	a = open_lock();
 	b = open_lock();
 	assert_int_equal(cc_chat_lock(a, 1879048192u, false), 0);
-	assert_int_equal(cc_chat_lock(b, 1879048192u, false), -1);
+	assert_int_equal(cc_chat_lock(b, 1879048192u, false), -EAGAIN);
 	assert_int_equal(errno, EAGAIN);
 	assert_int_equal(cc_chat_lock(b, 1879048193u, false), 0);
 	cc_chat_unlock(a, 1879048192u);
@@ -81,7 +82,7 @@ static void released_when_the_holder_dies(void **state)
 	}
 	assert_int_equal(read(pipefd[0], &c, 1), 1);
 	fd = open_lock();
-	assert_int_equal(cc_chat_lock(fd, 70000, false), -1);
+	assert_int_equal(cc_chat_lock(fd, 70000, false), -EAGAIN);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	assert_int_equal(cc_chat_lock(fd, 70000, false), 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Chat names: <prefix> + first 12 hex digits of HMAC-SHA-256(key, chat ID).
  * The expected values were computed independently with Python's hmac module
  * (hmac.new(key, id, hashlib.sha256).hexdigest()[:12]). */
@@ -5,7 +6,7 @@
 
 #include "cmocka_all.h"
 
-#include "chat_name.h"
+#include "identity/chat_name.h"
 
 static uint8_t key_0b[CC_HOST_KEY_LEN];
 static uint8_t key_counting[CC_HOST_KEY_LEN];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chatcell.conf parsing: defaults, every key, and every error path with its
  * exact message (file:line and what was expected). */
 #include <fcntl.h>
@@ -9,7 +10,7 @@
 
 #include "cmocka_all.h"
 
-#include "conf.h"
+#include "config/conf.h"
 
 static void parse_ok(const char *text, struct cc_config *config)
 {

@@ -1,16 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Which allowlist entries overlap (the kernel refuses overlapping entries
  * of one chat in an interval set, so chatcell-admin refuses them first). */
 #include "cmocka_all.h"
 
-#include "egress_nft.h"
+#include "egress/egress_nft.h"
 
 static struct cc_egress_rule rule(const char *text)
 {
 	struct cc_egress_rule r;
-	char why[128];
+	struct cc_err err;
 
-	if (cc_egress_parse_rule(text, &r, why, sizeof(why)) < 0)
-		fail_msg("%s", why);
+	if (cc_egress_parse_rule(text, &r, &err) < 0)
+		fail_msg("%s", err.msg);
 	return r;
 }
 

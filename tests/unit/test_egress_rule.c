@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Egress rule syntax: ADDRESS[/PREFIX] tcp|udp PORT[-PORT]. */
 #include <netinet/in.h>
 #include <string.h>
@@ -5,14 +6,15 @@
 
 #include "cmocka_all.h"
 
-#include "egress_rule.h"
+#include "base/egress_rule.h"
 
 static void round_trip(const char *text, const char *expected)
 {
 	struct cc_egress_rule rule;
-	char why[256], out[128];
+	struct cc_err err;
+	char out[128];
 
-	assert_int_equal(cc_egress_parse_rule(text, &rule, why, sizeof(why)), 0);
+	assert_int_equal(cc_egress_parse_rule(text, &rule, &err), 0);
 	cc_egress_format_rule(&rule, out, sizeof(out));
 	assert_string_equal(out, expected);
 }
@@ -30,10 +32,11 @@ static void parses_valid_rules(void **state)
 static void rejects(const char *text, const char *why_expected)
 {
 	struct cc_egress_rule rule;
-	char why[256];
+	struct cc_err err;
 
-	assert_int_equal(cc_egress_parse_rule(text, &rule, why, sizeof(why)), -1);
-	assert_string_equal(why, why_expected);
+	assert_int_equal(cc_egress_parse_rule(text, &rule, &err), -1);
+	assert_int_equal(err.kind, CC_ERR_INVALID);
+	assert_string_equal(err.msg, why_expected);
 }
 
 static void rejects_malformed_rules(void **state)
@@ -57,10 +60,10 @@ static void rejects_malformed_rules(void **state)
 static void prefix_fields_are_exact(void **state)
 {
 	struct cc_egress_rule rule;
-	char why[256];
+	struct cc_err err;
 	const uint8_t expected[4] = {198, 51, 100, 0};
 
-	assert_int_equal(cc_egress_parse_rule("198.51.100.0/24 udp 53", &rule, why, sizeof(why)), 0);
+	assert_int_equal(cc_egress_parse_rule("198.51.100.0/24 udp 53", &rule, &err), 0);
 	assert_int_equal(rule.family, AF_INET);
 	assert_memory_equal(rule.addr, expected, 4);
 	assert_int_equal(rule.prefix_len, 24);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Record packing for every buffer size: ERANGE exactly below the size the
  * record needs, success at and above it, whatever the buffer's alignment. */
 #include <errno.h>
@@ -6,7 +7,7 @@
 
 #include "cmocka_all.h"
 
-#include "nss_record.h"
+#include "view/nss_record.h"
 
 static const struct cc_view_params params = {.prefix = "chat-", .uid_min = 70000, .uid_max = 70010,
 					     .home_base = "/home/chatcell", .shell = "/bin/bash"};

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Paths allowed in chatcell.conf. */
 #include "cmocka_all.h"
 
-#include "path_syntax.h"
+#include "base/path_syntax.h"
 
 static void accepts_simple_absolute_paths(void **state)
 {

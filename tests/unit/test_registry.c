@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The registry on a real sqlite file: schema and migrations, file safety
  * checks, damaged files, and the chat rows' rules. */
 #include <fcntl.h>
@@ -9,9 +10,9 @@
 
 #include "cmocka_all.h"
 
-#include "events.h"
+#include "db/events.h"
 #include "registry_fixture.h"
-#include "settings.h"
+#include "db/settings.h"
 
 static int setup(void **state)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Removing a chat's tree: everything inside goes, nothing a symbolic link
  * points to is touched, and depth costs no descriptors. */
 #include <errno.h>
@@ -11,7 +12,7 @@
 
 #include "cmocka_all.h"
 
-#include "remove_tree.h"
+#include "fs/remove_tree.h"
 
 static char root[64];
 static int root_fd;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* UID allocation on a real registry: range edges, wrap-around, NSS
  * collisions, claims, quarantine and exhaustion. */
 #include <stdio.h>
@@ -7,7 +8,7 @@
 #include "cmocka_all.h"
 
 #include "registry_fixture.h"
-#include "uid_alloc.h"
+#include "db/uid_alloc.h"
 
 struct world {
 	struct registry_fixture f;

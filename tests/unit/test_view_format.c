@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The NSS view's record formats and the no-system-call pre-filters. */
 #include <string.h>
 
 #include "cmocka_all.h"
 
-#include "view_format.h"
+#include "view/view_format.h"
 
 static void params_round_trip(void **state)
 {

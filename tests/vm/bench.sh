@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmarks of the VM tier (part of make bench): what per-chat limits cost
 # at chat creation and at login, per backend. Under qemu TCG every figure is
 # slower than native; the factor is measured in the same run as the ratio of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # boot_test.sh MODE GUEST_TEST: one test of the VM tier, for the automake
 # harness. Boots a VM (run-vm.sh; MODE plain = a minimal init, the cgroupfs
 # backend; systemd = systemd as PID 1, the systemd backend), runs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # build-initramfs.sh — build the busybox-static initramfs for the VM tier.
 #
 #   env: VMTIER_CACHE  cache dir (default: ~/.cache/chatcell-vmtier); needs fetch-kernel.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fetch-kernel.sh — download Debian's kernel (+ busybox-static) with apt and
 # extract them into a cache dir.  Idempotent: re-running with the same
 # package versions does nothing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run-vm.sh MODE SCRIPT [ARG...]: boot Debian's kernel under qemu (TCG) with
 # the host root shared read-only (a tmpfs overlay on top), run SCRIPT inside,
 # print its output and exit with its exit status. chatcell's VM test tier:

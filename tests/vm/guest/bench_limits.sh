@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The cost of per-chat limits, measured inside the VM tier (qemu TCG, so
 # every figure is many times slower than native; ratios to the same VM's
 # figures without limits carry over). Run by tests/vm/bench.sh.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Fork until the kernel says no, for the pids.max tests of the VM tier.
 
 Prints "ready" once running (the login is set up), then waits for a line

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Sourced by the guest tests of the VM tier: install this build's staged
 # `make install` into the guest's root, which is a tmpfs overlay over the
 # host's root that vanishes at poweroff, then offer tests/lib/common.sh's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Per-chat limits on a real cgroup v2 kernel (the VM tier). Run inside the
 # VM by tests/vm/boot_test.sh: with a plain init, chatcell picks its cgroupfs
 # backend; with systemd as PID 1, its systemd backend. The same assertions

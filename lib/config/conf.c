@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config/conf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/parse_number.h"
+#include "base/path_syntax.h"
+#include "base/text_copy.h"
+
+#define CONFIG_FILE_MAX (1024L * 1024L)
+#define CONFIG_LINE_MAX 4096
+
+void cc_config_defaults(struct cc_config *config)
+{
+	memset(config, 0, sizeof(*config));
+	/* 2^20 UIDs from 0x70000000: above systemd-nspawn's range and Debian's
+	 * subordinate IDs, below systemd's foreign range and 2^31. */
+	config->uid_min = 1879048192u;
+	config->uid_max = 1879048192u + 1048575u;
+	cc_copy(config->user_prefix, sizeof(config->user_prefix), "chat-");
+	cc_copy(config->home_base, sizeof(config->home_base), "/home/chatcell");
+	cc_copy(config->shell, sizeof(config->shell), "/bin/bash");
+	cc_copy(config->shims_dir, sizeof(config->shims_dir), CHATCELL_SHIMS_DIR);
+	config->quarantine_days = 30;
+	config->cgroup_backend = CC_CGROUP_AUTO;
+	cc_copy(config->cgroup_root, sizeof(config->cgroup_root), "/sys/fs/cgroup/chatcell");
+	config->memory_max = 256ull << 20;
+	config->pids_max = 200;
+	config->cpu_max_percent = 25;
+}
+
+struct parse_ctx {
+	struct cc_config *config;
+	const char *origin;
+	unsigned line;
+	struct cc_err *err;
+	unsigned seen_line[32]; /* per single-valued key (index in keys[]): where it was set */
+};
+
+static int bad_value(struct parse_ctx *ctx, const char *key, const char *expected, const char *value)
+{
+	return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s: expected %s, got '%s'", ctx->origin, ctx->line,
+		       key, expected, value);
+}
+
+static int set_uid_range(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	char first[16];
+	const char *dash = strchr(value, '-');
+	uint64_t lo, hi;
+
+	if (!dash || (size_t)(dash - value) >= sizeof(first))
+		goto bad;
+	memcpy(first, value, (size_t)(dash - value));
+	first[dash - value] = '\0';
+	if (cc_parse_u64(first, CC_UID_ENVELOPE_MIN, CC_UID_ENVELOPE_MAX, &lo) < 0 ||
+	    cc_parse_u64(dash + 1, lo, CC_UID_ENVELOPE_MAX, &hi) < 0)
+		goto bad;
+	ctx->config->uid_min = (uint32_t)lo;
+	ctx->config->uid_max = (uint32_t)hi;
+	return 0;
+bad:
+	return bad_value(ctx, key, "FIRST-LAST with 65536 <= FIRST <= LAST <= 2147483647", value);
+}
+
+/* A user or group name of 1 to max characters of [a-z0-9_-], starting
+ * with a letter or '_' (what shadow-utils accepts, without '$'). */
+static bool is_plain_name(const char *value, size_t max)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len > max || !((value[0] >= 'a' && value[0] <= 'z') || value[0] == '_'))
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		char c = value[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int set_prefix(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	if (!is_plain_name(value, CC_PREFIX_MAX))
+		return bad_value(ctx, key, "1 to 20 characters of [a-z0-9_-] starting with a letter or '_'", value);
+	cc_copy(ctx->config->user_prefix, sizeof(ctx->config->user_prefix), value);
+	return 0;
+}
+
+/* out holds CC_PATH_MAX + 1 bytes. */
+static int set_path(struct parse_ctx *ctx, const char *key, const char *value, char *out)
+{
+	if (!cc_path_is_simple_absolute(value, CC_PATH_MAX) || strcmp(value, "/") == 0)
+		return bad_value(ctx, key,
+				 "an absolute path of at most 200 bytes without '..', '.', '//', "
+				 "a trailing '/', spaces, ':' or control characters",
+				 value);
+	cc_copy(out, CC_PATH_MAX + 1, value);
+	return 0;
+}
+
+static int set_path_list(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	char copy[CC_PATH_LIST_MAX + 1];
+	char *save = NULL;
+
+	if (!cc_copy(copy, sizeof(copy), value))
+		return bad_value(ctx, key, "at most 1024 bytes", value);
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+		if (!cc_path_is_simple_absolute(dir, CC_PATH_MAX))
+			return bad_value(ctx, key, "a ':'-separated list of absolute directories", value);
+	cc_copy(ctx->config->path_append, sizeof(ctx->config->path_append), value);
+	return 0;
+}
+
+static int set_limit(struct parse_ctx *ctx, const char *key, enum cc_limit_kind kind, const char *value,
+		     uint64_t *out)
+{
+	char expected[96];
+
+	if (cc_limit_parse(kind, value, out) == 0)
+		return 0;
+	snprintf(expected, sizeof(expected), "%s, or 'max'", cc_limit_expected(kind));
+	return bad_value(ctx, key, expected, value);
+}
+
+static int add_egress(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	struct cc_config *c = ctx->config;
+
+	if (c->egress_allow_count == CC_EGRESS_DEFAULTS_MAX)
+		return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s: at most %d default rules", ctx->origin,
+			       ctx->line, key, CC_EGRESS_DEFAULTS_MAX);
+	if (cc_egress_parse_rule(value, &c->egress_allow[c->egress_allow_count], ctx->err) < 0) {
+		ctx->err->kind = CC_ERR_CONFIG;
+		cc_err_prefix(ctx->err, "%s:%u: %s: ", ctx->origin, ctx->line, key);
+		return -1;
+	}
+	c->egress_allow_count++;
+	return 0;
+}
+
+static int set_dns_servers(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	struct cc_config *c = ctx->config;
+	char copy[CONFIG_LINE_MAX];
+	struct cc_err ignored;
+	char *save = NULL;
+
+	c->dns_server_count = 0;
+	cc_copy(copy, sizeof(copy), value);
+	for (char *tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		struct cc_egress_rule *r;
+
+		if (c->dns_server_count == CC_DNS_SERVERS_MAX)
+			return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s: at most %d servers", ctx->origin,
+				       ctx->line, key, CC_DNS_SERVERS_MAX);
+		r = &c->dns_servers[c->dns_server_count];
+		if (cc_egress_parse_prefix(tok, r, &ignored) < 0 ||
+		    r->prefix_len != (r->family == AF_INET6 ? 128 : 32))
+			return bad_value(ctx, key, "space-separated IPv4 or IPv6 addresses (no prefixes)", value);
+		r->port_first = r->port_last = 53;
+		c->dns_server_count++;
+	}
+	return 0;
+}
+
+static int set_group(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	if (!is_plain_name(value, sizeof(ctx->config->proc_admin_group) - 1))
+		return bad_value(ctx, key, "a group name (up to 32 characters of [a-z0-9_-])", value);
+	cc_copy(ctx->config->proc_admin_group, sizeof(ctx->config->proc_admin_group), value);
+	return 0;
+}
+
+static int set_backend(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	static const char *const names[] = {"auto", "systemd", "cgroupfs", "off"};
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			ctx->config->cgroup_backend = (enum cc_cgroup_backend)i;
+			return 0;
+		}
+	}
+	return bad_value(ctx, key, "auto, systemd, cgroupfs or off", value);
+}
+
+static int set_cgroup_root(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	if (strncmp(value, "/sys/fs/cgroup/", 15) != 0 || !cc_path_is_simple_absolute(value, CC_PATH_MAX))
+		return bad_value(ctx, key, "a directory below /sys/fs/cgroup/", value);
+	cc_copy(ctx->config->cgroup_root, sizeof(ctx->config->cgroup_root), value);
+	return 0;
+}
+
+enum key_id {
+	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND, K_PROC_ADMIN_GROUP,
+	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
+	K_CGROUP_ROOT,
+};
+
+static const struct {
+	const char *name;
+	enum key_id id;
+	bool repeatable;
+} keys[] = {
+	{"uid_range", K_UID_RANGE, false},     {"user_prefix", K_USER_PREFIX, false},
+	{"home_base", K_HOME_BASE, false},     {"shell", K_SHELL, false},
+	{"shims_dir", K_SHIMS_DIR, false},     {"path_append", K_PATH_APPEND, false},
+	{"proc_admin_group", K_PROC_ADMIN_GROUP, false},
+	{"quarantine_days", K_QUARANTINE_DAYS, false},
+	{"memory_max", K_MEMORY_MAX, false},   {"pids_max", K_PIDS_MAX, false},
+	{"cpu_max", K_CPU_MAX, false},         {"dns_servers", K_DNS_SERVERS, false},
+	{"egress_allow", K_EGRESS_ALLOW, true},
+	{"cgroup_backend", K_CGROUP_BACKEND, false}, {"cgroup_root", K_CGROUP_ROOT, false},
+};
+
+static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
+{
+	struct cc_config *c = ctx->config;
+	uint64_t v;
+
+	switch (id) {
+	case K_UID_RANGE:
+		return set_uid_range(ctx, key, value);
+	case K_USER_PREFIX:
+		return set_prefix(ctx, key, value);
+	case K_HOME_BASE:
+		return set_path(ctx, key, value, c->home_base);
+	case K_SHELL:
+		return set_path(ctx, key, value, c->shell);
+	case K_SHIMS_DIR:
+		return set_path(ctx, key, value, c->shims_dir);
+	case K_PATH_APPEND:
+		return set_path_list(ctx, key, value);
+	case K_PROC_ADMIN_GROUP:
+		return set_group(ctx, key, value);
+	case K_QUARANTINE_DAYS:
+		if (cc_parse_u64(value, 0, 3650, &v) < 0)
+			return bad_value(ctx, key, "a number of days from 0 to 3650", value);
+		c->quarantine_days = (uint32_t)v;
+		return 0;
+	case K_MEMORY_MAX:
+		return set_limit(ctx, key, CC_LIMIT_MEMORY, value, &c->memory_max);
+	case K_PIDS_MAX:
+		return set_limit(ctx, key, CC_LIMIT_PIDS, value, &c->pids_max);
+	case K_CPU_MAX:
+		return set_limit(ctx, key, CC_LIMIT_CPU, value, &c->cpu_max_percent);
+	case K_DNS_SERVERS:
+		return set_dns_servers(ctx, key, value);
+	case K_EGRESS_ALLOW:
+		return add_egress(ctx, key, value);
+	case K_CGROUP_BACKEND:
+		return set_backend(ctx, key, value);
+	case K_CGROUP_ROOT:
+		return set_cgroup_root(ctx, key, value);
+	}
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	return s;
+}
+
+static int parse_line(struct parse_ctx *ctx, char *line)
+{
+	char *eq, *key, *value;
+
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: control character in line", ctx->origin,
+				       ctx->line);
+	line = trim(line);
+	if (*line == '\0' || *line == '#')
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq)
+		return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: expected 'key = value' or a '#' comment, got '%s'",
+			       ctx->origin, ctx->line, line);
+	*eq = '\0';
+	key = trim(line);
+	value = trim(eq + 1);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].name, key) != 0)
+			continue;
+		if (!keys[i].repeatable) {
+			if (ctx->seen_line[i])
+				return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s is already set at line %u",
+					       ctx->origin, ctx->line, key, ctx->seen_line[i]);
+			ctx->seen_line[i] = ctx->line;
+		}
+		if (*value == '\0' && keys[i].id != K_PATH_APPEND && keys[i].id != K_DNS_SERVERS)
+			return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s has no value", ctx->origin, ctx->line,
+				       key);
+		return apply(ctx, keys[i].id, key, value);
+	}
+	return cc_fail(ctx->err, CC_ERR_CONFIG,
+		       "%s:%u: unknown key '%s' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
+		       "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
+		       "cgroup_root, dns_servers, egress_allow)",
+		       ctx->origin, ctx->line, key);
+}
+
+int cc_config_parse(struct cc_config *config, const char *text, const char *origin, struct cc_err *err)
+{
+	struct parse_ctx ctx = {.config = config, .origin = origin, .err = err};
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[CONFIG_LINE_MAX];
+
+		ctx.line++;
+		if (len >= sizeof(line))
+			return cc_fail(err, CC_ERR_CONFIG, "%s:%u: line is longer than %d bytes", origin, ctx.line,
+				       CONFIG_LINE_MAX - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (parse_line(&ctx, line) < 0)
+			return -1;
+		p += len + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+int cc_config_load(struct cc_config *config, const char *path, struct cc_err *err)
+{
+	cc_cleanup_close int fd = -1;
+	cc_cleanup_free char *text = NULL;
+	struct stat st;
+	ssize_t n;
+
+	cc_config_defaults(config);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot open %s", path);
+	}
+	if (fstat(fd, &st) < 0)
+		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot stat %s", path);
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+		return cc_fail(err, CC_ERR_PERMISSION,
+			       "%s must be a regular file owned by root and not writable by group or others "
+			       "(fix with: chown root:root %s && chmod 644 %s)",
+			       path, path, path);
+	if (st.st_size > CONFIG_FILE_MAX)
+		return cc_fail(err, CC_ERR_CONFIG, "%s is larger than 1 MiB; it cannot be a chatcell.conf", path);
+	text = malloc((size_t)st.st_size + 1);
+	if (!text)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "reading %s", path);
+	n = read(fd, text, (size_t)st.st_size);
+	if (n < 0)
+		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot read %s", path);
+	text[n] = '\0';
+	if (strlen(text) != (size_t)n)
+		return cc_fail(err, CC_ERR_CONFIG, "%s contains a NUL byte; it is not a text file", path);
+	return cc_config_parse(config, text, path, err);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* chatcell.conf: the administrator's settings, parsed strictly. A malformed
+ * line or an unknown key is an error naming file:line (see chatcell.conf(5)). */
+#ifndef CHATCELL_CONF_H
+#define CHATCELL_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/egress_rule.h"
+#include "base/error.h"
+#include "base/limit_value.h"
+#include "base/sizes.h"
+
+#define CC_PATH_LIST_MAX 1024
+#define CC_EGRESS_DEFAULTS_MAX 64
+#define CC_DNS_SERVERS_MAX 8
+
+/* Where per-chat limits are enforced. chatcell.conf may say "auto"; the
+ * backend cgroup.h resolves for a host is never CC_CGROUP_AUTO. */
+enum cc_cgroup_backend { CC_CGROUP_AUTO, CC_CGROUP_SYSTEMD, CC_CGROUP_CGROUPFS, CC_CGROUP_OFF };
+
+struct cc_config {
+	uint32_t uid_min;
+	uint32_t uid_max;
+	char user_prefix[CC_PREFIX_MAX + 1];
+	char home_base[CC_PATH_MAX + 1];
+	char shell[CC_PATH_MAX + 1];
+	char shims_dir[CC_PATH_MAX + 1];
+	char path_append[CC_PATH_LIST_MAX + 1]; /* colon-separated, may be empty */
+	char proc_admin_group[33];              /* may see every process; empty: none */
+	uint32_t quarantine_days;
+
+	/* Where limits are enforced: cgroup v2 through systemd or directly. */
+	enum cc_cgroup_backend cgroup_backend;
+	char cgroup_root[CC_PATH_MAX + 1]; /* the delegated subtree of the cgroupfs backend */
+
+	/* Default limits for every chat (per-chat overrides live in the registry). */
+	uint64_t memory_max;     /* bytes, or CC_LIMIT_UNLIMITED */
+	uint64_t pids_max;       /* or CC_LIMIT_UNLIMITED */
+	uint64_t cpu_max_percent; /* of one CPU, or CC_LIMIT_UNLIMITED */
+
+	/* Egress defaults applied to every chat. */
+	struct cc_egress_rule egress_allow[CC_EGRESS_DEFAULTS_MAX];
+	unsigned egress_allow_count;
+	struct cc_egress_rule dns_servers[CC_DNS_SERVERS_MAX];
+	unsigned dns_server_count;
+};
+
+void cc_config_defaults(struct cc_config *config);
+
+/* Load `path` over the defaults. A missing file means "all defaults"; a file
+ * that is not root-owned or is writable by group/other is refused. */
+int cc_config_load(struct cc_config *config, const char *path, struct cc_err *err);
+
+/* Parse a whole configuration text (exposed for unit tests). `origin` names
+ * the file in messages. */
+int cc_config_parse(struct cc_config *config, const char *text, const char *origin, struct cc_err *err);
+
+#endif

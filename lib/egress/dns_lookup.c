@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "egress/dns_lookup.h"
+
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int cc_dns_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 253 || name[0] == '.' || name[0] == '-')
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '.'))
+			return 0;
+	return 1;
+}
+
+/* Append the answers of one query type; returns -1 only on a resolver
+ * failure that is not "no such record". */
+static int query(res_state state, const char *name, int type, struct cc_dns_answer *answers, size_t *count,
+		 int *herr)
+{
+	unsigned char reply[NS_MAXMSG];
+	ns_msg msg;
+	int len = res_nquery(state, name, ns_c_in, type, reply, sizeof(reply));
+
+	if (len < 0) {
+		*herr = state->res_h_errno;
+		return *herr == HOST_NOT_FOUND || *herr == NO_DATA ? 0 : -1;
+	}
+	if (ns_initparse(reply, len, &msg) < 0)
+		return -1;
+	for (int i = 0; i < ns_msg_count(msg, ns_s_an) && *count < CC_DNS_ANSWERS_MAX; i++) {
+		ns_rr rr;
+		int family = type == ns_t_a ? AF_INET : AF_INET6;
+		size_t size = type == ns_t_a ? 4 : 16;
+
+		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0 || (int)ns_rr_type(rr) != type || ns_rr_rdlen(rr) != size)
+			continue;
+		answers[*count].family = family;
+		memset(answers[*count].addr, 0, sizeof(answers[*count].addr));
+		memcpy(answers[*count].addr, ns_rr_rdata(rr), size);
+		answers[*count].ttl = ns_rr_ttl(rr);
+		(*count)++;
+	}
+	return 0;
+}
+
+int cc_dns_resolve(const char *name, struct cc_dns_answer *answers, size_t *count, struct cc_err *err)
+{
+	struct __res_state state;
+	int herr = 0, rc;
+
+	*count = 0;
+	if (!cc_dns_name_valid(name))
+		return cc_fail(err, CC_ERR_INVALID, "'%s' is not a host name (letters, digits, '-' and '.')", name);
+	memset(&state, 0, sizeof(state));
+	if (res_ninit(&state) < 0)
+		return cc_fail(err, CC_ERR_SYSTEM, "cannot initialise the resolver (/etc/resolv.conf)");
+	rc = query(&state, name, ns_t_a, answers, count, &herr);
+	if (rc == 0)
+		rc = query(&state, name, ns_t_aaaa, answers, count, &herr);
+	res_nclose(&state);
+	if (rc < 0)
+		return cc_fail(err, CC_ERR_SYSTEM, "cannot resolve %s: %s; check /etc/resolv.conf and retry", name,
+			       hstrerror(herr ? herr : TRY_AGAIN));
+	if (*count == 0)
+		return cc_fail(err, CC_ERR_INVALID, "%s does not resolve to any IPv4 or IPv6 address", name);
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Resolving an egress host name to its A and AAAA records with their TTLs,
+ * through the host's resolver (res_nquery, /etc/resolv.conf). */
+#ifndef CHATCELL_DNS_LOOKUP_H
+#define CHATCELL_DNS_LOOKUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+#define CC_DNS_ANSWERS_MAX 32
+
+struct cc_dns_answer {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint32_t ttl;
+};
+
+/* Is this a host name chatcell accepts (letters, digits, '-', '.')? */
+int cc_dns_name_valid(const char *name);
+
+/* All A and AAAA answers (at most CC_DNS_ANSWERS_MAX). A name without any
+ * is an error that says so. */
+int cc_dns_resolve(const char *name, struct cc_dns_answer *answers, size_t *count, struct cc_err *err);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* chatcell's nftables table, programmed over netlink with libnftnl and
+ * libmnl (no nft binary, no shell). One table, "inet chatcell":
+ *
+ *   chain output  (hook output, priority filter, policy accept)
+ *       meta skuid <uid_min>-<uid_max> jump chat      # only chat sockets
+ *   chain chat
+ *       ct state established,related accept
+ *       meta skuid . ip daddr . meta l4proto . th dport @exact4 accept
+ *       meta skuid . ip6 daddr . meta l4proto . th dport @exact6 accept
+ *       meta skuid . ip daddr . meta l4proto . th dport @allow4 accept
+ *       meta skuid . ip6 daddr . meta l4proto . th dport @allow6 accept
+ *       ip daddr . meta l4proto . th dport @shared4 accept   # dns_servers,
+ *       ip6 daddr . meta l4proto . th dport @shared6 accept  # egress_allow
+ *       counter name "rejected"
+ *       meta l4proto tcp reject with tcp reset
+ *       reject with icmpx admin-prohibited
+ *
+ * One address and one port (every --host address) go to the exact sets,
+ * hash tables: O(1) to look up and to change. Prefixes and port ranges go
+ * to the allow sets, concatenations with the interval flag: O(1) lookups,
+ * but the kernel clones such a set on every change, so a change costs
+ * O(its size). Both have timeouts. Every change is one batch, applied by
+ * the kernel atomically or not at all. */
+#ifndef CHATCELL_EGRESS_NFT_H
+#define CHATCELL_EGRESS_NFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/conf.h"
+#include "base/egress_rule.h"
+#include "base/error.h"
+
+#define CC_NFT_TABLE "chatcell"
+#define CC_NFT_COUNTER "rejected"
+
+/* One allowlist entry of one chat, as the kernel keeps it. */
+struct cc_nft_element {
+	uint32_t uid;
+	struct cc_egress_rule rule;
+	uint64_t timeout_ms; /* 0: never expires */
+};
+
+struct cc_nft_batch;
+
+struct cc_nft_batch *cc_nft_batch_new(void);
+void cc_nft_batch_free(struct cc_nft_batch *batch);
+
+/* Replace the whole table (whatever state it is in) with an empty policy:
+ * sets, counter, chains, rules, and the shared entries of the config. */
+void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_config *config);
+
+/* Add elements; adding one that is already there is not an error. */
+void cc_nft_batch_add(struct cc_nft_batch *batch, const struct cc_nft_element *elements, size_t count);
+
+/* Remove elements; removing one that is not there is not an error (each is
+ * added and then deleted in the same transaction). */
+void cc_nft_batch_remove(struct cc_nft_batch *batch, const struct cc_nft_element *elements, size_t count);
+
+/* Send the batch as one transaction. On failure *kernel_errno holds the
+ * kernel's answer: ENOENT when the table vanished (someone ran `nft flush
+ * ruleset`), so the caller can rebuild it from the registry and retry. */
+int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc_err *err);
+
+/* Is the table there? 1, 0, or -1 (err set). */
+int cc_nft_table_exists(struct cc_err *err);
+
+/* Does this element overlap that one (same family, protocol, and
+ * intersecting addresses and ports)? The kernel refuses overlaps. */
+bool cc_nft_rules_overlap(const struct cc_egress_rule *a, const struct cc_egress_rule *b);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A chat's session, set up in this order before the shell starts:
+ *   1. the chat's work lock taken (the one chatcell-admin takes to suspend,
+ *      delete or change limits) and the chat read again under it: still
+ *      active, with the limits of the last committed change
+ *   2. this process in the chat's cgroup (cgroupfs) or in a transient scope
+ *      of the chat's slice (systemd), with the chat's limits
+ *   3. a private mount namespace, "/" a recursive slave
+ *   4. the chat's own /tmp, /var/tmp and /dev/shm bound over the real ones
+ *   5. a fresh /proc with hidepid=invisible
+ *   6. the chat's egress allowlist present in the kernel (the whole table
+ *      rebuilt from the registry if it vanished)
+ *   7. PATH, umask, core dumps, no_new_privs
+ *   8. the system call filter (syscall_filter.h), last: it cannot be undone
+ *   9. the lock released, the login recorded in the registry
+ * If any of 1-8 fails the session is refused, and what can be taken back is
+ * (the process returns to its old mount namespace; directories created are
+ * removed). A process already moved into the chat's cgroup stays there: it
+ * is the chat's own login, it exits as the refusal reaches it, and leaving
+ * it in the limits is the safe side. */
+#ifndef CHATCELL_SESSION_H
+#define CHATCELL_SESSION_H
+
+#include <security/pam_modules.h>
+
+#include "chat_user.h"
+
+/* Returns PAM_SUCCESS or PAM_SESSION_ERR; the reason is in cu->err. */
+int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg);
+
+#endif

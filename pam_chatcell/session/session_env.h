@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The last session step: what the chat's shell inherits. PATH is the shims
+ * directory (then path_append), umask 077, no core dumps, and
+ * no_new_privs, so no setuid or file-capability binary runs with more than
+ * the chat's own rights (and no socket of a chat process carries uid 0
+ * past the egress rules). CHATCELL_SESSION names the chat for the shell's
+ * profile and for chatcell-admin run, which refuses a session without it. */
+#ifndef CHATCELL_SESSION_ENV_H
+#define CHATCELL_SESSION_ENV_H
+
+#include <security/pam_modules.h>
+
+#include "config/conf.h"
+#include "base/error.h"
+
+int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, struct cc_err *err);
+
+#endif

@@ -41,6 +41,7 @@ struct admin_options {
 	const char *pids;       /* limits --pids */
 	const char *cpu;        /* limits --cpu */
 	bool all;               /* list --all */
+	bool start;             /* ensure --start */
 	int argc;               /* operands after the command */
 	char **argv;
 };

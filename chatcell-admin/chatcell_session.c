@@ -65,10 +65,6 @@ static int run_session(struct chat_exec *x)
 		fprintf(stderr, "%s: %s may not log in: %s\n", x->who, user, pam_strerror(x->pamh, rc));
 		goto end;
 	}
-	/* The chat's terminal comes from the host's pty instance, before the
-	 * session's namespaces: it is not among the chat's own ptys. */
-	if (use_pty && session_pty_open(&pty, x) < 0)
-		goto end;
 	rc = pam_open_session(x->pamh, 0);
 	if (rc != PAM_SUCCESS) {
 		fprintf(stderr, "%s: the session of %s was refused: %s (see the system log)\n", x->who, user,
@@ -82,7 +78,10 @@ static int run_session(struct chat_exec *x)
 			x->who, CHATCELL_PAM_SERVICE, user);
 		goto close;
 	}
-	status = run_command(x, &pty, use_pty);
+	/* The chat's terminal is one of its cell's ptys: the cell's devpts
+	 * is this process's since the session joined the cell. */
+	if (!use_pty || session_pty_open(&pty, x) == 0)
+		status = run_command(x, &pty, use_pty);
 close:
 	pam_close_session(x->pamh, 0);
 end:

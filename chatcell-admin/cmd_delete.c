@@ -37,6 +37,8 @@ int cmd_delete(struct admin *a)
 	}
 	if (admin_begin_chat_change(a, &t, &chat) < 0)
 		return -1;
+	if (lifecycle_end_cell(a, &chat) < 0)
+		goto rollback;
 	chat.state = CC_STATE_DELETED;
 	chat.deleted_at = a->now;
 	chat.pending = CC_PENDING_DELETE;

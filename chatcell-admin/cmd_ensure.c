@@ -116,7 +116,7 @@ int cmd_ensure(struct admin *a)
 	} else {
 		rc = lifecycle_settle(a, &chat);
 	}
-	if (rc < 0)
+	if (rc < 0 || (a->opt.start && lifecycle_start_cell(a, &chat) < 0))
 		return -1;
 	output_identity(a, &chat, created);
 	return 0;

@@ -2,8 +2,24 @@
 /* show: one chat with its audit trail. list: all chats. Both read only. */
 #include <string.h>
 
+#include "cell/cell.h"
 #include "commands.h"
 #include "output.h"
+
+/* The registry's login times, or the later ones a cell record holds
+ * (logins into a running cell note themselves there, see cell.h). */
+static void with_cell_logins(const struct cc_chat *chat, struct cc_chat *out)
+{
+	int64_t login, logout;
+
+	*out = *chat;
+	if (chat->state == CC_STATE_DELETED || !cc_cell_logins(chat->uid, &login, &logout))
+		return;
+	if (login > out->last_login_at)
+		out->last_login_at = login;
+	if (logout > out->last_logout_at)
+		out->last_logout_at = logout;
+}
 
 int cmd_show(struct admin *a)
 {
@@ -13,7 +29,14 @@ int cmd_show(struct admin *a)
 
 	if (admin_read_target(a, &t, true) < 0 || cc_registry_begin_read(&a->reg, &a->err) < 0)
 		return -1;
-	rc = admin_find_target(a, &t, &chat) <= 0 ? -1 : output_chat_details(a, &chat);
+	if (admin_find_target(a, &t, &chat) <= 0)
+		rc = -1;
+	else {
+		struct cc_chat shown;
+
+		with_cell_logins(&chat, &shown);
+		rc = output_chat_details(a, &shown);
+	}
 	cc_registry_rollback(&a->reg);
 	return rc;
 }
@@ -28,10 +51,12 @@ struct list_ctx {
 static int list_one(const struct cc_chat *chat, void *ctx)
 {
 	struct list_ctx *l = ctx;
+	struct cc_chat shown;
 
 	if (l->filter && chat->state != l->state)
 		return 0;
-	output_list_row(l->a, chat, l->count == 0);
+	with_cell_logins(chat, &shown);
+	output_list_row(l->a, &shown, l->count == 0);
 	l->count++;
 	return 0;
 }

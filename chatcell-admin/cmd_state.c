@@ -25,6 +25,8 @@ static int change_state(struct admin *a, enum cc_chat_state to, const char *acti
 		rc = lifecycle_finish(a, &chat);
 		goto done;
 	}
+	if (to == CC_STATE_SUSPENDED && lifecycle_end_cell(a, &chat) < 0)
+		goto rollback;
 	chat.state = to;
 	if (to == CC_STATE_SUSPENDED)
 		chat.pending = CC_PENDING_SUSPEND;

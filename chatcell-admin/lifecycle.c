@@ -2,11 +2,15 @@
 #include "lifecycle.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/grow.h"
+#include "cell/cell.h"
+#include "cell/cell_open.h"
+#include "cell/uid_state.h"
 #include "cgroup/cgroup.h"
 #include "fs/chat_lock.h"
 #include "fs/home.h"
@@ -28,13 +32,25 @@ static int apply_limits(struct admin *a, const struct cc_chat *chat)
 	return cc_cgroup_apply(backend, &a->config, chat->uid, chat->name, &limits, &a->err);
 }
 
-/* End every process of the chat: its cgroup first (all logins are there),
- * then a sweep by UID for anything started outside a login. */
+int lifecycle_end_cell(struct admin *a, const struct cc_chat *chat)
+{
+	int64_t login, logout;
+
+	if (cc_cell_logins(chat->uid, &login, &logout) &&
+	    cc_chats_fold_logins(&a->reg, chat->uid, login, logout, &a->err) < 0)
+		return -1;
+	return cc_cell_stop(chat->uid, &a->err) < 0 ? -1 : 0;
+}
+
+/* End every process of the chat: its cell first (the keeper's death ends
+ * every process of the cell, with or without limits), then its cgroup
+ * (all logins are there), then a sweep by UID for anything started outside
+ * a login. */
 static int kill_chat(struct admin *a, const struct cc_chat *chat, bool remove_cgroup)
 {
 	enum cc_cgroup_backend backend;
 
-	if (admin_backend(a, &backend) < 0)
+	if (lifecycle_end_cell(a, chat) < 0 || admin_backend(a, &backend) < 0)
 		return -1;
 	if ((remove_cgroup ? cc_cgroup_remove : cc_cgroup_kill)(backend, &a->config, chat->uid,
 								chat->name, &a->err) < 0)
@@ -45,6 +61,49 @@ static int kill_chat(struct admin *a, const struct cc_chat *chat, bool remove_cg
 int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat)
 {
 	return apply_limits(a, chat);
+}
+
+/* A group's GID by name, or `fallback`. */
+static gid_t group_id(const char *name, gid_t fallback)
+{
+	char buf[4096];
+	struct group gr, *found = NULL;
+
+	if (!name[0] || getgrnam_r(name, &gr, buf, sizeof(buf), &found) != 0 || !found)
+		return fallback;
+	return found->gr_gid;
+}
+
+int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
+{
+	enum cc_cgroup_backend backend;
+	struct cc_cell_spec spec;
+	struct cc_limits limits;
+	struct cc_cell cell;
+	gid_t proc_gid = (gid_t)-1;
+	int rc;
+
+	if (chat->state != CC_STATE_ACTIVE)
+		return cc_fail(&a->err, CC_ERR_CONFLICT, "%s is %s: its cell starts only while it is active", chat->name,
+			       cc_chat_state_name(chat->state));
+	if (admin_backend(a, &backend) < 0)
+		return -1;
+	if (a->config.proc_admin_group[0]) {
+		proc_gid = group_id(a->config.proc_admin_group, (gid_t)-1);
+		if (proc_gid == (gid_t)-1)
+			return cc_fail(&a->err, CC_ERR_CONFIG, "proc_admin_group '%s' in chatcell.conf is not a known group",
+				       a->config.proc_admin_group);
+	}
+	cc_cell_spec_init(&spec, &a->config, chat->uid, chat->name, proc_gid, group_id("tty", 5),
+			  backend != CC_CGROUP_OFF);
+	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
+	rc = cc_chat_lock(a->lock_fd, chat->uid, true);
+	if (rc < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
+	rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
+	cc_cell_close(&cell);
+	cc_chat_unlock(a->lock_fd, chat->uid);
+	return rc;
 }
 
 static int finish_create(struct admin *a, const struct cc_chat *chat)
@@ -80,8 +139,9 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	if (cc_view_unpublish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0 ||
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
+	/* The keyrings last: no process of the UID may add to them again. */
 	if (kill_chat(a, chat, true) < 0 || remove_egress(a, chat) < 0 ||
-	    cc_instances_remove(a->state_fd, chat->name, &a->err) < 0)
+	    cc_instances_remove(a->state_fd, chat->name, &a->err) < 0 || cc_uid_clear_keyrings(chat->uid, &a->err) < 0)
 		return -1;
 	if (!chat->pending_arg[0])
 		return cc_home_remove(a->home_base_fd, a->config.home_base, chat->name, &a->err);

@@ -20,7 +20,18 @@ int lifecycle_recover(struct admin *a);
  * if that process died. */
 int lifecycle_settle(struct admin *a, struct cc_chat *chat);
 
+/* End the chat's cell, if one runs, and take the logins noted in its
+ * record into the registry. Suspend and delete do this under the chat's
+ * work lock before they commit: a running cell is what lets a login in
+ * without reading the registry (pam_chatcell(8)), so no cell may outlive
+ * the chat's active state, not even by a crash between the two steps. */
+int lifecycle_end_cell(struct admin *a, const struct cc_chat *chat);
+
 /* Put the chat's effective limits on its cgroup (creating it). */
 int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat);
+
+/* ensure --start: the chat's cell, started now if none runs (the first
+ * login would start it otherwise). Takes the chat's work lock. */
+int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat);
 
 #endif

@@ -20,6 +20,7 @@ enum opt_bit {
 	OPT_ALL = 1 << 4,
 	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
 	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu */
+	OPT_START = 1 << 7,
 };
 
 struct command {
@@ -33,7 +34,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", cmd_init, 0, false, false, "init"},
-	{"ensure", cmd_ensure, OPT_STDIN, false, false, "ensure CHAT_ID | --stdin"},
+	{"ensure", cmd_ensure, OPT_STDIN | OPT_START, false, false, "ensure CHAT_ID | --stdin [--start]"},
 	{"name", cmd_name, OPT_STDIN, false, false, "name CHAT_ID | --stdin"},
 	{"show", cmd_show, OPT_STDIN | OPT_USER, false, false, "show CHAT_ID | --stdin | --user NAME"},
 	{"list", cmd_list, OPT_STATE | OPT_ALL, false, false, "list [--state active|suspended|deleted] [--all]"},
@@ -80,7 +81,7 @@ static const struct option longopts[] = {
 	{"version", no_argument, NULL, 'V'},      {"port", required_argument, NULL, 'p'},
 	{"proto", required_argument, NULL, 'P'},  {"host", required_argument, NULL, 'H'},
 	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'n'},
-	{"cpu", required_argument, NULL, 'C'},
+	{"cpu", required_argument, NULL, 'C'},   {"start", no_argument, NULL, 'S'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -129,6 +130,9 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 			break;
 		case 'C':
 			opt->cpu = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'S':
+			opt->start = true, *used |= OPT_START;
 			break;
 		case 'h':
 			usage(stdout);

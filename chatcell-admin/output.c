@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cell/cell.h"
 #include "cgroup/cgroup.h"
 #include "db/events.h"
 #include "limits_text.h"
@@ -133,6 +134,35 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 	       (unsigned long long)u.oom_kills);
 }
 
+/* Whether the chat's cell runs, its keeper, processes and age. */
+static void print_cell(struct admin *a, const struct cc_chat *chat)
+{
+	struct cc_cell_status st;
+	struct cc_err err = {0};
+	char started[32];
+	int found = cc_cell_status(chat->uid, &st, &err);
+
+	if (a->opt.json) {
+		if (found <= 0) {
+			fputs(",\"cell\":{\"running\":false}", stdout);
+			return;
+		}
+		printf(",\"cell\":{\"running\":true,\"keeper_pid\":%d,\"processes\":%u", (int)st.pid, st.processes);
+		json_field_time(stdout, "started_at", st.started, 1);
+		fputc('}', stdout);
+		return;
+	}
+	if (found < 0) {
+		printf("%-12s unknown: %s\n", "cell", err.msg);
+	} else if (found == 0) {
+		printf("%-12s not running (it starts at the next login, or with ensure --start)\n", "cell");
+	} else {
+		format_time(st.started, started, sizeof(started));
+		printf("%-12s running since %s (%lld s), keeper pid %d, %u process%s\n", "cell", started,
+		       (long long)(a->now - st.started), (int)st.pid, st.processes, st.processes == 1 ? "" : "es");
+	}
+}
+
 int output_chat_details(struct admin *a, const struct cc_chat *chat)
 {
 	struct event_print p = {.first = true, .json = a->opt.json};
@@ -144,6 +174,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 		fputc('{', stdout);
 		json_record_fields(a, chat);
 		print_limits_and_usage(a, chat);
+		print_cell(a, chat);
 		fputs(",\"events\":[", stdout);
 		rc = cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 		fputs("]}\n", stdout);
@@ -161,6 +192,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 	if (chat->deleted_at)
 		print_time_line("deleted", chat->deleted_at);
 	print_limits_and_usage(a, chat);
+	print_cell(a, chat);
 	printf("events:\n");
 	return cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 }

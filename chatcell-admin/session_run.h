@@ -37,8 +37,8 @@ struct session_pty {
 bool session_pty_wanted(struct session_pty *p);
 
 /* A new pseudo-terminal owned by the chat (mode 0620, group tty) with the
- * caller's terminal modes and window size. Made before the PAM session,
- * in the host's devpts instance. */
+ * caller's terminal modes and window size, from the chat's cell (after the
+ * PAM session has joined it), so `tty` names it inside the cell. */
 int session_pty_open(struct session_pty *p, const struct chat_exec *x);
 
 int session_run_pty(struct session_pty *p, const struct chat_exec *x, int sigfd);

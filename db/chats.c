@@ -211,17 +211,21 @@ int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct 
 	return step_done(reg, stmt, "updating the chat", err);
 }
 
-int cc_chats_record_session(struct cc_registry *reg, uint32_t uid, bool login, int64_t now, struct cc_err *err)
+int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, int64_t logout, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;
-	const char *sql = login ? "UPDATE chats SET last_login_at = ? WHERE uid = ? AND state != 'deleted'"
-				: "UPDATE chats SET last_logout_at = ? WHERE uid = ? AND state != 'deleted'";
 
-	if (cc_registry_prepare(reg, sql, &stmt, err) < 0)
+	if (login <= 0 && logout <= 0)
+		return 0;
+	if (cc_registry_prepare(reg,
+				"UPDATE chats SET last_login_at = max(coalesce(last_login_at, 0), ?),"
+				" last_logout_at = max(coalesce(last_logout_at, 0), ?) WHERE uid = ? AND state != 'deleted'",
+				&stmt, err) < 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, now);
-	sqlite3_bind_int64(stmt, 2, uid);
-	return step_done(reg, stmt, "recording the login", err);
+	sqlite3_bind_int64(stmt, 1, login);
+	sqlite3_bind_int64(stmt, 2, logout);
+	sqlite3_bind_int64(stmt, 3, uid);
+	return step_done(reg, stmt, "recording the logins noted in the cell", err);
 }
 
 int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err)

@@ -53,8 +53,10 @@ int cc_chats_insert(struct cc_registry *reg, struct cc_chat *chat, struct cc_err
 /* Write back state, pending, deleted_at and limits of an existing row. */
 int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct cc_err *err);
 
-/* Login bookkeeping from pam_chatcell. */
-int cc_chats_record_session(struct cc_registry *reg, uint32_t uid, bool login, int64_t now, struct cc_err *err);
+/* Login bookkeeping: take these login and logout times where they are
+ * later than the registry's (0 leaves one as is), from pam_chatcell or
+ * from a cell record (cell.h) before it is replaced or removed. */
+int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, int64_t logout, struct cc_err *err);
 
 /* How many rows (live and quarantined). */
 int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err);

@@ -86,16 +86,30 @@ expect denied "B finds A's /tmp/a-note (B has its own /tmp)" run_as "$chat_b_id"
 echo "root's /tmp" >/tmp/root-note
 expect denied "A reads root's /tmp/root-note" run_as "$chat_a_id" 'cat /tmp/root-note'
 mkfifo -m 666 /run/demo-b-pid
-chatcell-admin run "$chat_b_id" -- /bin/sh -c 'echo $$ >/run/demo-b-pid; exec sleep 300' &
+chatcell-admin run "$chat_b_id" -- /bin/sh -c '/usr/bin/ipcmk -M 4096 -p 0666 >/dev/null; echo $$ >/run/demo-b-pid; exec sleep 300' &
 b_session=$!
-read -r b_pid </run/demo-b-pid
-expect denied "A sees B's process (pid $b_pid) in ps" run_as "$chat_a_id" "ps -eo pid= | grep -qw $b_pid"
-expect denied "A opens /proc/$b_pid" run_as "$chat_a_id" "ls /proc/$b_pid"
+read -r b_cell_pid </run/demo-b-pid
+b_pid=$(for p in $(pgrep -u "$b" -x sleep); do awk -v want="$b_cell_pid" '/^NSpid:/ && $NF == want { print p }' p="$p" "/proc/$p/status"; done)
+say "  chat B runs a process (pid $b_pid on the host, $b_cell_pid in B's cell) and made a shared memory segment"
+expect denied "A sees B's processes in ps" run_as "$chat_a_id" "ps -eo user:32= | grep -qx $b"
+expect denied "A finds B's process by its PID (kill(pid, 0))" run_as "$chat_a_id" "/usr/bin/python3 -c '
+import errno, os
+try:
+    os.kill($b_pid, 0); print(\"found\")
+except OSError as e:
+    print(errno.errorcode[e.errno]); raise SystemExit(1)'"
+expect allowed "root finds it (the control)" kill -0 "$b_pid"
+expect denied "A lists B's shared memory segment (ipcs)" run_as "$chat_a_id" "/usr/bin/ipcs -m | grep -q ' 666 '"
+expect allowed "B's own second session lists it (one cell per chat)" run_as "$chat_b_id" "/usr/bin/ipcs -m | grep -q ' 666 ' && echo listed"
+printf 'a login record\n' >>/var/log/wtmp # (the sandbox's copy)
+expect allowed "root reads the host's login records in /var/log/wtmp (the control)" test -s /var/log/wtmp
+expect denied "A reads them (its cell has none)" run_as "$chat_a_id" 'test -s /var/log/wtmp && echo readable'
 expect allowed "A sees its own processes" run_as "$chat_a_id" 'ps -eo user:20=,comm= | sort -u | head -3'
 expect allowed "A's PATH is the shims directory only" run_as "$chat_a_id" 'echo "$PATH"'
 expect allowed "A runs with no_new_privs: setuid programs give no root" run_as "$chat_a_id" 'grep NoNewPrivs /proc/self/status'
 kill "$b_pid" 2>/dev/null
 wait "$b_session" 2>/dev/null
+say "  $(chatcell-admin show "$chat_a_id" | grep '^cell')"
 
 section "what chat A can do to the terminal of the root who starts it (a real pty)"
 # The probe pushes a byte into its stdout's terminal (TIOCSTI), as a

@@ -7,14 +7,12 @@
  * loads chatcell's session library, CHATCELL_SESSION_LIBRARY (root-owned,
  * in chatcell's private library directory), and hands the call over; if
  * the library cannot be loaded, the login is refused. See pam_chatcell(8). */
-#include <dlfcn.h>
-#include <errno.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
+#include "pam_chatcell/library_loader.h"
 #include "pam_chatcell/session_library.h"
 #include "view/view_format.h"
 
@@ -32,52 +30,22 @@ static const char *const entry_names[ENTRY_COUNT] = {"chatcell_session_acct_mgmt
 /* Loaded once per process and kept: the library is never unloaded. */
 static pam_entry entries[ENTRY_COUNT];
 
-/* Refuse a library anyone but root could have replaced. */
-static int check_library(const char **why)
-{
-	struct stat st;
-
-	if (stat(CHATCELL_SESSION_LIBRARY, &st) < 0) {
-		*why = strerror(errno);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
-		*why = "it must be a regular file owned by root and not writable by group or others";
-		return -1;
-	}
-	return 0;
-}
-
 static int load(pam_handle_t *pamh)
 {
 	void *found[ENTRY_COUNT] = {NULL};
 	const char *why = NULL;
-	void *lib;
 
 	if (entries[ENTRY_ACCOUNT])
 		return 0;
-	if (check_library(&why) < 0)
-		goto fail;
-	lib = dlopen(CHATCELL_SESSION_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		why = dlerror();
-		goto fail;
-	}
-	for (int i = 0; i < ENTRY_COUNT; i++) {
-		found[i] = dlsym(lib, entry_names[i]);
-		if (!found[i]) {
-			why = "it is not chatcell's session library (a symbol is missing)";
-			goto fail;
-		}
+	if (cc_load_library(CHATCELL_SESSION_LIBRARY, entry_names, ENTRY_COUNT, found, &why) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot load %s: %s; logins of chat users are refused until it is reinstalled",
+			   CHATCELL_SESSION_LIBRARY, why ? why : "unknown error");
+		return -1;
 	}
 	/* POSIX guarantees a function pointer survives dlsym's void *. */
 	for (int i = 0; i < ENTRY_COUNT; i++)
 		memcpy(&entries[i], &found[i], sizeof(entries[i]));
 	return 0;
-fail:
-	pam_syslog(pamh, LOG_ERR, "cannot load %s: %s; logins of chat users are refused until it is reinstalled",
-		   CHATCELL_SESSION_LIBRARY, why ? why : "unknown error");
-	return -1;
 }
 
 /* The user, if its name may be a chat; NULL for everyone else. */

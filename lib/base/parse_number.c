@@ -50,3 +50,30 @@ int cc_parse_size(const char *text, uint64_t min, uint64_t max, uint64_t *out)
 	*out = value;
 	return 0;
 }
+
+int cc_parse_seconds(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	static const struct {
+		char suffix;
+		uint64_t seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}};
+	char digits[24];
+	size_t len = strlen(text);
+	uint64_t unit = 1, value;
+
+	if (len == 0 || len >= sizeof(digits))
+		return -1;
+	memcpy(digits, text, len + 1);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (digits[len - 1] == units[i].suffix) {
+			unit = units[i].seconds;
+			digits[len - 1] = '\0';
+		}
+	if (cc_parse_u64(digits, 0, UINT64_MAX / unit, &value) < 0)
+		return -1;
+	value *= unit;
+	if (value < min || value > max)
+		return -1;
+	*out = value;
+	return 0;
+}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "bind_instances.h"
+#include "cell/bind_instances.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +35,7 @@ out:
 	return rc;
 }
 
-int bind_instances(const struct cc_instances *inst, struct cc_err *err)
+int cc_bind_instances(const struct cc_instances *inst, struct cc_err *err)
 {
 	for (int i = 0; i < CC_INSTANCE_COUNT; i++)
 		if (bind_one(inst->fd[i], cc_instance_target((enum cc_instance_kind)i), err) < 0)

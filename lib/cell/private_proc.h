@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A fresh procfs instance over /proc in the session's mount namespace,
+/* A fresh procfs instance over /proc in the cell's mount namespace,
  * with hidepid=invisible: a chat sees only its own processes. The host's
  * /proc keeps its options (options are per instance since Linux 5.8; an
  * older kernel is refused, not silently weakened). */
@@ -11,6 +11,6 @@
 #include "base/error.h"
 
 /* admin_gid: a group that still sees every process, or (gid_t)-1. */
-int mount_private_proc(gid_t admin_gid, struct cc_err *err);
+int cc_mount_private_proc(gid_t admin_gid, struct cc_err *err);
 
 #endif

@@ -127,6 +127,16 @@ int cc_cgroup_join(enum cc_cgroup_backend backend, const struct cc_config *confi
 	return 0;
 }
 
+int cc_cgroup_attach(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
+		     pid_t pid, struct cc_err *err)
+{
+	if (backend == CC_CGROUP_CGROUPFS)
+		return cgfs_apply(config, name, NULL, pid, err);
+	if (backend == CC_CGROUP_SYSTEMD)
+		return cgsd_apply(uid, name, NULL, pid, err);
+	return 0;
+}
+
 int cc_cgroup_kill(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
 		   struct cc_err *err)
 {

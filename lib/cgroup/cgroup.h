@@ -67,6 +67,12 @@ int cc_cgroup_apply(enum cc_cgroup_backend backend, const struct cc_config *conf
 int cc_cgroup_join(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
 		   const struct cc_limits *limits, pid_t pid, struct cc_err *err);
 
+/* At a login into a running cell: move `pid` into the cgroup (or the
+ * cell's scope) that cc_cgroup_join made with the chat's limits, which
+ * stay as they are. */
+int cc_cgroup_attach(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
+		     pid_t pid, struct cc_err *err);
+
 /* Kill every process in the chat's cgroup and wait until it is empty. */
 int cc_cgroup_kill(enum cc_cgroup_backend backend, const struct cc_config *config, uint32_t uid, const char *name,
 		   struct cc_err *err);

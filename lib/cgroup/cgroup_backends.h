@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The two backends behind cgroup.h (one file each). */
+/* The two backends behind cgroup.h (one file each). In *_apply, limits
+ * NULL means: only move pid into the existing cgroup (cc_cgroup_attach). */
 #ifndef CHATCELL_CGROUP_BACKENDS_H
 #define CHATCELL_CGROUP_BACKENDS_H
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The cgroupfs backend: a delegated cgroup v2 subtree (cgroup_root) that
- * chatcell writes itself, one child per chat (mode 0700, so no chat can read
- * another's cgroup.procs). Every file is opened relative to directory
+ * chatcell writes itself, one child per chat (root's, 0755: a cell sees its
+ * own through its cgroup namespace and no other, since the cell's
+ * /sys/fs/cgroup starts at its chat's directory). Every file is opened relative to directory
  * descriptors obtained without following links. */
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +96,7 @@ static int open_chat(int root_fd, const struct cc_config *config, const char *na
 {
 	int fd;
 
-	if (create && mkdirat(root_fd, name, 0700) < 0 && errno != EEXIST)
+	if (create && mkdirat(root_fd, name, 0755) < 0 && errno != EEXIST)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the cgroup %s/%s", config->cgroup_root,
 				     name);
 	fd = openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -103,7 +104,7 @@ static int open_chat(int root_fd, const struct cc_config *config, const char *na
 		return cc_fail(err, CC_ERR_NOT_FOUND, "%s has no cgroup yet (it is made at creation or first login)", name);
 	if (fd < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the cgroup %s/%s", config->cgroup_root, name);
-	if (create && fchmod(fd, 0700) < 0) {
+	if (create && fchmod(fd, 0755) < 0) {
 		close(fd);
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot chmod the cgroup %s/%s", config->cgroup_root,
 				     name);
@@ -190,15 +191,16 @@ int cgfs_prepare(const struct cc_config *config, struct cc_err *err)
 int cgfs_apply(const struct cc_config *config, const char *name, const struct cc_limits *limits, pid_t pid,
 	       struct cc_err *err)
 {
-	int root = open_root(config, true, err), chat, r;
+	int root = open_root(config, limits != NULL, err), chat, r = 0;
 
 	if (root < 0)
 		return -1;
-	chat = open_chat(root, config, name, true, err);
+	chat = open_chat(root, config, name, limits != NULL, err);
 	close(root);
 	if (chat < 0)
 		return -1;
-	r = write_limits(chat, config, name, limits, err);
+	if (limits)
+		r = write_limits(chat, config, name, limits, err);
 	if (r == 0 && pid > 0) {
 		char text[16];
 		int w;

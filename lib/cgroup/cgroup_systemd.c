@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The systemd backend: one transient slice per chat, chatcell-<uid>.slice
  * inside chatcell.slice, carrying MemoryMax, MemorySwapMax, TasksMax and
- * CPUQuota; each session a transient scope in it started with the session's
- * PID. All over D-Bus (sd-bus): systemd is the only writer of its tree.
- * Usage is read from the slice's cgroup files. */
+ * CPUQuota, and in it one transient scope per running cell,
+ * chatcell-<uid>-cell.scope: started with the cell's keeper, and every
+ * login of the chat attached to it (AttachProcessesToUnit, systemd 238).
+ * All over D-Bus (sd-bus): systemd is the only writer of its tree. Usage
+ * is read from the slice's cgroup files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -226,12 +228,15 @@ static int scope_properties(sd_bus_message *m, const void *arg)
 	const struct scope_args *a = arg;
 	char description[96];
 
-	snprintf(description, sizeof(description), "chatcell session of %s", a->name);
+	snprintf(description, sizeof(description), "chatcell cell of %s", a->name);
 	/* OOMPolicy=continue: an OOM kill ends the one process the kernel
-	 * picked, not the whole login (systemd's default, stop, would). */
-	return SD->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", description, "Slice", "s", a->slice,
-				     "CollectMode", "s", "inactive-or-failed", "PIDs", "au", 1, (uint32_t)a->pid,
-				     "OOMPolicy", "s", "continue");
+	 * picked, not the whole login (systemd's default, stop, would).
+	 * Delegate: systemd moves later logins into a running scope
+	 * (AttachProcessesToUnit) only for delegated units; nothing is handed
+	 * to the chat, the cgroup stays root's. */
+	return SD->message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", description, "Slice", "s",
+				  a->slice, "CollectMode", "s", "inactive-or-failed", "PIDs", "au", 1, (uint32_t)a->pid,
+				  "OOMPolicy", "s", "continue", "Delegate", "b", 1);
 }
 
 static int build_scope(sd_bus_message *m, const void *arg)
@@ -303,16 +308,35 @@ int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, p
 
 	if (cgsd_check(err) < 0 || open_bus(&bus, err) < 0)
 		return -1;
+	if (!limits) {
+		/* A login into a running cell: its scope exists. */
+		char scope[96];
+
+		snprintf(scope, sizeof(scope), "chatcell-%u-cell.scope", uid);
+		r = SD->call_method(bus, SD_DESTINATION, SD_PATH, SD_MANAGER, "AttachProcessesToUnit", &e, NULL, "ssau",
+				    scope, "", 1, (uint32_t)pid);
+		r = r < 0 ? bus_fail(err, r, &e, "moving the process into the chat's cell scope") : 0;
+		SD->error_free(&e);
+		SD->flush_close_unref(bus);
+		return r;
+	}
 	r = ensure_slice(bus, uid, name, limits, err);
 	if (r == 0 && pid > 0) {
-		/* The session's scope, whether or not pam_systemd ran: the PID
-		 * moves into the chat's slice before the session forks. */
+		/* The cell's scope, whether or not pam_systemd ran: the PID (the
+		 * keeper, or a login) moves into the chat's slice before it
+		 * forks anything. */
 		struct scope_args a = {.name = name, .pid = pid};
 
 		slice_name(uid, a.slice, sizeof(a.slice));
-		snprintf(a.scope, sizeof(a.scope), "chatcell-%u-%d.scope", uid, (int)pid);
-		r = call_job(bus, "StartTransientUnit", build_scope, &a, "moving the session into the chat's slice", &e,
+		snprintf(a.scope, sizeof(a.scope), "chatcell-%u-cell.scope", uid);
+		r = call_job(bus, "StartTransientUnit", build_scope, &a, "moving the process into the chat's slice", &e,
 			     err);
+		if (r < 0 && SD->error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
+			SD->error_free(&e);
+			r = SD->call_method(bus, SD_DESTINATION, SD_PATH, SD_MANAGER, "AttachProcessesToUnit", &e, NULL,
+					    "ssau", a.scope, "", 1, (uint32_t)pid);
+			r = r < 0 ? bus_fail(err, r, &e, "moving the process into the chat's cell scope") : 0;
+		}
 		if (r == 0)
 			r = check_controllers(uid, limits, err);
 	}

@@ -30,6 +30,8 @@ void cc_config_defaults(struct cc_config *config)
 	cc_copy(config->shell, sizeof(config->shell), "/bin/bash");
 	cc_copy(config->shims_dir, sizeof(config->shims_dir), CHATCELL_SHIMS_DIR);
 	config->quarantine_days = 30;
+	config->cell_idle_stop = 3600;
+	config->cell_ptys_max = 64;
 	config->cgroup_backend = CC_CGROUP_AUTO;
 	cc_copy(config->cgroup_root, sizeof(config->cgroup_root), "/sys/fs/cgroup/chatcell");
 	config->memory_max = 256ull << 20;
@@ -206,7 +208,7 @@ static int set_cgroup_root(struct parse_ctx *ctx, const char *key, const char *v
 enum key_id {
 	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND, K_PROC_ADMIN_GROUP,
 	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
-	K_CGROUP_ROOT,
+	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX,
 };
 
 static const struct {
@@ -220,9 +222,10 @@ static const struct {
 	{"proc_admin_group", K_PROC_ADMIN_GROUP, false},
 	{"quarantine_days", K_QUARANTINE_DAYS, false},
 	{"memory_max", K_MEMORY_MAX, false},   {"pids_max", K_PIDS_MAX, false},
-	{"cpu_max", K_CPU_MAX, false},         {"dns_servers", K_DNS_SERVERS, false},
+	{"cpu_max", K_CPU_MAX, false},         {"cgroup_backend", K_CGROUP_BACKEND, false},
+	{"cgroup_root", K_CGROUP_ROOT, false}, {"dns_servers", K_DNS_SERVERS, false},
 	{"egress_allow", K_EGRESS_ALLOW, true},
-	{"cgroup_backend", K_CGROUP_BACKEND, false}, {"cgroup_root", K_CGROUP_ROOT, false},
+	{"cell_idle_stop", K_CELL_IDLE_STOP, false}, {"cell_ptys_max", K_CELL_PTYS_MAX, false},
 };
 
 static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
@@ -264,8 +267,31 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_backend(ctx, key, value);
 	case K_CGROUP_ROOT:
 		return set_cgroup_root(ctx, key, value);
+	case K_CELL_IDLE_STOP:
+		if (strcmp(value, "never") == 0)
+			v = 0;
+		else if (cc_parse_seconds(value, 1, 7ULL * 24 * 3600, &v) < 0)
+			return bad_value(ctx, key, "a duration from 1s to 168h such as 90s, 30m or 2h, or 'never'", value);
+		c->cell_idle_stop = (uint32_t)v;
+		return 0;
+	case K_CELL_PTYS_MAX:
+		if (cc_parse_u64(value, 1, 1024, &v) < 0)
+			return bad_value(ctx, key, "a number of pseudo-terminals from 1 to 1024", value);
+		c->cell_ptys_max = (uint32_t)v;
+		return 0;
 	}
 	return -1;
+}
+
+static int unknown_key(struct parse_ctx *ctx, const char *key)
+{
+	char known[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && len < sizeof(known); i++)
+		len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "", keys[i].name);
+	return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: unknown key '%s' (known: %s)", ctx->origin, ctx->line, key,
+		       known);
 }
 
 static char *trim(char *s)
@@ -312,11 +338,7 @@ static int parse_line(struct parse_ctx *ctx, char *line)
 				       key);
 		return apply(ctx, keys[i].id, key, value);
 	}
-	return cc_fail(ctx->err, CC_ERR_CONFIG,
-		       "%s:%u: unknown key '%s' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
-		       "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
-		       "cgroup_root, dns_servers, egress_allow)",
-		       ctx->origin, ctx->line, key);
+	return unknown_key(ctx, key);
 }
 
 int cc_config_parse(struct cc_config *config, const char *text, const char *origin, struct cc_err *err)

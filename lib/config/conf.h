@@ -31,6 +31,10 @@ struct cc_config {
 	char proc_admin_group[33];              /* may see every process; empty: none */
 	uint32_t quarantine_days;
 
+	/* The cell of each chat (lib/cell/cell.h). */
+	uint32_t cell_idle_stop; /* seconds without a process before it ends; 0: never */
+	uint32_t cell_ptys_max;  /* pseudo-terminals of one cell */
+
 	/* Where limits are enforced: cgroup v2 through systemd or directly. */
 	enum cc_cgroup_backend cgroup_backend;
 	char cgroup_root[CC_PATH_MAX + 1]; /* the delegated subtree of the cgroupfs backend */

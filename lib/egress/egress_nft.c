@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "egress/egress_nft.h"
+#include "egress/nft_probe.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -576,25 +577,6 @@ void cc_nft_batch_remove(struct cc_nft_batch *batch, const struct cc_nft_element
 	put_all_sets(batch, NFT_MSG_DELSETELEM, elements, count, true);
 }
 
-static int kernel_error(int error, struct cc_err *err)
-{
-	switch (error) {
-	case EPERM:
-		return cc_fail(err, CC_ERR_PERMISSION,
-			       "the kernel refused to change nftables (this needs CAP_NET_ADMIN, i.e. root)");
-	case EOPNOTSUPP:
-	case EAFNOSUPPORT:
-		return cc_fail(err, CC_ERR_SYSTEM,
-			       "this kernel lacks nf_tables support for chatcell's egress table (modules nf_tables, "
-			       "nft_ct, nft_reject_inet, nft_objref; concatenated interval sets need Linux 5.6)");
-	case ENOTEMPTY:
-		return cc_fail(err, CC_ERR_CONFLICT,
-			       "the kernel refused an allowlist entry that overlaps another of the same chat");
-	default:
-		return cc_fail_errno(err, CC_ERR_SYSTEM, error, "the kernel refused the egress change (nftables)");
-	}
-}
-
 /* Read every answer; remember the first error. All answers are queued by
  * the time sendmsg returns (the kernel handles a batch synchronously). */
 static int collect_answers(struct mnl_socket *nl, uint32_t expected, int *first_error)
@@ -642,7 +624,7 @@ int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc
 	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		*kernel_errno = errno;
-		rc = kernel_error(errno, err);
+		rc = cc_nft_kernel_error(errno, err);
 		goto out;
 	}
 	/* Answers carry only the header of their message, not a copy of it,
@@ -672,57 +654,12 @@ int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc
 		*kernel_errno = errno;
 		rc = cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot talk to nftables over netlink");
 	} else if (*kernel_errno) {
-		rc = kernel_error(*kernel_errno, err);
+		rc = cc_nft_kernel_error(*kernel_errno, err);
 	} else {
 		rc = 0;
 	}
 	free(iov);
 out:
-	if (nl)
-		mnl_socket_close(nl);
-	return rc;
-}
-
-int cc_nft_table_exists(struct cc_err *err)
-{
-	char buf[RECEIVE_BUFFER];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
-	int rc = -1;
-
-	if (!nl || !t || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = kernel_error(errno, err);
-		goto out;
-	}
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, 1);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, CC_NFT_TABLE);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = kernel_error(errno, err);
-		goto out;
-	}
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		int r;
-
-		if (len < 0) {
-			rc = kernel_error(errno, err);
-			break;
-		}
-		r = mnl_cb_run(buf, (size_t)len, 1, mnl_socket_get_portid(nl), NULL, NULL);
-		if (r < 0) {
-			rc = errno == ENOENT ? 0 : kernel_error(errno, err);
-			break;
-		}
-		if (r == MNL_CB_STOP) {
-			rc = 1;
-			break;
-		}
-	}
-out:
-	if (t)
-		nftnl_table_free(t);
 	if (nl)
 		mnl_socket_close(nl);
 	return rc;

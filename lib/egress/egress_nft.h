@@ -64,9 +64,6 @@ void cc_nft_batch_remove(struct cc_nft_batch *batch, const struct cc_nft_element
  * ruleset`), so the caller can rebuild it from the registry and retry. */
 int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc_err *err);
 
-/* Is the table there? 1, 0, or -1 (err set). */
-int cc_nft_table_exists(struct cc_err *err);
-
 /* Does this element overlap that one (same family, protocol, and
  * intersecting addresses and ports)? The kernel refuses overlaps. */
 bool cc_nft_rules_overlap(const struct cc_egress_rule *a, const struct cc_egress_rule *b);

@@ -6,6 +6,7 @@
 
 #include "base/grow.h"
 #include "db/egress_store.h"
+#include "egress/nft_probe.h"
 
 struct collection {
 	struct cc_nft_element *items;

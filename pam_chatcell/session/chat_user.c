@@ -1,66 +1,53 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "chat_user.h"
 
-#include <fcntl.h>
 #include <pwd.h>
 #include <security/pam_modutil.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/trusted_dir.h"
+#include "fs/chat_lock.h"
 #include "view/view_format.h"
 
-static enum chat_user_verdict from_registry(struct chat_user *cu, struct cc_registry *keep)
-{
-	struct cc_registry reg;
-	enum chat_user_verdict verdict;
-	int state_fd, found;
-
-	state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, &cu->err);
-	if (state_fd < 0)
-		return CHAT_USER_ERROR;
-	if (cc_registry_open(&reg, state_fd, CHATCELL_STATE_DIR, false, &cu->err) < 0) {
-		close(state_fd);
-		return CHAT_USER_ERROR;
-	}
-	close(state_fd);
-	cc_registry_relax_for_sessions(&reg);
-	found = cc_chats_find_by_uid(&reg, cu->uid, &cu->chat, &cu->err);
-	if (found < 0)
-		verdict = CHAT_USER_ERROR;
-	else if (!found || cu->chat.state == CC_STATE_DELETED || strcmp(cu->chat.name, cu->user) != 0)
-		verdict = CHAT_USER_UNKNOWN;
-	else if (cu->chat.state == CC_STATE_SUSPENDED)
-		verdict = CHAT_USER_SUSPENDED;
-	else
-		verdict = CHAT_USER_ACTIVE;
-	if (keep && verdict != CHAT_USER_ERROR)
-		*keep = reg;
-	else
-		cc_registry_close(&reg);
-	return verdict;
-}
-
-enum chat_user_verdict chat_user_check(pam_handle_t *pamh, const char *config_path, struct chat_user *cu,
-				       struct cc_registry *registry)
+int chat_user_identify(pam_handle_t *pamh, const char *config_path, struct chat_user *cu)
 {
 	struct passwd *pw;
 	const void *item = NULL;
 
 	memset(cu, 0, sizeof(*cu));
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item)
-		return CHAT_USER_NOT_A_CHAT;
+		return 0;
 	cu->user = item;
 	/* No system call for names that cannot be chats. */
 	if (!cc_view_name_has_chat_shape(cu->user))
-		return CHAT_USER_NOT_A_CHAT;
+		return 0;
 	if (cc_config_load(&cu->config, config_path, &cu->err) < 0)
-		return CHAT_USER_ERROR;
+		return -1;
 	if (!cc_view_name_matches_prefix(cu->user, cu->config.user_prefix))
-		return CHAT_USER_NOT_A_CHAT;
+		return 0;
 	pw = pam_modutil_getpwnam(pamh, cu->user);
 	if (!pw || pw->pw_uid < cu->config.uid_min || pw->pw_uid > cu->config.uid_max)
-		return CHAT_USER_NOT_A_CHAT;
+		return 0;
 	cu->uid = pw->pw_uid;
-	return from_registry(cu, registry);
+	return 1;
+}
+
+int chat_user_lock(struct chat_user *cu)
+{
+	int state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, &cu->err), lock_fd, rc;
+
+	if (state_fd < 0)
+		return -1;
+	lock_fd = cc_chat_lock_open(state_fd, &cu->err);
+	close(state_fd);
+	if (lock_fd < 0)
+		return -1;
+	rc = cc_chat_lock(lock_fd, cu->uid, true);
+	if (rc < 0) {
+		cc_fail_errno(&cu->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", cu->user);
+		close(lock_fd);
+		return -1;
+	}
+	return lock_fd;
 }

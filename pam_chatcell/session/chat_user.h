@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Is the PAM user a chat, and may it log in? The cheapest test comes first:
- * a name that cannot be a chat is answered without reading anything. */
+ * a name that cannot be a chat is answered without reading anything, a
+ * user outside the chat range after chatcell.conf and NSS. */
 #ifndef CHATCELL_CHAT_USER_H
 #define CHATCELL_CHAT_USER_H
 
@@ -26,8 +27,19 @@ struct chat_user {
 	struct cc_err err;
 };
 
-/* Decide for PAM_USER. With `registry` the caller keeps the open registry
- * (to record the login); otherwise it is closed. */
+/* Whether PAM_USER is a user of the chat range, without the registry
+ * (chat_user.c): 1 (cu->user, uid and config set), 0 not a chat, -1 could
+ * not tell (cu->err). */
+int chat_user_identify(pam_handle_t *pamh, const char *config_path, struct chat_user *cu);
+
+/* Take the chat's work lock (the one chatcell-admin holds while it
+ * suspends, deletes or changes the chat), waiting for it: its descriptor
+ * (closing it releases the lock), or -1 (cu->err). */
+int chat_user_lock(struct chat_user *cu);
+
+/* Decide for PAM_USER from the registry (chat_user_registry.c). With
+ * `registry` the caller keeps the open registry (to record the login);
+ * otherwise it is closed. */
 enum chat_user_verdict chat_user_check(pam_handle_t *pamh, const char *config_path, struct chat_user *cu,
 				       struct cc_registry *registry);
 

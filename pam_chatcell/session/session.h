@@ -3,21 +3,24 @@
  *   1. the chat's work lock taken (the one chatcell-admin takes to suspend,
  *      delete or change limits) and the chat read again under it: still
  *      active, with the limits of the last committed change
- *   2. this process in the chat's cgroup (cgroupfs) or in a transient scope
- *      of the chat's slice (systemd), with the chat's limits
- *   3. a private mount namespace, "/" a recursive slave
- *   4. the chat's own /tmp, /var/tmp and /dev/shm bound over the real ones
- *   5. a fresh /proc with hidepid=invisible
- *   6. the chat's egress allowlist present in the kernel (the whole table
+ *   2. the chat's cell (lib/cell/cell.h): the running one, or a new one
+ *      whose keeper is placed in the chat's cgroup and builds the cell's
+ *      mounts (its /tmp, /var/tmp, /dev/shm, /proc with hidepid, ptys,
+ *      message queues, /run/lock, hidden login records, its cgroup view)
+ *   3. this process in the chat's cgroup (cgroupfs) or in the cell's
+ *      scope in the chat's slice (systemd), with the chat's limits
+ *   4. this process into the cell: its mount, IPC, UTS and cgroup
+ *      namespaces, and the cell's PID namespace for what it starts
+ *   5. the chat's egress allowlist present in the kernel (the whole table
  *      rebuilt from the registry if it vanished)
- *   7. PATH, umask, core dumps, no_new_privs
- *   8. the system call filter (syscall_filter.h), last: it cannot be undone
- *   9. the lock released, the login recorded in the registry
- * If any of 1-8 fails the session is refused, and what can be taken back is
- * (the process returns to its old mount namespace; directories created are
- * removed). A process already moved into the chat's cgroup stays there: it
- * is the chat's own login, it exits as the refusal reaches it, and leaving
- * it in the limits is the safe side. */
+ *   6. PATH, umask, core dumps, no_new_privs
+ *   7. the system call filter (syscall_filter.h), last: it cannot be undone
+ *   8. the lock released, the login recorded in the registry
+ * If any of 1-7 fails the session is refused, and what can be taken back is:
+ * the process returns to its own namespaces, and a cell this login started
+ * is ended (nothing of it remains). A process already moved into the chat's
+ * cgroup stays there: it is the chat's own login, it exits as the refusal
+ * reaches it, and leaving it in the limits is the safe side. */
 #ifndef CHATCELL_SESSION_H
 #define CHATCELL_SESSION_H
 

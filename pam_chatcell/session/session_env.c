@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "syscall_filter.h"
+
 int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, struct cc_err *err)
 {
 	char path[sizeof("PATH=") + CC_PATH_MAX + 1 + CC_PATH_LIST_MAX + 1];
@@ -29,4 +31,18 @@ int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const 
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set no_new_privs");
 	umask(077);
 	return 0;
+}
+
+int session_env_seal(pam_handle_t *pamh, const struct cc_config *config, const char *name,
+		     struct cc_cell_return *back, struct cc_err *err)
+{
+	int rc = session_env_apply(pamh, config, name, err);
+
+	if (rc == 0)
+		rc = syscall_filter_install(err);
+	if (rc < 0)
+		cc_cell_return(back);
+	else
+		cc_cell_return_drop(back);
+	return rc;
 }

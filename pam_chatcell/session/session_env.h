@@ -10,9 +10,17 @@
 
 #include <security/pam_modules.h>
 
-#include "config/conf.h"
 #include "base/error.h"
+#include "cell/cell.h"
+#include "config/conf.h"
 
 int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, struct cc_err *err);
+
+/* The steps after joining the cell, in a session that joined it (`back`
+ * leads out again): the environment above, then the seccomp filter
+ * (syscall_filter.h), which cannot be undone and so comes last. On failure
+ * the process goes back to its own namespaces; 0 or -1 (err). */
+int session_env_seal(pam_handle_t *pamh, const struct cc_config *config, const char *name,
+		     struct cc_cell_return *back, struct cc_err *err);
 
 #endif

@@ -79,16 +79,13 @@ for path in run runuser-u; do
 		"attack terminal/tioclinux via $path: refused by the session's filter (EPERM) in both ABIs"
 done
 
-# tty_nr (field 7 of /proc/PID/stat) of root's terminal.
-read -r tty_major tty_minor < <(stat -c '%t %T' "$ROOT_TTY")
-root_tty_nr=$((16#$tty_major * 256 + 16#$tty_minor))
-# holds_root_terminal PID: its controlling terminal or a descriptor is root's.
+# Root's terminal by device and inode: device numbers alone do not tell
+# devpts instances apart (each cell's has its own /dev/pts/0).
+root_tty_id=$(stat -L -c '%d:%i' "$ROOT_TTY")
+# holds_root_terminal PID: a descriptor of PID is root's terminal.
 holds_root_terminal() {
-	local tty_nr
-	tty_nr=$(awk '{ print $7 }' "/proc/$1/stat")
-	[ "$tty_nr" = "$root_tty_nr" ] && return 0
 	for fd in /proc/"$1"/fd/*; do
-		[ "$(readlink "$fd")" = "$ROOT_TTY" ] && return 0
+		[ "$(stat -L -c '%d:%i' "$fd" 2>/dev/null)" = "$root_tty_id" ] && return 0
 	done
 	return 1
 }
@@ -126,17 +123,18 @@ unlike "$(root_terminal_screen)" "*LEAKED-WRITE*" "attack terminal/linger via ru
 # Without any terminal on its descriptors, the command still has no
 # controlling terminal (root's shell session has one).
 rm -f /root/report "$home/report"
+null_id=$(stat -L -c '%d:%i' /dev/null)
 root_terminal_run "$probe /root/report ttyname </dev/null"
-like "$(cat /root/report)" "fd0 1:3"$'\n'"ctty 136:*" "control: root's command has root's terminal as controlling terminal"
+is "$(cat /root/report)" "fd0 chr $null_id"$'\n'"ctty other" "control: root's command has a controlling terminal (root's) even with stdin from /dev/null"
 root_terminal_run "chatcell-admin run terminal-chat-a -- $probe $home/report ttyname </dev/null >/dev/null 2>&1"
-is "$(cat "$home/report")" $'fd0 1:3\nctty none' \
+is "$(cat "$home/report")" "fd0 chr $null_id"$'\nctty none' \
 	"attack terminal/controlling-tty via run without a terminal: the command has none"
 rm -f "$home/report"
 root_terminal_run "chatcell-admin run terminal-chat-a -- $probe $home/report ttyname"
-like "$(cat "$home/report")" "fd0 136:*"$'\n'"ctty 136:*"$'\n'"ttyname /dev/pts/*" \
-	"with a terminal: the command's terminal is a pty of its own..."
-own_tty=$(sed -n 's/^ttyname //p' "$home/report")
-ok "...not root's ($own_tty, root's is $ROOT_TTY)" test "$own_tty" != "$ROOT_TTY"
+like "$(cat "$home/report")" "fd0 chr *:*"$'\n'"ctty fd0"$'\n'"ttyname /dev/pts/*" \
+	"with a terminal: the command's stdin is a pty, its controlling terminal, named in its cell's /dev/pts..."
+own_tty=$(sed -n 's/^fd0 chr //p' "$home/report")
+ok "...and not root's ($own_tty, root's is $root_tty_id)" test "$own_tty" != "$root_tty_id"
 
 # Descriptors the caller left open.
 echo "root's secret" >/root/secret

@@ -105,6 +105,28 @@ read -r terminal plain delta < <(alternate 5 run_with_terminal run_without_termi
 echo "with a terminal (pty relay) ${terminal} ms, without (plain pipes) ${plain} ms: ratio $(ratio "$terminal" "$plain"), the relay adds ${delta} ms (target <= +1 ms)"
 
 echo
+echo "== the cell: runuser -u <chat> true into its running cell vs runuser -u nobody true, same stack, 9 alternating rounds of 100 =="
+cell_chat=$(chatcell-admin ensure --start bench-cell | cut -d' ' -f1)
+login_into_cell() { median_ms 100 runuser -u "$cell_chat" true; }
+login_nobody() { median_ms 100 runuser -u nobody true; }
+read -r into_cell nobody delta < <(alternate 9 login_into_cell login_nobody)
+echo "into the running cell ${into_cell} ms, nobody ${nobody} ms: ratio $(ratio "$into_cell" "$nobody") (target <= 1.15), the cell adds ${delta} ms"
+echo "-- a brand-new chat to its first command: sh -c 'chatcell-admin ensure NEW && chatcell-admin run NEW -- true'"
+first_command=$(median_ms 60 sh -c 'chatcell-admin ensure bench-first-{} >/dev/null && chatcell-admin run bench-first-{} -- true')
+sh_alone=$(median_ms 200 sh -c true)
+echo "ensure + run ${first_command} ms (of which sh -c ${sh_alone} ms), against runuser -u nobody true ${nobody} ms: ratio $(ratio "$first_command" "$nobody") (target <= 2.0)"
+echo "published start times of the alternatives: Firecracker microVM ~125 ms to init, E2B sandbox ~150 ms, Daytona < 90 ms"
+echo "-- memory per running cell, 500 cells (ensure --start)"
+mem_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+avail_before=$(mem_kb MemAvailable) slab_before=$(mem_kb Slab)
+for ((i = 0; i < 500; i++)); do chatcell-admin ensure --start "bench-mem-$i" >/dev/null; done
+avail_after=$(mem_kb MemAvailable) slab_after=$(mem_kb Slab)
+keeper_pss=$(for pid in $(pgrep -x chatcell-keeper | head -50); do awk '$1 == "Pss:" { print $2 }' "/proc/$pid/smaps_rollup"; done |
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+echo "$(pgrep -x chatcell-keeper | wc -l) keepers: MemAvailable -$(( (avail_before - avail_after) / 500 )) KiB per cell, of which slab +$(( (slab_after - slab_before) / 500 )) KiB; a keeper's PSS ${keeper_pss} KiB (target <= 512 KiB per cell)"
+for ((i = 0; i < 500; i++)); do chatcell-admin suspend "bench-mem-$i" >/dev/null; done
+
+echo
 echo "== egress: connect()+close() as a chat UID to 127.0.0.2:8000 =="
 ip addr add 127.0.0.2/8 dev lo
 E=$B/egress_bench

@@ -6,6 +6,7 @@
  *
  *   seccomp_fail SYSCALL ERRNO COMMAND [ARGS...]
  *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp fsync
+ *            clone3 setns pidfd_open
  *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO */
 #include <errno.h>
 #include <linux/audit.h>
@@ -24,7 +25,8 @@ static const struct {
 } syscalls[] = {
 	{"unshare", SYS_unshare},     {"fsopen", SYS_fsopen},         {"fsconfig", SYS_fsconfig},
 	{"fsmount", SYS_fsmount},     {"open_tree", SYS_open_tree},   {"move_mount", SYS_move_mount},
-	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync},
+	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync}, {"clone3", SYS_clone3}, {"setns", SYS_setns},
+	{"pidfd_open", SYS_pidfd_open},
 };
 
 static const struct {

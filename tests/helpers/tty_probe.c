@@ -11,7 +11,7 @@
  *   tty_probe REPORT linger FIFO    leave a process behind that, once a line
  *                                   arrives on FIFO, tries the caller's
  *                                   terminal: /dev/tty, write(1), read(0)
- *   tty_probe REPORT ttyname        where fd 0 and the controlling terminal are
+ *   tty_probe REPORT ttyname        fd 0 and the controlling terminal (device:inode)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -138,6 +139,8 @@ static void linger(const char *fifo)
 	exit(0);
 }
 
+/* Identities that differ between devpts instances (device numbers do not:
+ * every instance has its own /dev/pts/0). */
 static void where(void)
 {
 	struct stat st;
@@ -148,13 +151,16 @@ static void where(void)
 	if (!report)
 		exit(2);
 	if (fstat(0, &st) == 0)
-		fprintf(report, "fd0 %u:%u\n", major(st.st_rdev), minor(st.st_rdev));
-	unsigned int dev;
-
-	if (tty >= 0 && ioctl(tty, TIOCGDEV, &dev) == 0)
-		fprintf(report, "ctty %u:%u\n", major(dev), minor(dev));
-	else
+		fprintf(report, "fd0 %s %llu:%llu\n", S_ISCHR(st.st_mode) ? "chr" : "other", (unsigned long long)st.st_dev,
+			(unsigned long long)st.st_ino);
+	/* The controlling terminal: none, fd 0's (its session is ours), or
+	 * another one. */
+	if (tty < 0)
 		fprintf(report, "ctty none\n");
+	else if (isatty(0) && tcgetsid(0) == getsid(0))
+		fprintf(report, "ctty fd0\n");
+	else
+		fprintf(report, "ctty other\n");
 	if (ttyname_r(0, path, sizeof(path)) == 0)
 		fprintf(report, "ttyname %s\n", path);
 }

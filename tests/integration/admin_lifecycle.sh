@@ -133,7 +133,7 @@ is "$rc" 2 "an unknown command is a usage error (exit 2)"
 run chatcell-admin ensure
 is "$rc" 2 "a missing chat ID is a usage error"
 is "$err" "chatcell-admin ensure: give exactly one of: a CHAT_ID argument or --stdin
-usage: chatcell-admin ensure CHAT_ID | --stdin" "and the message says what to give"
+usage: chatcell-admin ensure CHAT_ID | --stdin [--start]" "and the message says what to give"
 run chatcell-admin ensure --archive /x "a"
 is "$rc" 2 "an option that does not apply is a usage error"
 run setpriv --reuid=65534 --regid=65534 --clear-groups chatcell-admin list

@@ -84,13 +84,13 @@ done
 ready_fifo
 $ROOT_TMUX send-keys -t root -l "chatcell-admin shell pty-chat-a; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S shell"
 root_terminal_type Enter
-root_terminal_type -l "/usr/bin/tty >tty-of-shell; echo ready >ready; exit 4"
+root_terminal_type -l "/usr/bin/tty >tty-of-shell; stat -L -c %d:%i /dev/stdin >id-of-shell; echo ready >ready; exit 4"
 root_terminal_type Enter
 wait_ready
 finished shell
 is "$(cat /root/rc)" "rc=4" "shell: a login shell on the chat's terminal, its status passed through"
 like "$(cat "$home/tty-of-shell")" "/dev/pts/*" "shell: its stdin is a terminal"
-unlike "$(cat "$home/tty-of-shell")" "$ROOT_TTY" "shell: not root's terminal"
+ok "shell: not root's terminal (by device and inode)" test "$(cat "$home/id-of-shell")" != "$(stat -L -c %d:%i "$ROOT_TTY")"
 
 # Without a terminal on its descriptors (but with root's as controlling
 # terminal), ^C still reaches the command, in its own session.

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Fail closed: each session step is made to fail for real (a planted
-# symbolic link, the kernel refusing a mount or a namespace through a
-# seccomp filter, an unreadable registry). Each time the session is
-# refused, the reason is one line in the system log, and no mount, no
-# process and no directory is left behind.
+# symbolic link, the kernel refusing a mount, a namespace, the cell's
+# keeper or the join through a seccomp filter, a keeper that cannot run,
+# an unreadable registry). Each time the session is refused, the reason is
+# one line in the system log, and no mount, no process, no keeper and no
+# directory is left behind.
 . "$(dirname "$0")/../lib/common.sh"
 
 setup_logins
@@ -26,34 +27,69 @@ refused_cleanly() {
 	is "$out" 1 "$desc: the system log says: $line"
 	is "$(cat /proc/1/mountinfo)" "$mounts_before" "$desc: no mount is left behind"
 	is "$(pgrep -u "$user" | wc -l)" 0 "$desc: no process of the chat is left"
+	is "$(pgrep -x chatcell-keeper | wc -l)" "$keepers" "$desc: no keeper is left"
 	ok "$desc: no instance directory is left" test ! -e "$inst/$user"
 }
+keepers=0
 
 c1=$(chat_user "fail-chat-1")
 rm -rf "$inst"
 mkdir -m 0700 /tmp/evil
 ln -s /tmp/evil "$inst"
 refused_cleanly "instance parent replaced by a symbolic link" \
-	"/var/lib/chatcell/instances is a symbolic link or not a directory; refusing it" "$c1" su "$c1" -c true
+	"cannot set up the cell of $c1: /var/lib/chatcell/instances is a symbolic link or not a directory; refusing it" \
+	"$c1" su "$c1" -c true
 is "$(ls -A /tmp/evil)" "" "nothing was created through the link"
 rm "$inst"
 
 sf=$CC_HELPERS/seccomp_fail
 c2=$(chat_user "fail-chat-2")
+cell="cannot set up the cell of $c2"
 refused_cleanly "the kernel refuses a new procfs" \
-	"cannot create a procfs instance (fsopen): Operation not permitted" "$c2" "$sf" fsopen EPERM su "$c2" -c true
+	"$cell: cannot create a procfs instance (fsopen): Operation not permitted" "$c2" "$sf" fsopen EPERM su "$c2" -c true
 refused_cleanly "the kernel lacks per-instance procfs options" \
-	"this kernel lacks per-instance procfs options (hidepid=invisible, Linux 5.8)" "$c2" "$sf" fsconfig EINVAL su "$c2" -c true
+	"$cell: this kernel lacks per-instance procfs options (hidepid=invisible, Linux 5.8)" "$c2" \
+	"$sf" fsconfig EINVAL su "$c2" -c true
 refused_cleanly "the kernel lacks the new mount API" \
-	"this kernel lacks the new mount API (open_tree/move_mount, Linux 5.2; mount_setattr, Linux 5.12)" "$c2" \
+	"$cell: this kernel lacks the new mount API (open_tree/move_mount, Linux 5.2; mount_setattr, Linux 5.12)" "$c2" \
 	"$sf" open_tree ENOSYS su "$c2" -c true
-refused_cleanly "the kernel refuses a mount namespace" \
-	"cannot create a mount namespace (unshare): Operation not permitted" "$c2" "$sf" unshare EPERM su "$c2" -c true
+refused_cleanly "the kernel refuses the cell's cgroup namespace" \
+	"$cell: cannot create the cell's cgroup namespace (unshare): Operation not permitted" "$c2" \
+	"$sf" unshare EPERM su "$c2" -c true
+refused_cleanly "the kernel refuses the cell's namespaces" \
+	"cannot create the cell of $c2 (clone3, Linux 5.5): Operation not permitted" "$c2" "$sf" clone3 EPERM su "$c2" -c true
+refused_cleanly "the kernel refuses to join the cell" \
+	"cannot join the chat's cell (setns on the keeper's pidfd): Operation not permitted" "$c2" \
+	"$sf" setns EPERM su "$c2" -c true
 refused_cleanly "the kernel refuses the session's system call filter" \
 	"cannot install the session's system call filter: the kernel refuses seccomp() (CONFIG_SECCOMP_FILTER, Linux 3.17 or later, is needed)" \
 	"$c2" "$sf" seccomp EPERM su "$c2" -c true
+keeper=/usr/libexec/chatcell/chatcell-keeper
+chmod 000 "$keeper"
+refused_cleanly "the keeper cannot run" "$cell: cannot run $keeper: Permission denied" "$c2" su "$c2" -c true
+chmod 755 "$keeper"
 
-# The registry cannot be read safely: refused at the account stage already.
+# With the cell running (a session holds it), a later login that cannot
+# open the keeper is refused, and the cell and its session go on.
+mkfifo -m 666 /run/c2-in /run/c2-ready
+su "$c2" -c 'echo ready >/run/c2-ready; read -r _ </run/c2-in' &
+holder=$!
+read -r _ </run/c2-ready
+keepers=1
+: >"$SYSLOG"
+run "$sf" pidfd_open ENOSYS su "$c2" -c true
+is "$rc:$err" "1:chatcell: cannot check $c2; logins are refused (see the system log)"$'\n'"su: Authentication service cannot retrieve authentication info" \
+	"a login that cannot open the running keeper is refused (at the account stage, which looks for the cell)"
+run grep -c -F "refusing $c2: cannot open the keeper of cell $(id -u "$c2") (pidfd_open, Linux 5.3): Function not implemented" "$SYSLOG"
+is "$out" 1 "and the system log says why"
+is "$(pgrep -x chatcell-keeper | wc -l)" 1 "the running cell is untouched"
+echo >/run/c2-in
+wait "$holder"
+chatcell-admin suspend fail-chat-2 >/dev/null && chatcell-admin resume fail-chat-2 >/dev/null
+is "$(pgrep -x chatcell-keeper | wc -l)" 0 "suspend ended the cell (resume starts none)"
+
+# The registry cannot be read safely: with no running cell the login needs
+# it, and is refused at the account stage already.
 chmod 644 /var/lib/chatcell/registry.db
 : >"$SYSLOG"
 run su "$c2" -c true

@@ -19,8 +19,9 @@ echo "root's secret" >/tmp/root-file
 mkfifo -m 666 /run/b-pid
 runuser -u "$b" -- /bin/bash -c 'echo $$ >/run/b-pid; exec sleep 1000' &
 b_job=$!
-read -r b_pid </run/b-pid
-ok "B's long process runs (pid $b_pid)" kill -0 "$b_pid"
+read -r b_cell_pid </run/b-pid
+b_pid=$(host_pid "$b" "$b_cell_pid")
+ok "B's long process runs (pid $b_cell_pid in its cell, $b_pid here)" kill -0 "$b_pid"
 
 for path in su runuser runuser_l sshd; do
 	run "login_$path" "$a" "echo $path >/tmp/t-$path && echo $path >/var/tmp/v-$path && echo $path >/dev/shm/s-$path"
@@ -35,8 +36,9 @@ for path in su runuser runuser_l sshd; do
 	is "$out" "$a" "$path: ps shows only A's own processes while B runs one"
 	run "login_$path" "$a" "stat -c %U /proc/[0-9]* | sort -u"
 	is "$out" "$a" "$path: every /proc/<pid> A can see is A's"
-	run "login_$path" "$a" "test -e /proc/$b_pid"
-	is "$rc" 1 "$path: /proc/<B's pid> does not exist for A"
+	run "login_$path" "$a" "stat -c %U /proc/$b_pid 2>/dev/null || echo none"
+	ok "$path: /proc/<B's pid> is not B's process for A (in A's cell the number is A's, if anything: $out)" \
+		test "$out" = none -o "$out" = "$a"
 	run "login_$path" "$a" 'echo "$PATH"'
 	is "$out" "/var/lib/chatcell/shims" "$path: PATH is exactly the configured shims directory"
 	run "login_$path" "$a" 'umask; ulimit -c; grep NoNewPrivs /proc/self/status'

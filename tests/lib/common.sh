@@ -165,6 +165,38 @@ setup_logins() {
 	enable_pam_chatcell >/dev/null
 }
 
+# host_pid USER PID: the PID, here, of the process of USER that is PID in
+# its cell (a session's $$ or $! are numbers of the cell's PID namespace).
+host_pid() {
+	local p inner
+	for p in $(pgrep -u "$1"); do
+		inner=$(awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null)
+		if [ "$inner" = "$2" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# keeper_of CHAT_ID: the PID of the chat's keeper (None: no cell runs).
+keeper_of() {
+	chatcell-admin --json show "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["cell"]["keeper_pid"])'
+}
+
+# wait_gone PID [SECONDS]: wait until the process ends (at most SECONDS,
+# default 30, through a pidfd: no polling); fails if it did not.
+wait_gone() {
+	/usr/bin/python3 -c 'import os, select, sys
+try:
+    fd = os.pidfd_open(int(sys.argv[1]))
+except ProcessLookupError:
+    sys.exit(0)
+poll = select.poll()
+poll.register(fd, select.POLLIN)
+sys.exit(0 if poll.poll(int(sys.argv[2]) * 1000) else 1)' "$1" "${2:-30}"
+}
+
 # Login paths: run a shell command as a chat through the real programs.
 login_su() { su "$1" -c "$2"; }
 login_runuser() { runuser -u "$1" -- /bin/bash -c "$2"; }

@@ -50,6 +50,8 @@ exec {host_tmp}<&-
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t tmpfs -o mode=0700 tmpfs /root # root's home: shell history, test files
+mkdir -m 1777 /run/lock # as on Debian: world-writable, and the utmp file
+install -m 0664 /dev/null /run/utmp
 # A private /dev, built aside (in the new /run) and moved into place.
 dev=/run/.sandbox-dev
 mkdir "$dev"

@@ -14,6 +14,10 @@ _tap_result() { # STATUS DESCRIPTION
 	fi
 }
 
+# Every line of a failure's details as a TAP comment: a value's own lines
+# ("ok ...") must not read as results.
+_tap_diag_lines() { head -40 | sed 's/^/#   /'; }
+
 # ok DESCRIPTION COMMAND...: passes when COMMAND exits 0.
 ok() {
 	local desc=$1
@@ -27,7 +31,7 @@ is() {
 		_tap_result ok "$3"
 	else
 		_tap_result fail "$3"
-		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2" | head -40
+		printf 'got:      %s\nexpected: %s\n' "$1" "$2" | _tap_diag_lines
 	fi
 }
 
@@ -38,7 +42,7 @@ like() {
 	$2) _tap_result ok "$3" ;;
 	*)
 		_tap_result fail "$3"
-		printf '#   got:     %s\n#   pattern: %s\n' "$1" "$2" | head -40
+		printf 'got:     %s\npattern: %s\n' "$1" "$2" | _tap_diag_lines
 		;;
 	esac
 }
@@ -49,7 +53,7 @@ unlike() {
 	case "$1" in
 	$2)
 		_tap_result fail "$3"
-		printf '#   got:         %s\n#   must not match: %s\n' "$1" "$2" | head -40
+		printf 'got:            %s\nmust not match: %s\n' "$1" "$2" | _tap_diag_lines
 		;;
 	*) _tap_result ok "$3" ;;
 	esac

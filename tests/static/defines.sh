@@ -9,4 +9,5 @@ static_defines=(
 	-DCHATCELL_SHIMS_LIST='"/etc/chatcell/shims.list"'
 	-DCHATCELL_LIBEXEC_DIR='"/usr/libexec/chatcell"'
 	-DCHATCELL_PKGLIB_DIR='"/usr/lib/x86_64-linux-gnu/chatcell"'
+	-DCHATCELL_RUN_DIR='"/run/chatcell"'
 )

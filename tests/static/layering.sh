@@ -15,6 +15,7 @@ declare -A below=(
 	[identity]="base config identity"
 	[fs]="base config fs"
 	[cgroup]="base config cgroup"
+	[cell]="base config fs cgroup cell"
 	[db]="base config identity db"
 	[egress]="base config identity db egress"
 	[nss_chatcell]="base view"
@@ -33,7 +34,7 @@ check() {
 	done
 }
 
-for plane in base config view identity fs cgroup egress; do
+for plane in base config view identity fs cgroup cell egress; do
 	findings+=$(check "$plane" "$src"/lib/"$plane"/*.[ch])
 done
 findings+=$(check db "$src"/db/*.[ch])

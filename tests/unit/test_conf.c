@@ -72,7 +72,9 @@ static void parses_every_key(void **state)
 		 "cgroup_root = /sys/fs/cgroup/bots\n"
 		 "dns_servers = 127.0.0.53 ::1\n"
 		 "egress_allow = 203.0.113.0/24 tcp 443\n"
-		 "egress_allow = 2001:db8::/32 udp 53\n",
+		 "egress_allow = 2001:db8::/32 udp 53\n"
+		 "cell_idle_stop = 15m\n"
+		 "cell_ptys_max = 8\n",
 		 &c);
 	assert_int_equal(c.uid_min, 70000);
 	assert_int_equal(c.uid_max, 70009);
@@ -92,6 +94,14 @@ static void parses_every_key(void **state)
 	assert_int_equal(c.dns_servers[1].prefix_len, 128);
 	assert_int_equal(c.egress_allow_count, 2);
 	assert_int_equal(c.egress_allow[1].port_first, 53);
+	assert_int_equal(c.cell_idle_stop, 900);
+	assert_int_equal(c.cell_ptys_max, 8);
+	parse_ok("cell_idle_stop = never\n", &c);
+	assert_int_equal(c.cell_idle_stop, 0);
+	parse_ok("cell_idle_stop = 2h\n", &c);
+	assert_int_equal(c.cell_idle_stop, 7200);
+	parse_ok("cell_idle_stop = 45\n", &c);
+	assert_int_equal(c.cell_idle_stop, 45);
 }
 
 static void empty_file_and_no_newline_are_fine(void **state)
@@ -110,8 +120,14 @@ static void reports_structural_errors(void **state)
 	parse_fails("\n\nuid_rnage = 70000-70001\n",
 		    "t.conf:3: unknown key 'uid_rnage' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
 		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
-		    "cgroup_root, dns_servers, egress_allow)");
+		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
+	parse_fails("cell_idle_stop = 10d\n",
+		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '10d'");
+	parse_fails("cell_idle_stop = 0\n",
+		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '0'");
+	parse_fails("cell_ptys_max = 0\n",
+		    "t.conf:1: cell_ptys_max: expected a number of pseudo-terminals from 1 to 1024, got '0'");
 	parse_fails("shell =\n", "t.conf:1: shell has no value");
 	parse_fails("shell = /bin/\x01sh\n", "t.conf:1: control character in line");
 }

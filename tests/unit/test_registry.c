@@ -206,7 +206,7 @@ static void rows_round_trip_every_field(void **state)
 	c.pending = CC_PENDING_DELETE;
 	snprintf(c.pending_arg, sizeof(c.pending_arg), "/srv/archive");
 	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
-	assert_int_equal(cc_chats_record_session(&f->reg, 70010, true, 1700000500, &err), 0);
+	assert_int_equal(cc_chats_fold_logins(&f->reg, 70010, 1700000500, 0, &err), 0);
 	assert_int_equal(cc_chats_find_by_id(&f->reg, c.id, &found, &err), 1);
 	assert_int_equal(found.chat_id_len, strlen(id));
 	assert_memory_equal(found.chat_id, id, strlen(id));
@@ -217,6 +217,32 @@ static void rows_round_trip_every_field(void **state)
 	assert_string_equal(found.pending_arg, "/srv/archive");
 	assert_int_equal(found.last_login_at, 1700000500);
 	assert_int_equal(found.last_logout_at, 0);
+}
+
+/* Login times noted in a cell record and in the registry are merged: the
+ * later of each wins, whatever order they are folded in. */
+static void folded_logins_keep_the_latest(void **state)
+{
+	struct cc_chat c, found;
+	struct cc_err err;
+	FIXTURE();
+
+	registry_fixture_chat(&c, "fold", "chat-dddddddddddd", 70030);
+	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
+	assert_int_equal(cc_chats_fold_logins(&f->reg, 70030, 0, 0, &err), 0);
+	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70030, &found, &err), 1);
+	assert_int_equal(found.last_login_at, 0);
+	assert_int_equal(found.last_logout_at, 0);
+	assert_int_equal(cc_chats_fold_logins(&f->reg, 70030, 1700000900, 1700000950, &err), 0);
+	assert_int_equal(cc_chats_fold_logins(&f->reg, 70030, 1700000500, 0, &err), 0);
+	assert_int_equal(cc_chats_fold_logins(&f->reg, 70030, 0, 1700000600, &err), 0);
+	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70030, &found, &err), 1);
+	assert_int_equal(found.last_login_at, 1700000900);
+	assert_int_equal(found.last_logout_at, 1700000950);
+	assert_int_equal(cc_chats_fold_logins(&f->reg, 70030, 1700001000, 0, &err), 0);
+	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70030, &found, &err), 1);
+	assert_int_equal(found.last_login_at, 1700001000);
+	assert_int_equal(found.last_logout_at, 1700000950);
 }
 
 static int count_events(const struct cc_event *e, void *ctx)
@@ -275,6 +301,7 @@ int main(void)
 		cmocka_unit_test(damaged_file_is_reported_not_used),
 		cmocka_unit_test(live_names_and_chat_ids_are_unique),
 		cmocka_unit_test(rows_round_trip_every_field),
+		cmocka_unit_test(folded_logins_keep_the_latest),
 		cmocka_unit_test(events_are_kept_per_chat),
 		cmocka_unit_test(identity_settings_guard_the_config),
 	};

@@ -23,15 +23,20 @@ chat_cgroup() { # USER
 		echo "/sys/fs/cgroup/chatcell.slice/chatcell-$(id -u "$1").slice"
 	fi
 }
-# What /proc/self/cgroup says inside a session of the chat (a glob).
+# What /proc/PID/cgroup says, on the host, of a process of the chat: the
+# cell's cgroup (inside the cell, its cgroup namespace shows it as "/").
 session_cgroup() { # USER
 	local uid
 	uid=$(id -u "$1")
 	if [ "$backend" = cgroupfs ]; then
 		echo "0::/chatcell/$1"
 	else
-		echo "0::/chatcell.slice/chatcell-$uid.slice/chatcell-$uid-*.scope"
+		echo "0::/chatcell.slice/chatcell-$uid.slice/chatcell-$uid-cell.scope"
 	fi
+}
+# The keeper of a chat's cell, by the PID `show --json` gives.
+keeper_of() { # CHAT_ID
+	chatcell-admin --json show "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["cell"]["keeper_pid"])'
 }
 cg_key() { # FILE KEY: a value of a flat-keyed cgroup file
 	awk -v k="$2" '$1 == k { print $2 }' "$1"
@@ -42,8 +47,8 @@ limits_of() { # USER
 	echo "$(cat "$d/memory.max") $(cat "$d/memory.swap.max") $(cat "$d/pids.max") $(cat "$d/cpu.max")"
 }
 # A process of the chat that holds still: its PID (not a child of the test).
-hold_process() { # USER
-	login_su "$1" 'nohup sleep 100000 >/dev/null 2>&1 </dev/null & echo $!'
+hold_process() { # USER: prints the process's PID here (not in its cell)
+	host_pid "$1" "$(login_su "$1" 'nohup sleep 100000 >/dev/null 2>&1 </dev/null & echo $!')"
 }
 alive() { # PID...: all running (not gone, not zombies)
 	local pid state
@@ -102,7 +107,7 @@ a=$(chat_user vm-chat-a)
 b=$(chat_user vm-chat-b)
 authorize_key "$a"
 if [ "$backend" = cgroupfs ]; then
-	is "$(stat -c '%a %U' "$(chat_cgroup "$a")")" "700 root" "provisioning made the chat's cgroup, root-only"
+	is "$(stat -c '%a %U' "$(chat_cgroup "$a")")" "755 root" "provisioning made the chat's cgroup, root's (readable, for the cell's own view)"
 	is "$(limits_of "$a")" "268435456 0 200 25000 100000" \
 		"with chatcell.conf's defaults: 256M, no swap, 200 pids, a quarter CPU"
 else
@@ -110,17 +115,20 @@ else
 		"provisioning started the chat's slice with chatcell.conf's defaults"
 fi
 
-# Every login path lands in the chat's one cgroup.
+# Every login path lands in the chat's one cgroup: the cell's, at the
+# root of the cell's cgroup namespace.
 for path in su runuser runuser_l sshd; do
-	run "login_$path" "$a" 'cat /proc/self/cgroup'
-	like "$rc:$out" "0:$(session_cgroup "$a")" "a session through ${path/_/ -} lands in the chat's cgroup"
+	run "login_$path" "$a" 'cat /proc/self/cgroup; ls /sys/fs/cgroup/cgroup.procs; ls /sys/fs/cgroup | { grep -c chatcell || :; }'
+	is "$rc:$out" "0:0::/"$'\n'"/sys/fs/cgroup/cgroup.procs"$'\n'"0" \
+		"a session through ${path/_/ -} is at the root of its cell's cgroup namespace: /sys/fs/cgroup shows its own cgroup"
 done
+is "$(cat "/proc/$(keeper_of vm-chat-a)/cgroup")" "$(session_cgroup "$a")" "the cell's keeper is in the chat's cgroup"
 is "$(limits_of "$a")" "268435456 0 200 25000 100000" "the cgroup carries the chat's limits"
 run login_su "$a" 'tmux new-session -d -s work "sleep 100000" && tmux display-message -p "#{pid}"'
-tmux_pid=$out
-like "$(cat "/proc/$tmux_pid/cgroup")" "$(session_cgroup "$a")" "a tmux server started in a session is in it too"
-pane_pid=$(login_su "$a" 'tmux display-message -p -t work "#{pane_pid}"')
-like "$(cat "/proc/$pane_pid/cgroup")" "$(session_cgroup "$a")" "and so is the command in its pane"
+tmux_pid=$(host_pid "$a" "$out")
+is "$(cat "/proc/$tmux_pid/cgroup")" "$(session_cgroup "$a")" "a tmux server started in a session is in it too"
+pane_pid=$(host_pid "$a" "$(login_su "$a" 'tmux display-message -p -t work "#{pane_pid}"')")
+is "$(cat "/proc/$pane_pid/cgroup")" "$(session_cgroup "$a")" "and so is the command in its pane"
 
 # Memory: A is OOM-killed in its own cgroup; B's process lives on.
 b_sleep=$(hold_process "$b")
@@ -195,7 +203,8 @@ else
 fi
 chatcell-admin resume vm-chat-b >/dev/null
 run login_runuser "$b" 'cat /proc/self/cgroup'
-like "$rc:$out" "0:$(session_cgroup "$b")" "a chat whose cgroup was removed gets it back at login"
+is "$rc:$out:$(cat "/proc/$(keeper_of vm-chat-b)/cgroup")" "0:0::/:$(session_cgroup "$b")" \
+	"a chat whose cgroup was removed gets it back at login (its new cell is in it)"
 is "$(limits_of "$b")" "268435456 0 200 25000 100000" "with its limits"
 
 # Delete: the tmux server, its pane and a background process all end, and

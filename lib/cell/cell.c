@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cell/cell.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/fs_util.h"
+#include "base/parse_number.h"
+#include "base/text_copy.h"
+#include "base/trusted_dir.h"
+#include "cell/cell_mounts.h"
+#include "fs/tmp_instances.h"
+
+#define CELL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+#define STOP_WAIT_MS 10000
+/* The descriptors the keeper program is started with. */
+#define KEEPER_RECORD_FD 3
+#define KEEPER_REPORT_FD 4
+
+static void record_name(uint32_t uid, char out[16])
+{
+	snprintf(out, 16, "%u", uid);
+}
+
+/* The PID of the keeper holding the record's lock, 0 if none. */
+static pid_t lock_owner(int record)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+	if (fcntl(record, F_GETLK, &fl) < 0 || fl.l_type == F_UNLCK)
+		return 0;
+	return fl.l_pid;
+}
+
+/* The record of `uid`, or -1: with errno ENOENT if there is none. */
+static int open_record(uint32_t uid, bool write, bool create, struct cc_err *err)
+{
+	cc_cleanup_close int dir = cc_open_trusted_dir(CC_CELL_DIR, create ? 0700 : 0, err);
+	struct stat st;
+	char name[16];
+	int fd;
+
+	if (dir < 0) {
+		if (err->kind == CC_ERR_NOT_FOUND)
+			errno = ENOENT;
+		return -1;
+	}
+	record_name(uid, name);
+	fd = openat(dir, name, (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the cell record %s/%s", CC_CELL_DIR, name);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077)) {
+		close(fd);
+		errno = EPERM;
+		return cc_fail(err, CC_ERR_PERMISSION, "the cell record %s/%s must be a root-owned 0600 file; refusing it",
+			       CC_CELL_DIR, name);
+	}
+	return fd;
+}
+
+/* The record's text: three fixed-width fields, then the chat's name,
+ *   "<started> <last login> <last logout> <name>\n"
+ * (Unix times, 20 digits each), so a login rewrites its field in place. */
+#define FIELD_WIDTH 20
+#define FIELD_STARTED 0
+#define FIELD_LOGIN 1
+#define FIELD_LOGOUT 2
+#define FIELD_NAME 3
+#define FIELD_OFFSET(i) ((off_t)(i) * (FIELD_WIDTH + 1))
+
+struct record_text {
+	int64_t times[3]; /* started, login, logout; 0: never or unreadable */
+	char name[CC_NAME_MAX + 1];
+};
+
+static void read_record(int record, struct record_text *r)
+{
+	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + 2];
+	ssize_t n = pread(record, text, sizeof(text) - 1, 0);
+
+	memset(r, 0, sizeof(*r));
+	if (n < FIELD_OFFSET(FIELD_NAME))
+		return;
+	text[n] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	for (int i = FIELD_STARTED; i <= FIELD_LOGOUT; i++) {
+		char field[FIELD_WIDTH + 1];
+		uint64_t value;
+
+		memcpy(field, text + FIELD_OFFSET(i), FIELD_WIDTH);
+		field[FIELD_WIDTH] = '\0';
+		if (cc_parse_u64(field, 0, INT64_MAX, &value) == 0)
+			r->times[i] = (int64_t)value;
+	}
+	cc_copy(r->name, sizeof(r->name), text + FIELD_OFFSET(FIELD_NAME));
+}
+
+int cc_cell_find(uint32_t uid, struct cc_cell *cell, struct cc_err *err)
+{
+	cc_cleanup_close int record = -1;
+	struct record_text text;
+	pid_t pid;
+	int pidfd;
+
+	cell->pidfd = -1, cell->pid = 0, cell->started = false, cell->name[0] = '\0';
+	record = open_record(uid, false, false, err);
+	if (record < 0)
+		return errno == ENOENT ? 0 : -1;
+	pid = lock_owner(record);
+	if (pid <= 0)
+		return 0; /* a record without its keeper: the cell ended */
+	pidfd = pidfd_open(pid, 0);
+	if (pidfd < 0) {
+		if (errno == ESRCH)
+			return 0;
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the keeper of cell %u (pidfd_open, Linux 5.3)",
+				     uid);
+	}
+	/* The PID may have been reused between the two calls: the lock says
+	 * whether this process is still the keeper. */
+	if (lock_owner(record) != pid) {
+		close(pidfd);
+		return 0;
+	}
+	cell->pidfd = pidfd, cell->pid = pid;
+	read_record(record, &text);
+	cc_copy(cell->name, sizeof(cell->name), text.name);
+	return 1;
+}
+
+/* The keeper side of the start, as PID 1 of the new PID namespace: report
+ * what fails on `report` and exit; on success exec the keeper program,
+ * which says it is ready on KEEPER_REPORT_FD and keeps the lock. */
+__attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *spec, int record, int go, int report)
+{
+	struct cc_err err = {0};
+	sigset_t none;
+	char idle[16], c;
+	int null, high_record, high_report;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The starter places this process in the chat's cgroup first. */
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	high_record = fcntl(record, F_DUPFD_CLOEXEC, 16);
+	high_report = fcntl(report, F_DUPFD_CLOEXEC, 16);
+	if (null < 0 || high_record < 0 || high_report < 0 || setsid() < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+	    dup2(null, 2) < 0 || dup2(high_record, KEEPER_RECORD_FD) < 0 || dup2(high_report, KEEPER_REPORT_FD) < 0 ||
+	    close_range(KEEPER_REPORT_FD + 1, ~0U, 0) < 0) {
+		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot prepare the keeper's descriptors");
+		cc_write_all(report, err.msg, strlen(err.msg));
+		_exit(1);
+	}
+	/* Taken only now: closing any descriptor of the record would drop it. */
+	if (fcntl(KEEPER_RECORD_FD, F_SETLK, &(struct flock){.l_type = F_WRLCK, .l_whence = SEEK_SET}) < 0) {
+		cc_fail_errno(&err, CC_ERR_CONFLICT, errno, "another keeper holds the cell record");
+		goto fail;
+	}
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot create the cell's cgroup namespace (unshare)");
+		goto fail;
+	}
+	if (cc_cell_build_mounts(spec, &err) < 0)
+		goto fail;
+	if (sethostname(spec->name, strlen(spec->name)) < 0 || chdir("/") < 0) {
+		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot name the cell's host");
+		goto fail;
+	}
+	snprintf(idle, sizeof(idle), "%u", spec->idle_stop);
+	execl(CC_KEEPER_PROGRAM, "chatcell-keeper", idle, (char *)NULL);
+	cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot run %s", CC_KEEPER_PROGRAM);
+fail:
+	cc_write_all(KEEPER_REPORT_FD, err.msg, strlen(err.msg));
+	_exit(1);
+}
+
+/* What the keeper reported: "+" from the keeper program when it is ready
+ * (true), or why its setup failed (in msg; empty if it died silently). */
+static bool keeper_ready(int fd, char *msg, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, msg + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1)
+			break;
+	}
+	msg[len] = '\0';
+	return strcmp(msg, CC_KEEPER_READY) == 0;
+}
+
+/* Does the chat have /tmp instances yet (made at its first cell)? */
+static bool instances_exist(const char *name)
+{
+	struct cc_err ignored = {0};
+	cc_cleanup_close int state = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, &ignored);
+	char path[sizeof(CC_INSTANCES_DIR) + CC_NAME_MAX + 2];
+
+	snprintf(path, sizeof(path), "%s/%s", CC_INSTANCES_DIR, name);
+	return state >= 0 && faccessat(state, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* A start that failed takes back the instances it made. */
+static void remove_new_instances(const struct cc_cell *cell)
+{
+	struct cc_err ignored = {0};
+	cc_cleanup_close int state = -1;
+
+	if (!cell->made_instances)
+		return;
+	state = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, &ignored);
+	if (state >= 0)
+		cc_instances_remove(state, cell->name, &ignored);
+}
+
+static void kill_and_reap(int pidfd)
+{
+	siginfo_t info;
+
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | __WALL) < 0 && errno == EINTR)
+		;
+}
+
+/* The record of a new cell: when it started and whose it is, no login
+ * noted yet. */
+static int write_started(int record, const char *name)
+{
+	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + 2];
+	int len = snprintf(text, sizeof(text), "%0*lld %0*d %0*d %s\n", FIELD_WIDTH, (long long)time(NULL),
+			   FIELD_WIDTH, 0, FIELD_WIDTH, 0, name);
+
+	if (ftruncate(record, 0) < 0)
+		return -errno;
+	return pwrite(record, text, (size_t)len, 0) == len ? 0 : -EIO;
+}
+
+int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *place_ctx, struct cc_cell *cell,
+		  struct cc_err *err)
+{
+	cc_cleanup_close int record = open_record(spec->uid, true, true, err);
+	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
+	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
+	char msg[sizeof(err->msg)] = "";
+	long pid;
+	int rc;
+
+	cell->pidfd = -1, cell->pid = 0, cell->started = false;
+	cc_copy(cell->name, sizeof(cell->name), spec->name);
+	cell->made_instances = !instances_exist(spec->name);
+	if (record < 0)
+		return -1;
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+		cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot start the cell of %s (pipe)", spec->name);
+		goto out;
+	}
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	/* exit_signal 0: no SIGCHLD for the login process (su, sshd) when the
+	 * keeper ends, and no wait(-1) of theirs reaps it. */
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the cell of %s (clone3, Linux 5.5)", spec->name);
+		goto out;
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(report[0]);
+		keeper_setup(spec, record, go[0], report[1]);
+	}
+	close(go[0]), go[0] = -1;
+	close(report[1]), report[1] = -1;
+	if (place && place((pid_t)pid, place_ctx, err) < 0)
+		goto kill;
+	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg))) {
+		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name,
+			msg[0] ? msg : "its keeper ended before it was ready");
+		goto kill;
+	}
+	rc = write_started(record, spec->name);
+	if (rc < 0) {
+		cc_fail_errno(err, CC_ERR_SYSTEM, -rc, "cannot write the cell record of %s", spec->name);
+		goto kill;
+	}
+	cell->pidfd = pidfd, cell->pid = (pid_t)pid, cell->started = true;
+	pidfd = -1;
+	goto out;
+kill:
+	kill_and_reap(pidfd);
+	remove_new_instances(cell);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (report[i] >= 0)
+			close(report[i]);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return cell->started ? 0 : -1;
+}
+
+void cc_cell_abandon(struct cc_cell *cell)
+{
+	if (cell->started && cell->pidfd >= 0) {
+		kill_and_reap(cell->pidfd);
+		remove_new_instances(cell);
+	}
+	cell->started = false;
+}
+
+void cc_cell_close(struct cc_cell *cell)
+{
+	if (cell->pidfd >= 0)
+		close(cell->pidfd);
+	cell->pidfd = -1;
+}
+
+int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct cc_err *err)
+{
+	static const char *const kinds[] = {"mnt", "ipc", "uts", "cgroup", "pid"};
+	int *fds[] = {&back->mnt, &back->ipc, &back->uts, &back->cgroup, &back->pid};
+
+	back->mnt = back->ipc = back->uts = back->cgroup = back->pid = -1;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", kinds[i]);
+		*fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (*fds[i] < 0) {
+			cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s (is /proc mounted?)", path);
+			cc_cell_return_drop(back);
+			return -1;
+		}
+	}
+	if (!getcwd(back->cwd, sizeof(back->cwd)))
+		snprintf(back->cwd, sizeof(back->cwd), "/");
+	if (setns(cell->pidfd, CELL_NAMESPACES) < 0) {
+		int saved = errno;
+
+		cc_cell_return_drop(back);
+		return cc_fail_errno(err, CC_ERR_SYSTEM, saved, "cannot join the chat's cell (setns on the keeper's pidfd)");
+	}
+	/* setns() put the process at the cell's root; the same path there
+	 * (never a descriptor of the host's tree). */
+	if (chdir(back->cwd) < 0)
+		(void)!chdir("/");
+	return 0;
+}
+
+void cc_cell_return(struct cc_cell_return *back)
+{
+	const int types[] = {CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP, CLONE_NEWPID};
+	const int fds[] = {back->mnt, back->ipc, back->uts, back->cgroup, back->pid};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			setns(fds[i], types[i]);
+	if (chdir(back->cwd) < 0)
+		(void)!chdir("/");
+	cc_cell_return_drop(back);
+}
+
+void cc_cell_return_drop(struct cc_cell_return *back)
+{
+	int *ns_fds[] = {&back->mnt, &back->ipc, &back->uts, &back->cgroup, &back->pid};
+
+	for (size_t i = 0; i < sizeof(ns_fds) / sizeof(ns_fds[0]); i++) {
+		int fd = *ns_fds[i];
+
+		if (fd >= 0)
+			close(fd);
+		*ns_fds[i] = -1;
+	}
+}
+
+static void forget_record(uint32_t uid)
+{
+	struct cc_err ignored = {0};
+	cc_cleanup_close int dir = cc_open_trusted_dir(CC_CELL_DIR, 0, &ignored);
+	char name[16];
+
+	record_name(uid, name);
+	if (dir >= 0)
+		unlinkat(dir, name, 0);
+}
+
+int cc_cell_stop(uint32_t uid, struct cc_err *err)
+{
+	struct cc_cell cell;
+	struct pollfd gone;
+	int found = cc_cell_find(uid, &cell, err), r;
+
+	if (found <= 0) {
+		if (found == 0)
+			forget_record(uid);
+		return found;
+	}
+	gone = (struct pollfd){.fd = cell.pidfd, .events = POLLIN};
+	if (syscall(SYS_pidfd_send_signal, cell.pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH) {
+		r = cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot end the cell of uid %u (pidfd_send_signal)", uid);
+		cc_cell_close(&cell);
+		return r;
+	}
+	/* Readable once the keeper has exited, which is after every process
+	 * of its PID namespace has. */
+	while ((r = poll(&gone, 1, STOP_WAIT_MS)) < 0 && errno == EINTR)
+		;
+	cc_cell_close(&cell);
+	if (r == 0)
+		return cc_fail(err, CC_ERR_SYSTEM, "the cell of uid %u did not end within %d s", uid, STOP_WAIT_MS / 1000);
+	forget_record(uid);
+	return 0;
+}
+
+/* Processes in the PID namespace `ns` (st_ino of ns/pid), seen from the
+ * caller's /proc. */
+static unsigned count_in_namespace(ino_t ns)
+{
+	DIR *proc = opendir("/proc");
+	const struct dirent *de;
+	unsigned n = 0;
+
+	if (!proc)
+		return 0;
+	while ((de = readdir(proc))) {
+		char path[64];
+		struct stat st;
+		uint64_t pid;
+
+		if (cc_parse_u64(de->d_name, 1, UINT32_MAX, &pid) < 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/ns/pid", (unsigned)pid);
+		if (stat(path, &st) == 0 && st.st_ino == ns)
+			n++;
+	}
+	closedir(proc);
+	return n;
+}
+
+int cc_cell_status(uint32_t uid, struct cc_cell_status *status, struct cc_err *err)
+{
+	struct cc_cell cell;
+	char path[64];
+	struct stat st;
+	int found;
+
+	memset(status, 0, sizeof(*status));
+	found = cc_cell_find(uid, &cell, err);
+	if (found <= 0)
+		return found;
+	status->running = true;
+	status->pid = cell.pid;
+	cc_cell_close(&cell);
+	{
+		cc_cleanup_close int record = open_record(uid, false, false, err);
+		struct record_text text;
+
+		if (record >= 0) {
+			read_record(record, &text);
+			status->started = text.times[FIELD_STARTED];
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)status->pid);
+	if (stat(path, &st) == 0) {
+		unsigned n = count_in_namespace(st.st_ino);
+
+		status->processes = n > 0 ? n - 1 : 0;
+	}
+	return 1;
+}
+
+int cc_cell_note_login(uint32_t uid, bool login)
+{
+	struct cc_err ignored = {0};
+	cc_cleanup_close int record = open_record(uid, true, false, &ignored);
+	char field[FIELD_WIDTH + 1];
+
+	if (record < 0)
+		return errno == ENOENT ? 0 : -1;
+	snprintf(field, sizeof(field), "%0*lld", FIELD_WIDTH, (long long)time(NULL));
+	return pwrite(record, field, FIELD_WIDTH, FIELD_OFFSET(login ? FIELD_LOGIN : FIELD_LOGOUT)) == FIELD_WIDTH ? 1
+														   : -1;
+}
+
+int cc_cell_logins(uint32_t uid, int64_t *login, int64_t *logout)
+{
+	struct cc_err ignored = {0};
+	cc_cleanup_close int record = open_record(uid, false, false, &ignored);
+	struct record_text text;
+
+	*login = 0, *logout = 0;
+	if (record < 0)
+		return 0;
+	read_record(record, &text);
+	*login = text.times[FIELD_LOGIN];
+	*logout = text.times[FIELD_LOGOUT];
+	return 1;
+}

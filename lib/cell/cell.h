@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The chat cell: one set of namespaces per chat (PID, IPC, UTS, cgroup and
+ * mount), held by a small keeper process that is PID 1 of the chat's PID
+ * namespace, which every login of the chat joins with one setns() on the
+ * keeper's pidfd (Linux 5.8). The keeper reaps orphans and does nothing
+ * else; when it dies, by `suspend`, `delete`, a crash or its idle timer,
+ * the kernel ends every process of the cell, and the next login builds a
+ * new one.
+ *
+ * The running keeper of a chat is found through its record,
+ * CHATCELL_RUN_DIR/cells/<uid> (root's, 0600): the keeper holds a POSIX
+ * write lock on it for its whole life, so the lock's owner, as F_GETLK
+ * reports it, is the keeper, and a crashed keeper leaves no lock. Starting
+ * and joining happen under the chat's work lock, so there is never more
+ * than one cell per chat. */
+#ifndef CHATCELL_CELL_H
+#define CHATCELL_CELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "cell/cell_spec.h"
+
+#define CC_CELL_DIR CHATCELL_RUN_DIR "/cells"
+#define CC_KEEPER_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-keeper"
+/* What the keeper program writes on descriptor 4 once it runs (descriptor
+ * 3 is the cell record, whose lock it holds). */
+#define CC_KEEPER_READY "+"
+
+struct cc_cell {
+	int pidfd;    /* the keeper */
+	pid_t pid;    /* the keeper, in the caller's PID namespace */
+	bool started; /* by this process: stop it if the login fails after all */
+	bool made_instances; /* and it made the chat's /tmp instances: remove them then */
+	char name[CC_NAME_MAX + 1]; /* the chat's, from the record (empty if unreadable) */
+};
+
+/* Before the keeper makes its cgroup namespace: put it (`pid`) into the
+ * chat's cgroup, whose view the cell then shows as /sys/fs/cgroup. */
+typedef int (*cc_cell_placer)(pid_t pid, void *ctx, struct cc_err *err);
+
+/* The running cell of `uid`: 1 (cell filled), 0 none runs, -1 error. */
+int cc_cell_find(uint32_t uid, struct cc_cell *cell, struct cc_err *err);
+
+/* Start the cell described by `spec`; the keeper is ready (its mounts made)
+ * when this returns 0. On failure nothing is left: no keeper, no lock. */
+int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *place_ctx, struct cc_cell *cell,
+		  struct cc_err *err);
+
+/* End the cell this process started (a login that failed after all). */
+void cc_cell_abandon(struct cc_cell *cell);
+
+void cc_cell_close(struct cc_cell *cell);
+
+/* The namespaces a process had before it joined a cell, to go back. */
+struct cc_cell_return {
+	int mnt, ipc, uts, cgroup, pid;
+	char cwd[4096];
+};
+
+/* Move the calling process into the cell: its mount, IPC, UTS and cgroup
+ * namespaces, and the PID namespace of the children it starts from now on.
+ * The working directory is kept by path, resolved in the cell. */
+int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct cc_err *err);
+
+/* After a failure: the namespaces the process had before. */
+void cc_cell_return(struct cc_cell_return *back);
+
+/* After success: forget the way back. */
+void cc_cell_return_drop(struct cc_cell_return *back);
+
+/* End the cell of `uid` (SIGKILL to the keeper, which ends every process
+ * of it) and wait until it is gone. 0 also when none runs. */
+int cc_cell_stop(uint32_t uid, struct cc_err *err);
+
+/* A login (or, with login false, a logout) of the chat, noted in its cell
+ * record: one write, no registry, on the common path. The registry takes
+ * these times over when the record is replaced or removed (cc_cell_logins
+ * before cc_cell_open or cc_cell_stop), and `show` reads both. 1 noted, 0
+ * no record, -1 error. */
+int cc_cell_note_login(uint32_t uid, bool login);
+
+/* The login and logout times noted on the record of `uid`, whether or not
+ * its cell still runs (0: none). Returns 1 if there is a record, else 0. */
+int cc_cell_logins(uint32_t uid, int64_t *login, int64_t *logout);
+
+/* What `show` says about a cell. */
+struct cc_cell_status {
+	bool running;
+	pid_t pid;         /* of the keeper, in the caller's PID namespace */
+	int64_t started;   /* Unix time */
+	unsigned processes; /* in the cell, the keeper left out */
+};
+int cc_cell_status(uint32_t uid, struct cc_cell_status *status, struct cc_err *err);
+
+#endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cell/cell_mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/trusted_dir.h"
+#include "cell/bind_instances.h"
+#include "cell/private_proc.h"
+#include "fs/tmp_instances.h"
+
+/* Kernel features this needs, named in the errors an administrator sees. */
+#define NEW_MOUNT_API "the new mount API (fsopen/fsmount/move_mount, Linux 5.2)"
+
+struct option {
+	const char *key;
+	const char *value; /* NULL: a flag */
+};
+
+/* A new instance of `type` with these options, as a detached mount. */
+static int fresh_mount(const char *type, const struct option *options, unsigned attrs, struct cc_err *err)
+{
+	cc_cleanup_close int fs = fsopen(type, FSOPEN_CLOEXEC);
+	int mnt;
+
+	if (fs < 0)
+		return errno == ENOSYS ? cc_fail(err, CC_ERR_SYSTEM, "this kernel lacks %s", NEW_MOUNT_API)
+				       : cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create a %s instance (fsopen)", type);
+	for (const struct option *o = options; o && o->key; o++) {
+		int rc = o->value ? fsconfig(fs, FSCONFIG_SET_STRING, o->key, o->value, 0)
+				  : fsconfig(fs, FSCONFIG_SET_FLAG, o->key, NULL, 0);
+
+		if (rc < 0)
+			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set %s%s%s on the cell's %s", o->key,
+					     o->value ? "=" : "", o->value ? o->value : "", type);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the cell's %s", type);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (mnt < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's %s", type);
+	return mnt;
+}
+
+/* Put the detached mount `mnt` over `target`. With optional, a target the
+ * host lacks is skipped. */
+static int place(int mnt, const char *target, bool optional, struct cc_err *err)
+{
+	cc_cleanup_close int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && optional && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s (no symbolic links)", target);
+	if (move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own %s", target);
+	return 0;
+}
+
+static int mount_fresh_over(const char *type, const struct option *options, unsigned attrs, const char *target,
+			    bool optional, struct cc_err *err)
+{
+	cc_cleanup_close int mnt = -1;
+	struct stat st;
+
+	if (optional && lstat(target, &st) < 0 && errno == ENOENT)
+		return 0;
+	mnt = fresh_mount(type, options, attrs, err);
+	if (mnt < 0)
+		return -1;
+	return place(mnt, target, optional, err);
+}
+
+/* A clone of the file or directory `name` in `dir`, with these mount
+ * attributes, over `target` (skipped if the host has no such target). */
+static int bind_from(int dir, const char *name, unsigned attrs, const char *target, struct cc_err *err)
+{
+	struct mount_attr attr = {.attr_set = attrs};
+	cc_cleanup_close int tree = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+
+	if (tree < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot clone %s for the cell's %s", name, target);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set the mount options of the cell's %s", target);
+	return place(tree, target, true, err);
+}
+
+static int mount_instances(const struct cc_cell_spec *spec, struct cc_err *err)
+{
+	cc_cleanup_close int state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, err);
+	struct cc_instances inst;
+	int rc;
+
+	if (state_fd < 0)
+		return -1;
+	if (cc_instances_open(state_fd, spec->name, &inst, err) < 0)
+		return -1;
+	rc = cc_bind_instances(&inst, err);
+	cc_instances_close(&inst, rc < 0);
+	return rc;
+}
+
+static int mount_ptys(const struct cc_cell_spec *spec, struct cc_err *err)
+{
+	char max[16], gid[16];
+	struct option options[] = {{"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", gid}, {"max", max}, {NULL, NULL}};
+	cc_cleanup_close int ptmx = -1;
+	struct stat st;
+
+	snprintf(max, sizeof(max), "%u", spec->ptys_max);
+	snprintf(gid, sizeof(gid), "%u", (unsigned)spec->tty_gid);
+	if (mount_fresh_over("devpts", options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", false, err) < 0)
+		return -1;
+	/* A /dev/ptmx device node opens the instance at /dev/pts beside it
+	 * (Linux 4.7); bind the instance's own over it all the same. A
+	 * symbolic link to pts/ptmx needs nothing. */
+	if (lstat("/dev/ptmx", &st) < 0 || !S_ISCHR(st.st_mode))
+		return 0;
+	ptmx = open("/dev/pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (ptmx < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the cell's /dev/pts");
+	return bind_from(ptmx, "ptmx", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/ptmx", err);
+}
+
+/* The host's login records and key counts stay out of sight: /dev/null
+ * over each, so the cell reads nothing and the login bookkeeping of su,
+ * runuser and sshd (which write these files as root from inside the cell)
+ * still succeeds. Chat logins are recorded in the registry instead. */
+static int mount_blanks(struct cc_err *err)
+{
+	static const char *const hidden[] = {"/run/utmp", "/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog"};
+	cc_cleanup_close int dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dev < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open /dev");
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (bind_from(dev, "null", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, hidden[i], err) < 0)
+			return -1;
+	return bind_from(dev, "null", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/proc/key-users", err);
+}
+
+static int mount_cgroup_view(const struct cc_cell_spec *spec, struct cc_err *err)
+{
+	const unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	const struct option empty[] = {{"mode", "0755"}, {"size", "4k"}, {NULL, NULL}};
+
+	if (spec->cgroup2)
+		return mount_fresh_over("cgroup2", NULL, attrs, "/sys/fs/cgroup", false, err);
+	return mount_fresh_over("tmpfs", empty, attrs, "/sys/fs/cgroup", true, err);
+}
+
+int cc_cell_build_mounts(const struct cc_cell_spec *spec, struct cc_err *err)
+{
+	const struct option run_lock[] = {{"mode", "1777"}, {"size", "1m"}, {"nr_inodes", "256"}, {NULL, NULL}};
+	const unsigned plain = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make / a recursive slave mount in the cell");
+	if (mount_instances(spec, err) < 0 || cc_mount_private_proc(spec->proc_gid, err) < 0 ||
+	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, err) < 0 ||
+	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, err) < 0 || mount_blanks(err) < 0 ||
+	    mount_cgroup_view(spec, err) < 0)
+		return -1;
+	return 0;
+}

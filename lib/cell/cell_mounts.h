@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The cell's mount namespace, built once by the keeper from inside the
+ * cell (PID 1 of its PID namespace, already in its own mount, IPC, UTS and
+ * cgroup namespaces), so every instance below belongs to the cell:
+ *
+ *   /                 a recursive slave: nothing propagates to the host
+ *   /tmp /var/tmp /dev/shm   the chat's instance directories (bind_instances.h)
+ *   /proc             procfs of the cell's PID namespace, hidepid=invisible
+ *   /dev/pts          a devpts instance of its own (max= ptys_max),
+ *   /dev/ptmx           and its ptmx (when /dev/ptmx is a device node)
+ *   /dev/mqueue       the cell's POSIX message queues (if the host has the directory)
+ *   /run/lock         a small tmpfs of its own
+ *   /run/utmp /var/log/{wtmp,btmp,lastlog}   files of the cell's own (root's,
+ *                     0644, empty at start): login bookkeeping of the cell's
+ *                     sessions still works, nothing of the host's shows
+ *   /proc/key-users   an empty read-only file
+ *   /sys/fs/cgroup    cgroup2 of the cell's cgroup namespace (the chat's
+ *                     own cgroup) with cgroup v2 and limits on; else an empty
+ *                     read-only tmpfs
+ *
+ * Every target is opened O_PATH|O_NOFOLLOW and mounted with move_mount()
+ * on that descriptor: no path a chat could change is followed. */
+#ifndef CHATCELL_CELL_MOUNTS_H
+#define CHATCELL_CELL_MOUNTS_H
+
+#include "base/error.h"
+#include "cell/cell_spec.h"
+
+int cc_cell_build_mounts(const struct cc_cell_spec *spec, struct cc_err *err);
+
+#endif

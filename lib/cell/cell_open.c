@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cell/cell_open.h"
+
+struct placement {
+	const struct cc_config *config;
+	enum cc_cgroup_backend backend;
+	const struct cc_limits *limits;
+	const struct cc_cell_spec *spec;
+};
+
+static int place_keeper(pid_t pid, void *ctx, struct cc_err *err)
+{
+	const struct placement *p = ctx;
+
+	return cc_cgroup_join(p->backend, p->config, p->spec->uid, p->spec->name, p->limits, pid, err);
+}
+
+int cc_cell_open(const struct cc_cell_spec *spec, const struct cc_config *config, enum cc_cgroup_backend backend,
+		 const struct cc_limits *limits, struct cc_cell *cell, struct cc_err *err)
+{
+	struct placement p = {config, backend, limits, spec};
+	int found = cc_cell_find(spec->uid, cell, err);
+
+	if (found != 0)
+		return found < 0 ? -1 : 0;
+	return cc_cell_start(spec, backend == CC_CGROUP_OFF ? NULL : place_keeper, &p, cell, err);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cell/cell_spec.h"
+
+#include <string.h>
+
+#include "base/text_copy.h"
+
+void cc_cell_spec_init(struct cc_cell_spec *spec, const struct cc_config *config, uint32_t uid, const char *name,
+		       gid_t proc_gid, gid_t tty_gid, bool cgroup2)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->uid = uid;
+	cc_copy(spec->name, sizeof(spec->name), name);
+	spec->proc_gid = proc_gid;
+	spec->tty_gid = tty_gid;
+	spec->ptys_max = config->cell_ptys_max;
+	spec->idle_stop = config->cell_idle_stop;
+	spec->cgroup2 = cgroup2;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What a chat's cell is made of, decided by whoever starts it (a login, or
+ * chatcell-admin ensure --start) from chatcell.conf and the registry. */
+#ifndef CHATCELL_CELL_SPEC_H
+#define CHATCELL_CELL_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "base/sizes.h"
+#include "config/conf.h"
+
+struct cc_cell_spec {
+	uint32_t uid;
+	char name[CC_NAME_MAX + 1];
+	gid_t proc_gid;     /* may see every process (procfs gid=), or (gid_t)-1 */
+	gid_t tty_gid;      /* the group of the cell's pseudo-terminals */
+	unsigned ptys_max;  /* devpts max= */
+	unsigned idle_stop; /* seconds without a process before the keeper ends the cell; 0: never */
+	bool cgroup2;       /* /sys/fs/cgroup shows the cell's own cgroup (v2, limits on); else nothing */
+};
+
+/* The spec from the configuration; the two groups are looked up by the
+ * caller (a PAM module must use pam_modutil's lookups). */
+void cc_cell_spec_init(struct cc_cell_spec *spec, const struct cc_config *config, uint32_t uid, const char *name,
+		       gid_t proc_gid, gid_t tty_gid, bool cgroup2);
+
+#endif

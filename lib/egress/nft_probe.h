@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Whether chatcell's egress table is in the kernel, with libmnl alone: a
+ * login into a running cell asks only this (libnftnl and the registry are
+ * loaded when the table has to be rebuilt). Also the kernel's nftables
+ * errors in words, shared with egress_nft.c. */
+#ifndef CHATCELL_NFT_PROBE_H
+#define CHATCELL_NFT_PROBE_H
+
+#include "base/error.h"
+
+/* Is the table there? 1, 0, or -1 (err set). */
+int cc_nft_table_exists(struct cc_err *err);
+
+/* The kernel refused an nftables request with `error`: say why. Returns -1. */
+int cc_nft_kernel_error(int error, struct cc_err *err);
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "cell_join.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "cell/cell.h"
+#include "cgroup/cgroup.h"
+#include "egress/nft_probe.h"
+#include "session_env.h"
+
+/* The running cell of this chat: 1 (cell filled), 0 none (or another
+ * chat's name in the record: left to the start path), -1 error. */
+static int find_cell(struct chat_user *cu, struct cc_cell *cell)
+{
+	int found = cc_cell_find(cu->uid, cell, &cu->err);
+
+	if (found > 0 && strcmp(cell->name, cu->user) != 0) {
+		cc_cell_close(cell);
+		return 0;
+	}
+	return found;
+}
+
+int cell_join_running(struct chat_user *cu)
+{
+	struct cc_cell cell;
+	int found = find_cell(cu, &cell);
+
+	if (found > 0)
+		cc_cell_close(&cell);
+	return found;
+}
+
+/* Steps 3-5, with the cell found: 1 done, 0 the chat has no cgroup (the
+ * configuration turned limits on after the cell started: the start path
+ * makes it), -1 refused. */
+static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell *cell)
+{
+	enum cc_cgroup_backend backend;
+	struct cc_cell_return back;
+
+	if (cc_cgroup_backend_resolve(&cu->config, &backend, &cu->err) < 0)
+		return -1;
+	if (cc_cgroup_attach(backend, &cu->config, cu->uid, cu->user, getpid(), &cu->err) < 0)
+		return cu->err.kind == CC_ERR_NOT_FOUND ? 0 : -1;
+	if (cc_cell_join(cell, &back, &cu->err) < 0)
+		return -1;
+	return session_env_seal(pamh, &cu->config, cu->user, &back, &cu->err) < 0 ? -1 : 1;
+}
+
+int cell_join_session(pam_handle_t *pamh, struct chat_user *cu)
+{
+	struct cc_cell cell;
+	int lock_fd = chat_user_lock(cu), rc;
+
+	if (lock_fd < 0)
+		return -1;
+	rc = find_cell(cu, &cell);
+	if (rc > 0) {
+		int table = cc_nft_table_exists(&cu->err);
+
+		rc = table <= 0 ? table : enter(pamh, cu, &cell);
+		cc_cell_close(&cell);
+	}
+	close(lock_fd);
+	if (rc > 0)
+		cc_cell_note_login(cu->uid, true); /* bookkeeping only */
+	return rc;
+}

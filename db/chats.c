@@ -217,11 +217,18 @@ int cc_chats_record_session(struct cc_registry *reg, uint32_t uid, bool login, i
 	const char *sql = login ? "UPDATE chats SET last_login_at = ? WHERE uid = ? AND state != 'deleted'"
 				: "UPDATE chats SET last_logout_at = ? WHERE uid = ? AND state != 'deleted'";
 
+	int rc;
+
 	if (cc_registry_prepare(reg, sql, &stmt, err) < 0)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, now);
 	sqlite3_bind_int64(stmt, 2, uid);
-	return step_done(reg, stmt, "recording the login", err);
+	rc = cc_registry_step_nowait(reg, stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_BUSY)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : cc_registry_fail(reg, rc, login ? "recording the login" : "recording the logout",
+							 err);
 }
 
 int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err)

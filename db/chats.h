@@ -53,7 +53,9 @@ int cc_chats_insert(struct cc_registry *reg, struct cc_chat *chat, struct cc_err
 /* Write back state, pending, deleted_at and limits of an existing row. */
 int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct cc_err *err);
 
-/* Login bookkeeping from pam_chatcell. */
+/* Login bookkeeping from pam_chatcell. It never waits: 1 when recorded, 0
+ * when another process holds the registry's write lock (the time is not
+ * recorded: a login is never delayed for it), -1 on error. */
 int cc_chats_record_session(struct cc_registry *reg, uint32_t uid, bool login, int64_t now, struct cc_err *err);
 
 /* How many rows (live and quarantined). */

@@ -19,6 +19,9 @@
 #include "fs/tmp_instances.h"
 #include "base/trusted_dir.h"
 
+/* The longest a login waits for the chat's work lock (pam_chatcell(8)). */
+#define SESSION_LOCK_WAIT_MS 10000
+
 /* The group that may still see every process, if configured. */
 static int admin_gid(pam_handle_t *pamh, const struct cc_config *config, gid_t *gid, struct cc_err *err)
 {
@@ -49,9 +52,15 @@ static int lock_chat(struct chat_user *cu, struct cc_registry *reg)
 	close(state_fd);
 	if (lock_fd < 0)
 		return -1;
-	found = cc_chat_lock(lock_fd, cu->uid, true);
-	if (found < 0) {
+	found = cc_chat_lock_within(lock_fd, cu->uid, SESSION_LOCK_WAIT_MS);
+	if (found == -ETIMEDOUT)
+		cc_fail(&cu->err, CC_ERR_SYSTEM,
+			"the work lock of %s stayed held for %d s (a chatcell-admin command is changing the chat, or "
+			"hangs); try the login again",
+			cu->user, SESSION_LOCK_WAIT_MS / 1000);
+	else if (found < 0)
 		cc_fail_errno(&cu->err, CC_ERR_SYSTEM, -found, "cannot take the work lock of %s", cu->user);
+	if (found < 0) {
 		close(lock_fd);
 		return -1;
 	}
@@ -146,7 +155,8 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 	}
 	mount_ns_keep(&ns);
 	close(lock_fd);
-	/* Bookkeeping only: a failure here does not weaken the session. */
+	/* Bookkeeping only, and it never waits (a busy registry skips it): a
+	 * failure here does not weaken the session. */
 	cc_chats_record_session(reg, cu->uid, true, (int64_t)time(NULL), &ignored);
 	return PAM_SUCCESS;
 }

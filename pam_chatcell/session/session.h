@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A chat's session, set up in this order before the shell starts:
  *   1. the chat's work lock taken (the one chatcell-admin takes to suspend,
- *      delete or change limits) and the chat read again under it: still
- *      active, with the limits of the last committed change
+ *      delete or change limits; waiting at most 10 s) and the chat read
+ *      again under it: still active, with the limits of the last change
  *   2. this process in the chat's cgroup (cgroupfs) or in a transient scope
  *      of the chat's slice (systemd), with the chat's limits
  *   3. a private mount namespace, "/" a recursive slave
@@ -12,7 +12,8 @@
  *      rebuilt from the registry if it vanished)
  *   7. PATH, umask, core dumps, no_new_privs
  *   8. the system call filter (syscall_filter.h), last: it cannot be undone
- *   9. the lock released, the login recorded in the registry
+ *   9. the lock released, the login recorded in the registry if its write
+ *      lock is free at once (bookkeeping never delays a login)
  * If any of 1-8 fails the session is refused, and what can be taken back is
  * (the process returns to its old mount namespace; directories created are
  * removed). A process already moved into the chat's cgroup stays there: it

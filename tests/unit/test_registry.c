@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmocka_all.h"
@@ -206,7 +207,7 @@ static void rows_round_trip_every_field(void **state)
 	c.pending = CC_PENDING_DELETE;
 	snprintf(c.pending_arg, sizeof(c.pending_arg), "/srv/archive");
 	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
-	assert_int_equal(cc_chats_record_session(&f->reg, 70010, true, 1700000500, &err), 0);
+	assert_int_equal(cc_chats_record_session(&f->reg, 70010, true, 1700000500, &err), 1);
 	assert_int_equal(cc_chats_find_by_id(&f->reg, c.id, &found, &err), 1);
 	assert_int_equal(found.chat_id_len, strlen(id));
 	assert_memory_equal(found.chat_id, id, strlen(id));
@@ -217,6 +218,34 @@ static void rows_round_trip_every_field(void **state)
 	assert_string_equal(found.pending_arg, "/srv/archive");
 	assert_int_equal(found.last_login_at, 1700000500);
 	assert_int_equal(found.last_logout_at, 0);
+}
+
+/* Login bookkeeping on a session connection never waits for a busy write
+ * lock: it returns 0 at once, records nothing, and the connection still
+ * reads. */
+static void session_bookkeeping_never_waits(void **state)
+{
+	struct cc_registry session;
+	struct cc_chat c, found;
+	struct cc_err err;
+	struct timespec t0, t1;
+	FIXTURE();
+
+	registry_fixture_chat(&c, "busy chat", "chat-dddddddddddd", 70015);
+	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
+	assert_int_equal(cc_registry_open_session(&session, f->dir_fd, f->dir, &err), 0);
+	assert_int_equal(cc_registry_begin_write(&f->reg, &err), 0); /* another writer holds the lock */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(cc_chats_record_session(&session, 70015, true, 1700000600, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 500);
+	assert_int_equal(cc_chats_find_by_uid(&session, 70015, &found, &err), 1);
+	assert_int_equal(found.last_login_at, 0);
+	cc_registry_rollback(&f->reg);
+	assert_int_equal(cc_chats_record_session(&session, 70015, false, 1700000700, &err), 1);
+	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70015, &found, &err), 1);
+	assert_int_equal(found.last_logout_at, 1700000700);
+	cc_registry_close(&session);
 }
 
 static int count_events(const struct cc_event *e, void *ctx)
@@ -275,6 +304,7 @@ int main(void)
 		cmocka_unit_test(damaged_file_is_reported_not_used),
 		cmocka_unit_test(live_names_and_chat_ids_are_unique),
 		cmocka_unit_test(rows_round_trip_every_field),
+		cmocka_unit_test(session_bookkeeping_never_waits),
 		cmocka_unit_test(events_are_kept_per_chat),
 		cmocka_unit_test(identity_settings_guard_the_config),
 	};

@@ -12,7 +12,7 @@
 #include "fs/chat_lock.h"
 #include "fs/home.h"
 #include "identity/host_key.h"
-#include "lifecycle.h"
+#include "recovery.h"
 #include "base/parse_number.h"
 #include "db/settings.h"
 #include "base/trusted_dir.h"
@@ -115,8 +115,8 @@ int admin_open(struct admin *a, bool init)
 	a->home_base_fd = cc_home_base_open(&a->config, init, &a->err);
 	if (a->home_base_fd < 0)
 		return -1;
-	/* Whatever command runs, it first finishes steps a killed run left. */
-	return lifecycle_recover(a);
+	/* Whatever command runs, it first goes on with steps other runs left. */
+	return recovery_run(a);
 }
 
 void admin_close(struct admin *a)
@@ -229,7 +229,7 @@ int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_ch
 	return found;
 }
 
-int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
+int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct cc_chat *chat, bool replaces_step)
 {
 	uint32_t uid;
 	int rc;
@@ -240,6 +240,14 @@ int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct
 	rc = cc_chat_lock(a->lock_fd, uid, true);
 	if (rc < 0)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
+	/* A step another run left is finished first: the change builds on it
+	 * (a delete replaces it, undoing whatever it did). */
+	if (replaces_step)
+		recovery_replaced(a, chat->id);
+	else if (admin_find_target(a, t, chat) <= 0 || recovery_finish_locked(a, chat) < 0) {
+		cc_chat_unlock(a->lock_fd, uid);
+		return -1;
+	}
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0) {
 		cc_chat_unlock(a->lock_fd, uid);
 		return -1;

@@ -45,6 +45,14 @@ struct admin_options {
 	char **argv;
 };
 
+/* A chat whose unfinished step this run could not finish (recovery.h). */
+#define ADMIN_STUCK_MAX 8
+struct admin_stuck {
+	int64_t chat;
+	bool told; /* reported, as a warning or as the command's error */
+	struct cc_err err;
+};
+
 struct admin {
 	struct admin_options opt;
 	struct cc_config config;
@@ -58,6 +66,9 @@ struct admin {
 	struct cc_registry reg;
 	uint8_t host_key[CC_HOST_KEY_LEN];
 	enum cc_cgroup_backend backend; /* CC_CGROUP_AUTO until resolved */
+	struct admin_stuck stuck[ADMIN_STUCK_MAX];
+	unsigned stuck_count; /* all of them, also those past ADMIN_STUCK_MAX */
+	bool stuck_more_told;
 };
 
 /* The cgroup backend, resolved on first use (fails where limits cannot be
@@ -82,11 +93,13 @@ int admin_check_chat_id(struct admin *a, const struct chat_target *target);
 /* Take the chat ID from `text` and check it. */
 int admin_read_target_text(struct admin *a, struct chat_target *target, const char *text);
 int admin_find_target(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
-/* Start changing the target chat: find it, take its work lock, begin a
- * write transaction and read it again inside. On 0 the caller commits or
- * rolls back, then calls cc_chat_unlock(a->lock_fd, chat->uid); on -1
- * nothing is held. */
-int admin_begin_chat_change(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
+/* Start changing the target chat: find it, take its work lock, finish a
+ * step another run left unless the change replaces it, begin a write
+ * transaction and read it again inside. On 0 the caller commits or rolls
+ * back, then calls cc_chat_unlock(a->lock_fd, chat->uid); on -1 nothing is
+ * held. */
+int admin_begin_chat_change(struct admin *a, const struct chat_target *target, struct cc_chat *chat,
+			    bool replaces_step);
 
 /* Map the error kind of a failure to the documented exit code (never 0). */
 int admin_exit_code(enum cc_err_kind kind);

@@ -12,7 +12,7 @@
 
 #include "commands.h"
 #include "fs/home.h"
-#include "lifecycle.h"
+#include "recovery.h"
 #include "base/dir_each.h"
 #include "base/text_copy.h"
 #include "view/view_read.h"
@@ -30,6 +30,8 @@ static int restore_chat(const struct cc_chat *chat, void *ctx)
 	struct repair *r = ctx;
 	struct admin *a = r->a;
 
+	if (chat->pending != CC_PENDING_NONE)
+		return 0; /* still unfinished after recovery_run: reported below, with its state */
 	if (cc_home_create(a->home_base_fd, a->config.home_base, chat->name, chat->uid, &a->err) < 0)
 		return -1;
 	return cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err);
@@ -133,6 +135,8 @@ int cmd_repair(struct admin *a)
 	if (cc_dir_each(a->view_fd, CC_VIEW_DIR, drop_stale_entry, &r, &a->err) < 0 ||
 	    cc_view_sync(a->view_fd, &a->err) < 0 ||
 	    cc_dir_each(a->home_base_fd, a->config.home_base, report_orphan_home, &r, &a->err) < 0)
+		return -1;
+	if (recovery_left_error(a) < 0) /* a step still unfinished: repair did not succeed */
 		return -1;
 	if (a->opt.json)
 		printf("{\"fixed\":%u,\"orphan_homes\":%u}\n", r.fixed, r.orphans);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "recovery.h"
 #include "run_target.h"
 
 #define SESSION_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-session"
@@ -21,7 +22,8 @@ static int start(struct admin *a, bool login_shell)
 	char **args;
 	int n = 0;
 
-	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0)
+	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0 ||
+	    recovery_settle(a, &chat) < 0)
 		return -1;
 	args = calloc((size_t)a->opt.argc + 5, sizeof(*args));
 	if (!args)
@@ -36,7 +38,8 @@ static int start(struct admin *a, bool login_shell)
 			args[n++] = a->opt.argv[i];
 	}
 	args[n] = NULL;
-	admin_close(a); /* no registry handle or lock may reach the chat's process */
+	recovery_warn(a); /* this process becomes the chat's session: say it now */
+	admin_close(a);   /* no registry handle or lock may reach the chat's process */
 	setenv("CHATCELL_SESSION_CALLER", login_shell ? "chatcell-admin shell" : "chatcell-admin run", 1);
 	execv(SESSION_PROGRAM, args);
 	free(args);

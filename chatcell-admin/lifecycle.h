@@ -3,22 +3,16 @@
  * commits first with `pending` set while the chat's work lock is held; this
  * half then runs, and clears `pending` when done. Every step is idempotent,
  * so a step abandoned by a crash is simply run again by the next
- * chatcell-admin (see lifecycle_recover). */
+ * chatcell-admin (see recovery.h). */
 #ifndef CHATCELL_LIFECYCLE_H
 #define CHATCELL_LIFECYCLE_H
 
 #include "admin.h"
 
 /* Run the unfinished part of chat->pending, then clear it. The caller holds
- * the chat's work lock. */
+ * the chat's work lock. A failure says what state the chat is left in and
+ * that the next chatcell-admin command goes on with it. */
 int lifecycle_finish(struct admin *a, struct cc_chat *chat);
-
-/* Finish every step whose process died (its lock is free). */
-int lifecycle_recover(struct admin *a);
-
-/* Wait until no other process is working on this chat, finishing its step
- * if that process died. */
-int lifecycle_settle(struct admin *a, struct cc_chat *chat);
 
 /* Put the chat's effective limits on its cgroup (creating it). */
 int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat);

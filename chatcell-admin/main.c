@@ -11,6 +11,7 @@
 
 #include "admin.h"
 #include "commands.h"
+#include "recovery.h"
 
 enum opt_bit {
 	OPT_STDIN = 1 << 0,
@@ -194,6 +195,7 @@ int main(int argc, char **argv)
 	rc = admin_open(&a, cmd->run == cmd_init);
 	if (rc == 0)
 		rc = cmd->run(&a);
+	recovery_warn(&a); /* chats whose unfinished steps could not be finished */
 	if (rc < 0 && (a.err.kind == CC_OK || !a.err.msg[0]))
 		/* Every failure must say why; one that does not is ours to fix. */
 		cc_fail(&a.err, CC_ERR_SYSTEM, "failed without saying why (a bug in chatcell: please report it)");

@@ -15,6 +15,11 @@ const char *cc_chat_state_name(enum cc_chat_state state)
 	return state_names[state];
 }
 
+const char *cc_chat_pending_name(enum cc_pending pending)
+{
+	return pending_names[pending];
+}
+
 int cc_chat_state_parse(const char *text, enum cc_chat_state *state)
 {
 	for (int i = 0; i < 3; i++) {

@@ -38,6 +38,8 @@ struct cc_chat {
 
 const char *cc_chat_state_name(enum cc_chat_state state);
 int cc_chat_state_parse(const char *text, enum cc_chat_state *state);
+/* "create", "delete", "suspend", or NULL for CC_PENDING_NONE. */
+const char *cc_chat_pending_name(enum cc_pending pending);
 
 /* Lookups return 1 (found, *chat filled), 0 (not found) or -1 (error). */
 int cc_chats_find_live_by_chat_id(struct cc_registry *reg, const char *chat_id, size_t len, struct cc_chat *chat,

@@ -22,15 +22,12 @@ int cc_registry_fail(struct cc_registry *reg, int rc, const char *doing, struct 
 		rc = SQLITE_FULL;
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
-		return cc_fail(err, CC_ERR_SYSTEM,
-			       "%s: the disk holding %s is full; free space and retry (nothing was changed)", doing,
-			       reg->path);
+		return cc_fail(err, CC_ERR_SYSTEM, "%s: the disk holding %s is full%s", doing, reg->path,
+			       reg->work_outside ? "" : "; free space and retry (nothing was changed)");
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		return cc_fail(err, CC_ERR_SYSTEM,
-			       "%s: the registry %s is damaged (%s); restore it from backup "
-			       "(nothing was changed)",
-			       doing, reg->path, detail);
+		return cc_fail(err, CC_ERR_SYSTEM, "%s: the registry %s is damaged (%s)%s", doing, reg->path, detail,
+			       reg->work_outside ? "" : "; restore it from backup (nothing was changed)");
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:

@@ -23,6 +23,10 @@ struct cc_registry {
 	char path[512];
 	bool session;          /* opened by cc_registry_open_session */
 	int session_wait_left; /* ms a session connection may still wait */
+	/* Set by a caller that did work outside the registry which the failing
+	 * statement was to record: failure messages then say only what failed,
+	 * never "nothing was changed" (the caller says what is left). */
+	bool work_outside;
 };
 
 /* Open the registry in the trusted state directory. With create, a missing

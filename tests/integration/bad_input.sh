@@ -123,7 +123,8 @@ for home in $(ls /var/lib/chatcell/nss | sed -n 's/^n\.//p'); do
 done
 for i in $(seq 1 20); do mkdir "/home/chatcell/filler$i" 2>/dev/null || break; done
 run chatcell-admin ensure "disk-full"
-like "$rc:$err" "1:*is registered but its setup is unfinished; the next chatcell-admin run retries it. Cause: cannot create the home*No space left on device" "a full home file system fails with a clear message"
+disk_full=$(chatcell-admin name disk-full)
+is "$rc:$err" "1:chatcell-admin ensure: $disk_full (uid $(sqlite3 /var/lib/chatcell/registry.db "SELECT uid FROM chats WHERE name = '$disk_full'")) is registered but its setup is unfinished: cannot create the home /home/chatcell/$disk_full: No space left on device. Fix that; the next chatcell-admin command finishes the setup" "a full home file system fails with a message saying what is left and what comes next"
 rmdir /home/chatcell/filler*
 run chatcell-admin ensure "disk-full"
 is "$rc" 0 "after space is freed, the same ensure completes"

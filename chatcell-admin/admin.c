@@ -16,6 +16,7 @@
 #include "base/parse_number.h"
 #include "db/settings.h"
 #include "base/trusted_dir.h"
+#include "view/view_format.h"
 #include "view/view_write.h"
 
 int admin_exit_code(enum cc_err_kind kind)
@@ -79,8 +80,31 @@ int admin_backend(struct admin *a, enum cc_cgroup_backend *backend)
 	return 0;
 }
 
-int admin_open(struct admin *a, bool init)
+/* The NSS view directory. A missing one (deleted by hand) is made anew,
+ * with its parameters, so that every command still works; its chats are
+ * republished by repair (which says so itself) or one by one by ensure. */
+static int open_view(struct admin *a, enum admin_mode mode)
 {
+	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, mode == ADMIN_INIT, &a->err);
+	if (a->view_fd >= 0 || a->err.kind != CC_ERR_NOT_FOUND)
+		return a->view_fd;
+	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, true, &a->err);
+	if (a->view_fd < 0 || cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 ||
+	    cc_view_sync(a->view_fd, &a->err) < 0)
+		return -1;
+	a->view_made = true;
+	if (mode != ADMIN_REPAIR)
+		fprintf(stderr,
+			"chatcell-admin: warning: the NSS view %s was missing; it was made anew with no chat in it. Run "
+			"'chatcell-admin repair' to republish every chat\n",
+			CC_VIEW_DIR);
+	return a->view_fd;
+}
+
+int admin_open(struct admin *a, enum admin_mode mode)
+{
+	bool init = mode == ADMIN_INIT;
+
 	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
 	a->backend = CC_CGROUP_AUTO;
 	a->now = (int64_t)time(NULL);
@@ -109,8 +133,7 @@ int admin_open(struct admin *a, bool init)
 	a->lock_fd = cc_chat_lock_open(a->state_fd, &a->err);
 	if (a->lock_fd < 0)
 		return -1;
-	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, init, &a->err);
-	if (a->view_fd < 0)
+	if (open_view(a, mode) < 0)
 		return -1;
 	a->home_base_fd = cc_home_base_open(&a->config, init, &a->err);
 	if (a->home_base_fd < 0)

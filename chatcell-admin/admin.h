@@ -61,6 +61,7 @@ struct admin {
 	char actor[128];
 	int state_fd;     /* CHATCELL_STATE_DIR, trusted */
 	int view_fd;      /* the NSS view directory */
+	bool view_made;   /* it was missing and is made anew, empty */
 	int home_base_fd; /* the home base, trusted */
 	int lock_fd;      /* per-chat work locks */
 	struct cc_registry reg;
@@ -75,9 +76,15 @@ struct admin {
  * applied and are not configured off). */
 int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
 
-/* Load the configuration and open everything a command needs. `init` makes
- * what is missing; other commands require an initialised host. */
-int admin_open(struct admin *a, bool init);
+/* What a command needs to find in place. */
+enum admin_mode {
+	ADMIN_USE,    /* an initialised host */
+	ADMIN_INIT,   /* init: make what is missing */
+	ADMIN_REPAIR, /* repair: reports what it makes, so no warnings about it */
+};
+
+/* Load the configuration and open everything a command needs. */
+int admin_open(struct admin *a, enum admin_mode mode);
 void admin_close(struct admin *a);
 
 /* The chat a command is about: a chat ID operand, --stdin, or --user.

@@ -116,6 +116,8 @@ int cmd_ensure(struct admin *a)
 		cc_chat_unlock(a->lock_fd, chat.uid);
 	} else {
 		rc = recovery_settle(a, &chat);
+		if (rc == 0)
+			rc = lifecycle_republish(a, &chat);
 	}
 	if (rc < 0)
 		return -1;

@@ -56,6 +56,21 @@ static int finish_create(struct admin *a, const struct cc_chat *chat)
 	return cc_view_sync(a->view_fd, &a->err);
 }
 
+int lifecycle_republish(struct admin *a, const struct cc_chat *chat)
+{
+	int written = cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err);
+
+	if (written > 0)
+		written = cc_view_sync(a->view_fd, &a->err);
+	if (written < 0) {
+		cc_err_prefix(&a->err, "%s (uid %u) lacks NSS view entries (its name does not resolve) and they cannot be "
+				       "published again: ",
+			      chat->name, chat->uid);
+		return -1;
+	}
+	return 0;
+}
+
 /* Take the chat's allowlist out of the kernel, then out of the registry. */
 static int remove_egress(struct admin *a, const struct cc_chat *chat)
 {

@@ -14,6 +14,10 @@
  * that the next chatcell-admin command goes on with it. */
 int lifecycle_finish(struct admin *a, struct cc_chat *chat);
 
+/* Publish the NSS view entries of a chat that is set up, if they are
+ * missing (someone deleted them, or the whole view). */
+int lifecycle_republish(struct admin *a, const struct cc_chat *chat);
+
 /* Put the chat's effective limits on its cgroup (creating it). */
 int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat);
 

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	cmd = parse(argc, argv, &a.opt);
 	if (!cmd)
 		return EXIT_USAGE;
-	rc = admin_open(&a, cmd->run == cmd_init);
+	rc = admin_open(&a, cmd->run == cmd_init ? ADMIN_INIT : cmd->run == cmd_repair ? ADMIN_REPAIR : ADMIN_USE);
 	if (rc == 0)
 		rc = cmd->run(&a);
 	recovery_warn(&a); /* chats whose unfinished steps could not be finished */

@@ -51,7 +51,21 @@ printf 'home_base = /srv/moved\n' >>/etc/chatcell/chatcell.conf
 run chatcell-admin ensure "x1"
 like "$rc:$err" "6:*chatcell.conf says '*home_base=/srv/moved' but the registry was initialised with*" "changing home_base after init is refused"
 cp /tmp/conf.saved /etc/chatcell/chatcell.conf
+run chatcell-admin --config /nonexistent/chatcell.conf list
+is "$rc:$err" "6:chatcell-admin list: the configuration file /nonexistent/chatcell.conf does not exist; give the path of an existing file (only the default /etc/chatcell/chatcell.conf may be missing)" \
+	"a configuration file named with --config that does not exist is an error, not the defaults"
+mv /etc/chatcell/chatcell.conf /tmp/conf.moved
+run chatcell-admin list
+is "$rc" 0 "the default configuration file may be missing (every setting its default)"
+mv /tmp/conf.moved /etc/chatcell/chatcell.conf
 is "$(snapshot)" "$before" "no bad configuration changed anything"
+
+# Egress host names: refused before anything is looked up, with the rule.
+host_rule="a host name is at most 253 bytes of labels separated by single dots, each label 1 to 63 letters, digits or '-', not starting or ending with '-'"
+for host in a..b .a.b a.b. -a.b a-.b a_b.c "$(printf 'a%.0s' $(seq 64)).b"; do
+	run chatcell-admin egress allow good --host "$host" --port 443
+	is "$rc:$err" "3:chatcell-admin egress: '$host' is not a host name: $host_rule" "egress allow --host $host is refused up front, with the rule"
+done
 
 # Registry files.
 db=/var/lib/chatcell/registry.db

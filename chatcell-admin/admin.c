@@ -11,7 +11,7 @@
 #include "cgroup/cgroup.h"
 #include "fs/chat_lock.h"
 #include "fs/home.h"
-#include "identity/host_key.h"
+#include "host_key_guard.h"
 #include "recovery.h"
 #include "base/parse_number.h"
 #include "db/settings.h"
@@ -126,9 +126,7 @@ int admin_open(struct admin *a, enum admin_mode mode)
 		return -1;
 	if (!init && cc_settings_check_identity(&a->reg, &a->config, &a->err) < 0)
 		return -1;
-	if (init && cc_host_key_create(a->state_fd, CHATCELL_STATE_DIR, &a->err) < 0)
-		return -1;
-	if (cc_host_key_load(a->state_fd, CHATCELL_STATE_DIR, a->host_key, &a->err) < 0)
+	if (host_key_guard(a, init) < 0)
 		return -1;
 	a->lock_fd = cc_chat_lock_open(a->state_fd, &a->err);
 	if (a->lock_fd < 0)

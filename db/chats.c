@@ -146,6 +146,15 @@ int cc_chats_find_by_id(struct cc_registry *reg, int64_t id, struct cc_chat *cha
 	return find_one(reg, stmt, chat, err);
 }
 
+int cc_chats_find_first(struct cc_registry *reg, struct cc_chat *chat, struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (cc_registry_prepare(reg, "SELECT " CHAT_COLUMNS " FROM chats ORDER BY id LIMIT 1", &stmt, err) < 0)
+		return -1;
+	return find_one(reg, stmt, chat, err);
+}
+
 static void bind_limit(sqlite3_stmt *stmt, int col, int64_t value)
 {
 	if (value == CC_LIMIT_DEFAULT)

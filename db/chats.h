@@ -49,6 +49,9 @@ int cc_chats_find_live_by_name(struct cc_registry *reg, const char *name, struct
 int cc_chats_find_by_uid(struct cc_registry *reg, uint32_t uid, struct cc_chat *chat, struct cc_err *err);
 int cc_chats_find_by_id(struct cc_registry *reg, int64_t id, struct cc_chat *chat, struct cc_err *err);
 
+/* The oldest row, live or not (1, 0 if there is none, -1). */
+int cc_chats_find_first(struct cc_registry *reg, struct cc_chat *chat, struct cc_err *err);
+
 /* Insert a new row (chat->id is set). */
 int cc_chats_insert(struct cc_registry *reg, struct cc_chat *chat, struct cc_err *err);
 

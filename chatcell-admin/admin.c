@@ -14,6 +14,7 @@
 #include "host_key_guard.h"
 #include "recovery.h"
 #include "base/parse_number.h"
+#include "base/path_syntax.h"
 #include "db/settings.h"
 #include "base/trusted_dir.h"
 #include "view/view_format.h"
@@ -93,7 +94,7 @@ static int open_view(struct admin *a, enum admin_mode mode)
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
 	a->view_made = true;
-	if (mode != ADMIN_REPAIR)
+	if (mode == ADMIN_USE)
 		fprintf(stderr,
 			"chatcell-admin: warning: the NSS view %s was missing; it was made anew with no chat in it. Run "
 			"'chatcell-admin repair' to republish every chat\n",
@@ -103,7 +104,7 @@ static int open_view(struct admin *a, enum admin_mode mode)
 
 int admin_open(struct admin *a, enum admin_mode mode)
 {
-	bool init = mode == ADMIN_INIT;
+	bool make = mode == ADMIN_INIT || mode == ADMIN_RESTORE;
 
 	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
 	a->backend = CC_CGROUP_AUTO;
@@ -115,13 +116,21 @@ int admin_open(struct admin *a, enum admin_mode mode)
 			       CHATCELL_STATE_DIR);
 	if (cc_config_load(&a->config, a->opt.config_path, &a->err) < 0)
 		return -1;
-	a->state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, init ? 0755 : 0, &a->err);
+	a->state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, make ? 0755 : 0, &a->err);
 	if (a->state_fd < 0) {
-		if (!init && a->err.kind == CC_ERR_NOT_FOUND)
+		if (!make && a->err.kind == CC_ERR_NOT_FOUND)
 			return cc_fail(&a->err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first",
 				       CHATCELL_STATE_DIR);
 		return -1;
 	}
+	/* restore puts the registry and the host key in place first. */
+	return mode == ADMIN_RESTORE ? 0 : admin_open_host(a, mode);
+}
+
+int admin_open_host(struct admin *a, enum admin_mode mode)
+{
+	bool init = mode == ADMIN_INIT;
+
 	if (cc_registry_open(&a->reg, a->state_fd, CHATCELL_STATE_DIR, init, &a->err) < 0)
 		return -1;
 	if (!init && cc_settings_check_identity(&a->reg, &a->config, &a->err) < 0)
@@ -133,7 +142,7 @@ int admin_open(struct admin *a, enum admin_mode mode)
 		return -1;
 	if (open_view(a, mode) < 0)
 		return -1;
-	a->home_base_fd = cc_home_base_open(&a->config, init, &a->err);
+	a->home_base_fd = cc_home_base_open(&a->config, init || mode == ADMIN_RESTORE, &a->err);
 	if (a->home_base_fd < 0)
 		return -1;
 	/* Whatever command runs, it first goes on with steps other runs left. */
@@ -233,6 +242,19 @@ int admin_read_target(struct admin *a, struct chat_target *t, bool allow_user)
 	if (a->opt.from_stdin)
 		return read_stdin_chat_id(a, t) < 0 ? -1 : admin_check_chat_id(a, t);
 	return admin_read_target_text(a, t, a->opt.argv[0]);
+}
+
+int admin_read_dir(struct admin *a, const char **dir)
+{
+	if (a->opt.argc != 1)
+		return cc_fail(&a->err, CC_ERR_USAGE, "give one directory");
+	*dir = a->opt.argv[0];
+	if (!cc_path_is_simple_absolute(*dir, CC_PATH_MAX) || strcmp(*dir, "/") == 0)
+		return cc_fail(&a->err, CC_ERR_USAGE,
+			       "the directory must be an absolute path of plain characters ([A-Za-z0-9._+@-] between "
+			       "slashes, at most %d bytes), not '%s'",
+			       CC_PATH_MAX, *dir);
+	return 0;
 }
 
 int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_chat *chat)

@@ -40,6 +40,7 @@ struct admin_options {
 	const char *memory;     /* limits --memory */
 	const char *pids;       /* limits --pids */
 	const char *cpu;        /* limits --cpu */
+	bool force;             /* backup, restore --force */
 	bool all;               /* list --all */
 	int argc;               /* operands after the command */
 	char **argv;
@@ -78,13 +79,17 @@ int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
 
 /* What a command needs to find in place. */
 enum admin_mode {
-	ADMIN_USE,    /* an initialised host */
-	ADMIN_INIT,   /* init: make what is missing */
-	ADMIN_REPAIR, /* repair: reports what it makes, so no warnings about it */
+	ADMIN_USE,     /* an initialised host */
+	ADMIN_INIT,    /* init: make what is missing */
+	ADMIN_REPAIR,  /* repair: reports what it makes, so no warnings about it */
+	ADMIN_RESTORE, /* restore: the state directory only, the rest once restored */
 };
 
 /* Load the configuration and open everything a command needs. */
 int admin_open(struct admin *a, enum admin_mode mode);
+/* The second half of admin_open (registry, host key, locks, NSS view,
+ * homes, recovery), for restore once the backup is in place. */
+int admin_open_host(struct admin *a, enum admin_mode mode);
 void admin_close(struct admin *a);
 
 /* The chat a command is about: a chat ID operand, --stdin, or --user.
@@ -100,6 +105,8 @@ int admin_check_chat_id(struct admin *a, const struct chat_target *target);
 /* Take the chat ID from `text` and check it. */
 int admin_read_target_text(struct admin *a, struct chat_target *target, const char *text);
 int admin_find_target(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
+/* The DIR operand of backup and restore: one simple absolute path, not "/". */
+int admin_read_dir(struct admin *a, const char **dir);
 /* Start changing the target chat: find it, take its work lock, finish a
  * step another run left unless the change replaces it, begin a write
  * transaction and read it again inside. On 0 the caller commits or rolls

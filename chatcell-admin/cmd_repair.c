@@ -19,13 +19,9 @@ int cmd_repair(struct admin *a)
 	if (recovery_left_error(a) < 0) /* a step still unfinished: repair did not succeed */
 		return -1;
 	if (a->opt.json)
-		printf("{\"fixed\":%u,\"published\":%u,\"removed\":%u,\"homes_made\":%u,\"orphan_homes\":%u,"
-		       "\"view_dir_made\":%s}\n",
-		       c.published + c.removed, c.published, c.removed, c.homes_made, c.orphans,
-		       a->view_made ? "true" : "false");
-	else
-		printf("repair done: %u NSS view entries fixed (%u published, %u removed), %u homes made, %u orphan homes "
-		       "reported\n",
-		       c.published + c.removed, c.published, c.removed, c.homes_made, c.orphans);
+		fputc('{', stdout);
+	repair_print_counts(a, "repair", &c);
+	if (a->opt.json)
+		fputs("}\n", stdout);
 	return 0;
 }

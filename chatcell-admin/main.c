@@ -21,6 +21,7 @@ enum opt_bit {
 	OPT_ALL = 1 << 4,
 	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
 	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu */
+	OPT_FORCE = 1 << 7,
 };
 
 struct command {
@@ -50,6 +51,8 @@ static const struct command commands[] = {
 	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
 	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
 	{"repair", cmd_repair, 0, false, false, "repair"},
+	{"backup", cmd_backup, OPT_FORCE, false, false, "backup DIR [--force]"},
+	{"restore", cmd_restore, OPT_FORCE, false, false, "restore DIR [--force]"},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -81,7 +84,7 @@ static const struct option longopts[] = {
 	{"version", no_argument, NULL, 'V'},      {"port", required_argument, NULL, 'p'},
 	{"proto", required_argument, NULL, 'P'},  {"host", required_argument, NULL, 'H'},
 	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'n'},
-	{"cpu", required_argument, NULL, 'C'},
+	{"cpu", required_argument, NULL, 'C'},    {"force", no_argument, NULL, 'f'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -130,6 +133,9 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 			break;
 		case 'C':
 			opt->cpu = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'f':
+			opt->force = true, *used |= OPT_FORCE;
 			break;
 		case 'h':
 			usage(stdout);
@@ -182,6 +188,16 @@ static const struct command *parse(int argc, char **argv, struct admin_options *
 	return cmd;
 }
 
+/* What the command needs to find in place (admin.h). */
+static enum admin_mode open_mode(const struct command *cmd)
+{
+	if (cmd->run == cmd_init)
+		return ADMIN_INIT;
+	if (cmd->run == cmd_repair)
+		return ADMIN_REPAIR;
+	return cmd->run == cmd_restore ? ADMIN_RESTORE : ADMIN_USE;
+}
+
 int main(int argc, char **argv)
 {
 	struct admin a;
@@ -192,7 +208,7 @@ int main(int argc, char **argv)
 	cmd = parse(argc, argv, &a.opt);
 	if (!cmd)
 		return EXIT_USAGE;
-	rc = admin_open(&a, cmd->run == cmd_init ? ADMIN_INIT : cmd->run == cmd_repair ? ADMIN_REPAIR : ADMIN_USE);
+	rc = admin_open(&a, open_mode(cmd));
 	if (rc == 0)
 		rc = cmd->run(&a);
 	recovery_warn(&a); /* chats whose unfinished steps could not be finished */

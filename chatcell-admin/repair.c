@@ -9,6 +9,7 @@
 
 #include "base/dir_each.h"
 #include "base/text_copy.h"
+#include "db/registry_copy.h"
 #include "fs/home.h"
 #include "view/view_read.h"
 #include "view/view_write.h"
@@ -119,22 +120,11 @@ static int report_orphan_home(const char *home, void *ctx)
 
 static int check_integrity(struct admin *a)
 {
-	sqlite3_stmt *stmt;
-	int rc, ok = 0;
+	int rc = cc_registry_check_integrity(&a->reg, &a->err);
 
-	if (cc_registry_prepare(&a->reg, "PRAGMA quick_check", &stmt, &a->err) < 0)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		ok = strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0;
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
-		return cc_registry_fail(&a->reg, rc, "checking the registry", &a->err);
-	if (!ok)
-		return cc_fail(&a->err, CC_ERR_SYSTEM,
-			       "the registry %s fails its integrity check; restore it from backup before repairing",
-			       a->reg.path);
-	return 0;
+	if (rc > 0)
+		cc_err_append(&a->err, "; restore it from a backup ('chatcell-admin restore DIR') before repairing");
+	return rc == 0 ? 0 : -1;
 }
 
 int repair_run(struct admin *a, struct repair_counts *counts)
@@ -163,4 +153,17 @@ int repair_run(struct admin *a, struct repair_counts *counts)
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
 	return cc_dir_each(a->home_base_fd, a->config.home_base, report_orphan_home, &r, &a->err);
+}
+
+void repair_print_counts(const struct admin *a, const char *what, const struct repair_counts *c)
+{
+	if (a->opt.json)
+		printf("\"fixed\":%u,\"published\":%u,\"removed\":%u,\"homes_made\":%u,\"orphan_homes\":%u,"
+		       "\"view_dir_made\":%s",
+		       c->published + c->removed, c->published, c->removed, c->homes_made, c->orphans,
+		       a->view_made ? "true" : "false");
+	else
+		printf("%s done: %u NSS view entries fixed (%u published, %u removed), %u homes made, %u orphan homes "
+		       "reported\n",
+		       what, c->published + c->removed, c->published, c->removed, c->homes_made, c->orphans);
 }

@@ -21,4 +21,8 @@ struct repair_counts {
  * done is one line on stdout (orphan homes: stderr with --json). */
 int repair_run(struct admin *a, struct repair_counts *counts);
 
+/* The counts: "WHAT done: ..." on a line, or with --json the fields of an
+ * object (no braces). */
+void repair_print_counts(const struct admin *a, const char *what, const struct repair_counts *counts);
+
 #endif

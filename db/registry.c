@@ -53,25 +53,13 @@ static int exec(struct cc_registry *reg, const char *sql, const char *doing, str
 	return rc == SQLITE_OK ? 0 : cc_registry_fail(reg, rc, doing, err);
 }
 
-/* The database file must be root's alone before sqlite ever reads it. */
-static int check_file(int state_dirfd, const char *path, bool create, struct cc_err *err)
+int cc_registry_check_file(int dirfd, const char *name, const char *path, struct cc_err *err)
 {
 	struct stat st;
 
-	if (fstatat(state_dirfd, CC_REGISTRY_FILE, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		int fd;
-
-		if (errno != ENOENT)
-			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot stat %s", path);
-		if (!create)
-			return cc_fail(err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first", path);
-		fd = openat(state_dirfd, CC_REGISTRY_FILE, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create %s", path);
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return cc_fail_errno(err, errno == ENOENT ? CC_ERR_NOT_FOUND : CC_ERR_SYSTEM, errno, "cannot stat %s",
+				     path);
 	if (!S_ISREG(st.st_mode))
 		return cc_fail(err, CC_ERR_PERMISSION, "%s is not a regular file (a link?); chatcell refuses it",
 			       path);
@@ -84,6 +72,23 @@ static int check_file(int state_dirfd, const char *path, bool create, struct cc_
 		return cc_fail(err, CC_ERR_PERMISSION,
 			       "%s has mode %04o; it holds chat IDs and must be 0600 (chmod 600 %s)", path,
 			       (unsigned)(st.st_mode & 07777), path);
+	return 0;
+}
+
+/* The database file must be root's alone before sqlite ever reads it. */
+static int check_file(int state_dirfd, const char *path, bool create, struct cc_err *err)
+{
+	int fd;
+
+	if (faccessat(state_dirfd, CC_REGISTRY_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		return cc_registry_check_file(state_dirfd, CC_REGISTRY_FILE, path, err);
+	if (!create)
+		return cc_fail(err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first", path);
+	fd = openat(state_dirfd, CC_REGISTRY_FILE, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create %s", path);
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }
 

@@ -35,6 +35,10 @@ struct cc_registry {
 int cc_registry_open(struct cc_registry *reg, int state_dirfd, const char *state_dir, bool create,
 		     struct cc_err *err);
 
+/* Is `dirfd`/`name` a regular file of root's with no group or other
+ * access? (`path` names it in messages.) Missing: CC_ERR_NOT_FOUND. */
+int cc_registry_check_file(int dirfd, const char *name, const char *path, struct cc_err *err);
+
 /* For pam_chatcell, on every login: waiting for the registry is bounded
  * by CC_REGISTRY_SESSION_WAIT_MS in all; its only writes are login and
  * logout times, which need not survive a power cut, so its commits are not
@@ -58,8 +62,10 @@ int cc_registry_prepare(struct cc_registry *reg, const char *sql, sqlite3_stmt *
 /* Turn an sqlite result code into an admin-readable error. */
 int cc_registry_fail(struct cc_registry *reg, int rc, const char *doing, struct cc_err *err);
 
-/* The schema version this build understands, and the migration runner. */
+/* The schema version this build understands, the one a registry has, and
+ * the migration runner. */
 int cc_registry_schema_version(void);
+int cc_registry_version(struct cc_registry *reg, int *version, struct cc_err *err);
 int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err);
 
 #endif

@@ -8,9 +8,12 @@
 
 module=/usr/lib/x86_64-linux-gnu/security/pam_chatcell.so
 library=/usr/lib/x86_64-linux-gnu/chatcell/libchatcell-session.so
+# (Built with --enable-sanitizers, the modules carry UBSan: configure.ac.)
+sanitizer_runtime=
+[ "${CC_SANITIZERS:-}" = yes ] && sanitizer_runtime="libubsan.so.1 "
 run readelf -d "$module"
-is "$(echo "$out" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')" "libc.so.6 libpam.so.0 " \
-	"pam_chatcell.so needs only libc and libpam"
+is "$(echo "$out" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')" "libc.so.6 libpam.so.0 $sanitizer_runtime" \
+	"pam_chatcell.so needs only libc and libpam${sanitizer_runtime:+ (and the UBSan runtime of this build)}"
 run readelf -d "$library"
 like "$(echo "$out" | grep NEEDED | tr '\n' ' ')" "*libsqlite3*libseccomp*" \
 	"control: the session library it loads for chats does need sqlite and libseccomp"

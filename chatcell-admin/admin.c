@@ -11,11 +11,13 @@
 #include "cgroup/cgroup.h"
 #include "fs/chat_lock.h"
 #include "fs/home.h"
-#include "identity/host_key.h"
-#include "lifecycle.h"
+#include "host_key_guard.h"
+#include "recovery.h"
 #include "base/parse_number.h"
+#include "base/path_syntax.h"
 #include "db/settings.h"
 #include "base/trusted_dir.h"
+#include "view/view_format.h"
 #include "view/view_write.h"
 
 int admin_exit_code(enum cc_err_kind kind)
@@ -79,8 +81,31 @@ int admin_backend(struct admin *a, enum cc_cgroup_backend *backend)
 	return 0;
 }
 
-int admin_open(struct admin *a, bool init)
+/* The NSS view directory. A missing one (deleted by hand) is made anew,
+ * with its parameters, so that every command still works; its chats are
+ * republished by repair (which says so itself) or one by one by ensure. */
+static int open_view(struct admin *a, enum admin_mode mode)
 {
+	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, mode == ADMIN_INIT, &a->err);
+	if (a->view_fd >= 0 || a->err.kind != CC_ERR_NOT_FOUND)
+		return a->view_fd;
+	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, true, &a->err);
+	if (a->view_fd < 0 || cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 ||
+	    cc_view_sync(a->view_fd, &a->err) < 0)
+		return -1;
+	a->view_made = true;
+	if (mode == ADMIN_USE)
+		fprintf(stderr,
+			"chatcell-admin: warning: the NSS view %s was missing; it was made anew with no chat in it. Run "
+			"'chatcell-admin repair' to republish every chat\n",
+			CC_VIEW_DIR);
+	return a->view_fd;
+}
+
+int admin_open(struct admin *a, enum admin_mode mode)
+{
+	bool make = mode == ADMIN_INIT || mode == ADMIN_RESTORE;
+
 	a->state_fd = a->view_fd = a->home_base_fd = a->lock_fd = -1;
 	a->backend = CC_CGROUP_AUTO;
 	a->now = (int64_t)time(NULL);
@@ -91,32 +116,37 @@ int admin_open(struct admin *a, bool init)
 			       CHATCELL_STATE_DIR);
 	if (cc_config_load(&a->config, a->opt.config_path, &a->err) < 0)
 		return -1;
-	a->state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, init ? 0755 : 0, &a->err);
+	a->state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, make ? 0755 : 0, &a->err);
 	if (a->state_fd < 0) {
-		if (!init && a->err.kind == CC_ERR_NOT_FOUND)
+		if (!make && a->err.kind == CC_ERR_NOT_FOUND)
 			return cc_fail(&a->err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first",
 				       CHATCELL_STATE_DIR);
 		return -1;
 	}
+	/* restore puts the registry and the host key in place first. */
+	return mode == ADMIN_RESTORE ? 0 : admin_open_host(a, mode);
+}
+
+int admin_open_host(struct admin *a, enum admin_mode mode)
+{
+	bool init = mode == ADMIN_INIT;
+
 	if (cc_registry_open(&a->reg, a->state_fd, CHATCELL_STATE_DIR, init, &a->err) < 0)
 		return -1;
 	if (!init && cc_settings_check_identity(&a->reg, &a->config, &a->err) < 0)
 		return -1;
-	if (init && cc_host_key_create(a->state_fd, CHATCELL_STATE_DIR, &a->err) < 0)
-		return -1;
-	if (cc_host_key_load(a->state_fd, CHATCELL_STATE_DIR, a->host_key, &a->err) < 0)
+	if (host_key_guard(a, init) < 0)
 		return -1;
 	a->lock_fd = cc_chat_lock_open(a->state_fd, &a->err);
 	if (a->lock_fd < 0)
 		return -1;
-	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, init, &a->err);
-	if (a->view_fd < 0)
+	if (open_view(a, mode) < 0)
 		return -1;
-	a->home_base_fd = cc_home_base_open(&a->config, init, &a->err);
+	a->home_base_fd = cc_home_base_open(&a->config, init || mode == ADMIN_RESTORE, &a->err);
 	if (a->home_base_fd < 0)
 		return -1;
-	/* Whatever command runs, it first finishes steps a killed run left. */
-	return lifecycle_recover(a);
+	/* Whatever command runs, it first goes on with steps other runs left. */
+	return recovery_run(a);
 }
 
 void admin_close(struct admin *a)
@@ -214,6 +244,19 @@ int admin_read_target(struct admin *a, struct chat_target *t, bool allow_user)
 	return admin_read_target_text(a, t, a->opt.argv[0]);
 }
 
+int admin_read_dir(struct admin *a, const char **dir)
+{
+	if (a->opt.argc != 1)
+		return cc_fail(&a->err, CC_ERR_USAGE, "give one directory");
+	*dir = a->opt.argv[0];
+	if (!cc_path_is_simple_absolute(*dir, CC_PATH_MAX) || strcmp(*dir, "/") == 0)
+		return cc_fail(&a->err, CC_ERR_USAGE,
+			       "the directory must be an absolute path of plain characters ([A-Za-z0-9._+@-] between "
+			       "slashes, at most %d bytes), not '%s'",
+			       CC_PATH_MAX, *dir);
+	return 0;
+}
+
 int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
 {
 	int found;
@@ -229,7 +272,7 @@ int admin_find_target(struct admin *a, const struct chat_target *t, struct cc_ch
 	return found;
 }
 
-int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
+int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct cc_chat *chat, bool replaces_step)
 {
 	uint32_t uid;
 	int rc;
@@ -240,6 +283,14 @@ int admin_begin_chat_change(struct admin *a, const struct chat_target *t, struct
 	rc = cc_chat_lock(a->lock_fd, uid, true);
 	if (rc < 0)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
+	/* A step another run left is finished first: the change builds on it
+	 * (a delete replaces it, undoing whatever it did). */
+	if (replaces_step)
+		recovery_replaced(a, chat->id);
+	else if (admin_find_target(a, t, chat) <= 0 || recovery_finish_locked(a, chat) < 0) {
+		cc_chat_unlock(a->lock_fd, uid);
+		return -1;
+	}
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0) {
 		cc_chat_unlock(a->lock_fd, uid);
 		return -1;

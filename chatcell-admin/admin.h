@@ -40,10 +40,19 @@ struct admin_options {
 	const char *memory;     /* limits --memory */
 	const char *pids;       /* limits --pids */
 	const char *cpu;        /* limits --cpu */
+	bool force;             /* backup, restore --force */
 	bool all;               /* list --all */
 	bool start;             /* ensure --start */
 	int argc;               /* operands after the command */
 	char **argv;
+};
+
+/* A chat whose unfinished step this run could not finish (recovery.h). */
+#define ADMIN_STUCK_MAX 8
+struct admin_stuck {
+	int64_t chat;
+	bool told; /* reported, as a warning or as the command's error */
+	struct cc_err err;
 };
 
 struct admin {
@@ -54,20 +63,34 @@ struct admin {
 	char actor[128];
 	int state_fd;     /* CHATCELL_STATE_DIR, trusted */
 	int view_fd;      /* the NSS view directory */
+	bool view_made;   /* it was missing and is made anew, empty */
 	int home_base_fd; /* the home base, trusted */
 	int lock_fd;      /* per-chat work locks */
 	struct cc_registry reg;
 	uint8_t host_key[CC_HOST_KEY_LEN];
 	enum cc_cgroup_backend backend; /* CC_CGROUP_AUTO until resolved */
+	struct admin_stuck stuck[ADMIN_STUCK_MAX];
+	unsigned stuck_count; /* all of them, also those past ADMIN_STUCK_MAX */
+	bool stuck_more_told;
 };
 
 /* The cgroup backend, resolved on first use (fails where limits cannot be
  * applied and are not configured off). */
 int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
 
-/* Load the configuration and open everything a command needs. `init` makes
- * what is missing; other commands require an initialised host. */
-int admin_open(struct admin *a, bool init);
+/* What a command needs to find in place. */
+enum admin_mode {
+	ADMIN_USE,     /* an initialised host */
+	ADMIN_INIT,    /* init: make what is missing */
+	ADMIN_REPAIR,  /* repair: reports what it makes, so no warnings about it */
+	ADMIN_RESTORE, /* restore: the state directory only, the rest once restored */
+};
+
+/* Load the configuration and open everything a command needs. */
+int admin_open(struct admin *a, enum admin_mode mode);
+/* The second half of admin_open (registry, host key, locks, NSS view,
+ * homes, recovery), for restore once the backup is in place. */
+int admin_open_host(struct admin *a, enum admin_mode mode);
 void admin_close(struct admin *a);
 
 /* The chat a command is about: a chat ID operand, --stdin, or --user.
@@ -83,11 +106,15 @@ int admin_check_chat_id(struct admin *a, const struct chat_target *target);
 /* Take the chat ID from `text` and check it. */
 int admin_read_target_text(struct admin *a, struct chat_target *target, const char *text);
 int admin_find_target(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
-/* Start changing the target chat: find it, take its work lock, begin a
- * write transaction and read it again inside. On 0 the caller commits or
- * rolls back, then calls cc_chat_unlock(a->lock_fd, chat->uid); on -1
- * nothing is held. */
-int admin_begin_chat_change(struct admin *a, const struct chat_target *target, struct cc_chat *chat);
+/* The DIR operand of backup and restore: one simple absolute path, not "/". */
+int admin_read_dir(struct admin *a, const char **dir);
+/* Start changing the target chat: find it, take its work lock, finish a
+ * step another run left unless the change replaces it, begin a write
+ * transaction and read it again inside. On 0 the caller commits or rolls
+ * back, then calls cc_chat_unlock(a->lock_fd, chat->uid); on -1 nothing is
+ * held. */
+int admin_begin_chat_change(struct admin *a, const struct chat_target *target, struct cc_chat *chat,
+			    bool replaces_step);
 
 /* Map the error kind of a failure to the documented exit code (never 0). */
 int admin_exit_code(enum cc_err_kind kind);

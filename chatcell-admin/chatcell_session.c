@@ -127,8 +127,11 @@ int main(int argc, char **argv)
 	}
 	pw = getpwnam(argv[first]);
 	if (!pw) {
-		fprintf(stderr, "%s: %s does not resolve; is 'chatcell' on the passwd line of /etc/nsswitch.conf?\n", who,
-			argv[first]);
+		/* chatcell-admin checked the NSS view has it: the lookup is not asking chatcell. */
+		fprintf(stderr,
+			"%s: %s does not resolve although chatcell's NSS view has it; is 'chatcell' on the passwd line "
+			"of /etc/nsswitch.conf?\n",
+			who, argv[first]);
 		return EXIT_SESSION_FAILED;
 	}
 	/* getpwnam's storage is shared with whatever PAM modules look up. */

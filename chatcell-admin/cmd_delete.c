@@ -35,7 +35,7 @@ int cmd_delete(struct admin *a)
 			return -1;
 		close(archive_fd);
 	}
-	if (admin_begin_chat_change(a, &t, &chat) < 0)
+	if (admin_begin_chat_change(a, &t, &chat, true) < 0)
 		return -1;
 	if (lifecycle_end_cell(a, &chat) < 0)
 		goto rollback;

@@ -60,8 +60,7 @@ static int read_request(struct admin *a, struct egress_request *r, bool need_rul
 		return -1;
 	if (o->host) {
 		if (!cc_dns_name_valid(o->host))
-			return cc_fail(&a->err, CC_ERR_INVALID, "'%s' is not a host name (letters, digits, '-' and '.')",
-				       o->host);
+			return cc_fail(&a->err, CC_ERR_INVALID, "'%s' is not a host name: %s", o->host, CC_DNS_NAME_RULE);
 		r->host = o->host;
 		snprintf(r->text, sizeof(r->text), "host %s %s %s", o->host, o->proto ? o->proto : "tcp", o->port);
 		return 0;

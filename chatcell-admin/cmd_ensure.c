@@ -11,6 +11,7 @@
 #include "db/events.h"
 #include "lifecycle.h"
 #include "output.h"
+#include "recovery.h"
 #include "db/uid_alloc.h"
 
 struct claim_ctx {
@@ -114,7 +115,9 @@ int cmd_ensure(struct admin *a)
 		rc = lifecycle_finish(a, &chat);
 		cc_chat_unlock(a->lock_fd, chat.uid);
 	} else {
-		rc = lifecycle_settle(a, &chat);
+		rc = recovery_settle(a, &chat);
+		if (rc == 0)
+			rc = lifecycle_republish(a, &chat);
 	}
 	if (rc < 0 || (a->opt.start && lifecycle_start_cell(a, &chat) < 0))
 		return -1;

@@ -52,7 +52,7 @@ int cmd_limits(struct admin *a)
 		print_limits(a, &chat);
 		return 0;
 	}
-	if (admin_begin_chat_change(a, &t, &chat) < 0)
+	if (admin_begin_chat_change(a, &t, &chat, false) < 0)
 		return -1;
 	if (a->opt.memory)
 		chat.memory_max = memory;

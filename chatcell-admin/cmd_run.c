@@ -10,9 +10,31 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "recovery.h"
 #include "run_target.h"
+#include "view/view_read.h"
+#include "view/view_write.h"
 
 #define SESSION_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-session"
+
+/* The chat must resolve for the session to start: a view without its
+ * entries (or its parameters) is chatcell's to fix, not nsswitch.conf. */
+static int check_view(struct admin *a, const struct cc_chat *chat)
+{
+	struct cc_view_params params;
+
+	if (cc_view_read_params(&params) < 0)
+		return cc_fail(&a->err, CC_ERR_CONFIG,
+			       "the NSS view %s has no valid parameters record, so no chat resolves; run "
+			       "'chatcell-admin repair' to rebuild the view from the registry",
+			       CC_VIEW_DIR);
+	if (!cc_view_chat_published(a->view_fd, chat->name, chat->uid))
+		return cc_fail(&a->err, CC_ERR_CONFIG,
+			       "%s (uid %u) has no entries in the NSS view %s, so it does not resolve and cannot log "
+			       "in; run 'chatcell-admin repair' to rebuild the view from the registry",
+			       chat->name, chat->uid, CC_VIEW_DIR);
+	return 0;
+}
 
 static int start(struct admin *a, bool login_shell)
 {
@@ -21,7 +43,8 @@ static int start(struct admin *a, bool login_shell)
 	char **args;
 	int n = 0;
 
-	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0)
+	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0 ||
+	    recovery_settle(a, &chat) < 0 || check_view(a, &chat) < 0)
 		return -1;
 	args = calloc((size_t)a->opt.argc + 5, sizeof(*args));
 	if (!args)
@@ -36,7 +59,8 @@ static int start(struct admin *a, bool login_shell)
 			args[n++] = a->opt.argv[i];
 	}
 	args[n] = NULL;
-	admin_close(a); /* no registry handle or lock may reach the chat's process */
+	recovery_warn(a); /* this process becomes the chat's session: say it now */
+	admin_close(a);   /* no registry handle or lock may reach the chat's process */
 	setenv("CHATCELL_SESSION_CALLER", login_shell ? "chatcell-admin shell" : "chatcell-admin run", 1);
 	execv(SESSION_PROGRAM, args);
 	free(args);

@@ -18,7 +18,7 @@ static int change_state(struct admin *a, enum cc_chat_state to, const char *acti
 
 	if (admin_read_target(a, &t, true) < 0)
 		return -1;
-	if (admin_begin_chat_change(a, &t, &chat) < 0)
+	if (admin_begin_chat_change(a, &t, &chat, false) < 0)
 		return -1;
 	if (chat.state == to) {
 		cc_registry_rollback(&a->reg);

@@ -116,6 +116,21 @@ static int finish_create(struct admin *a, const struct cc_chat *chat)
 	return cc_view_sync(a->view_fd, &a->err);
 }
 
+int lifecycle_republish(struct admin *a, const struct cc_chat *chat)
+{
+	int written = cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err);
+
+	if (written > 0)
+		written = cc_view_sync(a->view_fd, &a->err);
+	if (written < 0) {
+		cc_err_prefix(&a->err, "%s (uid %u) lacks NSS view entries (its name does not resolve) and they cannot be "
+				       "published again: ",
+			      chat->name, chat->uid);
+		return -1;
+	}
+	return 0;
+}
+
 /* Take the chat's allowlist out of the kernel, then out of the registry. */
 static int remove_egress(struct admin *a, const struct cc_chat *chat)
 {
@@ -157,6 +172,46 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	return rc;
 }
 
+/* What each step leaves when its work is done, and when it is not. */
+static const char *const done_text[] = {
+	[CC_PENDING_CREATE] = "is set up (its home and NSS view entries exist: the name resolves)",
+	[CC_PENDING_DELETE] = "is deleted (its processes, NSS view entries and home are gone)",
+	[CC_PENDING_SUSPEND] = "is suspended (logins are refused, its processes are ended)",
+};
+static const char *const unfinished_text[] = {
+	[CC_PENDING_CREATE] = "is registered but its setup is unfinished",
+	[CC_PENDING_DELETE] = "is deleted in the registry but its removal is unfinished",
+	[CC_PENDING_SUSPEND] = "is suspended (logins are refused) but ending its processes is unfinished",
+};
+static const char *const next_text[] = {
+	[CC_PENDING_CREATE] = "finishes the setup",
+	[CC_PENDING_DELETE] = "finishes the removal",
+	[CC_PENDING_SUSPEND] = "ends them",
+};
+
+/* The work is done; clear the mark. If the registry cannot take that, the
+ * work stays done and the mark stays: say exactly that, never "nothing
+ * was changed". */
+static int record_finished(struct admin *a, struct cc_chat *chat)
+{
+	struct cc_chat finished = *chat;
+	int rc;
+
+	finished.pending = CC_PENDING_NONE;
+	finished.pending_arg[0] = '\0';
+	a->reg.work_outside = true;
+	rc = cc_chats_update(&a->reg, &finished, &a->err);
+	a->reg.work_outside = false;
+	if (rc < 0) {
+		cc_err_prefix(&a->err, "%s (uid %u) %s, but the registry could not record that: ", chat->name, chat->uid,
+			      done_text[chat->pending]);
+		cc_err_append(&a->err, ". Fix that; the next chatcell-admin command records it");
+		return -1;
+	}
+	*chat = finished;
+	return 0;
+}
+
 int lifecycle_finish(struct admin *a, struct cc_chat *chat)
 {
 	int rc = 0;
@@ -175,82 +230,9 @@ int lifecycle_finish(struct admin *a, struct cc_chat *chat)
 		break;
 	}
 	if (rc < 0) {
-		cc_err_prefix(&a->err, "%s (uid %u) is registered but its setup is unfinished; the next chatcell-admin "
-				       "run retries it. Cause: ",
-			      chat->name, chat->uid);
+		cc_err_prefix(&a->err, "%s (uid %u) %s: ", chat->name, chat->uid, unfinished_text[chat->pending]);
+		cc_err_append(&a->err, ". Fix that; the next chatcell-admin command %s", next_text[chat->pending]);
 		return -1;
 	}
-	chat->pending = CC_PENDING_NONE;
-	chat->pending_arg[0] = '\0';
-	return cc_chats_update(&a->reg, chat, &a->err);
-}
-
-struct pending_list {
-	int64_t *ids;
-	size_t count;
-	size_t capacity;
-	struct cc_err *err;
-};
-
-static int collect_pending(const struct cc_chat *chat, void *ctx)
-{
-	struct pending_list *list = ctx;
-	int64_t *grown = cc_grow(list->ids, &list->capacity, list->count, sizeof(*list->ids), 8);
-
-	if (!grown)
-		return cc_fail_errno(list->err, CC_ERR_SYSTEM, ENOMEM, "collecting unfinished chats");
-	list->ids = grown;
-	list->ids[list->count++] = chat->id;
-	return 0;
-}
-
-/* With the chat's lock held: re-read the row and finish its step. */
-static int finish_locked(struct admin *a, int64_t id)
-{
-	struct cc_chat chat;
-	int found = cc_chats_find_by_id(&a->reg, id, &chat, &a->err);
-
-	if (found <= 0)
-		return found;
-	return lifecycle_finish(a, &chat);
-}
-
-int lifecycle_recover(struct admin *a)
-{
-	struct pending_list list = {.err = &a->err};
-	int rc = 0;
-
-	if (cc_chats_each(&a->reg, true, true, collect_pending, &list, &a->err) < 0) {
-		free(list.ids);
-		return -1;
-	}
-	for (size_t i = 0; i < list.count && rc == 0; i++) {
-		struct cc_chat chat;
-
-		if (cc_chats_find_by_id(&a->reg, list.ids[i], &chat, &a->err) <= 0)
-			continue;
-		if (cc_chat_lock(a->lock_fd, chat.uid, false) < 0)
-			continue; /* a live process is on it */
-		rc = finish_locked(a, chat.id);
-		cc_chat_unlock(a->lock_fd, chat.uid);
-	}
-	free(list.ids);
-	return rc;
-}
-
-int lifecycle_settle(struct admin *a, struct cc_chat *chat)
-{
-	int found;
-
-	if (chat->pending == CC_PENDING_NONE)
-		return 0;
-	int rc = cc_chat_lock(a->lock_fd, chat->uid, true);
-
-	if (rc < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
-	found = finish_locked(a, chat->id);
-	if (found >= 0)
-		found = cc_chats_find_by_id(&a->reg, chat->id, chat, &a->err);
-	cc_chat_unlock(a->lock_fd, chat->uid);
-	return found < 0 ? -1 : 0;
+	return record_finished(a, chat);
 }

@@ -3,22 +3,20 @@
  * commits first with `pending` set while the chat's work lock is held; this
  * half then runs, and clears `pending` when done. Every step is idempotent,
  * so a step abandoned by a crash is simply run again by the next
- * chatcell-admin (see lifecycle_recover). */
+ * chatcell-admin (see recovery.h). */
 #ifndef CHATCELL_LIFECYCLE_H
 #define CHATCELL_LIFECYCLE_H
 
 #include "admin.h"
 
 /* Run the unfinished part of chat->pending, then clear it. The caller holds
- * the chat's work lock. */
+ * the chat's work lock. A failure says what state the chat is left in and
+ * that the next chatcell-admin command goes on with it. */
 int lifecycle_finish(struct admin *a, struct cc_chat *chat);
 
-/* Finish every step whose process died (its lock is free). */
-int lifecycle_recover(struct admin *a);
-
-/* Wait until no other process is working on this chat, finishing its step
- * if that process died. */
-int lifecycle_settle(struct admin *a, struct cc_chat *chat);
+/* Publish the NSS view entries of a chat that is set up, if they are
+ * missing (someone deleted them, or the whole view). */
+int lifecycle_republish(struct admin *a, const struct cc_chat *chat);
 
 /* End the chat's cell, if one runs, and take the logins noted in its
  * record into the registry. Suspend and delete do this under the chat's

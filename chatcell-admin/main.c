@@ -11,6 +11,7 @@
 
 #include "admin.h"
 #include "commands.h"
+#include "recovery.h"
 
 enum opt_bit {
 	OPT_STDIN = 1 << 0,
@@ -21,6 +22,7 @@ enum opt_bit {
 	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
 	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu */
 	OPT_START = 1 << 7,
+	OPT_FORCE = 1 << 8,
 };
 
 struct command {
@@ -50,6 +52,8 @@ static const struct command commands[] = {
 	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
 	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
 	{"repair", cmd_repair, 0, false, false, "repair"},
+	{"backup", cmd_backup, OPT_FORCE, false, false, "backup DIR [--force]"},
+	{"restore", cmd_restore, OPT_FORCE, false, false, "restore DIR [--force]"},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -82,6 +86,7 @@ static const struct option longopts[] = {
 	{"proto", required_argument, NULL, 'P'},  {"host", required_argument, NULL, 'H'},
 	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'n'},
 	{"cpu", required_argument, NULL, 'C'},   {"start", no_argument, NULL, 'S'},
+	{"force", no_argument, NULL, 'f'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -134,6 +139,9 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 		case 'S':
 			opt->start = true, *used |= OPT_START;
 			break;
+		case 'f':
+			opt->force = true, *used |= OPT_FORCE;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -185,6 +193,16 @@ static const struct command *parse(int argc, char **argv, struct admin_options *
 	return cmd;
 }
 
+/* What the command needs to find in place (admin.h). */
+static enum admin_mode open_mode(const struct command *cmd)
+{
+	if (cmd->run == cmd_init)
+		return ADMIN_INIT;
+	if (cmd->run == cmd_repair)
+		return ADMIN_REPAIR;
+	return cmd->run == cmd_restore ? ADMIN_RESTORE : ADMIN_USE;
+}
+
 int main(int argc, char **argv)
 {
 	struct admin a;
@@ -195,9 +213,10 @@ int main(int argc, char **argv)
 	cmd = parse(argc, argv, &a.opt);
 	if (!cmd)
 		return EXIT_USAGE;
-	rc = admin_open(&a, cmd->run == cmd_init);
+	rc = admin_open(&a, open_mode(cmd));
 	if (rc == 0)
 		rc = cmd->run(&a);
+	recovery_warn(&a); /* chats whose unfinished steps could not be finished */
 	if (rc < 0 && (a.err.kind == CC_OK || !a.err.msg[0]))
 		/* Every failure must say why; one that does not is ours to fix. */
 		cc_fail(&a.err, CC_ERR_SYSTEM, "failed without saying why (a bug in chatcell: please report it)");

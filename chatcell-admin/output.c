@@ -37,6 +37,7 @@ static void json_record_fields(struct admin *a, const struct cc_chat *chat)
 	json_field_time(stdout, "last_login_at", chat->last_login_at, 1);
 	json_field_time(stdout, "last_logout_at", chat->last_logout_at, 1);
 	json_field_time(stdout, "deleted_at", chat->deleted_at, 1);
+	json_field_string(stdout, "unfinished", cc_chat_pending_name(chat->pending), 1);
 }
 
 void output_identity(struct admin *a, const struct cc_chat *chat, bool created)
@@ -186,6 +187,9 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 	printf("%-12s %u (group %u)\n", "uid", chat->uid, chat->uid);
 	printf("%-12s %s\n", "home", home);
 	printf("%-12s %s\n", "state", cc_chat_state_name(chat->state));
+	if (chat->pending != CC_PENDING_NONE)
+		printf("%-12s %s (the next chatcell-admin command goes on with it)\n", "unfinished",
+		       cc_chat_pending_name(chat->pending));
 	print_time_line("created", chat->created_at);
 	print_time_line("last login", chat->last_login_at);
 	print_time_line("last logout", chat->last_logout_at);

@@ -15,6 +15,11 @@ const char *cc_chat_state_name(enum cc_chat_state state)
 	return state_names[state];
 }
 
+const char *cc_chat_pending_name(enum cc_pending pending)
+{
+	return pending_names[pending];
+}
+
 int cc_chat_state_parse(const char *text, enum cc_chat_state *state)
 {
 	for (int i = 0; i < 3; i++) {
@@ -141,6 +146,15 @@ int cc_chats_find_by_id(struct cc_registry *reg, int64_t id, struct cc_chat *cha
 	return find_one(reg, stmt, chat, err);
 }
 
+int cc_chats_find_first(struct cc_registry *reg, struct cc_chat *chat, struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (cc_registry_prepare(reg, "SELECT " CHAT_COLUMNS " FROM chats ORDER BY id LIMIT 1", &stmt, err) < 0)
+		return -1;
+	return find_one(reg, stmt, chat, err);
+}
+
 static void bind_limit(sqlite3_stmt *stmt, int col, int64_t value)
 {
 	if (value == CC_LIMIT_DEFAULT)
@@ -214,6 +228,7 @@ int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct 
 int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, int64_t logout, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;
+	int rc;
 
 	if (login <= 0 && logout <= 0)
 		return 0;
@@ -225,7 +240,13 @@ int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, i
 	sqlite3_bind_int64(stmt, 1, login);
 	sqlite3_bind_int64(stmt, 2, logout);
 	sqlite3_bind_int64(stmt, 3, uid);
-	return step_done(reg, stmt, "recording the logins noted in the cell", err);
+	if (!reg->session)
+		return step_done(reg, stmt, "recording login times", err);
+	rc = cc_registry_step_nowait(reg, stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_BUSY)
+		return 0; /* a login never waits for bookkeeping */
+	return rc == SQLITE_DONE ? 0 : cc_registry_fail(reg, rc, "recording login times", err);
 }
 
 int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err)

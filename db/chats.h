@@ -38,6 +38,8 @@ struct cc_chat {
 
 const char *cc_chat_state_name(enum cc_chat_state state);
 int cc_chat_state_parse(const char *text, enum cc_chat_state *state);
+/* "create", "delete", "suspend", or NULL for CC_PENDING_NONE. */
+const char *cc_chat_pending_name(enum cc_pending pending);
 
 /* Lookups return 1 (found, *chat filled), 0 (not found) or -1 (error). */
 int cc_chats_find_live_by_chat_id(struct cc_registry *reg, const char *chat_id, size_t len, struct cc_chat *chat,
@@ -47,6 +49,9 @@ int cc_chats_find_live_by_name(struct cc_registry *reg, const char *name, struct
 int cc_chats_find_by_uid(struct cc_registry *reg, uint32_t uid, struct cc_chat *chat, struct cc_err *err);
 int cc_chats_find_by_id(struct cc_registry *reg, int64_t id, struct cc_chat *chat, struct cc_err *err);
 
+/* The oldest row, live or not (1, 0 if there is none, -1). */
+int cc_chats_find_first(struct cc_registry *reg, struct cc_chat *chat, struct cc_err *err);
+
 /* Insert a new row (chat->id is set). */
 int cc_chats_insert(struct cc_registry *reg, struct cc_chat *chat, struct cc_err *err);
 
@@ -55,7 +60,10 @@ int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct 
 
 /* Login bookkeeping: take these login and logout times where they are
  * later than the registry's (0 leaves one as is), from pam_chatcell or
- * from a cell record (cell.h) before it is replaced or removed. */
+ * from a cell record (cell.h) before it is replaced or removed. On a
+ * session connection (cc_registry_open_session) it never waits: when
+ * another process holds the write lock the times are skipped and it
+ * returns 0 as if done (a login is never delayed for bookkeeping). */
 int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, int64_t logout, struct cc_err *err);
 
 /* How many rows (live and quarantined). */

@@ -80,7 +80,7 @@ int cc_registry_schema_version(void)
 	return MIGRATION_COUNT;
 }
 
-static int read_version(struct cc_registry *reg, int *version, struct cc_err *err)
+int cc_registry_version(struct cc_registry *reg, int *version, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -99,7 +99,7 @@ int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
 	char bump[64];
 	int version = 0, rc;
 
-	if (read_version(reg, &version, err) < 0)
+	if (cc_registry_version(reg, &version, err) < 0)
 		return -1;
 	if (version == MIGRATION_COUNT)
 		return 0;
@@ -111,7 +111,7 @@ int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
 	if (cc_registry_begin_write(reg, err) < 0)
 		return -1;
 	/* Re-read under the write lock: another process may have migrated. */
-	if (read_version(reg, &version, err) < 0)
+	if (cc_registry_version(reg, &version, err) < 0)
 		goto fail;
 	for (; version < MIGRATION_COUNT; version++) {
 		rc = sqlite3_exec(reg->db, migrations[version], NULL, NULL, NULL);

@@ -10,6 +10,10 @@
 #include "config/conf.h"
 #include "db/registry.h"
 
+/* Keys besides the identity and the allocation cursor. */
+#define CC_SETTING_HOST_KEY "host_key_fingerprint" /* cc_host_key_fingerprint() of the key */
+#define CC_SETTING_LAST_BACKUP "last_backup"       /* "<unix time> <directory>" of the last backup */
+
 /* 1 found (value copied), 0 absent, -1 error. */
 int cc_settings_get(struct cc_registry *reg, const char *key, char *value, size_t value_len, struct cc_err *err);
 int cc_settings_set(struct cc_registry *reg, const char *key, const char *value, struct cc_err *err);

@@ -374,8 +374,15 @@ int cc_config_load(struct cc_config *config, const char *path, struct cc_err *er
 	cc_config_defaults(config);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		/* Only the default file may be absent (every setting its default):
+		 * a file named on purpose that is not there is a mistake. */
+		if (errno == ENOENT && strcmp(path, CHATCELL_CONF_PATH) == 0)
 			return 0;
+		if (errno == ENOENT)
+			return cc_fail(err, CC_ERR_CONFIG,
+				       "the configuration file %s does not exist; give the path of an existing file "
+				       "(only the default %s may be missing)",
+				       path, CHATCELL_CONF_PATH);
 		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot open %s", path);
 	}
 	if (fstat(fd, &st) < 0)

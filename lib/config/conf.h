@@ -53,8 +53,9 @@ struct cc_config {
 
 void cc_config_defaults(struct cc_config *config);
 
-/* Load `path` over the defaults. A missing file means "all defaults"; a file
- * that is not root-owned or is writable by group/other is refused. */
+/* Load `path` over the defaults. A missing CHATCELL_CONF_PATH means "all
+ * defaults"; any other missing file is an error (it was named on purpose).
+ * A file that is not root-owned or is writable by group/other is refused. */
 int cc_config_load(struct cc_config *config, const char *path, struct cc_err *err);
 
 /* Parse a whole configuration text (exposed for unit tests). `origin` names

@@ -8,17 +8,31 @@
 #include <string.h>
 #include <sys/socket.h>
 
+static int is_label_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
 int cc_dns_name_valid(const char *name)
 {
 	size_t len = strlen(name);
+	const char *label = name;
 
-	if (len == 0 || len > 253 || name[0] == '.' || name[0] == '-')
+	if (len == 0 || len > 253)
 		return 0;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		      *p == '.'))
+	for (;;) {
+		size_t label_len = 0;
+
+		while (is_label_char(label[label_len]))
+			label_len++;
+		if (label_len == 0 || label_len > 63 || label[0] == '-' || label[label_len - 1] == '-')
 			return 0;
-	return 1;
+		if (label[label_len] == '\0')
+			return 1;
+		if (label[label_len] != '.')
+			return 0;
+		label += label_len + 1;
+	}
 }
 
 /* Append the answers of one query type; returns -1 only on a resolver
@@ -59,7 +73,7 @@ int cc_dns_resolve(const char *name, struct cc_dns_answer *answers, size_t *coun
 
 	*count = 0;
 	if (!cc_dns_name_valid(name))
-		return cc_fail(err, CC_ERR_INVALID, "'%s' is not a host name (letters, digits, '-' and '.')", name);
+		return cc_fail(err, CC_ERR_INVALID, "'%s' is not a host name: %s", name, CC_DNS_NAME_RULE);
 	memset(&state, 0, sizeof(state));
 	if (res_ninit(&state) < 0)
 		return cc_fail(err, CC_ERR_SYSTEM, "cannot initialise the resolver (/etc/resolv.conf)");

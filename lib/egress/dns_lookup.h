@@ -17,7 +17,12 @@ struct cc_dns_answer {
 	uint32_t ttl;
 };
 
-/* Is this a host name chatcell accepts (letters, digits, '-', '.')? */
+/* The rule cc_dns_name_valid checks, as error messages state it. */
+#define CC_DNS_NAME_RULE                                                                                       \
+	"a host name is at most 253 bytes of labels separated by single dots, each label 1 to 63 letters, "   \
+	"digits or '-', not starting or ending with '-'"
+
+/* Is this a host name chatcell accepts (CC_DNS_NAME_RULE)? */
 int cc_dns_name_valid(const char *name);
 
 /* All A and AAAA answers (at most CC_DNS_ANSWERS_MAX). A name without any

@@ -5,7 +5,11 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* The longest pause between two tries of a bounded wait. */
+#define RETRY_MAX_MS 32
 
 int cc_chat_lock_open(int state_dirfd, struct cc_err *err)
 {
@@ -43,6 +47,40 @@ static int set_lock(int lock_fd, uint32_t uid, short type, bool wait)
 int cc_chat_lock(int lock_fd, uint32_t uid, bool wait)
 {
 	return set_lock(lock_fd, uid, F_WRLCK, wait);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+int cc_chat_lock_within(int lock_fd, uint32_t uid, int timeout_ms)
+{
+	int64_t deadline = monotonic_ms() + timeout_ms;
+	long pause_ms = 1;
+
+	/* Tries, not a blocking wait: a blocking lock cannot be given a timeout
+	 * without a signal, and a PAM module must not take the program's. */
+	for (;;) {
+		int rc = set_lock(lock_fd, uid, F_WRLCK, false);
+		int64_t left = deadline - monotonic_ms();
+		struct timespec pause;
+
+		if (rc != -EAGAIN)
+			return rc;
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (pause_ms > left)
+			pause_ms = (long)left;
+		pause.tv_sec = 0;
+		pause.tv_nsec = pause_ms * 1000000L;
+		nanosleep(&pause, NULL);
+		if (pause_ms < RETRY_MAX_MS)
+			pause_ms *= 2;
+	}
 }
 
 void cc_chat_unlock(int lock_fd, uint32_t uid)

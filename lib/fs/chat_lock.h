@@ -19,6 +19,9 @@ int cc_chat_lock_open(int state_dirfd, struct cc_err *err);
 /* 0 when taken; -EAGAIN when another process holds it and wait is false;
  * another negative errno if the kernel refuses. */
 int cc_chat_lock(int lock_fd, uint32_t uid, bool wait);
+/* Wait at most timeout_ms for it: 0 when taken, -ETIMEDOUT when another
+ * process still holds it, another negative errno if the kernel refuses. */
+int cc_chat_lock_within(int lock_fd, uint32_t uid, int timeout_ms);
 void cc_chat_unlock(int lock_fd, uint32_t uid);
 
 #endif

@@ -25,9 +25,10 @@ int cc_home_base_open(const struct cc_config *config, int create, struct cc_err 
 int cc_home_create(int base_fd, const char *home_base, const char *name, uint32_t uid, struct cc_err *err)
 {
 	struct stat st;
+	int made = mkdirat(base_fd, name, 0700) == 0;
 	int fd;
 
-	if (mkdirat(base_fd, name, 0700) < 0 && errno != EEXIST)
+	if (!made && errno != EEXIST)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the home %s/%s", home_base, name);
 	fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -52,7 +53,7 @@ int cc_home_create(int base_fd, const char *home_base, const char *name, uint32_
 		return cc_fail_errno(err, CC_ERR_SYSTEM, saved, "cannot hand %s/%s to uid %u", home_base, name, uid);
 	}
 	close(fd);
-	return 0;
+	return made;
 }
 
 int cc_home_remove(int base_fd, const char *home_base, const char *name, struct cc_err *err)

@@ -14,7 +14,8 @@
 int cc_home_base_open(const struct cc_config *config, int create, struct cc_err *err);
 
 /* Create the home, or adopt the one a crashed run left (root- or
- * chat-owned); a home owned by anyone else is a conflict. */
+ * chat-owned); a home owned by anyone else is a conflict. Returns 1 if it
+ * was made, 0 if it was there. */
 int cc_home_create(int base_fd, const char *home_base, const char *name, uint32_t uid, struct cc_err *err);
 
 /* Remove the home and everything in it (missing is fine). */

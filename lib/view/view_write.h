@@ -5,6 +5,7 @@
 #ifndef CHATCELL_VIEW_WRITE_H
 #define CHATCELL_VIEW_WRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config/conf.h"
@@ -14,8 +15,11 @@
  * directory: root-owned, 0755. */
 int cc_view_open_dir(int state_dirfd, const char *state_dir, int create, struct cc_err *err);
 
+/* Each returns how many entries it wrote (0 when all were in place). */
 int cc_view_publish_params(int view_fd, const struct cc_config *config, struct cc_err *err);
 int cc_view_publish_chat(int view_fd, const char *name, uint32_t uid, struct cc_err *err);
+/* Are both entries of the chat there and right? */
+bool cc_view_chat_published(int view_fd, const char *name, uint32_t uid);
 /* Missing entries are fine (the step is idempotent). */
 int cc_view_unpublish_chat(int view_fd, const char *name, uint32_t uid, struct cc_err *err);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "chat_user.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <security/pam_modutil.h>
 #include <string.h>
@@ -43,9 +44,15 @@ int chat_user_lock(struct chat_user *cu)
 	close(state_fd);
 	if (lock_fd < 0)
 		return -1;
-	rc = cc_chat_lock(lock_fd, cu->uid, true);
-	if (rc < 0) {
+	rc = cc_chat_lock_within(lock_fd, cu->uid, SESSION_LOCK_WAIT_MS);
+	if (rc == -ETIMEDOUT)
+		cc_fail(&cu->err, CC_ERR_SYSTEM,
+			"the work lock of %s stayed held for %d s (a chatcell-admin command is changing the chat, or "
+			"hangs); try the login again",
+			cu->user, SESSION_LOCK_WAIT_MS / 1000);
+	else if (rc < 0)
 		cc_fail_errno(&cu->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", cu->user);
+	if (rc < 0) {
 		close(lock_fd);
 		return -1;
 	}

@@ -32,8 +32,12 @@ struct chat_user {
  * not tell (cu->err). */
 int chat_user_identify(pam_handle_t *pamh, const char *config_path, struct chat_user *cu);
 
+/* The longest a login waits for the chat's work lock (pam_chatcell(8)). */
+#define SESSION_LOCK_WAIT_MS 10000
+
 /* Take the chat's work lock (the one chatcell-admin holds while it
- * suspends, deletes or changes the chat), waiting for it: its descriptor
+ * suspends, deletes or changes the chat), waiting at most
+ * SESSION_LOCK_WAIT_MS for it: its descriptor
  * (closing it releases the lock), or -1 (cu->err). */
 int chat_user_lock(struct chat_user *cu);
 

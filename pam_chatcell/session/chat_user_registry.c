@@ -6,22 +6,24 @@
 
 #include "base/trusted_dir.h"
 
+/* The registry is opened in place (in `keep` when the caller keeps it):
+ * a session handle must not be copied. */
 static enum chat_user_verdict from_registry(struct chat_user *cu, struct cc_registry *keep)
 {
-	struct cc_registry reg;
+	struct cc_registry local = {0};
+	struct cc_registry *reg = keep ? keep : &local;
 	enum chat_user_verdict verdict;
 	int state_fd, found;
 
 	state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, &cu->err);
 	if (state_fd < 0)
 		return CHAT_USER_ERROR;
-	if (cc_registry_open(&reg, state_fd, CHATCELL_STATE_DIR, false, &cu->err) < 0) {
+	if (cc_registry_open_session(reg, state_fd, CHATCELL_STATE_DIR, &cu->err) < 0) {
 		close(state_fd);
 		return CHAT_USER_ERROR;
 	}
 	close(state_fd);
-	cc_registry_relax_for_sessions(&reg);
-	found = cc_chats_find_by_uid(&reg, cu->uid, &cu->chat, &cu->err);
+	found = cc_chats_find_by_uid(reg, cu->uid, &cu->chat, &cu->err);
 	if (found < 0)
 		verdict = CHAT_USER_ERROR;
 	else if (!found || cu->chat.state == CC_STATE_DELETED || strcmp(cu->chat.name, cu->user) != 0)
@@ -30,10 +32,8 @@ static enum chat_user_verdict from_registry(struct chat_user *cu, struct cc_regi
 		verdict = CHAT_USER_SUSPENDED;
 	else
 		verdict = CHAT_USER_ACTIVE;
-	if (keep && verdict != CHAT_USER_ERROR)
-		*keep = reg;
-	else
-		cc_registry_close(&reg);
+	if (!keep || verdict == CHAT_USER_ERROR)
+		cc_registry_close(reg);
 	return verdict;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A chat's session, set up in this order before the shell starts:
  *   1. the chat's work lock taken (the one chatcell-admin takes to suspend,
- *      delete or change limits) and the chat read again under it: still
- *      active, with the limits of the last committed change
+ *      delete or change limits; waiting at most 10 s) and the chat read
+ *      again under it: still active, with the limits of the last change
  *   2. the chat's cell (lib/cell/cell.h): the running one, or a new one
  *      whose keeper is placed in the chat's cgroup and builds the cell's
  *      mounts (its /tmp, /var/tmp, /dev/shm, /proc with hidepid, ptys,
@@ -15,7 +15,8 @@
  *      rebuilt from the registry if it vanished)
  *   6. PATH, umask, core dumps, no_new_privs
  *   7. the system call filter (syscall_filter.h), last: it cannot be undone
- *   8. the lock released, the login recorded in the registry
+ *   8. the lock released, the login recorded in the registry if its write
+ *      lock is free at once (bookkeeping never delays a login)
  * If any of 1-7 fails the session is refused, and what can be taken back is:
  * the process returns to its own namespaces, and a cell this login started
  * is ended (nothing of it remains). A process already moved into the chat's

@@ -65,12 +65,19 @@ static enum chat_user_verdict check_user(pam_handle_t *pamh, const char *config_
 		return CHAT_USER_ERROR;
 	}
 	m->verdict = chat_user_check(pamh, config_path, &m->cu, &m->reg);
-	if (m->verdict == CHAT_USER_NOT_A_CHAT || !cc_copy(m->user, sizeof(m->user), m->cu.user) ||
-	    pam_set_data(pamh, MEMO_KEY, m, forget_memo) != PAM_SUCCESS) {
-		/* Nothing kept (not a chat, or no room): checked again next time. */
+	if (m->verdict == CHAT_USER_NOT_A_CHAT) { /* nothing opened, nothing kept */
 		*spare = *m;
 		free(m);
 		return spare->verdict;
+	}
+	if (!cc_copy(m->user, sizeof(m->user), m->cu.user) || pam_set_data(pamh, MEMO_KEY, m, forget_memo) != PAM_SUCCESS) {
+		/* The registry handle must not be copied (its wait budget is
+		 * found through it): closed, and the login refused. */
+		cc_registry_close(&m->reg);
+		*spare = *m;
+		free(m);
+		cc_fail(&spare->cu.err, CC_ERR_SYSTEM, "cannot keep the state of this login (out of memory)");
+		return spare->verdict = CHAT_USER_ERROR;
 	}
 	m->cu.user = m->user;
 	*cu = &m->cu, *reg = &m->reg;

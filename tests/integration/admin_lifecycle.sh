@@ -64,7 +64,7 @@ is "$(echo "$out" | wc -l)" 3 "list prints a header and one line per chat"
 like "$out" "*$name*1879048192*active*tg:42*" "list shows name, UID, state and chat ID"
 run chatcell-admin --json list
 is "$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sorted(d[0]))')" \
-	"2 ['chat_id', 'created_at', 'deleted_at', 'gid', 'home', 'last_login_at', 'last_logout_at', 'name', 'shell', 'state', 'uid']" \
+	"2 ['chat_id', 'created_at', 'deleted_at', 'gid', 'home', 'last_login_at', 'last_logout_at', 'name', 'shell', 'state', 'uid', 'unfinished']" \
 	"list --json is an array of chat objects with the documented keys"
 
 run chatcell-admin suspend "tg:42"

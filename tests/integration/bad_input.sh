@@ -51,7 +51,21 @@ printf 'home_base = /srv/moved\n' >>/etc/chatcell/chatcell.conf
 run chatcell-admin ensure "x1"
 like "$rc:$err" "6:*chatcell.conf says '*home_base=/srv/moved' but the registry was initialised with*" "changing home_base after init is refused"
 cp /tmp/conf.saved /etc/chatcell/chatcell.conf
+run chatcell-admin --config /nonexistent/chatcell.conf list
+is "$rc:$err" "6:chatcell-admin list: the configuration file /nonexistent/chatcell.conf does not exist; give the path of an existing file (only the default /etc/chatcell/chatcell.conf may be missing)" \
+	"a configuration file named with --config that does not exist is an error, not the defaults"
+mv /etc/chatcell/chatcell.conf /tmp/conf.moved
+run chatcell-admin list
+is "$rc" 0 "the default configuration file may be missing (every setting its default)"
+mv /tmp/conf.moved /etc/chatcell/chatcell.conf
 is "$(snapshot)" "$before" "no bad configuration changed anything"
+
+# Egress host names: refused before anything is looked up, with the rule.
+host_rule="a host name is at most 253 bytes of labels separated by single dots, each label 1 to 63 letters, digits or '-', not starting or ending with '-'"
+for host in a..b .a.b a.b. -a.b a-.b a_b.c "$(printf 'a%.0s' $(seq 64)).b"; do
+	run chatcell-admin egress allow good --host "$host" --port 443
+	is "$rc:$err" "3:chatcell-admin egress: '$host' is not a host name: $host_rule" "egress allow --host $host is refused up front, with the rule"
+done
 
 # Registry files.
 db=/var/lib/chatcell/registry.db
@@ -123,7 +137,8 @@ for home in $(ls /var/lib/chatcell/nss | sed -n 's/^n\.//p'); do
 done
 for i in $(seq 1 20); do mkdir "/home/chatcell/filler$i" 2>/dev/null || break; done
 run chatcell-admin ensure "disk-full"
-like "$rc:$err" "1:*is registered but its setup is unfinished; the next chatcell-admin run retries it. Cause: cannot create the home*No space left on device" "a full home file system fails with a clear message"
+disk_full=$(chatcell-admin name disk-full)
+is "$rc:$err" "1:chatcell-admin ensure: $disk_full (uid $(sqlite3 /var/lib/chatcell/registry.db "SELECT uid FROM chats WHERE name = '$disk_full'")) is registered but its setup is unfinished: cannot create the home /home/chatcell/$disk_full: No space left on device. Fix that; the next chatcell-admin command finishes the setup" "a full home file system fails with a message saying what is left and what comes next"
 rmdir /home/chatcell/filler*
 run chatcell-admin ensure "disk-full"
 is "$rc" 0 "after space is freed, the same ensure completes"

@@ -27,19 +27,17 @@ setup_logins
 a=$(chat_user "footprint-chat")
 
 # maps_of USER: the memory map of the runuser process (which ran the PAM
-# stack) of a session of USER, while the session runs. (Inside a chat's
-# cell the session has no parent it could name: the host finds it.)
+# stack) of a session of USER, while the session runs: the session's shell
+# says "ready" once the stack has opened it.
 maps_of() {
 	local fifo
 	fifo=$(mktemp -u /run/footprint.XXXXXX)
 	mkfifo -m 666 "$fifo"
 	runuser -u "$1" -- /bin/sh -c "echo ready >$fifo; exec sleep 1000" 2>/dev/null &
-	local job=$! sleeper parent
+	local job=$!
 	read -r _ <"$fifo"
 	rm -f "$fifo"
-	sleeper=$(pgrep -u "$1" -x sleep)
-	parent=$(awk '/^PPid:/ { print $2 }' "/proc/$sleeper/status")
-	cat "/proc/$parent/maps"
+	cat "/proc/$job/maps"
 	kill "$job"
 	wait "$job" 2>/dev/null
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmocka_all.h"
@@ -89,6 +90,48 @@ static void released_when_the_holder_dies(void **state)
 	close(fd);
 }
 
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/* A bounded wait gives up after its time, and takes a lock that is freed
+ * while it waits. */
+static void bounded_wait(void **state)
+{
+	struct timespec start;
+	int a, b;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip();
+	a = open_lock();
+	b = open_lock();
+	assert_int_equal(cc_chat_lock_within(b, 70001, 0), 0);
+	cc_chat_unlock(b, 70001);
+	assert_int_equal(cc_chat_lock(a, 70001, false), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(cc_chat_lock_within(b, 70001, 200), -ETIMEDOUT);
+	assert_in_range(elapsed_ms(&start), 190, 1000);
+	pid = fork();
+	if (pid == 0) {
+		const struct timespec later = {0, 100 * 1000000L};
+
+		nanosleep(&later, NULL);
+		cc_chat_unlock(a, 70001); /* the lock belongs to the shared open file description */
+		_exit(0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(cc_chat_lock_within(b, 70001, 5000), 0);
+	assert_in_range(elapsed_ms(&start), 50, 1000);
+	waitpid(pid, NULL, 0);
+	close(a);
+	close(b);
+}
+
 static void refuses_an_unsafe_lock_file(void **state)
 {
 	struct cc_err err;
@@ -106,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exclusive_per_uid),
 		cmocka_unit_test(released_when_the_holder_dies),
+		cmocka_unit_test(bounded_wait),
 		cmocka_unit_test(refuses_an_unsafe_lock_file),
 	};
 

@@ -7,6 +7,7 @@
 #include "cmocka_all.h"
 
 #include "identity/chat_name.h"
+#include "identity/host_key.h"
 
 static uint8_t key_0b[CC_HOST_KEY_LEN];
 static uint8_t key_counting[CC_HOST_KEY_LEN];
@@ -58,12 +59,26 @@ static void different_keys_give_different_names(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* The registry's fingerprint of a key, against Python's hashlib:
+ * sha256(b"chatcell host key fingerprint 1\0" + bytes(range(32))). */
+static void fingerprint_vector(void **state)
+{
+	uint8_t key[CC_HOST_KEY_LEN];
+	char fp[CC_HOST_KEY_FINGERPRINT_LEN + 1];
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)i;
+	cc_host_key_fingerprint(key, fp);
+	assert_string_equal(fp, "32be2b78ec7b8349d14384e9a84fea1b153cef1432737b907cfc76db1db071ea");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(known_vectors),
 		cmocka_unit_test(prefix_is_configurable_and_bounded),
 		cmocka_unit_test(different_keys_give_different_names),
+		cmocka_unit_test(fingerprint_vector),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -225,13 +225,17 @@ static char *write_temp(const char *text, mode_t mode)
 	return path;
 }
 
-static void missing_file_means_defaults(void **state)
+/* Only the default file may be missing; the default's absence is tested
+ * in integration/bad_input.sh, where /etc/chatcell is the sandbox's. */
+static void a_missing_named_file_is_an_error(void **state)
 {
 	struct cc_config c;
 	struct cc_err err = {0};
 
-	assert_int_equal(cc_config_load(&c, "/nonexistent/chatcell.conf", &err), 0);
-	assert_string_equal(c.user_prefix, "chat-");
+	assert_int_equal(cc_config_load(&c, "/nonexistent/chatcell.conf", &err), -1);
+	assert_int_equal(err.kind, CC_ERR_CONFIG);
+	assert_string_equal(err.msg, "the configuration file /nonexistent/chatcell.conf does not exist; give the path "
+				     "of an existing file (only the default " CHATCELL_CONF_PATH " may be missing)");
 }
 
 static void refuses_unsafe_files(void **state)
@@ -297,7 +301,7 @@ int main(void)
 		cmocka_unit_test(rejects_overlong_line),
 		cmocka_unit_test(reports_bad_values),
 		cmocka_unit_test(caps_repeated_egress_rules),
-		cmocka_unit_test(missing_file_means_defaults),
+		cmocka_unit_test(a_missing_named_file_is_an_error),
 		cmocka_unit_test(refuses_unsafe_files),
 		cmocka_unit_test(refuses_nul_bytes_and_reports_file_lines),
 	};

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmocka_all.h"
@@ -227,7 +228,7 @@ static void folded_logins_keep_the_latest(void **state)
 	struct cc_err err;
 	FIXTURE();
 
-	registry_fixture_chat(&c, "fold", "chat-dddddddddddd", 70030);
+	registry_fixture_chat(&c, "fold", "chat-ffffffffffff", 70030);
 	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
 	assert_int_equal(cc_chats_fold_logins(&f->reg, 70030, 0, 0, &err), 0);
 	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70030, &found, &err), 1);
@@ -243,6 +244,34 @@ static void folded_logins_keep_the_latest(void **state)
 	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70030, &found, &err), 1);
 	assert_int_equal(found.last_login_at, 1700001000);
 	assert_int_equal(found.last_logout_at, 1700000950);
+}
+
+/* Login bookkeeping on a session connection never waits for a busy write
+ * lock: it returns 0 at once, records nothing, and the connection still
+ * reads. */
+static void session_bookkeeping_never_waits(void **state)
+{
+	struct cc_registry session;
+	struct cc_chat c, found;
+	struct cc_err err;
+	struct timespec t0, t1;
+	FIXTURE();
+
+	registry_fixture_chat(&c, "busy chat", "chat-dddddddddddd", 70015);
+	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
+	assert_int_equal(cc_registry_open_session(&session, f->dir_fd, f->dir, &err), 0);
+	assert_int_equal(cc_registry_begin_write(&f->reg, &err), 0); /* another writer holds the lock */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(cc_chats_fold_logins(&session, 70015, 1700000600, 0, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 500);
+	assert_int_equal(cc_chats_find_by_uid(&session, 70015, &found, &err), 1);
+	assert_int_equal(found.last_login_at, 0);
+	cc_registry_rollback(&f->reg);
+	assert_int_equal(cc_chats_fold_logins(&session, 70015, 0, 1700000700, &err), 0);
+	assert_int_equal(cc_chats_find_by_uid(&f->reg, 70015, &found, &err), 1);
+	assert_int_equal(found.last_logout_at, 1700000700);
+	cc_registry_close(&session);
 }
 
 static int count_events(const struct cc_event *e, void *ctx)
@@ -302,6 +331,7 @@ int main(void)
 		cmocka_unit_test(live_names_and_chat_ids_are_unique),
 		cmocka_unit_test(rows_round_trip_every_field),
 		cmocka_unit_test(folded_logins_keep_the_latest),
+		cmocka_unit_test(session_bookkeeping_never_waits),
 		cmocka_unit_test(events_are_kept_per_chat),
 		cmocka_unit_test(identity_settings_guard_the_config),
 	};

@@ -28,6 +28,8 @@
 
 #define CELL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
 #define STOP_WAIT_MS 10000
+/* The longest a login waits for a new keeper's mounts (pam_chatcell(8)). */
+#define KEEPER_SETUP_WAIT_MS 10000
 /* The descriptors the keeper program is started with. */
 #define KEEPER_RECORD_FD 3
 #define KEEPER_REPORT_FD 4
@@ -200,10 +202,20 @@ fail:
  * (true), or why its setup failed (in msg; empty if it died silently). */
 static bool keeper_ready(int fd, char *msg, size_t size)
 {
+	struct pollfd report = {.fd = fd, .events = POLLIN};
 	size_t len = 0;
 
 	for (;;) {
-		ssize_t n = read(fd, msg + len, size - 1 - len);
+		ssize_t n;
+		int r = poll(&report, 1, KEEPER_SETUP_WAIT_MS);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0) {
+			snprintf(msg, size, "its keeper did not finish its setup within %d s", KEEPER_SETUP_WAIT_MS / 1000);
+			return false;
+		}
+		n = read(fd, msg + len, size - 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sanitizer_cell.h"
 #include "session_run.h"
 
 #define CHATCELL_PAM_SERVICE "chatcell"

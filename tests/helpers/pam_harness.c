@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sanitizer_cell.h"
+
 static int quiet_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
 	for (int i = 0; i < n; i++)

@@ -4,7 +4,7 @@
  * "ok VALUE" or the errno name), for the cell tests.
  *
  *   cell_probe kill PID            kill(PID, 0)
- *   cell_probe pidfd PID           pidfd_open(PID)
+ *   cell_probe pidfd PID           pidfd_open(PID) ("own": a process of its own UID)
  *   cell_probe uids MAX            the UIDs of every PID 1..MAX it can open a pidfd of
  *   cell_probe prio UID            getpriority(PRIO_USER, UID)
  *   cell_probe affinity PID        sched_getaffinity(PID)
@@ -88,6 +88,25 @@ static long uid_of(int pidfd, pid_t pid)
 	return uid;
 }
 
+/* A probe of PID number `pid` that returned rc: in a cell a number names
+ * a process of the cell's own PID namespace, which may be one of the
+ * chat's own ("own"); anything else is what result() says. */
+static int about_pid(long pid, long rc)
+{
+	if (rc >= 0) {
+		int fd = pidfd_open((pid_t)pid, 0);
+		long uid = fd >= 0 ? uid_of(fd, (pid_t)pid) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (uid == (long)getuid()) {
+			printf("own\n");
+			return 0;
+		}
+	}
+	return result(rc);
+}
+
 static int uids(long max)
 {
 	long seen[64];
@@ -164,9 +183,9 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(cmd, "kill") == 0)
-		return result(kill((pid_t)number(arg), 0));
+		return about_pid(number(arg), kill((pid_t)number(arg), 0));
 	if (strcmp(cmd, "pidfd") == 0)
-		return result(pidfd_open((pid_t)number(arg), 0));
+		return about_pid(number(arg), pidfd_open((pid_t)number(arg), 0));
 	if (strcmp(cmd, "uids") == 0)
 		return uids(number(arg));
 	if (strcmp(cmd, "prio") == 0) {
@@ -174,7 +193,7 @@ int main(int argc, char **argv)
 		return result(getpriority(PRIO_USER, (id_t)number(arg)) == -1 && errno ? -1 : 0);
 	}
 	if (strcmp(cmd, "affinity") == 0)
-		return result(sched_getaffinity((pid_t)number(arg), sizeof(cpus), &cpus));
+		return about_pid(number(arg), sched_getaffinity((pid_t)number(arg), sizeof(cpus), &cpus));
 	if (strcmp(cmd, "shm-make") == 0)
 		return result(shmget((key_t)number(arg), 4096, IPC_CREAT | IPC_EXCL | 0666));
 	if (strcmp(cmd, "shm-find") == 0)

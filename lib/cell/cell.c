@@ -93,6 +93,8 @@ struct record_text {
 	char name[CC_NAME_MAX + 1];
 };
 
+static char *const keeper_environment[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+
 static void read_record(int record, struct record_text *r)
 {
 	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + 2];
@@ -191,7 +193,8 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 		goto fail;
 	}
 	snprintf(idle, sizeof(idle), "%u", spec->idle_stop);
-	execl(CC_KEEPER_PROGRAM, "chatcell-keeper", idle, (char *)NULL);
+	/* Nothing of the login's environment reaches PID 1 of the cell. */
+	execle(CC_KEEPER_PROGRAM, "chatcell-keeper", idle, (char *)NULL, keeper_environment);
 	cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot run %s", CC_KEEPER_PROGRAM);
 fail:
 	cc_write_all(KEEPER_REPORT_FD, err.msg, strlen(err.msg));

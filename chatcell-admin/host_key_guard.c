@@ -62,7 +62,9 @@ static int names_the_oldest_chat(struct admin *a)
 int host_key_guard(struct admin *a, bool init)
 {
 	char recorded[CC_HOST_KEY_FINGERPRINT_LEN + 1] = "", fingerprint[CC_HOST_KEY_FINGERPRINT_LEN + 1];
-	char advice[CC_PATH_MAX * 2 + 160];
+	/* Two backup paths, the state directory twice (configure's prefix can
+	 * make it long) and the words around them. */
+	char advice[2 * (CC_PATH_MAX + sizeof(CHATCELL_STATE_DIR) + sizeof(CC_HOST_KEY_FILE)) + 160];
 	int64_t chats;
 	int have = cc_settings_get(&a->reg, CC_SETTING_HOST_KEY, recorded, sizeof(recorded), &a->err);
 

@@ -13,6 +13,7 @@
 #include "db/events.h"
 #include "json.h"
 #include "lifecycle.h"
+#include "sandbox_report.h"
 #include "egress/egress_sync.h"
 #include "db/settings.h"
 #include "fs/shims.h"
@@ -164,6 +165,7 @@ int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
 	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160];
+	struct sandbox_report sandbox;
 	int rc, legacy_tiocsti;
 
 	if (cc_uid_range_check_reserved(a->config.uid_min, a->config.uid_max, a->opt.config_path, &a->err) < 0 ||
@@ -186,13 +188,18 @@ int cmd_init(struct admin *a)
 		return -1;
 	warn_nsswitch();
 	legacy_tiocsti = warn_legacy_tiocsti();
+	sandbox_report_make(&a->config, &sandbox);
+	if (sandbox.warning[0])
+		fprintf(stderr, "chatcell-admin: WARNING: %s\n", sandbox.warning);
 	if (a->opt.json) {
 		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\","
 		       "\"shims_dir\":\"%s\",\"shims\":{\"linked\":%u,\"missing\":%u,\"privileged\":%u},",
 		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
-		printf(",\"legacy_tiocsti\":%s}\n", legacy_tiocsti ? "true" : "false");
+		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
+		sandbox_report_json(stdout, &sandbox);
+		fputs("}\n", stdout);
 		return 0;
 	}
 	printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",
@@ -200,5 +207,6 @@ int cmd_init(struct admin *a)
 	printf("session PATH %s: %u commands linked from %s (%u not installed, %u refused as setuid/setgid/capable)\n",
 	       a->config.shims_dir, shims.linked, CHATCELL_SHIMS_LIST, shims.missing, shims.privileged);
 	printf("%s\n", limits_line);
+	printf("Landlock: %s\n", sandbox.line);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "cgroup/cgroup.h"
 #include "db/events.h"
 #include "limits_text.h"
+#include "sandbox_report.h"
 #include "json.h"
 
 static void home_of(const struct admin *a, const struct cc_chat *chat, char *out, size_t out_len)
@@ -164,6 +165,20 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 	}
 }
 
+/* Landlock as the chat's next login gets it (the same for every chat). */
+static void print_sandbox(struct admin *a)
+{
+	struct sandbox_report r;
+
+	sandbox_report_make(&a->config, &r);
+	if (a->opt.json) {
+		fputc(',', stdout);
+		sandbox_report_json(stdout, &r);
+		return;
+	}
+	printf("%-12s %s\n", "landlock", r.line);
+}
+
 int output_chat_details(struct admin *a, const struct cc_chat *chat)
 {
 	struct event_print p = {.first = true, .json = a->opt.json};
@@ -176,6 +191,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 		json_record_fields(a, chat);
 		print_limits_and_usage(a, chat);
 		print_cell(a, chat);
+		print_sandbox(a);
 		fputs(",\"events\":[", stdout);
 		rc = cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 		fputs("]}\n", stdout);
@@ -197,6 +213,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 		print_time_line("deleted", chat->deleted_at);
 	print_limits_and_usage(a, chat);
 	print_cell(a, chat);
+	print_sandbox(a);
 	printf("events:\n");
 	return cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 }

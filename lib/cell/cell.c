@@ -512,17 +512,29 @@ int cc_cell_status(uint32_t uid, struct cc_cell_status *status, struct cc_err *e
 	return 1;
 }
 
-int cc_cell_note_login(uint32_t uid, bool login)
+int cc_cell_notes_open(uint32_t uid)
 {
 	struct cc_err ignored = {0};
-	cc_cleanup_close int record = open_record(uid, true, false, &ignored);
+
+	return open_record(uid, true, false, &ignored);
+}
+
+int cc_cell_note_at(int record, bool login)
+{
 	char field[FIELD_WIDTH + 1];
 
-	if (record < 0)
-		return errno == ENOENT ? 0 : -1;
 	snprintf(field, sizeof(field), "%0*lld", FIELD_WIDTH, (long long)time(NULL));
 	return pwrite(record, field, FIELD_WIDTH, FIELD_OFFSET(login ? FIELD_LOGIN : FIELD_LOGOUT)) == FIELD_WIDTH ? 1
 														   : -1;
+}
+
+int cc_cell_note_login(uint32_t uid, bool login)
+{
+	cc_cleanup_close int record = cc_cell_notes_open(uid);
+
+	if (record < 0)
+		return errno == ENOENT ? 0 : -1;
+	return cc_cell_note_at(record, login);
 }
 
 int cc_cell_logins(uint32_t uid, int64_t *login, int64_t *logout)

@@ -82,6 +82,13 @@ int cc_cell_stop(uint32_t uid, struct cc_err *err);
  * no record, -1 error. */
 int cc_cell_note_login(uint32_t uid, bool login);
 
+/* The same in two steps, for a login that notes its logout when it can no
+ * longer open files (Landlock binds the login's own process): the record
+ * opened for notes (close-on-exec), or -1 (errno ENOENT: no record); then
+ * a note through it, 1 or -1. */
+int cc_cell_notes_open(uint32_t uid);
+int cc_cell_note_at(int record, bool login);
+
 /* The login and logout times noted on the record of `uid`, whether or not
  * its cell still runs (0: none). Returns 1 if there is a record, else 0. */
 int cc_cell_logins(uint32_t uid, int64_t *login, int64_t *logout);

@@ -37,6 +37,11 @@ void cc_config_defaults(struct cc_config *config)
 	config->memory_max = 256ull << 20;
 	config->pids_max = 200;
 	config->cpu_max_percent = 25;
+	config->landlock = CC_LANDLOCK_REQUIRED;
+	config->open_files_max = 1024;
+	config->processes_max = 512;
+	config->locked_memory_max = 8ull << 20;
+	config->core_max = 0;
 }
 
 struct parse_ctx {
@@ -44,7 +49,7 @@ struct parse_ctx {
 	const char *origin;
 	unsigned line;
 	struct cc_err *err;
-	unsigned seen_line[32]; /* per single-valued key (index in keys[]): where it was set */
+	unsigned seen_line[48]; /* per single-valued key (index in keys[]): where it was set */
 };
 
 static int bad_value(struct parse_ctx *ctx, const char *key, const char *expected, const char *value)
@@ -110,7 +115,8 @@ static int set_path(struct parse_ctx *ctx, const char *key, const char *value, c
 	return 0;
 }
 
-static int set_path_list(struct parse_ctx *ctx, const char *key, const char *value)
+/* out holds CC_PATH_LIST_MAX + 1 bytes. */
+static int set_path_list(struct parse_ctx *ctx, const char *key, const char *value, char *out)
 {
 	char copy[CC_PATH_LIST_MAX + 1];
 	char *save = NULL;
@@ -119,9 +125,46 @@ static int set_path_list(struct parse_ctx *ctx, const char *key, const char *val
 		return bad_value(ctx, key, "at most 1024 bytes", value);
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		if (!cc_path_is_simple_absolute(dir, CC_PATH_MAX))
-			return bad_value(ctx, key, "a ':'-separated list of absolute directories", value);
-	cc_copy(ctx->config->path_append, sizeof(ctx->config->path_append), value);
+			return bad_value(ctx, key, "a ':'-separated list of absolute paths", value);
+	cc_copy(out, CC_PATH_LIST_MAX + 1, value);
 	return 0;
+}
+
+static int set_choice(struct parse_ctx *ctx, const char *key, const char *value, const char *const *names,
+		      const char *expected, int *out)
+{
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return bad_value(ctx, key, expected, value);
+}
+
+/* "any", or ports and ranges: "3000,8000-8100". */
+static int set_bind_ports(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	const char *expected = "'any', or up to 16 ports and ranges from 1 to 65535 such as 3000,8000-8100";
+	struct cc_config *c = ctx->config;
+	char copy[CONFIG_LINE_MAX], *save = NULL;
+
+	c->bind_port_ranges = 0;
+	if (strcmp(value, "any") == 0)
+		return 0;
+	cc_copy(copy, sizeof(copy), value);
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t first, last;
+
+		if (dash)
+			*dash = '\0';
+		if (c->bind_port_ranges == CC_BIND_RANGES_MAX || cc_parse_u64(tok, 1, 65535, &first) < 0 ||
+		    cc_parse_u64(dash ? dash + 1 : tok, first, 65535, &last) < 0)
+			return bad_value(ctx, key, expected, value);
+		c->bind_ports[c->bind_port_ranges++] = (struct cc_port_range){(uint16_t)first, (uint16_t)last};
+	}
+	return c->bind_port_ranges ? 0 : bad_value(ctx, key, expected, value);
 }
 
 static int set_limit(struct parse_ctx *ctx, const char *key, enum cc_limit_kind kind, const char *value,
@@ -184,19 +227,6 @@ static int set_group(struct parse_ctx *ctx, const char *key, const char *value)
 	return 0;
 }
 
-static int set_backend(struct parse_ctx *ctx, const char *key, const char *value)
-{
-	static const char *const names[] = {"auto", "systemd", "cgroupfs", "off"};
-
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(value, names[i]) == 0) {
-			ctx->config->cgroup_backend = (enum cc_cgroup_backend)i;
-			return 0;
-		}
-	}
-	return bad_value(ctx, key, "auto, systemd, cgroupfs or off", value);
-}
-
 static int set_cgroup_root(struct parse_ctx *ctx, const char *key, const char *value)
 {
 	if (strncmp(value, "/sys/fs/cgroup/", 15) != 0 || !cc_path_is_simple_absolute(value, CC_PATH_MAX))
@@ -208,7 +238,8 @@ static int set_cgroup_root(struct parse_ctx *ctx, const char *key, const char *v
 enum key_id {
 	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND, K_PROC_ADMIN_GROUP,
 	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
-	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX,
+	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX, K_LANDLOCK, K_LANDLOCK_READ, K_LANDLOCK_WRITE,
+	K_LANDLOCK_BIND_PORTS, K_SYSCALLS_32BIT, K_OPEN_FILES_MAX, K_PROCESSES_MAX, K_LOCKED_MEMORY_MAX, K_CORE_MAX,
 };
 
 static const struct {
@@ -226,6 +257,12 @@ static const struct {
 	{"cgroup_root", K_CGROUP_ROOT, false}, {"dns_servers", K_DNS_SERVERS, false},
 	{"egress_allow", K_EGRESS_ALLOW, true},
 	{"cell_idle_stop", K_CELL_IDLE_STOP, false}, {"cell_ptys_max", K_CELL_PTYS_MAX, false},
+	{"landlock", K_LANDLOCK, false},       {"landlock_read", K_LANDLOCK_READ, false},
+	{"landlock_write", K_LANDLOCK_WRITE, false},
+	{"landlock_bind_ports", K_LANDLOCK_BIND_PORTS, false},
+	{"syscalls_32bit", K_SYSCALLS_32BIT, false},
+	{"open_files_max", K_OPEN_FILES_MAX, false}, {"processes_max", K_PROCESSES_MAX, false},
+	{"locked_memory_max", K_LOCKED_MEMORY_MAX, false}, {"core_max", K_CORE_MAX, false},
 };
 
 static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
@@ -245,7 +282,7 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 	case K_SHIMS_DIR:
 		return set_path(ctx, key, value, c->shims_dir);
 	case K_PATH_APPEND:
-		return set_path_list(ctx, key, value);
+		return set_path_list(ctx, key, value, c->path_append);
 	case K_PROC_ADMIN_GROUP:
 		return set_group(ctx, key, value);
 	case K_QUARANTINE_DAYS:
@@ -263,8 +300,15 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_dns_servers(ctx, key, value);
 	case K_EGRESS_ALLOW:
 		return add_egress(ctx, key, value);
-	case K_CGROUP_BACKEND:
-		return set_backend(ctx, key, value);
+	case K_CGROUP_BACKEND: {
+		static const char *const backends[] = {"auto", "systemd", "cgroupfs", "off", NULL};
+		int backend = 0;
+
+		if (set_choice(ctx, key, value, backends, "auto, systemd, cgroupfs or off", &backend) < 0)
+			return -1;
+		c->cgroup_backend = (enum cc_cgroup_backend)backend;
+		return 0;
+	}
 	case K_CGROUP_ROOT:
 		return set_cgroup_root(ctx, key, value);
 	case K_CELL_IDLE_STOP:
@@ -279,13 +323,55 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 			return bad_value(ctx, key, "a number of pseudo-terminals from 1 to 1024", value);
 		c->cell_ptys_max = (uint32_t)v;
 		return 0;
+	case K_LANDLOCK: {
+		static const char *const modes[] = {"required", "best-effort", "off", NULL};
+		int mode = 0;
+
+		if (set_choice(ctx, key, value, modes, "required, best-effort or off", &mode) < 0)
+			return -1;
+		c->landlock = (enum cc_landlock_mode)mode;
+		return 0;
+	}
+	case K_LANDLOCK_READ:
+		return set_path_list(ctx, key, value, c->landlock_read);
+	case K_LANDLOCK_WRITE:
+		return set_path_list(ctx, key, value, c->landlock_write);
+	case K_LANDLOCK_BIND_PORTS:
+		return set_bind_ports(ctx, key, value);
+	case K_SYSCALLS_32BIT: {
+		static const char *const choices[] = {"deny", "allow", NULL};
+		int allow = 0;
+
+		if (set_choice(ctx, key, value, choices, "deny or allow", &allow) < 0)
+			return -1;
+		c->syscalls_32bit = allow == 1;
+		return 0;
+	}
+	case K_OPEN_FILES_MAX:
+		if (cc_parse_u64(value, 64, 1048576, &c->open_files_max) < 0)
+			return bad_value(ctx, key, "a number of open files from 64 to 1048576", value);
+		return 0;
+	case K_PROCESSES_MAX:
+		if (strcmp(value, "max") == 0)
+			c->processes_max = CC_LIMIT_UNLIMITED;
+		else if (cc_parse_u64(value, 8, 4194304, &c->processes_max) < 0)
+			return bad_value(ctx, key, "a number of processes from 8 to 4194304, or 'max'", value);
+		return 0;
+	case K_LOCKED_MEMORY_MAX:
+		if (cc_parse_size(value, 0, 1ull << 40, &c->locked_memory_max) < 0)
+			return bad_value(ctx, key, "a size such as 64K or 8M", value);
+		return 0;
+	case K_CORE_MAX:
+		if (cc_parse_size(value, 0, 1ull << 40, &c->core_max) < 0)
+			return bad_value(ctx, key, "a size such as 0 or 64M", value);
+		return 0;
 	}
 	return -1;
 }
 
 static int unknown_key(struct parse_ctx *ctx, const char *key)
 {
-	char known[512] = "";
+	char known[1024] = "";
 	size_t len = 0;
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && len < sizeof(known); i++)

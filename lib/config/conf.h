@@ -20,6 +20,17 @@
  * backend cgroup.h resolves for a host is never CC_CGROUP_AUTO. */
 enum cc_cgroup_backend { CC_CGROUP_AUTO, CC_CGROUP_SYSTEMD, CC_CGROUP_CGROUPFS, CC_CGROUP_OFF };
 
+/* What a login does on a kernel without (enough) Landlock: refuse, go on
+ * without it, or never use it (lib/sandbox/landlock.h). */
+enum cc_landlock_mode { CC_LANDLOCK_REQUIRED, CC_LANDLOCK_BEST_EFFORT, CC_LANDLOCK_OFF };
+
+#define CC_BIND_RANGES_MAX 16
+
+/* A range of TCP ports, first <= last. */
+struct cc_port_range {
+	uint16_t first, last;
+};
+
 struct cc_config {
 	uint32_t uid_min;
 	uint32_t uid_max;
@@ -43,6 +54,18 @@ struct cc_config {
 	uint64_t memory_max;     /* bytes, or CC_LIMIT_UNLIMITED */
 	uint64_t pids_max;       /* or CC_LIMIT_UNLIMITED */
 	uint64_t cpu_max_percent; /* of one CPU, or CC_LIMIT_UNLIMITED */
+
+	/* The kernel surface of every session (lib/sandbox). */
+	enum cc_landlock_mode landlock;
+	char landlock_read[CC_PATH_LIST_MAX + 1];  /* ':'-separated, beyond the defaults; may be empty */
+	char landlock_write[CC_PATH_LIST_MAX + 1]; /* likewise */
+	struct cc_port_range bind_ports[CC_BIND_RANGES_MAX]; /* TCP ports a chat may bind */
+	unsigned bind_port_ranges;                           /* 0: any port */
+	bool syscalls_32bit;                                 /* the i386 and x32 ABIs are allowed */
+	uint64_t open_files_max;    /* RLIMIT_NOFILE */
+	uint64_t processes_max;     /* RLIMIT_NPROC, or CC_LIMIT_UNLIMITED */
+	uint64_t locked_memory_max; /* RLIMIT_MEMLOCK, bytes */
+	uint64_t core_max;          /* RLIMIT_CORE, bytes */
 
 	/* Egress defaults applied to every chat. */
 	struct cc_egress_rule egress_allow[CC_EGRESS_DEFAULTS_MAX];

@@ -38,15 +38,20 @@ int cell_join_running(struct chat_user *cu)
 static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell *cell)
 {
 	enum cc_cgroup_backend backend;
+	struct session_target target;
 	struct cc_cell_return back;
+	int rc;
 
 	if (cc_cgroup_backend_resolve(&cu->config, &backend, &cu->err) < 0)
 		return -1;
 	if (cc_cgroup_attach(backend, &cu->config, cu->uid, cu->user, getpid(), &cu->err) < 0)
 		return cu->err.kind == CC_ERR_NOT_FOUND ? 0 : -1;
-	if (cc_cell_join(cell, &back, &cu->err) < 0)
-		return -1;
-	return session_env_seal(pamh, &cu->config, cu->user, &back, &cu->err) < 0 ? -1 : 1;
+	session_target_prepare(pamh, cu->user, cu->uid, &target);
+	rc = cc_cell_join(cell, &back, &cu->err);
+	if (rc == 0)
+		rc = session_env_seal(pamh, &cu->config, &target, &back, &cu->err);
+	session_target_release(&target);
+	return rc < 0 ? -1 : 1;
 }
 
 int cell_join_session(pam_handle_t *pamh, struct chat_user *cu)
@@ -64,7 +69,5 @@ int cell_join_session(pam_handle_t *pamh, struct chat_user *cu)
 		cc_cell_close(&cell);
 	}
 	close(lock_fd);
-	if (rc > 0)
-		cc_cell_note_login(cu->uid, true); /* bookkeeping only */
 	return rc;
 }

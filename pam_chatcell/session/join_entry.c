@@ -16,6 +16,7 @@
 #include "chat_user.h"
 #include "module_options.h"
 #include "refusal.h"
+#include "session_env.h"
 #include "pam_chatcell/library_loader.h"
 #include "pam_chatcell/session_library.h"
 
@@ -103,6 +104,10 @@ int chatcell_session_close(pam_handle_t *pamh, int flags, int argc, const char *
 	struct module_options opt;
 	struct chat_user cu;
 
+	/* A session this module opened kept its cell record open: its
+	 * process may no longer read chatcell.conf (Landlock). */
+	if (session_note_logout(pamh))
+		return PAM_SUCCESS;
 	module_options_parse(pamh, argc, argv, &opt);
 	if (chat_user_identify(pamh, opt.config_path, &cu) <= 0)
 		return PAM_IGNORE;

@@ -81,6 +81,7 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg)
 {
 	struct cc_cell cell = {.pidfd = -1};
+	struct session_target target;
 	struct cc_cell_return back;
 	struct cc_err ignored;
 	int64_t login, logout;
@@ -93,6 +94,7 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 	if (cc_cell_logins(cu->uid, &login, &logout))
 		cc_chats_fold_logins(reg, cu->uid, login, logout, &ignored);
 	rc = open_cell(pamh, cu, &cell);
+	session_target_prepare(pamh, cu->chat.name, cu->uid, &target);
 	if (rc == 0)
 		rc = cc_cell_join(&cell, &back, &cu->err);
 	if (rc == 0) {
@@ -100,15 +102,13 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 		if (rc < 0)
 			cc_cell_return(&back);
 		else
-			rc = session_env_seal(pamh, &cu->config, cu->chat.name, &back, &cu->err);
+			rc = session_env_seal(pamh, &cu->config, &target, &back, &cu->err);
 	}
+	session_target_release(&target);
 	if (rc < 0)
 		cc_cell_abandon(&cell); /* a cell this login started ends with it */
 	cc_cell_close(&cell);
 	close(lock_fd);
-	if (rc < 0)
-		return PAM_SESSION_ERR;
-	/* Bookkeeping only: a failure here does not weaken the session. */
-	cc_chats_fold_logins(reg, cu->uid, (int64_t)time(NULL), 0, &ignored);
-	return PAM_SUCCESS;
+	/* The login is noted in the new cell's record (session_env_seal). */
+	return rc < 0 ? PAM_SESSION_ERR : PAM_SUCCESS;
 }

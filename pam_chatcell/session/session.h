@@ -13,10 +13,11 @@
  *      namespaces, and the cell's PID namespace for what it starts
  *   5. the chat's egress allowlist present in the kernel (the whole table
  *      rebuilt from the registry if it vanished)
- *   6. PATH, umask, core dumps, no_new_privs
- *   7. the system call filter (syscall_filter.h), last: it cannot be undone
- *   8. the lock released, the login recorded in the registry if its write
- *      lock is free at once (bookkeeping never delays a login)
+ *   6. PATH, umask, resource limits, no_new_privs
+ *   7. the system call filter and the Landlock ruleset (lib/sandbox),
+ *      last: they cannot be undone
+ *   8. the lock released, the login noted in the cell's record
+ *      (bookkeeping never delays a login)
  * If any of 1-7 fails the session is refused, and what can be taken back is:
  * the process returns to its own namespaces, and a cell this login started
  * is ended (nothing of it remains). A process already moved into the chat's

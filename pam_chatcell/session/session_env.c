@@ -2,20 +2,66 @@
 #include "session_env.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <security/pam_ext.h>
+#include <security/pam_modutil.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
 
-#include "syscall_filter.h"
+#include "sandbox/landlock.h"
+#include "sandbox/syscall_filter.h"
 
-int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, struct cc_err *err)
+#define LOGOUT_NOTE "chatcell-logout-note"
+
+void session_target_prepare(pam_handle_t *pamh, const char *name, uint32_t uid, struct session_target *t)
+{
+	const void *item = NULL;
+	char path[CC_PATH_MAX + 1];
+	struct stat st;
+
+	*t = (struct session_target){.name = name, .uid = uid, .tty_fd = -1};
+	if (pam_get_item(pamh, PAM_TTY, &item) != PAM_SUCCESS || !item)
+		return;
+	/* "pts/3" or "/dev/pts/3"; sshd says "ssh" until it has a pty. */
+	snprintf(path, sizeof(path), "%s%s", *(const char *)item == '/' ? "" : "/dev/", (const char *)item);
+	if (strncmp(path, "/dev/", 5) != 0)
+		return;
+	t->tty_fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (t->tty_fd >= 0 && (fstat(t->tty_fd, &st) < 0 || !S_ISCHR(st.st_mode))) {
+		close(t->tty_fd);
+		t->tty_fd = -1;
+	}
+}
+
+void session_target_release(struct session_target *t)
+{
+	if (t->tty_fd >= 0)
+		close(t->tty_fd);
+	t->tty_fd = -1;
+}
+
+static int set_limit(int resource, uint64_t value, const char *what, struct cc_err *err)
+{
+	struct rlimit limit = {value == CC_LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)value,
+			       value == CC_LIMIT_UNLIMITED ? RLIM_INFINITY : (rlim_t)value};
+
+	if (setrlimit(resource, &limit) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set the session's %s limit", what);
+	return 0;
+}
+
+static int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, struct cc_err *err)
 {
 	char path[sizeof("PATH=") + CC_PATH_MAX + 1 + CC_PATH_LIST_MAX + 1];
 	char marker[sizeof("CHATCELL_SESSION=") + CC_NAME_MAX + 1];
 	char saved_path[sizeof(path) + sizeof("CHATCELL_")];
-	struct rlimit no_core = {0, 0};
 
 	snprintf(path, sizeof(path), "PATH=%s%s%s", config->shims_dir, config->path_append[0] ? ":" : "",
 		 config->path_append);
@@ -25,24 +71,97 @@ int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const 
 	if (pam_putenv(pamh, path) != PAM_SUCCESS || pam_putenv(pamh, marker) != PAM_SUCCESS ||
 	    pam_putenv(pamh, saved_path) != PAM_SUCCESS)
 		return cc_fail(err, CC_ERR_SYSTEM, "cannot set the session's PATH (pam_putenv)");
-	if (setrlimit(RLIMIT_CORE, &no_core) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot disable core dumps");
+	/* RLIMIT_NPROC is a second line behind pids.max: it counts the
+	 * chat's processes wherever they are (root, running su, is exempt). */
+	if (set_limit(RLIMIT_NOFILE, config->open_files_max, "open files", err) < 0 ||
+	    set_limit(RLIMIT_NPROC, config->processes_max, "processes", err) < 0 ||
+	    set_limit(RLIMIT_MEMLOCK, config->locked_memory_max, "locked memory", err) < 0 ||
+	    set_limit(RLIMIT_CORE, config->core_max, "core dump", err) < 0)
+		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set no_new_privs");
 	umask(077);
 	return 0;
 }
 
-int session_env_seal(pam_handle_t *pamh, const struct cc_config *config, const char *name,
-		     struct cc_cell_return *back, struct cc_err *err)
+static void close_note(pam_handle_t *pamh, void *data, int error_status)
 {
-	int rc = session_env_apply(pamh, config, name, err);
+	(void)pamh, (void)error_status;
+	close(*(int *)data);
+	free(data);
+}
+
+/* The cell record kept open for the login's notes. */
+static void keep_record(pam_handle_t *pamh, uint32_t uid)
+{
+	int *fd = malloc(sizeof(*fd));
+
+	if (!fd)
+		return;
+	*fd = cc_cell_notes_open(uid);
+	if (*fd < 0) {
+		free(fd);
+		return;
+	}
+	if (pam_set_data(pamh, LOGOUT_NOTE, fd, close_note) != PAM_SUCCESS)
+		close_note(pamh, fd, 0);
+}
+
+/* Bookkeeping only: 1 noted, 0 no record kept. */
+static int note(pam_handle_t *pamh, bool login)
+{
+	const void *data = NULL;
+
+	if (pam_get_data(pamh, LOGOUT_NOTE, &data) != PAM_SUCCESS || !data)
+		return 0;
+	cc_cell_note_at(*(const int *)data, login);
+	return 1;
+}
+
+int session_note_logout(pam_handle_t *pamh)
+{
+	return note(pamh, false);
+}
+
+static int restrict_files(pam_handle_t *pamh, const struct cc_config *config, const struct session_target *t,
+			  struct cc_err *err)
+{
+	const struct passwd *pw = pam_modutil_getpwnam(pamh, t->name);
+	struct cc_landlock_grants grants = {.tty_fd = t->tty_fd};
+	const char *skipped = NULL;
+	int rc;
+
+	if (!pw)
+		return cc_fail(err, CC_ERR_SYSTEM, "cannot look up the home of %s for the session's Landlock ruleset",
+			       t->name);
+	grants.home = pw->pw_dir;
+	rc = cc_landlock_restrict(config, &grants, &skipped, err);
 
 	if (rc == 0)
-		rc = syscall_filter_install(err);
-	if (rc < 0)
+		pam_syslog(pamh, LOG_WARNING, "the session of %s runs without Landlock: %s", t->name, skipped);
+	return rc < 0 ? -1 : 0;
+}
+
+int session_env_seal(pam_handle_t *pamh, const struct cc_config *config, const struct session_target *t,
+		     struct cc_cell_return *back, struct cc_err *err)
+{
+	int rc = session_env_apply(pamh, config, t->name, err);
+
+	/* Landlock last: a step that fails before it leaves a process that
+	 * can still clean up after the refused session (the start path
+	 * removes the cell it made). */
+	if (rc == 0)
+		rc = cc_syscall_filter_install(config, err);
+	if (rc == 0) {
+		keep_record(pamh, t->uid);
+		rc = restrict_files(pamh, config, t, err);
+	}
+	if (rc < 0) {
+		pam_set_data(pamh, LOGOUT_NOTE, NULL, NULL); /* closes the record */
 		cc_cell_return(back);
-	else
-		cc_cell_return_drop(back);
-	return rc;
+		return -1;
+	}
+	note(pamh, true);
+	cc_cell_return_drop(back);
+	return 0;
 }

@@ -6,8 +6,8 @@
  *
  *   seccomp_fail SYSCALL ERRNO COMMAND [ARGS...]
  *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp fsync
- *            clone3 setns pidfd_open
- *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO */
+ *            clone3 setns pidfd_open landlock_create_ruleset
+ *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO EOPNOTSUPP */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -26,13 +26,14 @@ static const struct {
 	{"unshare", SYS_unshare},     {"fsopen", SYS_fsopen},         {"fsconfig", SYS_fsconfig},
 	{"fsmount", SYS_fsmount},     {"open_tree", SYS_open_tree},   {"move_mount", SYS_move_mount},
 	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync}, {"clone3", SYS_clone3}, {"setns", SYS_setns},
-	{"pidfd_open", SYS_pidfd_open},
+	{"pidfd_open", SYS_pidfd_open}, {"landlock_create_ruleset", SYS_landlock_create_ruleset},
 };
 
 static const struct {
 	const char *name;
 	int value;
-} errnos[] = {{"EPERM", EPERM}, {"EINVAL", EINVAL}, {"ENOSYS", ENOSYS}, {"ENOSPC", ENOSPC}, {"EIO", EIO}};
+} errnos[] = {{"EPERM", EPERM}, {"EINVAL", EINVAL}, {"ENOSYS", ENOSYS}, {"ENOSPC", ENOSPC}, {"EIO", EIO},
+	      {"EOPNOTSUPP", EOPNOTSUPP}};
 
 int main(int argc, char **argv)
 {

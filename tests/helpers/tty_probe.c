@@ -12,10 +12,13 @@
  *                                   arrives on FIFO, tries the caller's
  *                                   terminal: /dev/tty, write(1), read(0)
  *   tty_probe REPORT ttyname        fd 0 and the controlling terminal (device:inode)
- */
+ *
+ * On a kernel that runs no 32-bit code int 0x80 faults; the i386 attempts
+ * then report "NAME no-ia32". */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +31,8 @@
 #include <unistd.h>
 
 #define I386_NR_IOCTL 54
+/* The error of an int 0x80 that faulted. */
+#define NO_IA32 (-1)
 
 static const char *report_path;
 static FILE *report;
@@ -39,7 +44,9 @@ static void outcome(const char *what, long rc, int err)
 		report = fopen(report_path, "a");
 	if (!report)
 		exit(2);
-	if (rc < 0)
+	if (rc < 0 && err == NO_IA32)
+		fprintf(report, "%s no-ia32\n", what);
+	else if (rc < 0)
 		fprintf(report, "%s %s\n", what, strerrorname_np(err) ? strerrorname_np(err) : "?");
 	else if (strchr(what, ' '))
 		fprintf(report, "%s\n", what);
@@ -48,11 +55,26 @@ static void outcome(const char *what, long rc, int err)
 	fflush(report);
 }
 
-/* ioctl through the 32-bit entry point; arg must lie below 4 GiB. */
-static long ioctl_i386(int fd, unsigned long request, void *arg)
+static sigjmp_buf ia32_fault;
+
+static void on_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(ia32_fault, 1);
+}
+
+/* ioctl through the 32-bit entry point; arg must lie below 4 GiB. A
+ * fault (no IA-32 emulation) sets *faulted. */
+static long ioctl_i386(int fd, unsigned long request, void *arg, int *faulted)
 {
 	long rc;
 
+	*faulted = 0;
+	if (sigsetjmp(ia32_fault, 1)) {
+		*faulted = 1;
+		return -1;
+	}
+	signal(SIGSEGV, on_fault);
 	__asm__ volatile("int $0x80"
 			 : "=a"(rc)
 			 : "a"(I386_NR_IOCTL), "b"(fd), "c"(request), "d"(arg)
@@ -77,8 +99,10 @@ static long ioctl_via(int i386, unsigned long request, char *arg, int *err)
 	long rc;
 
 	if (i386) {
-		rc = ioctl_i386(0, request, arg);
-		*err = rc < 0 ? (int)-rc : 0;
+		int faulted;
+
+		rc = ioctl_i386(0, request, arg, &faulted);
+		*err = faulted ? NO_IA32 : rc < 0 ? (int)-rc : 0;
 	} else {
 		rc = ioctl(0, request, arg);
 		*err = errno;

@@ -29,12 +29,12 @@ if [ -e "$tiocsti" ]; then
 	run chatcell-admin --json init
 	is "$err" "chatcell-admin: warning: dev.tty.legacy_tiocsti = 1: a process can type commands into a terminal it holds (TIOCSTI). chatcell refuses TIOCSTI and TIOCLINUX in every chat session (seccomp) and gives 'chatcell-admin run' and 'shell' a terminal of their own; for the host's other users set dev.tty.legacy_tiocsti = 0 (sysctl.d)" \
 		"init warns when dev.tty.legacy_tiocsti is 1 and says what chatcell does about it"
-	like "$out" '*,"legacy_tiocsti":true}' "init --json reports it"
+	like "$out" '*,"legacy_tiocsti":true,*' "init --json reports it"
 	umount "$tiocsti"
 	mount --bind /run/tiocsti-0 "$tiocsti"
 	run chatcell-admin --json init
 	is "$err" "" "with dev.tty.legacy_tiocsti = 0 init says nothing about it"
-	like "$out" '*,"legacy_tiocsti":false}' "and --json reports false"
+	like "$out" '*,"legacy_tiocsti":false,*' "and --json reports false"
 	umount "$tiocsti"
 else
 	skip "the dev.tty.legacy_tiocsti warning" "this kernel (before 6.2) has no dev.tty.legacy_tiocsti"

@@ -45,6 +45,29 @@ if [ "${CC_VM_TIER:-}" != 1 ]; then
 	diag "host tier: cgroup_backend = off (per-chat limits are tested in the VM tier: make check-vm)"
 fi
 
+# Sessions run under Landlock: the tests' own programs (the build and source
+# trees) may be run, and the sandbox's private /run, where tests and
+# sessions meet through fifos and report files, written. Tests of Landlock
+# itself (adversarial/surface.sh) write a configuration without these.
+TEST_LANDLOCK="landlock_read = $CC_TOP_BUILDDIR:$CC_SRCDIR
+landlock_write = /run"
+printf '%s\n' "$TEST_LANDLOCK" >>/etc/chatcell/chatcell.conf
+
+# ia32_missing: succeeds, with NO_IA32 saying why, when this kernel runs no
+# 32-bit code (some hypervisors' kernels turn IA-32 emulation off: int 0x80
+# then faults), so no 32-bit attack can be tried here at all.
+ia32_missing() {
+	NO_IA32=
+	[ "$("$CC_HELPERS/surface_probe" i386)" = "i386 no-ia32" ] || return 1
+	NO_IA32="this kernel runs no 32-bit code (int 0x80 faults: IA-32 emulation is off), so there is no 32-bit way in to refuse; the VM tier tries it on Debian's kernel"
+}
+
+# i386_is ACTUAL EXPECTED DESCRIPTION: a check of the 32-bit ABI, skipped
+# with the reason where the kernel runs no 32-bit code.
+i386_is() {
+	if ia32_missing; then skip "$3" "$NO_IA32"; else is "$@"; fi
+}
+
 # Debian's python3, whatever else PATH holds (pyenv shims do not work here).
 python3() { /usr/bin/python3 "$@"; }
 
@@ -61,6 +84,7 @@ write_config() {
 	mkdir -p /etc/chatcell
 	cat >/etc/chatcell/chatcell.conf
 	[ "${CC_VM_TIER:-}" = 1 ] || printf 'cgroup_backend = off\n' >>/etc/chatcell/chatcell.conf
+	[ "${CC_TEST_LANDLOCK:-yes}" = no ] || printf '%s\n' "$TEST_LANDLOCK" >>/etc/chatcell/chatcell.conf
 	chmod 0644 /etc/chatcell/chatcell.conf
 }
 

@@ -8,7 +8,7 @@ src=${CC_SRCDIR:?}
 command -v clang-tidy >/dev/null || skip_all "clang-tidy is not installed (apt-get install clang-tidy)"
 [ "${CC_SKIP_STATIC:-}" = 1 ] && skip_all "static analysis runs in the plain build only"
 
-flags=(-std=gnu11 "${static_defines[@]}" -I"$src/lib" -I"$src" -I"${CC_TOP_BUILDDIR:?}")
+flags=(-std=gnu11 "${static_defines[@]}" -I"$src/lib" -I"${CC_TOP_BUILDDIR:?}/lib" -I"$src" -I"$CC_TOP_BUILDDIR")
 findings=""
 for file in "$src"/lib/*/*.c "$src"/db/*.c "$src"/nss_chatcell/*.c "$src"/pam_chatcell/*.c "$src"/pam_chatcell/*/*.c \
 	"$src"/chatcell-admin/*.c; do

@@ -12,7 +12,7 @@ command -v cppcheck >/dev/null || skip_all "cppcheck is not installed (apt-get i
 run cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
 	--inline-suppr --suppress="unreadVariable:*nss_chatcell/*" \
 	-D'NSS_DECLARE_MODULE_FUNCTIONS(m)=' "${static_defines[@]}" \
-	-I "$src/lib" -I "$src" -I "${CC_TOP_BUILDDIR:?}" \
+	-I "$src/lib" -I "${CC_TOP_BUILDDIR:?}/lib" -I "$src" -I "$CC_TOP_BUILDDIR" \
 	"$src/lib" "$src/db" "$src/nss_chatcell" "$src/pam_chatcell" "$src/chatcell-admin"
 is "$rc" 0 "cppcheck reports nothing"
 [ -n "$err" ] && diag "$err"

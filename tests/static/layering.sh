@@ -16,6 +16,7 @@ declare -A below=(
 	[fs]="base config fs"
 	[cgroup]="base config cgroup"
 	[cell]="base config fs cgroup cell"
+	[sandbox]="base config view sandbox"
 	[db]="base config identity db"
 	[egress]="base config identity db egress"
 	[nss_chatcell]="base view"
@@ -34,7 +35,7 @@ check() {
 	done
 }
 
-for plane in base config view identity fs cgroup cell egress; do
+for plane in base config view identity fs cgroup cell sandbox egress; do
 	findings+=$(check "$plane" "$src"/lib/"$plane"/*.[ch])
 done
 findings+=$(check db "$src"/db/*.[ch])

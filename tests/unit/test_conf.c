@@ -104,6 +104,57 @@ static void parses_every_key(void **state)
 	assert_int_equal(c.cell_idle_stop, 45);
 }
 
+static void parses_the_kernel_surface_keys(void **state)
+{
+	struct cc_config c;
+
+	(void)state;
+	cc_config_defaults(&c);
+	assert_int_equal(c.landlock, CC_LANDLOCK_REQUIRED);
+	assert_int_equal(c.bind_port_ranges, 0);
+	assert_false(c.syscalls_32bit);
+	assert_int_equal(c.open_files_max, 1024);
+	assert_int_equal(c.core_max, 0);
+	parse_ok("landlock = best-effort\n"
+		 "landlock_read = /srv/data:/opt/tool/bin\n"
+		 "landlock_write = /srv/scratch\n"
+		 "landlock_bind_ports = 3000,8000-8100\n"
+		 "syscalls_32bit = allow\n"
+		 "open_files_max = 4096\n"
+		 "processes_max = max\n"
+		 "locked_memory_max = 64K\n"
+		 "core_max = 1M\n",
+		 &c);
+	assert_int_equal(c.landlock, CC_LANDLOCK_BEST_EFFORT);
+	assert_string_equal(c.landlock_read, "/srv/data:/opt/tool/bin");
+	assert_string_equal(c.landlock_write, "/srv/scratch");
+	assert_int_equal(c.bind_port_ranges, 2);
+	assert_int_equal(c.bind_ports[0].first, 3000);
+	assert_int_equal(c.bind_ports[0].last, 3000);
+	assert_int_equal(c.bind_ports[1].first, 8000);
+	assert_int_equal(c.bind_ports[1].last, 8100);
+	assert_true(c.syscalls_32bit);
+	assert_int_equal(c.open_files_max, 4096);
+	assert_true(c.processes_max == CC_LIMIT_UNLIMITED);
+	assert_int_equal(c.locked_memory_max, 64 << 10);
+	assert_int_equal(c.core_max, 1 << 20);
+	parse_ok("landlock = off\nlandlock_bind_ports = any\n", &c);
+	assert_int_equal(c.landlock, CC_LANDLOCK_OFF);
+	assert_int_equal(c.bind_port_ranges, 0);
+	parse_fails("landlock = maybe\n", "t.conf:1: landlock: expected required, best-effort or off, got 'maybe'");
+	parse_fails("landlock_bind_ports = 0\n",
+		    "t.conf:1: landlock_bind_ports: expected 'any', or up to 16 ports and ranges from 1 to 65535 such as "
+		    "3000,8000-8100, got '0'");
+	parse_fails("landlock_bind_ports = 9000-8000\n",
+		    "t.conf:1: landlock_bind_ports: expected 'any', or up to 16 ports and ranges from 1 to 65535 such as "
+		    "3000,8000-8100, got '9000-8000'");
+	parse_fails("landlock_write = tmp\n",
+		    "t.conf:1: landlock_write: expected a ':'-separated list of absolute paths, got 'tmp'");
+	parse_fails("syscalls_32bit = yes\n", "t.conf:1: syscalls_32bit: expected deny or allow, got 'yes'");
+	parse_fails("open_files_max = 10\n",
+		    "t.conf:1: open_files_max: expected a number of open files from 64 to 1048576, got '10'");
+}
+
 static void empty_file_and_no_newline_are_fine(void **state)
 {
 	struct cc_config c;
@@ -120,7 +171,9 @@ static void reports_structural_errors(void **state)
 	parse_fails("\n\nuid_rnage = 70000-70001\n",
 		    "t.conf:3: unknown key 'uid_rnage' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
 		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
-		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max)");
+		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max, landlock, landlock_read, "
+		    "landlock_write, landlock_bind_ports, syscalls_32bit, open_files_max, processes_max, "
+		    "locked_memory_max, core_max)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("cell_idle_stop = 10d\n",
 		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '10d'");
@@ -171,7 +224,7 @@ static void reports_bad_values(void **state)
 		    "t.conf:1: shell: expected an absolute path of at most 200 bytes without '..', '.', '//', a "
 		    "trailing '/', spaces, ':' or control characters, got '/bin/../bin/sh'");
 	parse_fails("path_append = /usr/bin:bin",
-		    "t.conf:1: path_append: expected a ':'-separated list of absolute directories, got '/usr/bin:bin'");
+		    "t.conf:1: path_append: expected a ':'-separated list of absolute paths, got '/usr/bin:bin'");
 	parse_fails("proc_admin_group = Admins",
 		    "t.conf:1: proc_admin_group: expected a group name (up to 32 characters of [a-z0-9_-]), got 'Admins'");
 	parse_fails("quarantine_days = 3651", "t.conf:1: quarantine_days: expected a number of days from 0 to 3650, "
@@ -296,6 +349,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_avoid_reserved_ranges),
 		cmocka_unit_test(parses_every_key),
+		cmocka_unit_test(parses_the_kernel_surface_keys),
 		cmocka_unit_test(empty_file_and_no_newline_are_fine),
 		cmocka_unit_test(reports_structural_errors),
 		cmocka_unit_test(rejects_overlong_line),

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "sandbox/landlock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/text_copy.h"
+#include "sandbox/landlock_paths.h"
+#include "view/view_format.h"
+
+/* Debian 12's headers stop at ABI 2: the later UAPI, from the kernel's
+ * include/uapi/linux/landlock.h. */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+#define NET_BIND_TCP (1ULL << 0)
+#define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define RULE_NET_PORT 2
+
+/* struct landlock_ruleset_attr as of ABI 6; an older kernel accepts it
+ * as long as the fields it does not know are zero. */
+struct ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+struct net_port_attr {
+	uint64_t allowed_access;
+
+	uint64_t port;
+};
+
+#define FS_ABI1 ((LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1)
+#define FS_READ (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* Everything but device nodes (which need CAP_MKNOD anyway). */
+#define FS_WRITE (~(uint64_t)(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK))
+/* The rights a rule on a file (not a directory) may carry. */
+#define FS_FILE                                                                                              \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |        \
+	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+uint64_t cc_landlock_fs_rights(int abi)
+{
+	uint64_t rights = FS_ABI1;
+
+	if (abi < 1)
+		return 0;
+	if (abi >= 2)
+		rights |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		rights |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		rights |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return rights;
+}
+
+int cc_landlock_abi(const char **why)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	if (abi >= 1)
+		return abi > 1000 ? 1000 : (int)abi;
+	if (errno == ENOSYS)
+		*why = "this kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, Linux 5.13 or later)";
+	else if (errno == EOPNOTSUPP)
+		*why = "Landlock is built into this kernel but not enabled: add landlock to its lsm= boot parameter";
+	else
+		*why = "the kernel does not say which Landlock ABI it offers";
+	return 0;
+}
+
+void cc_landlock_describe(int abi, const struct cc_config *config, char *out, size_t out_len)
+{
+	snprintf(out, out_len, "files (ABI %d)%s%s", abi,
+		 config->bind_port_ranges ? (abi >= 4 ? ", TCP bind" : ", TCP bind needs ABI 4") : "",
+		 abi >= 6 ? ", abstract unix sockets" : "");
+}
+
+struct ruleset {
+	int fd;
+	uint64_t handled;
+	struct cc_err *err;
+};
+
+/* Allow `rights` beneath the file or directory open at `fd`. */
+static int allow_fd(struct ruleset *rs, int fd, uint64_t rights, const char *path)
+{
+	struct landlock_path_beneath_attr beneath = {.parent_fd = fd};
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return cc_fail_errno(rs->err, CC_ERR_SYSTEM, errno, "cannot inspect %s for the session's Landlock ruleset",
+				     path);
+	if (!S_ISDIR(st.st_mode))
+		rights &= FS_FILE;
+	beneath.allowed_access = rights & rs->handled;
+	if (syscall(SYS_landlock_add_rule, rs->fd, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) < 0)
+		return cc_fail_errno(rs->err, CC_ERR_SYSTEM, errno, "cannot add %s to the session's Landlock ruleset",
+				     path);
+	return 0;
+}
+
+/* A default path the host lacks grants nothing and is skipped. */
+static int allow_path(struct ruleset *rs, const char *path, uint64_t rights)
+{
+	cc_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return 0;
+	if (fd < 0)
+		return cc_fail_errno(rs->err, CC_ERR_SYSTEM, errno, "cannot open %s for the session's Landlock ruleset",
+				     path);
+	return allow_fd(rs, fd, rights, path);
+}
+
+/* A path someone named (chatcell.conf, the chat's home) must exist: a
+ * login without it would fail in confusing ways later, so it is refused
+ * now, saying which path. `what` names where the path comes from. */
+static int allow_named(struct ruleset *rs, const char *path, uint64_t rights, const char *what)
+{
+	cc_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return cc_fail(rs->err, CC_ERR_SYSTEM,
+			       "cannot open %s (%s) for the session's Landlock ruleset: %s; the chat's logins are refused "
+			       "until it exists",
+			       path, what, strerror(errno));
+	return allow_fd(rs, fd, rights, path);
+}
+
+static int allow_pattern(struct ruleset *rs, const char *pattern, uint64_t rights)
+{
+	glob_t found;
+	int rc = 0;
+
+	if (!strchr(pattern, '*'))
+		return allow_path(rs, pattern, rights);
+	if (glob(pattern, GLOB_NOSORT, NULL, &found) != 0)
+		return 0;
+	for (size_t i = 0; rc == 0 && i < found.gl_pathc; i++)
+		rc = allow_path(rs, found.gl_pathv[i], rights);
+	globfree(&found);
+	return rc;
+}
+
+static int allow_list(struct ruleset *rs, const char *const *paths, uint64_t rights)
+{
+	for (size_t i = 0; paths[i]; i++)
+		if (allow_pattern(rs, paths[i], rights) < 0)
+			return -1;
+	return 0;
+}
+
+/* A ':'-separated list from chatcell.conf: each path must exist when
+ * `what` names the list, or is skipped when missing (what == NULL). */
+static int allow_config_list(struct ruleset *rs, const char *list, uint64_t rights, const char *what)
+{
+	char copy[CC_PATH_LIST_MAX + 1], *save = NULL;
+
+	cc_copy(copy, sizeof(copy), list);
+	for (char *path = strtok_r(copy, ":", &save); path; path = strtok_r(NULL, ":", &save))
+		if ((what ? allow_named(rs, path, rights, what) : allow_path(rs, path, rights)) < 0)
+			return -1;
+	return 0;
+}
+
+/* POSIX message queues live in the IPC namespace's mqueue instance, which
+ * mq_open reaches without any path of ours (the host may have no
+ * /dev/mqueue): a new mount of it names the instance's root. Without the
+ * mount API the queues stay closed. */
+static int allow_mqueue(struct ruleset *rs)
+{
+	cc_cleanup_close int fs = fsopen("mqueue", FSOPEN_CLOEXEC);
+	cc_cleanup_close int mnt = -1;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return 0;
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return 0;
+	return allow_fd(rs, mnt, FS_WRITE, "the cell's POSIX message queues");
+}
+
+static int allow_bind_ports(struct ruleset *rs, const struct cc_config *config)
+{
+	struct net_port_attr port;
+
+	port.allowed_access = NET_BIND_TCP;
+	port.port = 0;
+
+	/* Port 0 is "any free port": what clients that bind before
+	 * connecting ask for. */
+	if (syscall(SYS_landlock_add_rule, rs->fd, RULE_NET_PORT, &port, 0) < 0)
+		return cc_fail_errno(rs->err, CC_ERR_SYSTEM, errno, "cannot add a TCP port to the session's Landlock ruleset");
+	for (unsigned i = 0; i < config->bind_port_ranges; i++) {
+		for (uint32_t p = config->bind_ports[i].first; p <= config->bind_ports[i].last; p++) {
+			port.port = p;
+			if (syscall(SYS_landlock_add_rule, rs->fd, RULE_NET_PORT, &port, 0) < 0)
+				return cc_fail_errno(rs->err, CC_ERR_SYSTEM, errno,
+						     "cannot add TCP port %u to the session's Landlock ruleset", p);
+		}
+	}
+	return 0;
+}
+
+static int fill(struct ruleset *rs, const struct cc_config *config, const struct cc_landlock_grants *grants,
+		bool bind_rules)
+{
+	char shell_dir[CC_PATH_MAX + 1];
+	char *slash;
+
+	cc_copy(shell_dir, sizeof(shell_dir), config->shell);
+	slash = strrchr(shell_dir, '/');
+	if (slash && slash != shell_dir)
+		*slash = '\0';
+	/* CC_VIEW_DIR: the names of chats, for NSS. */
+	if (allow_list(rs, cc_landlock_read_paths, FS_READ) < 0 || allow_list(rs, cc_landlock_write_paths, FS_WRITE) < 0 ||
+	    allow_path(rs, CC_VIEW_DIR, FS_READ) < 0 ||
+	    allow_path(rs, config->shims_dir, FS_READ) < 0 || allow_path(rs, shell_dir, FS_READ) < 0 ||
+	    allow_config_list(rs, config->path_append, FS_READ, NULL) < 0 ||
+	    allow_config_list(rs, config->landlock_read, FS_READ, "landlock_read in chatcell.conf") < 0 ||
+	    allow_config_list(rs, config->landlock_write, FS_WRITE, "landlock_write in chatcell.conf") < 0)
+		return -1;
+	if (allow_mqueue(rs) < 0 || (grants->home && allow_named(rs, grants->home, FS_WRITE, "the chat's home") < 0))
+		return -1;
+	if (grants->tty_fd >= 0 && allow_fd(rs, grants->tty_fd, FS_WRITE, "the login's terminal") < 0)
+		return -1;
+	return bind_rules ? allow_bind_ports(rs, config) : 0;
+}
+
+void cc_landlock_assess(const struct cc_config *config, struct cc_landlock_state *st)
+{
+	const bool required = config->landlock == CC_LANDLOCK_REQUIRED;
+
+	*st = (struct cc_landlock_state){0};
+	if (config->landlock == CC_LANDLOCK_OFF) {
+		st->why = "landlock = off in chatcell.conf";
+		return;
+	}
+	st->abi = cc_landlock_abi(&st->why);
+	if (st->abi == 0) {
+		st->refused = required;
+		return;
+	}
+	if (config->bind_port_ranges && st->abi < 4) {
+		st->why = "landlock_bind_ports needs Landlock ABI 4 (Linux 6.7)";
+		if (required) {
+			st->refused = true;
+			return;
+		}
+	}
+	st->in_force = true;
+}
+
+int cc_landlock_restrict(const struct cc_config *config, const struct cc_landlock_grants *grants,
+			 const char **skipped, struct cc_err *err)
+{
+	struct ruleset_attr attr = {0};
+	struct ruleset rs = {.fd = -1, .err = err};
+	struct cc_landlock_state st;
+	bool bind_rules;
+	int rc;
+
+	*skipped = NULL;
+	cc_landlock_assess(config, &st);
+	if (st.refused && st.abi)
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "%s and this kernel offers ABI %d; chat logins are refused while chatcell.conf says landlock "
+			       "= required",
+			       st.why, st.abi);
+	if (st.refused)
+		return cc_fail(err, CC_ERR_SYSTEM, "%s; chat logins are refused while chatcell.conf says landlock = required",
+			       st.why);
+	if (!st.in_force) {
+		*skipped = st.why;
+		return 0;
+	}
+	bind_rules = config->bind_port_ranges && st.abi >= 4;
+	attr.handled_access_fs = cc_landlock_fs_rights(st.abi);
+	attr.handled_access_net = bind_rules ? NET_BIND_TCP : 0;
+	attr.scoped = st.abi >= 6 ? SCOPE_ABSTRACT_UNIX_SOCKET : 0;
+	rs.handled = attr.handled_access_fs;
+	rs.fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (rs.fd < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the session's Landlock ruleset (ABI %d)",
+				     st.abi);
+	rc = fill(&rs, config, grants, bind_rules);
+	if (rc == 0 && syscall(SYS_landlock_restrict_self, rs.fd, 0) < 0)
+		rc = cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot enforce the session's Landlock ruleset");
+	close(rs.fd);
+	return rc < 0 ? -1 : 1;
+}

@@ -26,9 +26,10 @@ login_runuser "$b" "cd /tmp; $probe shm-make 0x5eed >/dev/null; $probe msg-make 
 	$probe lock /tmp/b-lock /run/b-done >/run/b-ready" &
 b_job=$!
 read -r _ </run/b-ready
-b_pid=$(pgrep -u "$b" -f "cell_probe lock")
+b_pid=$(pgrep -u "$b" -x cell_probe)
 b_lock_inode=$(stat -c %i "/var/lib/chatcell/instances/$b/tmp/b-lock")
-ok "B's process holds a lock in its cell (pid $b_pid on the host)" test -n "$b_pid"
+one_pid() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
+ok "B's process holds a lock in its cell (pid $b_pid on the host, B's only cell_probe)" one_pid "$b_pid"
 
 # Controls: root on the host finds B's process, and B finds its own objects.
 run "$probe" kill "$b_pid"
@@ -37,9 +38,42 @@ run "$probe" pidfd "$b_pid"
 is "$out" ok "control: root opens a pidfd of B's process"
 run "$probe" prio "$b_uid"
 is "$out" ok "control: root's getpriority(PRIO_USER, B) finds B's processes"
+run "$probe" affinity "$b_pid"
+is "$out" ok "control: root's sched_getaffinity(B's pid) finds it"
 run "$probe" uids 32768
 like " $out " "* $b_uid *" "control: root's pidfd scan finds B's UID"
 like "$(cat /proc/locks)" "*:$b_lock_inode *" "control: root's /proc/locks shows B's lock"
+# The host's cgroup tree is world-readable: A's UID outside a session
+# finds B's process in it.
+run as_chat "$a" /bin/sh -c "find /sys/fs/cgroup -name cgroup.procs | xargs grep -lx $b_pid | wc -l"
+ok "control: A's UID without a session finds B's pid in the host's cgroup.procs files ($out of them)" test "$out" -ge 1
+
+# The host's login records, as a host without chatcell shows them: root
+# writes a login of B (utmp, wtmp), a failed one (btmp) and B's last login
+# (lastlog: the record at B's UID), each naming a host of its own. Chat
+# logins themselves are never recorded there (the cell's copies are blank).
+python3 - "$b" "$b_uid" "$b_pid" <<'EOF'
+import struct, sys, time
+user, uid, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+now = int(time.time())
+def record(host):  # struct utmp on x86_64, 384 bytes; USER_PROCESS
+    return struct.pack("<h2xi32s4s32s256shhiii16s20s", 7, pid, b"pts/99", b"99", user.encode(),
+                       host.encode(), 0, 0, 0, now, 0, b"", b"")
+for path, host in (("/run/utmp", "b-utmp-mark"), ("/var/log/wtmp", "b-wtmp-mark"), ("/var/log/btmp", "b-btmp-mark")):
+    with open(path, "ab") as f:
+        f.write(record(host))
+with open("/var/log/lastlog", "r+b") as f:  # struct lastlog, 292 bytes, indexed by UID
+    f.seek(uid * 292)
+    f.write(struct.pack("<i32s256s", now, b"pts/99", b"b-lastlog-mark"))
+EOF
+run as_chat "$a" /usr/bin/who
+like "$out" "*$b *pts/99 *(b-utmp-mark)*" "control: A's UID without a session reads B's login in the host's utmp (who)"
+run as_chat "$a" /usr/bin/last -w -f /var/log/wtmp
+like "$out" "*$b *pts/99 *b-wtmp-mark *" "control: A's UID without a session reads B's login in the host's wtmp (last)"
+run as_chat "$a" /usr/bin/lastlog -u "$b"
+like "$out" "*$b *pts/99 *b-lastlog-mark *" "control: A's UID without a session reads B's last login in the host's lastlog"
+run /usr/bin/lastb -w -f /var/log/btmp
+like "$out" "*$b *pts/99 *b-btmp-mark *" "control: root reads B's failed login in the host's btmp (group utmp may too)"
 for kind in shm msg sem; do
 	run login_runuser "$b" "$probe $kind-find 0x5eed"
 	is "$out" ok "control: B's other session finds its SysV $kind object"
@@ -76,31 +110,35 @@ for path in $paths; do
 	is "$out" "" "attack cell/run-lock via $path: A's /run/lock is its own (B's file is not there)"
 	run "$login" "$a" "find /sys/fs/cgroup -name cgroup.procs | wc -l"
 	is "$out" 0 "attack cell/cgroup-procs via $path: no cgroup.procs of the host's tree"
-	run "$login" "$a" "wc -c </var/log/wtmp; wc -c </run/utmp; wc -c </var/log/lastlog; wc -c </proc/key-users"
-	is "$out" $'0\n0\n0\n0' "attack cell/login-records via $path: wtmp, utmp, lastlog and key-users are empty"
+	run "$login" "$a" "wc -c </run/utmp; wc -c </var/log/wtmp; wc -c </var/log/btmp; wc -c </var/log/lastlog; wc -c </proc/key-users
+		/usr/bin/who | wc -l; /usr/bin/last -w -f /var/log/wtmp | grep -c b-wtmp-mark; /usr/bin/lastlog -u $b | grep -c b-lastlog-mark"
+	is "$out" $'0\n0\n0\n0\n0\n0\n0\n0' "attack cell/login-records via $path: utmp, wtmp, btmp, lastlog and key-users are empty (who, last and lastlog find nothing of B's)"
 done
 
 # /proc/loadavg's last PID: A's does not move when B starts processes.
-mkfifo -m 666 /run/a-l1 /run/a-go /run/a-l2
-login_runuser "$a" 'read -r l </proc/loadavg; echo "${l##* }" >/run/a-l1; read -r _ </run/a-go; read -r m </proc/loadavg; echo "${m##* }" >/run/a-l2' &
-read -r a_last1 </run/a-l1
-read -r host_loadavg </proc/loadavg
-login_runuser "$b" 'for i in 1 2 3 4 5 6 7 8; do /bin/true; done'
-echo go >/run/a-go
-read -r a_last2 </run/a-l2
-wait $!
-read -r host_loadavg2 </proc/loadavg
-ok "control: the host's last PID moved while B started processes (${host_loadavg##* } -> ${host_loadavg2##* })" \
-	test "${host_loadavg2##* }" -gt "${host_loadavg##* }"
-is "$a_last2" "$a_last1" "attack cell/loadavg: the last PID A sees in /proc/loadavg did not move"
+for path in runuser su; do
+	mkfifo -m 666 /run/a-l1 /run/a-go /run/a-l2
+	"login_$path" "$a" 'read -r l </proc/loadavg; echo "${l##* }" >/run/a-l1; read -r _ </run/a-go; read -r m </proc/loadavg; echo "${m##* }" >/run/a-l2' &
+	read -r a_last1 </run/a-l1
+	read -r host_loadavg </proc/loadavg
+	login_runuser "$b" 'for i in 1 2 3 4 5 6 7 8; do /bin/true; done'
+	echo go >/run/a-go
+	read -r a_last2 </run/a-l2
+	wait $!
+	rm /run/a-l1 /run/a-go /run/a-l2
+	read -r host_loadavg2 </proc/loadavg
+	ok "control: the host's last PID moved while B started processes (${host_loadavg##* } -> ${host_loadavg2##* })" \
+		test "${host_loadavg2##* }" -gt "${host_loadavg##* }"
+	is "$a_last2" "$a_last1" "attack cell/loadavg via $path: the last PID A sees in /proc/loadavg did not move"
+done
 
-# The host's login records and key counts, which A no longer reads.
-echo "B-LOGIN-MARK" >>/var/log/wtmp
-like "$(cat /var/log/wtmp)" "*B-LOGIN-MARK*" "control: root reads the host's wtmp"
+# The host's key counts, which A no longer reads.
 run login_runuser "$b" "$probe key-add"
 like "$(cat /proc/key-users)" "*$b_uid:*" "control: root's /proc/key-users counts B's key"
-run login_runuser "$a" "grep -c B-LOGIN-MARK /var/log/wtmp; grep -c $b_uid: /proc/key-users"
-is "$out" $'0\n0' "attack cell/host-records: A finds neither the host's wtmp records nor B's key count"
+run as_chat "$a" grep -c "$b_uid:" /proc/key-users
+is "$out" 1 "control: A's UID without a session reads B's key count"
+run login_runuser "$a" "grep -c $b_uid: /proc/key-users"
+is "$out" 0 "attack cell/key-users: A does not find B's key count"
 
 # Two sessions of one chat are in one cell: they see each other.
 run login_runuser "$a" "$probe shm-make 0xa11 && $probe mq-make /a-queue && echo a >/run/lock/a-file && cat /proc/sys/kernel/hostname"

@@ -152,29 +152,67 @@ done
 run login_runuser "$b" "$probe shm-find 0xa11; $probe mq-find /a-queue"
 is "$out" $'ENOENT\nENOENT' "and B still sees nothing of A's"
 
-# Exhaustion stays inside the cell: A takes every SysV segment, POSIX queue
-# and pty its cell allows; B still gets one of each.
+# A process started in one login of A is a process of A's other logins:
+# same number, kill(pid, 0) finds it (as A's own), /proc shows it.
+mkfifo -m 666 /run/a-held /run/a-release
+install -m 666 /dev/null /run/a-pid
+login_su "$a" "echo \$\$ >/run/a-pid; exec $probe lock /tmp/a-together /run/a-release >/run/a-held" &
+held_job=$!
+read -r _ </run/a-held
+a_held=$(cat /run/a-pid)
+held_args="$probe lock /tmp/a-together /run/a-release "
+ok "A's su session holds a process (pid $a_held in its cell, $(host_pid "$a" "$a_held") on the host)" host_pid "$a" "$a_held"
+for path in runuser sshd run; do
+	login=login_$path
+	[ "$path" = run ] && login=login_run
+	run "$login" "$a" "$probe kill $a_held; tr '\\0' ' ' </proc/$a_held/cmdline"
+	is "$out" "own"$'\n'"$held_args" "a later $path session of A finds the process its su session started (kill(pid, 0) and /proc/$a_held)"
+done
+run login_runuser "$b" "tr '\\0' ' ' </proc/$a_held/cmdline"
+unlike "$out" "*a-together*" "and B's session does not (the same number in B's cell is not A's process)"
+echo >/run/a-release
+wait "$held_job"
+
+# Exhaustion stays inside the cell: A takes every SysV segment, queue and
+# semaphore set, POSIX queue and pty its cell allows; B still gets one of
+# each. (What A made ends with its cell, at the suspend below.)
 run login_runuser "$a" "$probe shm-exhaust"
 like "$out" "* ENOSPC" "A creates segments until its cell's shmmni runs out ($out)"
 run login_runuser "$b" "$probe shm-make 0xb22"
 is "$out" ok "attack cell/shm-exhaustion: B still creates a segment"
+run login_sshd "$b" "$probe shm-make 0xb23"
+is "$out" ok "attack cell/shm-exhaustion: and through sshd"
+run login_su "$a" "cat /proc/sys/kernel/msgmni; $probe msg-exhaust"
+like "$out" $'[1-9]*\n'"${out%%$'\n'*} ENOSPC" "A creates SysV queues until its cell's msgmni runs out (${out//$'\n'/: })"
+run login_sshd "$b" "$probe msg-make 0xb22"
+is "$out" ok "attack cell/msg-exhaustion: B still creates a SysV queue"
+run login_run "$a" "cut -f4 /proc/sys/kernel/sem; $probe sem-exhaust"
+like "$out" $'[1-9]*\n'"${out%%$'\n'*} ENOSPC" "A creates SysV semaphore sets until its cell's semmni runs out (${out//$'\n'/: })"
+run login_runuser_l "$b" "$probe sem-make 0xb22"
+is "$out" ok "attack cell/sem-exhaustion: B still creates a semaphore set"
 run login_runuser "$a" "$probe mq-exhaust"
 like "$out" "* ENOSPC" "A creates POSIX queues until its cell's queues_max runs out ($out)"
 run login_runuser "$b" "$probe mq-make /b-second"
 is "$out" ok "attack cell/mqueue-exhaustion: B still creates a queue"
+run login_run "$b" "$probe mq-make /b-third"
+is "$out" ok "attack cell/mqueue-exhaustion: and through chatcell-admin run"
 mkfifo -m 666 /run/a-ptys-done /run/a-ptys
 login_runuser "$a" "$probe pty-exhaust /run/a-ptys-done >/run/a-ptys" &
 pty_job=$!
 read -r pty_out </run/a-ptys
 is "$pty_out" "64 ENOSPC" "A opens ptys until its cell's 64 are taken"
-run login_runuser "$b" "/usr/bin/python3 -c 'import os; os.openpty(); print(\"got one\")'"
-is "$out" "got one" "attack cell/pty-exhaustion: B still gets a pty"
+for path in runuser su; do
+	run "login_$path" "$b" "/usr/bin/python3 -c 'import os; os.openpty(); print(\"got one\")'"
+	is "$out" "got one" "attack cell/pty-exhaustion via $path: B still gets a pty"
+done
 run login_runuser "$a" "ls /dev/pts | wc -l"
 is "$out" 65 "A's /dev/pts lists its own 64 ptys and ptmx"
+for path in runuser runuser_l; do
+	run "login_$path" "$b" "ls /dev/pts"
+	is "$out" ptmx "attack cell/devpts via $path: B's /dev/pts shows none of A's ptys"
+done
 echo >/run/a-ptys-done
 wait "$pty_job"
-run login_runuser "$b" "ls /dev/pts"
-is "$out" ptmx "attack cell/devpts: B's /dev/pts shows none of A's ptys"
 
 # show tells whether the cell runs.
 run chatcell-admin show cell-chat-a

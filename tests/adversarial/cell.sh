@@ -282,6 +282,24 @@ is "$rc:$(registry_logout)" "0:1" "suspend folded the cell's login times into th
 run chatcell-admin resume cell-chat-e
 is "$(chatcell-admin --json show cell-chat-e | json_time last_logout_at)" True "show after resume: the folded time, with no cell"
 
+# ensure --start makes the cell of a chat with none (as a first login
+# would), and a later login joins that cell.
+run chatcell-admin ensure cell-chat-f
+f=${out%% *}
+run chatcell-admin --json show cell-chat-f
+like "$out" '*"cell":{"running":false*' "a chat made without --start has no cell"
+run chatcell-admin ensure --start cell-chat-f
+is "$rc:${out%% *}" "0:$f" "ensure --start succeeds and names the chat"
+run chatcell-admin --json show cell-chat-f
+like "$out" '*"cell":{"running":true,"keeper_pid":*,"processes":0,"started_at":"*"}*' "show --json: the cell runs, with no process but its keeper"
+f_keeper=$(keeper_of cell-chat-f)
+is "$(cat "/proc/$f_keeper/comm")" chatcell-keeper "its keeper (pid $f_keeper) is alive"
+f_pidns=$(readlink "/proc/$f_keeper/ns/pid")
+run login_runuser "$f" "readlink /proc/self/ns/pid"
+is "$rc:$out" "0:$f_pidns" "a login of F joins the cell ensure --start made"
+run chatcell-admin ensure --start cell-chat-f
+is "$rc:$(keeper_of cell-chat-f)" "0:$f_keeper" "ensure --start again keeps the running cell"
+
 # delete: nothing of the chat survives for the UID's next owner.
 echo >/run/b-done
 wait "$b_job"
@@ -303,7 +321,7 @@ is "$out" $'0\nENOENT\nENOENT' "attack cell/inherit-uid: the new owner inherits 
 
 kill "$SSHD_PID"
 wait "$SSHD_PID" 2>/dev/null
-for chat in cell-chat-a cell-chat-c cell-chat-d; do
+for chat in cell-chat-a cell-chat-c cell-chat-d cell-chat-f; do
 	chatcell-admin delete "$chat" >/dev/null
 done
 is "$(pgrep -f chatcell-keeper | wc -l)" 0 "no keeper is left"

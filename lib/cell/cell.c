@@ -256,13 +256,30 @@ static void remove_new_instances(const struct cc_cell *cell)
 		cc_instances_remove(state, cell->name, &ignored);
 }
 
-static void kill_and_reap(int pidfd)
+/* Ends the process and reaps it; how it ended in *info if asked. */
+static void kill_and_reap(int pidfd, siginfo_t *info)
 {
-	siginfo_t info;
+	siginfo_t ignored;
 
+	if (!info)
+		info = &ignored;
+	memset(info, 0, sizeof(*info));
 	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | __WALL) < 0 && errno == EINTR)
+	while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, info, WEXITED | __WALL) < 0 && errno == EINTR)
 		;
+}
+
+/* How a keeper that reported nothing ended (it was reaped into info). */
+static void describe_silent_end(const siginfo_t *info, char *msg, size_t size)
+{
+	const char *sig = info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED ? sigabbrev_np(info->si_status) : NULL;
+
+	if (sig)
+		snprintf(msg, size, "its keeper was killed by SIG%s before it was ready", sig);
+	else if (info->si_code == CLD_EXITED)
+		snprintf(msg, size, "its keeper ended before it was ready (exit status %d)", info->si_status);
+	else
+		snprintf(msg, size, "its keeper ended before it was ready");
 }
 
 /* The record of a new cell: when it started and whose it is, no login
@@ -285,6 +302,7 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
 	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
 	char msg[sizeof(err->msg)] = "";
+	bool reaped = false;
 	long pid;
 	int rc;
 
@@ -315,8 +333,14 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	if (place && place((pid_t)pid, place_ctx, err) < 0)
 		goto kill;
 	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg))) {
-		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name,
-			msg[0] ? msg : "its keeper ended before it was ready");
+		if (!msg[0]) {
+			siginfo_t info;
+
+			kill_and_reap(pidfd, &info);
+			reaped = true;
+			describe_silent_end(&info, msg, sizeof(msg));
+		}
+		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name, msg);
 		goto kill;
 	}
 	rc = write_started(record, spec->name);
@@ -328,7 +352,8 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	pidfd = -1;
 	goto out;
 kill:
-	kill_and_reap(pidfd);
+	if (!reaped)
+		kill_and_reap(pidfd, NULL);
 	remove_new_instances(cell);
 out:
 	for (int i = 0; i < 2; i++) {
@@ -345,7 +370,7 @@ out:
 void cc_cell_abandon(struct cc_cell *cell)
 {
 	if (cell->started && cell->pidfd >= 0) {
-		kill_and_reap(cell->pidfd);
+		kill_and_reap(cell->pidfd, NULL);
 		remove_new_instances(cell);
 	}
 	cell->started = false;

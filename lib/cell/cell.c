@@ -63,9 +63,16 @@ static int open_record(uint32_t uid, bool write, bool create, struct cc_err *err
 		return -1;
 	}
 	record_name(uid, name);
-	fd = openat(dir, name, (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	/* O_NONBLOCK: a FIFO in its place is refused below, not waited on. */
+	fd = openat(dir, name,
+		    (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+		    0600);
 	if (fd < 0) {
-		if (errno != ENOENT)
+		if (errno == ELOOP)
+			cc_fail(err, CC_ERR_PERMISSION,
+				"the cell record %s/%s is a symbolic link; chatcell never follows links in its own paths",
+				CC_CELL_DIR, name);
+		else if (errno != ENOENT)
 			cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the cell record %s/%s", CC_CELL_DIR, name);
 		return -1;
 	}

@@ -36,6 +36,20 @@ refused_cleanly() {
 	is "$out" 1 "$desc: the system log says: $line"
 	left_nothing "$desc" "$user"
 }
+
+# refused_at_account DESCRIPTION LOG_LINE USER COMMAND...: the same, for a
+# login refused at the account stage (which looks for the running cell).
+refused_at_account() {
+	local desc=$1 line=$2 user=$3
+	shift 3
+	: >"$SYSLOG"
+	run "$@"
+	is "$rc:$err" "1:chatcell: cannot check $user; logins are refused (see the system log)"$'\n'"su: Authentication service cannot retrieve authentication info" \
+		"$desc: the login is refused, and the user is told"
+	run grep -c -F "pam_chatcell(su:account): refusing $user: $line" "$SYSLOG"
+	is "$out" 1 "$desc: the system log says: $line"
+	left_nothing "$desc" "$user"
+}
 keepers=0
 
 c1=$(chat_user "fail-chat-1")
@@ -108,6 +122,40 @@ refused_cleanly "the keeper program fails before it is ready" \
 	"$cell: chatcell-keeper cannot create its signal descriptor (signalfd): Operation not permitted" "$c2" \
 	"$sf" signalfd4 EPERM su "$c2" -c true
 # (A keeper that never reports is given up after 10 s; not waited for here.)
+
+# The cell record of a chat that never logged in is not a root-owned 0600
+# file: a symbolic link (to a file that would be read and locked), a FIFO
+# (an open would wait for a writer), a file of mode 0644, one the chat
+# owns. The login is refused at the account stage and the planted file is
+# neither followed nor changed.
+c3=$(chat_user "fail-chat-3")
+record=/run/chatcell/cells/$(id -u "$c3")
+ok "the cell records' directory exists (made by the attempts above)" test -d /run/chatcell/cells -a ! -e "$record"
+printf 'not a record\n' >/tmp/evil-record
+chmod 600 /tmp/evil-record
+ln -s /tmp/evil-record "$record"
+refused_at_account "the cell record is a symbolic link" \
+	"the cell record $record is a symbolic link; chatcell never follows links in its own paths" "$c3" su "$c3" -c true
+is "$(readlink "$record"):$(cat /tmp/evil-record)" "/tmp/evil-record:not a record" "the link and its target are untouched"
+rm "$record"
+mkfifo -m 600 "$record"
+refused_at_account "the cell record is a FIFO" \
+	"the cell record $record must be a root-owned 0600 file; refusing it" "$c3" timeout 30 su "$c3" -c true
+rm "$record"
+printf 'x\n' >"$record"
+chmod 644 "$record"
+refused_at_account "the cell record has mode 0644" \
+	"the cell record $record must be a root-owned 0600 file; refusing it" "$c3" su "$c3" -c true
+chmod 600 "$record"
+chown "$c3" "$record"
+refused_at_account "the cell record is the chat's" \
+	"the cell record $record must be a root-owned 0600 file; refusing it" "$c3" su "$c3" -c true
+is "$(stat -c %U:%a:%s "$record")" "$c3:600:2" "the planted record is left as it was"
+rm "$record"
+run su "$c3" -c 'echo fine'
+is "$rc:$out" "0:fine" "control: with no record planted, the same login works"
+chatcell-admin suspend fail-chat-3 >/dev/null && chatcell-admin resume fail-chat-3 >/dev/null
+is "$(pgrep -x chatcell-keeper | wc -l)" 0 "and its cell is ended again"
 
 keeper=/usr/libexec/chatcell/chatcell-keeper
 chmod 000 "$keeper"

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -55,6 +56,18 @@ static int idle_timer(unsigned idle)
 	return fd;
 }
 
+/* Why the keeper cannot start, told to its starter (who refuses the login
+ * with it); returns the exit status. */
+static int fail(const char *what)
+{
+	char msg[200];
+	int len = snprintf(msg, sizeof(msg), "chatcell-keeper cannot %s: %s", what, strerror(errno));
+
+	if (len > 0)
+		(void)!write(REPORT_FD, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long idle = argc > 1 ? strtoul(argv[1], NULL, 10) : 0;
@@ -65,12 +78,16 @@ int main(int argc, char **argv)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
-		return 1;
+		return fail("block SIGCHLD (sigprocmask)");
 	fds[0].fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (idle > 0)
+	if (fds[0].fd < 0)
+		return fail("create its signal descriptor (signalfd)");
+	if (idle > 0) {
 		fds[1].fd = idle_timer((unsigned)idle);
-	if (fds[0].fd < 0 || (idle > 0 && fds[1].fd < 0) ||
-	    write(REPORT_FD, READY, strlen(READY)) != (ssize_t)strlen(READY))
+		if (fds[1].fd < 0)
+			return fail("create its idle timer (timerfd)");
+	}
+	if (write(REPORT_FD, READY, strlen(READY)) != (ssize_t)strlen(READY))
 		return 1;
 	close(REPORT_FD);
 	for (;;) {

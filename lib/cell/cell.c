@@ -63,9 +63,16 @@ static int open_record(uint32_t uid, bool write, bool create, struct cc_err *err
 		return -1;
 	}
 	record_name(uid, name);
-	fd = openat(dir, name, (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	/* O_NONBLOCK: a FIFO in its place is refused below, not waited on. */
+	fd = openat(dir, name,
+		    (write ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+		    0600);
 	if (fd < 0) {
-		if (errno != ENOENT)
+		if (errno == ELOOP)
+			cc_fail(err, CC_ERR_PERMISSION,
+				"the cell record %s/%s is a symbolic link; chatcell never follows links in its own paths",
+				CC_CELL_DIR, name);
+		else if (errno != ENOENT)
 			cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the cell record %s/%s", CC_CELL_DIR, name);
 		return -1;
 	}
@@ -256,13 +263,30 @@ static void remove_new_instances(const struct cc_cell *cell)
 		cc_instances_remove(state, cell->name, &ignored);
 }
 
-static void kill_and_reap(int pidfd)
+/* Ends the process and reaps it; how it ended in *info if asked. */
+static void kill_and_reap(int pidfd, siginfo_t *info)
 {
-	siginfo_t info;
+	siginfo_t ignored;
 
+	if (!info)
+		info = &ignored;
+	memset(info, 0, sizeof(*info));
 	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | __WALL) < 0 && errno == EINTR)
+	while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, info, WEXITED | __WALL) < 0 && errno == EINTR)
 		;
+}
+
+/* How a keeper that reported nothing ended (it was reaped into info). */
+static void describe_silent_end(const siginfo_t *info, char *msg, size_t size)
+{
+	const char *sig = info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED ? sigabbrev_np(info->si_status) : NULL;
+
+	if (sig)
+		snprintf(msg, size, "its keeper was killed by SIG%s before it was ready", sig);
+	else if (info->si_code == CLD_EXITED)
+		snprintf(msg, size, "its keeper ended before it was ready (exit status %d)", info->si_status);
+	else
+		snprintf(msg, size, "its keeper ended before it was ready");
 }
 
 /* The record of a new cell: when it started and whose it is, no login
@@ -285,6 +309,7 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
 	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
 	char msg[sizeof(err->msg)] = "";
+	bool reaped = false;
 	long pid;
 	int rc;
 
@@ -315,8 +340,14 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	if (place && place((pid_t)pid, place_ctx, err) < 0)
 		goto kill;
 	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg))) {
-		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name,
-			msg[0] ? msg : "its keeper ended before it was ready");
+		if (!msg[0]) {
+			siginfo_t info;
+
+			kill_and_reap(pidfd, &info);
+			reaped = true;
+			describe_silent_end(&info, msg, sizeof(msg));
+		}
+		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name, msg);
 		goto kill;
 	}
 	rc = write_started(record, spec->name);
@@ -328,7 +359,8 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	pidfd = -1;
 	goto out;
 kill:
-	kill_and_reap(pidfd);
+	if (!reaped)
+		kill_and_reap(pidfd, NULL);
 	remove_new_instances(cell);
 out:
 	for (int i = 0; i < 2; i++) {
@@ -345,7 +377,7 @@ out:
 void cc_cell_abandon(struct cc_cell *cell)
 {
 	if (cell->started && cell->pidfd >= 0) {
-		kill_and_reap(cell->pidfd);
+		kill_and_reap(cell->pidfd, NULL);
 		remove_new_instances(cell);
 	}
 	cell->started = false;

@@ -26,9 +26,10 @@ login_runuser "$b" "cd /tmp; $probe shm-make 0x5eed >/dev/null; $probe msg-make 
 	$probe lock /tmp/b-lock /run/b-done >/run/b-ready" &
 b_job=$!
 read -r _ </run/b-ready
-b_pid=$(pgrep -u "$b" -f "cell_probe lock")
+b_pid=$(pgrep -u "$b" -x cell_probe)
 b_lock_inode=$(stat -c %i "/var/lib/chatcell/instances/$b/tmp/b-lock")
-ok "B's process holds a lock in its cell (pid $b_pid on the host)" test -n "$b_pid"
+one_pid() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
+ok "B's process holds a lock in its cell (pid $b_pid on the host, B's only cell_probe)" one_pid "$b_pid"
 
 # Controls: root on the host finds B's process, and B finds its own objects.
 run "$probe" kill "$b_pid"
@@ -37,9 +38,42 @@ run "$probe" pidfd "$b_pid"
 is "$out" ok "control: root opens a pidfd of B's process"
 run "$probe" prio "$b_uid"
 is "$out" ok "control: root's getpriority(PRIO_USER, B) finds B's processes"
+run "$probe" affinity "$b_pid"
+is "$out" ok "control: root's sched_getaffinity(B's pid) finds it"
 run "$probe" uids 32768
 like " $out " "* $b_uid *" "control: root's pidfd scan finds B's UID"
 like "$(cat /proc/locks)" "*:$b_lock_inode *" "control: root's /proc/locks shows B's lock"
+# The host's cgroup tree is world-readable: A's UID outside a session
+# finds B's process in it.
+run as_chat "$a" /bin/sh -c "find /sys/fs/cgroup -name cgroup.procs | xargs grep -lx $b_pid | wc -l"
+ok "control: A's UID without a session finds B's pid in the host's cgroup.procs files ($out of them)" test "$out" -ge 1
+
+# The host's login records, as a host without chatcell shows them: root
+# writes a login of B (utmp, wtmp), a failed one (btmp) and B's last login
+# (lastlog: the record at B's UID), each naming a host of its own. Chat
+# logins themselves are never recorded there (the cell's copies are blank).
+python3 - "$b" "$b_uid" "$b_pid" <<'EOF'
+import struct, sys, time
+user, uid, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+now = int(time.time())
+def record(host):  # struct utmp on x86_64, 384 bytes; USER_PROCESS
+    return struct.pack("<h2xi32s4s32s256shhiii16s20s", 7, pid, b"pts/99", b"99", user.encode(),
+                       host.encode(), 0, 0, 0, now, 0, b"", b"")
+for path, host in (("/run/utmp", "b-utmp-mark"), ("/var/log/wtmp", "b-wtmp-mark"), ("/var/log/btmp", "b-btmp-mark")):
+    with open(path, "ab") as f:
+        f.write(record(host))
+with open("/var/log/lastlog", "r+b") as f:  # struct lastlog, 292 bytes, indexed by UID
+    f.seek(uid * 292)
+    f.write(struct.pack("<i32s256s", now, b"pts/99", b"b-lastlog-mark"))
+EOF
+run as_chat "$a" /usr/bin/who
+like "$out" "*$b *pts/99 *(b-utmp-mark)*" "control: A's UID without a session reads B's login in the host's utmp (who)"
+run as_chat "$a" /usr/bin/last -w -f /var/log/wtmp
+like "$out" "*$b *pts/99 *b-wtmp-mark *" "control: A's UID without a session reads B's login in the host's wtmp (last)"
+run as_chat "$a" /usr/bin/lastlog -u "$b"
+like "$out" "*$b *pts/99 *b-lastlog-mark *" "control: A's UID without a session reads B's last login in the host's lastlog"
+run /usr/bin/lastb -w -f /var/log/btmp
+like "$out" "*$b *pts/99 *b-btmp-mark *" "control: root reads B's failed login in the host's btmp (group utmp may too)"
 for kind in shm msg sem; do
 	run login_runuser "$b" "$probe $kind-find 0x5eed"
 	is "$out" ok "control: B's other session finds its SysV $kind object"
@@ -76,31 +110,35 @@ for path in $paths; do
 	is "$out" "" "attack cell/run-lock via $path: A's /run/lock is its own (B's file is not there)"
 	run "$login" "$a" "find /sys/fs/cgroup -name cgroup.procs | wc -l"
 	is "$out" 0 "attack cell/cgroup-procs via $path: no cgroup.procs of the host's tree"
-	run "$login" "$a" "wc -c </var/log/wtmp; wc -c </run/utmp; wc -c </var/log/lastlog; wc -c </proc/key-users"
-	is "$out" $'0\n0\n0\n0' "attack cell/login-records via $path: wtmp, utmp, lastlog and key-users are empty"
+	run "$login" "$a" "wc -c </run/utmp; wc -c </var/log/wtmp; wc -c </var/log/btmp; wc -c </var/log/lastlog; wc -c </proc/key-users
+		/usr/bin/who | wc -l; /usr/bin/last -w -f /var/log/wtmp | grep -c b-wtmp-mark; /usr/bin/lastlog -u $b | grep -c b-lastlog-mark"
+	is "$out" $'0\n0\n0\n0\n0\n0\n0\n0' "attack cell/login-records via $path: utmp, wtmp, btmp, lastlog and key-users are empty (who, last and lastlog find nothing of B's)"
 done
 
 # /proc/loadavg's last PID: A's does not move when B starts processes.
-mkfifo -m 666 /run/a-l1 /run/a-go /run/a-l2
-login_runuser "$a" 'read -r l </proc/loadavg; echo "${l##* }" >/run/a-l1; read -r _ </run/a-go; read -r m </proc/loadavg; echo "${m##* }" >/run/a-l2' &
-read -r a_last1 </run/a-l1
-read -r host_loadavg </proc/loadavg
-login_runuser "$b" 'for i in 1 2 3 4 5 6 7 8; do /bin/true; done'
-echo go >/run/a-go
-read -r a_last2 </run/a-l2
-wait $!
-read -r host_loadavg2 </proc/loadavg
-ok "control: the host's last PID moved while B started processes (${host_loadavg##* } -> ${host_loadavg2##* })" \
-	test "${host_loadavg2##* }" -gt "${host_loadavg##* }"
-is "$a_last2" "$a_last1" "attack cell/loadavg: the last PID A sees in /proc/loadavg did not move"
+for path in runuser su; do
+	mkfifo -m 666 /run/a-l1 /run/a-go /run/a-l2
+	"login_$path" "$a" 'read -r l </proc/loadavg; echo "${l##* }" >/run/a-l1; read -r _ </run/a-go; read -r m </proc/loadavg; echo "${m##* }" >/run/a-l2' &
+	read -r a_last1 </run/a-l1
+	read -r host_loadavg </proc/loadavg
+	login_runuser "$b" 'for i in 1 2 3 4 5 6 7 8; do /bin/true; done'
+	echo go >/run/a-go
+	read -r a_last2 </run/a-l2
+	wait $!
+	rm /run/a-l1 /run/a-go /run/a-l2
+	read -r host_loadavg2 </proc/loadavg
+	ok "control: the host's last PID moved while B started processes (${host_loadavg##* } -> ${host_loadavg2##* })" \
+		test "${host_loadavg2##* }" -gt "${host_loadavg##* }"
+	is "$a_last2" "$a_last1" "attack cell/loadavg via $path: the last PID A sees in /proc/loadavg did not move"
+done
 
-# The host's login records and key counts, which A no longer reads.
-echo "B-LOGIN-MARK" >>/var/log/wtmp
-like "$(cat /var/log/wtmp)" "*B-LOGIN-MARK*" "control: root reads the host's wtmp"
+# The host's key counts, which A no longer reads.
 run login_runuser "$b" "$probe key-add"
 like "$(cat /proc/key-users)" "*$b_uid:*" "control: root's /proc/key-users counts B's key"
-run login_runuser "$a" "grep -c B-LOGIN-MARK /var/log/wtmp; grep -c $b_uid: /proc/key-users"
-is "$out" $'0\n0' "attack cell/host-records: A finds neither the host's wtmp records nor B's key count"
+run as_chat "$a" grep -c "$b_uid:" /proc/key-users
+is "$out" 1 "control: A's UID without a session reads B's key count"
+run login_runuser "$a" "grep -c $b_uid: /proc/key-users"
+is "$out" 0 "attack cell/key-users: A does not find B's key count"
 
 # Two sessions of one chat are in one cell: they see each other.
 run login_runuser "$a" "$probe shm-make 0xa11 && $probe mq-make /a-queue && echo a >/run/lock/a-file && cat /proc/sys/kernel/hostname"
@@ -114,29 +152,67 @@ done
 run login_runuser "$b" "$probe shm-find 0xa11; $probe mq-find /a-queue"
 is "$out" $'ENOENT\nENOENT' "and B still sees nothing of A's"
 
-# Exhaustion stays inside the cell: A takes every SysV segment, POSIX queue
-# and pty its cell allows; B still gets one of each.
+# A process started in one login of A is a process of A's other logins:
+# same number, kill(pid, 0) finds it (as A's own), /proc shows it.
+mkfifo -m 666 /run/a-held /run/a-release
+install -m 666 /dev/null /run/a-pid
+login_su "$a" "echo \$\$ >/run/a-pid; exec $probe lock /tmp/a-together /run/a-release >/run/a-held" &
+held_job=$!
+read -r _ </run/a-held
+a_held=$(cat /run/a-pid)
+held_args="$probe lock /tmp/a-together /run/a-release "
+ok "A's su session holds a process (pid $a_held in its cell, $(host_pid "$a" "$a_held") on the host)" host_pid "$a" "$a_held"
+for path in runuser sshd run; do
+	login=login_$path
+	[ "$path" = run ] && login=login_run
+	run "$login" "$a" "$probe kill $a_held; tr '\\0' ' ' </proc/$a_held/cmdline"
+	is "$out" "own"$'\n'"$held_args" "a later $path session of A finds the process its su session started (kill(pid, 0) and /proc/$a_held)"
+done
+run login_runuser "$b" "tr '\\0' ' ' </proc/$a_held/cmdline"
+unlike "$out" "*a-together*" "and B's session does not (the same number in B's cell is not A's process)"
+echo >/run/a-release
+wait "$held_job"
+
+# Exhaustion stays inside the cell: A takes every SysV segment, queue and
+# semaphore set, POSIX queue and pty its cell allows; B still gets one of
+# each. (What A made ends with its cell, at the suspend below.)
 run login_runuser "$a" "$probe shm-exhaust"
 like "$out" "* ENOSPC" "A creates segments until its cell's shmmni runs out ($out)"
 run login_runuser "$b" "$probe shm-make 0xb22"
 is "$out" ok "attack cell/shm-exhaustion: B still creates a segment"
+run login_sshd "$b" "$probe shm-make 0xb23"
+is "$out" ok "attack cell/shm-exhaustion: and through sshd"
+run login_su "$a" "cat /proc/sys/kernel/msgmni; $probe msg-exhaust"
+like "$out" $'[1-9]*\n'"${out%%$'\n'*} ENOSPC" "A creates SysV queues until its cell's msgmni runs out (${out//$'\n'/: })"
+run login_sshd "$b" "$probe msg-make 0xb22"
+is "$out" ok "attack cell/msg-exhaustion: B still creates a SysV queue"
+run login_run "$a" "cut -f4 /proc/sys/kernel/sem; $probe sem-exhaust"
+like "$out" $'[1-9]*\n'"${out%%$'\n'*} ENOSPC" "A creates SysV semaphore sets until its cell's semmni runs out (${out//$'\n'/: })"
+run login_runuser_l "$b" "$probe sem-make 0xb22"
+is "$out" ok "attack cell/sem-exhaustion: B still creates a semaphore set"
 run login_runuser "$a" "$probe mq-exhaust"
 like "$out" "* ENOSPC" "A creates POSIX queues until its cell's queues_max runs out ($out)"
 run login_runuser "$b" "$probe mq-make /b-second"
 is "$out" ok "attack cell/mqueue-exhaustion: B still creates a queue"
+run login_run "$b" "$probe mq-make /b-third"
+is "$out" ok "attack cell/mqueue-exhaustion: and through chatcell-admin run"
 mkfifo -m 666 /run/a-ptys-done /run/a-ptys
 login_runuser "$a" "$probe pty-exhaust /run/a-ptys-done >/run/a-ptys" &
 pty_job=$!
 read -r pty_out </run/a-ptys
 is "$pty_out" "64 ENOSPC" "A opens ptys until its cell's 64 are taken"
-run login_runuser "$b" "/usr/bin/python3 -c 'import os; os.openpty(); print(\"got one\")'"
-is "$out" "got one" "attack cell/pty-exhaustion: B still gets a pty"
+for path in runuser su; do
+	run "login_$path" "$b" "/usr/bin/python3 -c 'import os; os.openpty(); print(\"got one\")'"
+	is "$out" "got one" "attack cell/pty-exhaustion via $path: B still gets a pty"
+done
 run login_runuser "$a" "ls /dev/pts | wc -l"
 is "$out" 65 "A's /dev/pts lists its own 64 ptys and ptmx"
+for path in runuser runuser_l; do
+	run "login_$path" "$b" "ls /dev/pts"
+	is "$out" ptmx "attack cell/devpts via $path: B's /dev/pts shows none of A's ptys"
+done
 echo >/run/a-ptys-done
 wait "$pty_job"
-run login_runuser "$b" "ls /dev/pts"
-is "$out" ptmx "attack cell/devpts: B's /dev/pts shows none of A's ptys"
 
 # show tells whether the cell runs.
 run chatcell-admin show cell-chat-a
@@ -206,6 +282,24 @@ is "$rc:$(registry_logout)" "0:1" "suspend folded the cell's login times into th
 run chatcell-admin resume cell-chat-e
 is "$(chatcell-admin --json show cell-chat-e | json_time last_logout_at)" True "show after resume: the folded time, with no cell"
 
+# ensure --start makes the cell of a chat with none (as a first login
+# would), and a later login joins that cell.
+run chatcell-admin ensure cell-chat-f
+f=${out%% *}
+run chatcell-admin --json show cell-chat-f
+like "$out" '*"cell":{"running":false*' "a chat made without --start has no cell"
+run chatcell-admin ensure --start cell-chat-f
+is "$rc:${out%% *}" "0:$f" "ensure --start succeeds and names the chat"
+run chatcell-admin --json show cell-chat-f
+like "$out" '*"cell":{"running":true,"keeper_pid":*,"processes":0,"started_at":"*"}*' "show --json: the cell runs, with no process but its keeper"
+f_keeper=$(keeper_of cell-chat-f)
+is "$(cat "/proc/$f_keeper/comm")" chatcell-keeper "its keeper (pid $f_keeper) is alive"
+f_pidns=$(readlink "/proc/$f_keeper/ns/pid")
+run login_runuser "$f" "readlink /proc/self/ns/pid"
+is "$rc:$out" "0:$f_pidns" "a login of F joins the cell ensure --start made"
+run chatcell-admin ensure --start cell-chat-f
+is "$rc:$(keeper_of cell-chat-f)" "0:$f_keeper" "ensure --start again keeps the running cell"
+
 # delete: nothing of the chat survives for the UID's next owner.
 echo >/run/b-done
 wait "$b_job"
@@ -227,7 +321,7 @@ is "$out" $'0\nENOENT\nENOENT' "attack cell/inherit-uid: the new owner inherits 
 
 kill "$SSHD_PID"
 wait "$SSHD_PID" 2>/dev/null
-for chat in cell-chat-a cell-chat-c cell-chat-d; do
+for chat in cell-chat-a cell-chat-c cell-chat-d cell-chat-f; do
 	chatcell-admin delete "$chat" >/dev/null
 done
 is "$(pgrep -f chatcell-keeper | wc -l)" 0 "no keeper is left"

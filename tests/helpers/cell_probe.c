@@ -13,6 +13,8 @@
  *   cell_probe sem-make KEY | sem-find KEY      a 0666 SysV semaphore set
  *   cell_probe mq-make NAME | mq-find NAME      a 0666 POSIX queue
  *   cell_probe shm-exhaust         segments until the kernel refuses: "COUNT ERRNO"
+ *   cell_probe msg-exhaust         SysV queues until the kernel refuses: "COUNT ERRNO"
+ *   cell_probe sem-exhaust         SysV semaphore sets until the kernel refuses: "COUNT ERRNO"
  *   cell_probe mq-exhaust          queues until the kernel refuses: "COUNT ERRNO"
  *   cell_probe pty-exhaust FIFO    ptys until refused ("COUNT ERRNO"), held until a line on FIFO
  *   cell_probe lock FILE FIFO      flock(FILE), held until a line on FIFO ("ok" once held)
@@ -150,6 +152,18 @@ static int make_shm(int i)
 	return shmget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
 }
 
+static int make_msg(int i)
+{
+	(void)i;
+	return msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+}
+
+static int make_sem(int i)
+{
+	(void)i;
+	return semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+}
+
 static int make_mq(int i)
 {
 	char name[32];
@@ -212,6 +226,10 @@ int main(int argc, char **argv)
 		return result(mq_open(arg, O_RDWR));
 	if (strcmp(cmd, "shm-exhaust") == 0)
 		return exhaust(make_shm, "shm");
+	if (strcmp(cmd, "msg-exhaust") == 0)
+		return exhaust(make_msg, "msg");
+	if (strcmp(cmd, "sem-exhaust") == 0)
+		return exhaust(make_sem, "sem");
 	if (strcmp(cmd, "mq-exhaust") == 0)
 		return exhaust(make_mq, "mq");
 	if (strcmp(cmd, "pty-exhaust") == 0 && argc == 3) {

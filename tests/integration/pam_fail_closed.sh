@@ -13,6 +13,15 @@ mounts_before=$(cat /proc/1/mountinfo)
 inst=/var/lib/chatcell/instances
 n=0
 
+# left_nothing DESCRIPTION USER: nothing is left of a refused attempt.
+left_nothing() {
+	local desc=$1 user=$2
+	is "$(cat /proc/1/mountinfo)" "$mounts_before" "$desc: no mount is left behind"
+	is "$(pgrep -u "$user" | wc -l)" 0 "$desc: no process of the chat is left"
+	is "$(pgrep -x chatcell-keeper | wc -l)" "$keepers" "$desc: no keeper is left"
+	ok "$desc: no instance directory is left" test ! -e "$inst/$user"
+}
+
 # refused_cleanly DESCRIPTION LOG_LINE USER COMMAND...: the session is
 # refused, the log has the line, nothing is left of the attempt.
 refused_cleanly() {
@@ -25,10 +34,21 @@ refused_cleanly() {
 	like "$err" "*chatcell: cannot set up a confined session for $user (see the system log)*" "$desc: the user is told"
 	run grep -c -F "pam_chatcell(su:session): refusing a session for $user: $line" "$SYSLOG"
 	is "$out" 1 "$desc: the system log says: $line"
-	is "$(cat /proc/1/mountinfo)" "$mounts_before" "$desc: no mount is left behind"
-	is "$(pgrep -u "$user" | wc -l)" 0 "$desc: no process of the chat is left"
-	is "$(pgrep -x chatcell-keeper | wc -l)" "$keepers" "$desc: no keeper is left"
-	ok "$desc: no instance directory is left" test ! -e "$inst/$user"
+	left_nothing "$desc" "$user"
+}
+
+# refused_at_account DESCRIPTION LOG_LINE USER COMMAND...: the same, for a
+# login refused at the account stage (which looks for the running cell).
+refused_at_account() {
+	local desc=$1 line=$2 user=$3
+	shift 3
+	: >"$SYSLOG"
+	run "$@"
+	is "$rc:$err" "1:chatcell: cannot check $user; logins are refused (see the system log)"$'\n'"su: Authentication service cannot retrieve authentication info" \
+		"$desc: the login is refused, and the user is told"
+	run grep -c -F "pam_chatcell(su:account): refusing $user: $line" "$SYSLOG"
+	is "$out" 1 "$desc: the system log says: $line"
+	left_nothing "$desc" "$user"
 }
 keepers=0
 
@@ -64,6 +84,79 @@ refused_cleanly "the kernel refuses to join the cell" \
 refused_cleanly "the kernel refuses the session's system call filter" \
 	"cannot install the session's system call filter: the kernel refuses seccomp() (CONFIG_SECCOMP_FILTER, Linux 3.17 or later, is needed)" \
 	"$c2" "$sf" seccomp EPERM su "$c2" -c true
+# The cell's devpts: its fsmount is the only one without nodev
+# (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC = 0xa), so the fault hits it alone.
+# Its fsopen and fsconfig calls (the type and options are strings) and its
+# move_mount (the same arguments as /proc's, made first) cannot be told
+# apart from the other mounts' by a system call filter.
+refused_cleanly "the kernel refuses the cell's devpts" \
+	"$cell: cannot mount the cell's devpts: Operation not permitted" "$c2" \
+	"$sf" fsmount:2=0xa EPERM su "$c2" -c true
+# Where /dev/ptmx is a device node (the sandbox has a symbolic link to
+# pts/ptmx, which needs no mount), the instance's ptmx is bound over it:
+# the first open_tree that clones a path without following it
+# (OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW = 0x80101; the
+# blanks over the login records come later). Its mount_setattr (the
+# attributes are behind a pointer) cannot be singled out.
+rm /dev/ptmx
+mknod -m 666 /dev/ptmx c 5 2
+refused_cleanly "the kernel refuses to bind the cell's ptmx" \
+	"$cell: cannot clone ptmx for the cell's /dev/ptmx: Operation not permitted" "$c2" \
+	"$sf" open_tree:2=0x80101 EPERM su "$c2" -c true
+# (Another chat: a login that works makes the chat's instance directories.)
+c4=$(chat_user "fail-chat-4")
+run su "$c4" -c 'stat -c %t:%T /dev/ptmx; /usr/bin/python3 -c "import os; m, s = os.openpty(); print(os.ttyname(s))"'
+is "$rc:$out" "0:5:2"$'\n'"/dev/pts/0" "control: without the fault such a login works, its ptmx node opening the cell's devpts"
+chatcell-admin suspend fail-chat-4 >/dev/null && chatcell-admin resume fail-chat-4 >/dev/null
+is "$(pgrep -x chatcell-keeper | wc -l)" 0 "and its cell is ended again"
+rm /dev/ptmx
+ln -s pts/ptmx /dev/ptmx
+refused_cleanly "the kernel refuses the cell's host name" \
+	"$cell: cannot name the cell's host: Operation not permitted" "$c2" "$sf" sethostname EPERM su "$c2" -c true
+# The keeper dies during its setup: killed (SIGKILL) at its sethostname,
+# which nothing else in a login calls; or the keeper program fails before
+# it is ready (the login process does not call signalfd).
+refused_cleanly "the keeper is killed during its setup" \
+	"$cell: its keeper was killed by SIGKILL before it was ready" "$c2" "$sf" sethostname KILL su "$c2" -c true
+refused_cleanly "the keeper program fails before it is ready" \
+	"$cell: chatcell-keeper cannot create its signal descriptor (signalfd): Operation not permitted" "$c2" \
+	"$sf" signalfd4 EPERM su "$c2" -c true
+# (A keeper that never reports is given up after 10 s; not waited for here.)
+
+# The cell record of a chat that never logged in is not a root-owned 0600
+# file: a symbolic link (to a file that would be read and locked), a FIFO
+# (an open would wait for a writer), a file of mode 0644, one the chat
+# owns. The login is refused at the account stage and the planted file is
+# neither followed nor changed.
+c3=$(chat_user "fail-chat-3")
+record=/run/chatcell/cells/$(id -u "$c3")
+ok "the cell records' directory exists (made by the attempts above)" test -d /run/chatcell/cells -a ! -e "$record"
+printf 'not a record\n' >/tmp/evil-record
+chmod 600 /tmp/evil-record
+ln -s /tmp/evil-record "$record"
+refused_at_account "the cell record is a symbolic link" \
+	"the cell record $record is a symbolic link; chatcell never follows links in its own paths" "$c3" su "$c3" -c true
+is "$(readlink "$record"):$(cat /tmp/evil-record)" "/tmp/evil-record:not a record" "the link and its target are untouched"
+rm "$record"
+mkfifo -m 600 "$record"
+refused_at_account "the cell record is a FIFO" \
+	"the cell record $record must be a root-owned 0600 file; refusing it" "$c3" timeout 30 su "$c3" -c true
+rm "$record"
+printf 'x\n' >"$record"
+chmod 644 "$record"
+refused_at_account "the cell record has mode 0644" \
+	"the cell record $record must be a root-owned 0600 file; refusing it" "$c3" su "$c3" -c true
+chmod 600 "$record"
+chown "$c3" "$record"
+refused_at_account "the cell record is the chat's" \
+	"the cell record $record must be a root-owned 0600 file; refusing it" "$c3" su "$c3" -c true
+is "$(stat -c %U:%a:%s "$record")" "$c3:600:2" "the planted record is left as it was"
+rm "$record"
+run su "$c3" -c 'echo fine'
+is "$rc:$out" "0:fine" "control: with no record planted, the same login works"
+chatcell-admin suspend fail-chat-3 >/dev/null && chatcell-admin resume fail-chat-3 >/dev/null
+is "$(pgrep -x chatcell-keeper | wc -l)" 0 "and its cell is ended again"
+
 keeper=/usr/libexec/chatcell/chatcell-keeper
 chmod 000 "$keeper"
 refused_cleanly "the keeper cannot run" "$cell: cannot run $keeper: Permission denied" "$c2" su "$c2" -c true

@@ -33,6 +33,7 @@
 /* The descriptors the keeper program is started with. */
 #define KEEPER_RECORD_FD 3
 #define KEEPER_REPORT_FD 4
+#define KEEPER_KEPT_FD 5
 
 static void record_name(uint32_t uid, char out[16])
 {
@@ -98,14 +99,16 @@ static int open_record(uint32_t uid, bool write, bool create, struct cc_err *err
 struct record_text {
 	int64_t times[3]; /* started, login, logout; 0: never or unreadable */
 	char name[CC_NAME_MAX + 1];
+	char key[CC_CELL_KEY_MAX + 1]; /* of the kept descriptor, after the name; empty: none */
 };
 
 static char *const keeper_environment[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 
 static void read_record(int record, struct record_text *r)
 {
-	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + 2];
+	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + CC_CELL_KEY_MAX + 3];
 	ssize_t n = pread(record, text, sizeof(text) - 1, 0);
+	char *key;
 
 	memset(r, 0, sizeof(*r));
 	if (n < FIELD_OFFSET(FIELD_NAME))
@@ -121,6 +124,11 @@ static void read_record(int record, struct record_text *r)
 		if (cc_parse_u64(field, 0, INT64_MAX, &value) == 0)
 			r->times[i] = (int64_t)value;
 	}
+	key = strchr(text + FIELD_OFFSET(FIELD_NAME), ' ');
+	if (key) {
+		*key++ = '\0';
+		cc_copy(r->key, sizeof(r->key), key);
+	}
 	cc_copy(r->name, sizeof(r->name), text + FIELD_OFFSET(FIELD_NAME));
 }
 
@@ -131,7 +139,7 @@ int cc_cell_find(uint32_t uid, struct cc_cell *cell, struct cc_err *err)
 	pid_t pid;
 	int pidfd;
 
-	cell->pidfd = -1, cell->pid = 0, cell->started = false, cell->name[0] = '\0';
+	cell->pidfd = -1, cell->pid = 0, cell->started = false, cell->name[0] = '\0', cell->kept_key[0] = '\0';
 	record = open_record(uid, false, false, err);
 	if (record < 0)
 		return errno == ENOENT ? 0 : -1;
@@ -154,7 +162,26 @@ int cc_cell_find(uint32_t uid, struct cc_cell *cell, struct cc_err *err)
 	cell->pidfd = pidfd, cell->pid = pid;
 	read_record(record, &text);
 	cc_copy(cell->name, sizeof(cell->name), text.name);
+	cc_copy(cell->kept_key, sizeof(cell->kept_key), text.key);
 	return 1;
+}
+
+/* What the cell keeps for its logins, on KEEPER_KEPT_FD across the exec
+ * of the keeper program. 0 kept; -1 none (logins then do without it). */
+static int keep_descriptor(const struct cc_cell_spec *spec)
+{
+	int fd = spec->keep(spec->keep_ctx);
+
+	if (fd < 0)
+		return -1;
+	if (fd == KEEPER_KEPT_FD)
+		return fcntl(fd, F_SETFD, 0);
+	if (dup2(fd, KEEPER_KEPT_FD) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 /* The keeper side of the start, as PID 1 of the new PID namespace: report
@@ -199,6 +226,8 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot name the cell's host");
 		goto fail;
 	}
+	if (spec->keep && keep_descriptor(spec) == 0)
+		cc_write_all(KEEPER_REPORT_FD, CC_KEEPER_KEPT, strlen(CC_KEEPER_KEPT));
 	snprintf(idle, sizeof(idle), "%u", spec->idle_stop);
 	/* Nothing of the login's environment reaches PID 1 of the cell. */
 	execle(CC_KEEPER_PROGRAM, "chatcell-keeper", idle, (char *)NULL, keeper_environment);
@@ -209,8 +238,9 @@ fail:
 }
 
 /* What the keeper reported: "+" from the keeper program when it is ready
- * (true), or why its setup failed (in msg; empty if it died silently). */
-static bool keeper_ready(int fd, char *msg, size_t size)
+ * (true), after "k" if its setup kept a descriptor for logins (*kept), or
+ * why its setup failed (in msg; empty if it died silently). */
+static bool keeper_ready(int fd, char *msg, size_t size, bool *kept)
 {
 	struct pollfd report = {.fd = fd, .events = POLLIN};
 	size_t len = 0;
@@ -236,6 +266,9 @@ static bool keeper_ready(int fd, char *msg, size_t size)
 			break;
 	}
 	msg[len] = '\0';
+	*kept = strncmp(msg, CC_KEEPER_KEPT, strlen(CC_KEEPER_KEPT)) == 0;
+	if (*kept)
+		memmove(msg, msg + strlen(CC_KEEPER_KEPT), len - strlen(CC_KEEPER_KEPT) + 1);
 	return strcmp(msg, CC_KEEPER_READY) == 0;
 }
 
@@ -290,12 +323,12 @@ static void describe_silent_end(const siginfo_t *info, char *msg, size_t size)
 }
 
 /* The record of a new cell: when it started and whose it is, no login
- * noted yet. */
-static int write_started(int record, const char *name)
+ * noted yet, and the key of what its keeper keeps for logins. */
+static int write_started(int record, const char *name, const char *key)
 {
-	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + 2];
-	int len = snprintf(text, sizeof(text), "%0*lld %0*d %0*d %s\n", FIELD_WIDTH, (long long)time(NULL),
-			   FIELD_WIDTH, 0, FIELD_WIDTH, 0, name);
+	char text[FIELD_OFFSET(FIELD_NAME) + CC_NAME_MAX + CC_CELL_KEY_MAX + 3];
+	int len = snprintf(text, sizeof(text), "%0*lld %0*d %0*d %s%s%s\n", FIELD_WIDTH, (long long)time(NULL),
+			   FIELD_WIDTH, 0, FIELD_WIDTH, 0, name, key[0] ? " " : "", key);
 
 	if (ftruncate(record, 0) < 0)
 		return -errno;
@@ -309,11 +342,11 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
 	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
 	char msg[sizeof(err->msg)] = "";
-	bool reaped = false;
+	bool reaped = false, kept = false;
 	long pid;
 	int rc;
 
-	cell->pidfd = -1, cell->pid = 0, cell->started = false;
+	cell->pidfd = -1, cell->pid = 0, cell->started = false, cell->kept_key[0] = '\0';
 	cc_copy(cell->name, sizeof(cell->name), spec->name);
 	cell->made_instances = !instances_exist(spec->name);
 	if (record < 0)
@@ -339,7 +372,7 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	close(report[1]), report[1] = -1;
 	if (place && place((pid_t)pid, place_ctx, err) < 0)
 		goto kill;
-	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg))) {
+	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg), &kept)) {
 		if (!msg[0]) {
 			siginfo_t info;
 
@@ -350,7 +383,9 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name, msg);
 		goto kill;
 	}
-	rc = write_started(record, spec->name);
+	if (kept)
+		cc_copy(cell->kept_key, sizeof(cell->kept_key), spec->keep_key);
+	rc = write_started(record, spec->name, cell->kept_key);
 	if (rc < 0) {
 		cc_fail_errno(err, CC_ERR_SYSTEM, -rc, "cannot write the cell record of %s", spec->name);
 		goto kill;
@@ -372,6 +407,11 @@ out:
 	if (pidfd >= 0)
 		close(pidfd);
 	return cell->started ? 0 : -1;
+}
+
+int cc_cell_kept_fd(const struct cc_cell *cell)
+{
+	return (int)syscall(SYS_pidfd_getfd, cell->pidfd, KEEPER_KEPT_FD, 0);
 }
 
 void cc_cell_abandon(struct cc_cell *cell)

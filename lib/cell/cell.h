@@ -26,8 +26,10 @@
 #define CC_CELL_DIR CHATCELL_RUN_DIR "/cells"
 #define CC_KEEPER_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-keeper"
 /* What the keeper program writes on descriptor 4 once it runs (descriptor
- * 3 is the cell record, whose lock it holds). */
+ * 3 is the cell record, whose lock it holds; 5, if open, the descriptor
+ * kept for logins, whose setup writes CC_KEEPER_KEPT first). */
 #define CC_KEEPER_READY "+"
+#define CC_KEEPER_KEPT "k"
 
 struct cc_cell {
 	int pidfd;    /* the keeper */
@@ -35,6 +37,7 @@ struct cc_cell {
 	bool started; /* by this process: stop it if the login fails after all */
 	bool made_instances; /* and it made the chat's /tmp instances: remove them then */
 	char name[CC_NAME_MAX + 1]; /* the chat's, from the record (empty if unreadable) */
+	char kept_key[CC_CELL_KEY_MAX + 1]; /* the key of the descriptor the keeper keeps, or empty */
 };
 
 /* Before the keeper makes its cgroup namespace: put it (`pid`) into the
@@ -48,6 +51,11 @@ int cc_cell_find(uint32_t uid, struct cc_cell *cell, struct cc_err *err);
  * when this returns 0. On failure nothing is left: no keeper, no lock. */
 int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *place_ctx, struct cc_cell *cell,
 		  struct cc_err *err);
+
+/* The descriptor the cell's keeper keeps (cc_cell_spec.keep), as a new
+ * descriptor of the caller (pidfd_getfd, Linux 5.6; the caller must be
+ * allowed to trace the keeper), or -1 with errno. */
+int cc_cell_kept_fd(const struct cc_cell *cell);
 
 /* End the cell this process started (a login that failed after all). */
 void cc_cell_abandon(struct cc_cell *cell);

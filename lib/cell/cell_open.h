@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A chat's cell as logins and `ensure --start` need it: the running one,
  * or a new one whose keeper is placed in the chat's cgroup (with the
- * chat's limits) before it makes the cell's cgroup namespace. Call it with
- * the chat's work lock held. */
+ * chat's limits) before it makes the cell's cgroup namespace, and which
+ * keeps the sessions' Landlock ruleset for its logins. Call it with the
+ * chat's work lock held. */
 #ifndef CHATCELL_CELL_OPEN_H
 #define CHATCELL_CELL_OPEN_H
 

@@ -12,6 +12,8 @@
 #include "base/sizes.h"
 #include "config/conf.h"
 
+#define CC_CELL_KEY_MAX 32
+
 struct cc_cell_spec {
 	uint32_t uid;
 	char name[CC_NAME_MAX + 1];
@@ -20,6 +22,14 @@ struct cc_cell_spec {
 	unsigned ptys_max;  /* devpts max= */
 	unsigned idle_stop; /* seconds without a process before the keeper ends the cell; 0: never */
 	bool cgroup2;       /* /sys/fs/cgroup shows the cell's own cgroup (v2, limits on); else nothing */
+	/* A descriptor the cell keeps for its logins, made by its keeper's
+	 * setup once the cell's namespaces and mounts exist (the Landlock
+	 * ruleset, lib/sandbox), or NULL; keep_key says what it was made
+	 * from and is written in the cell record, so that a login can tell
+	 * whether the kept descriptor is the one it would make. */
+	int (*keep)(void *ctx); /* the descriptor, or -1 for none */
+	void *keep_ctx;
+	char keep_key[CC_CELL_KEY_MAX + 1];
 };
 
 /* The spec from the configuration; the two groups are looked up by the

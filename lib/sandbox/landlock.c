@@ -219,8 +219,7 @@ static int allow_bind_ports(struct ruleset *rs, const struct cc_config *config)
 	return 0;
 }
 
-static int fill(struct ruleset *rs, const struct cc_config *config, const struct cc_landlock_grants *grants,
-		bool bind_rules)
+static int fill(struct ruleset *rs, const struct cc_config *config, const char *home, bool bind_rules)
 {
 	char shell_dir[CC_PATH_MAX + 1];
 	char *slash;
@@ -237,9 +236,7 @@ static int fill(struct ruleset *rs, const struct cc_config *config, const struct
 	    allow_config_list(rs, config->landlock_read, FS_READ, "landlock_read in chatcell.conf") < 0 ||
 	    allow_config_list(rs, config->landlock_write, FS_WRITE, "landlock_write in chatcell.conf") < 0)
 		return -1;
-	if (allow_mqueue(rs) < 0 || (grants->home && allow_named(rs, grants->home, FS_WRITE, "the chat's home") < 0))
-		return -1;
-	if (grants->tty_fd >= 0 && allow_fd(rs, grants->tty_fd, FS_WRITE, "the login's terminal") < 0)
+	if (allow_mqueue(rs) < 0 || allow_named(rs, home, FS_WRITE, "the chat's home") < 0)
 		return -1;
 	return bind_rules ? allow_bind_ports(rs, config) : 0;
 }
@@ -268,15 +265,15 @@ void cc_landlock_assess(const struct cc_config *config, struct cc_landlock_state
 	st->in_force = true;
 }
 
-int cc_landlock_restrict(const struct cc_config *config, const struct cc_landlock_grants *grants,
-			 const char **skipped, struct cc_err *err)
+int cc_landlock_prepare(const struct cc_config *config, const char *home, int *ruleset, const char **skipped,
+			struct cc_err *err)
 {
 	struct ruleset_attr attr = {0};
 	struct ruleset rs = {.fd = -1, .err = err};
 	struct cc_landlock_state st;
 	bool bind_rules;
-	int rc;
 
+	*ruleset = -1;
 	*skipped = NULL;
 	cc_landlock_assess(config, &st);
 	if (st.refused && st.abi)
@@ -300,9 +297,71 @@ int cc_landlock_restrict(const struct cc_config *config, const struct cc_landloc
 	if (rs.fd < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the session's Landlock ruleset (ABI %d)",
 				     st.abi);
-	rc = fill(&rs, config, grants, bind_rules);
-	if (rc == 0 && syscall(SYS_landlock_restrict_self, rs.fd, 0) < 0)
-		rc = cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot enforce the session's Landlock ruleset");
-	close(rs.fd);
+	if (fill(&rs, config, home, bind_rules) < 0) {
+		close(rs.fd);
+		return -1;
+	}
+	*ruleset = rs.fd;
+	return 1;
+}
+
+int cc_landlock_enforce(int ruleset, struct cc_err *err)
+{
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot enforce the session's Landlock ruleset");
+	return 0;
+}
+
+int cc_landlock_restrict(const struct cc_config *config, const char *home, const char **skipped, struct cc_err *err)
+{
+	int ruleset, rc = cc_landlock_prepare(config, home, &ruleset, skipped, err);
+
+	if (rc <= 0)
+		return rc;
+	rc = cc_landlock_enforce(ruleset, err);
+	close(ruleset);
 	return rc < 0 ? -1 : 1;
+}
+
+int cc_landlock_keep(void *ctx)
+{
+	const struct cc_landlock_keep *keep = ctx;
+	struct cc_err ignored = {0};
+	const char *skipped;
+	int ruleset = -1;
+
+	cc_landlock_prepare(keep->config, keep->home, &ruleset, &skipped, &ignored);
+	return ruleset;
+}
+
+/* FNV-1a, 64 bits: enough to tell two configurations apart (the inputs
+ * are the administrator's, not an adversary's). */
+static uint64_t fnv1a(uint64_t hash, const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		hash = (hash ^ *c) * 0x100000001b3ull;
+	return (hash ^ 0xff) * 0x100000001b3ull; /* a separator, so "ab","c" differs from "a","bc" */
+}
+
+void cc_landlock_keep_init(struct cc_landlock_keep *keep, const struct cc_config *config, const char *name)
+{
+	uint64_t hash = 0xcbf29ce484222325ull;
+	char ports[16];
+
+	keep->config = config;
+	snprintf(keep->home, sizeof(keep->home), "%s/%s", config->home_base, name);
+
+	snprintf(ports, sizeof(ports), "%d", (int)config->landlock);
+	hash = fnv1a(hash, ports);
+	for (unsigned i = 0; i < config->bind_port_ranges; i++) {
+		snprintf(ports, sizeof(ports), "%u-%u", config->bind_ports[i].first, config->bind_ports[i].last);
+		hash = fnv1a(hash, ports);
+	}
+	hash = fnv1a(hash, config->landlock_read);
+	hash = fnv1a(hash, config->landlock_write);
+	hash = fnv1a(hash, config->path_append);
+	hash = fnv1a(hash, config->shims_dir);
+	hash = fnv1a(hash, config->shell);
+	hash = fnv1a(hash, keep->home);
+	snprintf(keep->key, sizeof(keep->key), "%016llx", (unsigned long long)hash);
 }

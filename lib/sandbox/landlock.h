@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/sizes.h"
 #include "config/conf.h"
 
 /* The newest ABI this code knows what to do with. */
@@ -37,17 +38,37 @@ struct cc_landlock_state {
 
 void cc_landlock_assess(const struct cc_config *config, struct cc_landlock_state *st);
 
-/* What the session may reach beyond the defaults. */
-struct cc_landlock_grants {
-	const char *home; /* read, write and run */
-	int tty_fd;       /* an O_PATH descriptor of the login's terminal, or -1 */
+/* The session's ruleset for the chat whose home is `home`, made but not
+ * enforced: 1 (*ruleset is its descriptor), 0 not made because the
+ * configuration says off or best-effort on a kernel without (enough)
+ * Landlock (*skipped says why), -1 refused (err). Paths resolve in the
+ * caller's mount namespace: call it inside the cell. */
+int cc_landlock_prepare(const struct cc_config *config, const char *home, int *ruleset, const char **skipped,
+			struct cc_err *err);
+
+/* Restrict the calling process (and all it starts) for good. */
+int cc_landlock_enforce(int ruleset, struct cc_err *err);
+
+/* Both: 1 done, 0 skipped (*skipped), -1 refused (err). */
+int cc_landlock_restrict(const struct cc_config *config, const char *home, const char **skipped, struct cc_err *err);
+
+/* A cell keeps the ruleset for its logins (cc_cell_spec.keep): made once
+ * by its keeper's setup, fetched by each login with pidfd_getfd() and
+ * enforced, two system calls where building it takes a few hundred. The
+ * key names what it was made from; a login whose configuration gives
+ * another key builds its own. */
+#define CC_LANDLOCK_KEY_LEN 16
+struct cc_landlock_keep {
+	const struct cc_config *config;
+	char home[CC_PATH_MAX + 1 + CC_NAME_MAX + 1]; /* <home_base>/<name> */
+	char key[CC_LANDLOCK_KEY_LEN + 1];             /* 16 hex digits naming the ruleset */
 };
 
-/* Restrict the calling process (and all it starts) for good. 1 done,
- * 0 not done because the configuration says off or best-effort on a
- * kernel without Landlock (*skipped says why), -1 refused (err). */
-int cc_landlock_restrict(const struct cc_config *config, const struct cc_landlock_grants *grants,
-			 const char **skipped, struct cc_err *err);
+/* The ruleset of chat `name` under `config`: its home and its key. */
+void cc_landlock_keep_init(struct cc_landlock_keep *keep, const struct cc_config *config, const char *name);
+
+/* For the keeper's setup: the ruleset of `ctx` (a struct cc_landlock_keep), or -1. */
+int cc_landlock_keep(void *ctx);
 
 /* The access rights a ruleset handles on `abi` (exposed for unit tests). */
 uint64_t cc_landlock_fs_rights(int abi);

@@ -46,11 +46,10 @@ static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell 
 		return -1;
 	if (cc_cgroup_attach(backend, &cu->config, cu->uid, cu->user, getpid(), &cu->err) < 0)
 		return cu->err.kind == CC_ERR_NOT_FOUND ? 0 : -1;
-	session_target_prepare(pamh, cu->user, cu->uid, &target);
+	target = (struct session_target){.name = cu->user, .uid = cu->uid, .cell = cell};
 	rc = cc_cell_join(cell, &back, &cu->err);
 	if (rc == 0)
 		rc = session_env_seal(pamh, &cu->config, &target, &back, &cu->err);
-	session_target_release(&target);
 	return rc < 0 ? -1 : 1;
 }
 

@@ -94,7 +94,7 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 	if (cc_cell_logins(cu->uid, &login, &logout))
 		cc_chats_fold_logins(reg, cu->uid, login, logout, &ignored);
 	rc = open_cell(pamh, cu, &cell);
-	session_target_prepare(pamh, cu->chat.name, cu->uid, &target);
+	target = (struct session_target){.name = cu->chat.name, .uid = cu->uid, .cell = &cell};
 	if (rc == 0)
 		rc = cc_cell_join(&cell, &back, &cu->err);
 	if (rc == 0) {
@@ -104,7 +104,6 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 		else
 			rc = session_env_seal(pamh, &cu->config, &target, &back, &cu->err);
 	}
-	session_target_release(&target);
 	if (rc < 0)
 		cc_cell_abandon(&cell); /* a cell this login started ends with it */
 	cc_cell_close(&cell);

@@ -2,10 +2,7 @@
 #include "session_env.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pwd.h>
 #include <security/pam_ext.h>
-#include <security/pam_modutil.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,37 +12,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
 #include "sandbox/landlock.h"
 #include "sandbox/syscall_filter.h"
 
 #define LOGOUT_NOTE "chatcell-logout-note"
-
-void session_target_prepare(pam_handle_t *pamh, const char *name, uint32_t uid, struct session_target *t)
-{
-	const void *item = NULL;
-	char path[CC_PATH_MAX + 1];
-	struct stat st;
-
-	*t = (struct session_target){.name = name, .uid = uid, .tty_fd = -1};
-	if (pam_get_item(pamh, PAM_TTY, &item) != PAM_SUCCESS || !item)
-		return;
-	/* "pts/3" or "/dev/pts/3"; sshd says "ssh" until it has a pty. */
-	snprintf(path, sizeof(path), "%s%s", *(const char *)item == '/' ? "" : "/dev/", (const char *)item);
-	if (strncmp(path, "/dev/", 5) != 0)
-		return;
-	t->tty_fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (t->tty_fd >= 0 && (fstat(t->tty_fd, &st) < 0 || !S_ISCHR(st.st_mode))) {
-		close(t->tty_fd);
-		t->tty_fd = -1;
-	}
-}
-
-void session_target_release(struct session_target *t)
-{
-	if (t->tty_fd >= 0)
-		close(t->tty_fd);
-	t->tty_fd = -1;
-}
 
 static int set_limit(int resource, uint64_t value, const char *what, struct cc_err *err)
 {
@@ -123,20 +94,24 @@ int session_note_logout(pam_handle_t *pamh)
 	return note(pamh, false);
 }
 
+/* The ruleset the cell's keeper keeps, when it is the one this login
+ * would make (same key); else, or if it cannot be fetched (a kernel or an
+ * LSM that forbids pidfd_getfd), the login makes its own. */
 static int restrict_files(pam_handle_t *pamh, const struct cc_config *config, const struct session_target *t,
 			  struct cc_err *err)
 {
-	const struct passwd *pw = pam_modutil_getpwnam(pamh, t->name);
-	struct cc_landlock_grants grants = {.tty_fd = t->tty_fd};
+	struct cc_landlock_keep keep;
 	const char *skipped = NULL;
 	int rc;
 
-	if (!pw)
-		return cc_fail(err, CC_ERR_SYSTEM, "cannot look up the home of %s for the session's Landlock ruleset",
-			       t->name);
-	grants.home = pw->pw_dir;
-	rc = cc_landlock_restrict(config, &grants, &skipped, err);
+	cc_landlock_keep_init(&keep, config, t->name);
+	if (t->cell->kept_key[0] && strcmp(t->cell->kept_key, keep.key) == 0) {
+		cc_cleanup_close int ruleset = cc_cell_kept_fd(t->cell);
 
+		if (ruleset >= 0 && cc_landlock_enforce(ruleset, err) == 0)
+			return 0;
+	}
+	rc = cc_landlock_restrict(config, keep.home, &skipped, err);
 	if (rc == 0)
 		pam_syslog(pamh, LOG_WARNING, "the session of %s runs without Landlock: %s", t->name, skipped);
 	return rc < 0 ? -1 : 0;

@@ -23,17 +23,12 @@
 #include "cell/cell.h"
 #include "config/conf.h"
 
-/* Who the session is for, and what must be opened before the session
- * enters its cell: the login's terminal as the host names it. */
+/* Who the session is for, and the cell it joined. */
 struct session_target {
 	const char *name;
 	uint32_t uid;
-	int tty_fd; /* O_PATH, or -1 */
+	const struct cc_cell *cell;
 };
-
-/* Fill `t` (before cc_cell_join); session_target_release closes what it holds. */
-void session_target_prepare(pam_handle_t *pamh, const char *name, uint32_t uid, struct session_target *t);
-void session_target_release(struct session_target *t);
 
 /* The steps after joining the cell, in a session that joined it (`back`
  * leads out again): the environment above, the seccomp filter

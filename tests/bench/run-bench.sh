@@ -111,6 +111,15 @@ login_into_cell() { median_ms 100 runuser -u "$cell_chat" true; }
 login_nobody() { median_ms 100 runuser -u nobody true; }
 read -r into_cell nobody delta < <(alternate 9 login_into_cell login_nobody)
 echo "into the running cell ${into_cell} ms, nobody ${nobody} ms: ratio $(ratio "$into_cell" "$nobody") (target <= 1.15), the cell adds ${delta} ms"
+echo "-- the kernel-surface layers of a session (seccomp filter + Landlock), in a fresh process, medians of 2000"
+read -r kept built bare < <("$B/surface_bench" /etc/chatcell/chatcell.conf "$cell_chat" 2000)
+echo "fork+exit ${bare} us; with the filter and the ruleset the cell's keeper keeps (a login into a running cell) ${kept} us: +$(awk -v a="$kept" -v b="$bare" 'BEGIN { printf "%.0f", a - b }') us, ratio $(ratio "$kept" "$bare") (target <= +300 us); with a ruleset the login builds itself (its configuration changed since the cell started) ${built} us: +$(awk -v a="$built" -v b="$bare" 'BEGIN { printf "%.0f", a - b }') us"
+cp /etc/chatcell/chatcell.conf /tmp/chatcell.conf.bench
+landlock_on() { cp /tmp/chatcell.conf.bench /etc/chatcell/chatcell.conf && median_ms 100 runuser -u "$cell_chat" true; }
+landlock_off() { { cat /tmp/chatcell.conf.bench; echo "landlock = off"; } >/etc/chatcell/chatcell.conf && median_ms 100 runuser -u "$cell_chat" true; }
+read -r on off delta < <(alternate 5 landlock_on landlock_off)
+cp /tmp/chatcell.conf.bench /etc/chatcell/chatcell.conf
+echo "whole login into the running cell: landlock = required ${on} ms, off ${off} ms: Landlock adds ${delta} ms (median of the rounds' differences)"
 echo "-- a brand-new chat to its first command: sh -c 'chatcell-admin ensure NEW && chatcell-admin run NEW -- true'"
 first_command=$(median_ms 60 sh -c 'chatcell-admin ensure bench-first-{} >/dev/null && chatcell-admin run bench-first-{} -- true')
 sh_alone=$(median_ms 200 sh -c true)

@@ -62,7 +62,8 @@ run login_su "$a" "$secret"
 is "$out" "read EACCES" "required: the chat's session runs under Landlock"
 
 # required, on a kernel without Landlock: init says logins are refused,
-# and a login is, into a running cell and into a new one.
+# and a login that starts a cell is. (A running cell was made on a kernel
+# with Landlock: its logins enforce the ruleset its keeper keeps, below.)
 b=$(chat_user "landlock-chat-b")
 for case in "${no_landlock[@]}"; do
 	errno=${case%%:*} why=${case#*:}
@@ -70,17 +71,23 @@ for case in "${no_landlock[@]}"; do
 	is "$err" "chatcell-admin: WARNING: chat logins are refused: $why (landlock = required); boot a kernel with Landlock, or set landlock = best-effort in chatcell.conf to let chats in without it" \
 		"required, $errno: init warns that logins are refused"
 	like "$out" "*"$'\n'"Landlock: required, and chat logins are refused: $why" "required, $errno: init reports it"
-	for user in "$a" "$b"; do
-		keepers=$(pgrep -x chatcell-keeper | wc -l)
-		[ "$user" = "$b" ] && what="a new cell" || what="a running cell"
-		: >"$SYSLOG"
-		run "$sf" landlock_create_ruleset "$errno" su "$user" -c "echo in"
-		is "$rc:$out" "1:" "required, $errno, $what: the login is refused"
-		run grep -c -F "pam_chatcell(su:session): refusing a session for $user: $why; chat logins are refused while chatcell.conf says landlock = required" "$SYSLOG"
-		is "$out" 1 "required, $errno, $what: the system log says why"
-		[ "$user" = "$b" ] && nothing_left "required, $errno, $what" "$user" "$keepers"
-	done
+	keepers=$(pgrep -x chatcell-keeper | wc -l)
+	: >"$SYSLOG"
+	run "$sf" landlock_create_ruleset "$errno" su "$b" -c "echo in"
+	is "$rc:$out" "1:" "required, $errno: the login is refused"
+	run grep -c -F "pam_chatcell(su:session): refusing a session for $b: $why; chat logins are refused while chatcell.conf says landlock = required" "$SYSLOG"
+	is "$out" 1 "required, $errno: the system log says why"
+	nothing_left "required, $errno" "$b" "$keepers"
 done
+
+# A login into a running cell enforces the ruleset the cell's keeper made
+# once, in the cell, when the configuration is the same: it makes none of
+# its own, so even a login whose own landlock_create_ruleset would fail
+# runs under Landlock.
+keeper=$(keeper_of landlock-chat-a)
+is "$(readlink "/proc/$keeper/fd/5")" "anon_inode:[landlock-ruleset]" "the keeper of A's cell keeps a Landlock ruleset"
+run "$sf" landlock_create_ruleset ENOSYS su "$a" -c "$secret"
+is "$rc:$out" "0:read EACCES" "a login into the running cell enforces the kept ruleset (it makes none itself)"
 
 # best-effort: in force where the kernel has Landlock, skipped (and said so)
 # where it has none.
@@ -118,7 +125,7 @@ is "$out" 1 "off: the system log says so at each login"
 install -d -m 1777 /srv/landlock-shared
 conf <<<"landlock_write = /srv/landlock-shared"
 run login_su "$a" "$probe write /srv/landlock-shared; $secret"
-is "$out" $'write ok\nread EACCES' "landlock_write: the chat writes the directory chatcell.conf names, and nothing more"
+is "$out" $'write ok\nread EACCES' "landlock_write, in a cell started under the previous configuration: the login makes its own ruleset, and the chat writes the directory chatcell.conf names, and nothing more"
 rmdir /srv/landlock-shared
 : >"$SYSLOG"
 run login_su "$a" "echo in"

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pam_chatcell.so is in the stack of every login on the host. It links only
 # libc and libpam, and a login of a user that is not a chat maps nothing of
-# chatcell's but the module itself: the session library (with libmnl and
-# libseccomp) is loaded for chats only, and the session start library (with
+# chatcell's but the module itself: the session library (with libmnl; its
+# seccomp filter is compiled when chatcell is built, so no libseccomp) is
+# loaded for chats only, and the session start library (with
 # sqlite and libnftnl) only for a chat whose cell is not running.
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -16,8 +17,8 @@ needed() {
 	readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -v '^libubsan' | sort | tr '\n' ' '
 }
 is "$(needed "$module")" "libc.so.6 libpam.so.0 " "pam_chatcell.so needs only libc and libpam"
-is "$(needed "$library")" "libc.so.6 libmnl.so.0 libpam.so.0 libseccomp.so.2 " \
-	"the session library (a login into a running cell) needs no sqlite and no libnftnl"
+is "$(needed "$library")" "libc.so.6 libmnl.so.0 libpam.so.0 " \
+	"the session library (a login into a running cell) needs no sqlite, no libnftnl and no libseccomp"
 like "$(needed "$start_library")" "*libnftnl*libsqlite3*" \
 	"control: the session start library (a new cell) does need sqlite and libnftnl"
 is "$(stat -c '%U %a' "$library" "$start_library" | tr '\n' ' ')" "root 755 root 755 " \
@@ -50,9 +51,9 @@ like "$nobody_maps" "*/security/pam_chatcell.so*" "a login of nobody loads pam_c
 is "$(echo "$nobody_maps" | grep -c "$ours")" 0 \
 	"and maps nothing else of chatcell's: no session library, sqlite, nettle, libmnl, libnftnl or libseccomp"
 is "$(maps_of "$a" | mapped)" \
-	"libchatcell-session-start.so libchatcell-session.so libmnl.so.0.2.0 libnftnl.so.11.6.0 libseccomp.so.2.5.4 libsqlite3.so.0.8.6 " \
+	"libchatcell-session-start.so libchatcell-session.so libmnl.so.0.2.0 libnftnl.so.11.6.0 libsqlite3.so.0.8.6 " \
 	"control: a chat's first login (it starts the cell) maps both session libraries, sqlite and libnftnl"
-is "$(maps_of "$a" | mapped)" "libchatcell-session.so libmnl.so.0.2.0 libseccomp.so.2.5.4 " \
+is "$(maps_of "$a" | mapped)" "libchatcell-session.so libmnl.so.0.2.0 " \
 	"a login into the running cell maps the session library only: no sqlite, no libnftnl"
 
 # A session library anyone could have replaced is not loaded.

@@ -86,7 +86,7 @@ expect denied "B finds A's /tmp/a-note (B has its own /tmp)" run_as "$chat_b_id"
 echo "root's /tmp" >/tmp/root-note
 expect denied "A reads root's /tmp/root-note" run_as "$chat_a_id" 'cat /tmp/root-note'
 mkfifo -m 666 /run/demo-b-pid
-chatcell-admin run "$chat_b_id" -- /bin/sh -c '/usr/bin/ipcmk -M 4096 -p 0666 >/dev/null; echo $$ >/run/demo-b-pid; exec sleep 300' &
+chatcell-admin run "$chat_b_id" -- /bin/sh -c '/usr/bin/ipcmk -M 4096 -p 0666 >/dev/null; echo $$; exec sleep 300' >/run/demo-b-pid &
 b_session=$!
 read -r b_cell_pid </run/demo-b-pid
 b_pid=$(for p in $(pgrep -u "$b" -x sleep); do awk -v want="$b_cell_pid" '/^NSpid:/ && $NF == want { print p }' p="$p" "/proc/$p/status"; done)
@@ -110,6 +110,33 @@ expect allowed "A runs with no_new_privs: setuid programs give no root" run_as "
 kill "$b_pid" 2>/dev/null
 wait "$b_session" 2>/dev/null
 say "  $(chatcell-admin show "$chat_a_id" | grep '^cell')"
+
+section "what chat A's sessions reach of the host's files and kernel (Landlock + seccomp)"
+say "  $(chatcell-admin show "$chat_a_id" | grep '^landlock')"
+install -d -m 0755 /home/botop
+echo "operator's API token" >/home/botop/token
+chmod 0644 /home/botop/token
+echo "a host log line" >/var/log/demo.log
+chmod 0644 /var/log/demo.log
+expect allowed "a user who is not a chat reads the bot operator's 0644 token (the control)" runuser -u nobody -- cat /home/botop/token
+expect denied "A reads it" run_as "$chat_a_id" 'cat /home/botop/token'
+expect allowed "a user who is not a chat reads /var/log/demo.log (the control)" runuser -u nobody -- cat /var/log/demo.log
+expect denied "A reads it" run_as "$chat_a_id" 'cat /var/log/demo.log'
+expect denied "A reads /etc/chatcell/chatcell.conf" run_as "$chat_a_id" 'cat /etc/chatcell/chatcell.conf'
+install -d -m 1777 /var/lib/demo-shared
+expect allowed "a user who is not a chat writes a world-writable /var/lib/demo-shared (the control)" runuser -u nobody -- touch /var/lib/demo-shared/nobody
+expect denied "A writes there" run_as "$chat_a_id" 'touch /var/lib/demo-shared/a'
+expect allowed "a user who is not a chat creates a user namespace (the control)" runuser -u nobody -- /usr/bin/unshare -U true
+expect denied "A creates a user namespace (unshare -U)" run_as "$chat_a_id" '/usr/bin/unshare -U true'
+io_uring='import ctypes, errno, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.syscall(425, 1, ctypes.create_string_buffer(120))
+if fd < 0:
+    print(errno.errorcode[ctypes.get_errno()]); sys.exit(1)
+print("io_uring ready")'
+expect allowed "a user who is not a chat sets up io_uring (the control)" runuser -u nobody -- /usr/bin/python3 -c "$io_uring"
+expect denied "A sets up io_uring (it would bypass the filter)" run_as "$chat_a_id" "/usr/bin/python3 -c '$io_uring'"
+expect allowed "A's session has its own open-file limit, whatever root's was" run_as "$chat_a_id" 'echo "open files: $(ulimit -n)"'
 
 section "what chat A can do to the terminal of the root who starts it (a real pty)"
 # The probe pushes a byte into its stdout's terminal (TIOCSTI), as a

@@ -2,8 +2,8 @@
 /* Landlock for a chat session: a deny-by-default ruleset (the kernel's
  * UAPI, no library) that lets the session read and run the system's
  * programs and the configuration a shell needs, and write only its home,
- * its cell's /tmp, /var/tmp, /dev/shm, /run/lock, /dev/mqueue and its
- * terminal (landlock_paths.c; chatcell.conf adds more). With ABI 6 it
+ * its cell's /tmp, /var/tmp, /dev/shm, /run/lock, /dev/mqueue and ptys
+ * (landlock_paths.c; chatcell.conf adds more). With ABI 6 it
  * also keeps abstract unix sockets to the login's own domain, with ABI 4
  * it limits TCP bind when landlock_bind_ports says so. */
 #ifndef CHATCELL_LANDLOCK_H

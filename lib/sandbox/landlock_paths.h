@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The paths every chat session may use (lib/sandbox/landlock.c adds the
- * chat's home, its terminal and chatcell.conf's landlock_read and
+ * chat's home, the cell's message queues and chatcell.conf's landlock_read and
  * landlock_write). A path the host lacks is skipped. */
 #ifndef CHATCELL_LANDLOCK_PATHS_H
 #define CHATCELL_LANDLOCK_PATHS_H

@@ -74,9 +74,16 @@ rm -f /root/report
 root_terminal_run "$probe /root/report linux; $probe /root/report linux32"
 is "$(head -1 /root/report)" "TIOCLINUX ENOTTY" "control: root's TIOCLINUX reaches the terminal (ENOTTY on a pty)"
 i386_is "$(tail -1 /root/report)" "TIOCLINUX(i386) ENOTTY" "control: and through int 0x80"
-for path in run runuser-u; do
+# (su -c and runuser -l start the command in a session of its own, where
+# the kernel refuses TIOCSTI by itself: TIOCLINUX, which the kernel answers
+# with ENOTTY on a pty, shows the filter at work there too.)
+via[su-c]="su $a -c" via[runuser-l]="runuser -l $a -c"
+for path in run runuser-u su-c runuser-l; do
 	rm -f "$home/report"
-	root_terminal_run "${via[$path]} $probe $home/report linux; ${via[$path]} $probe $home/report linux32"
+	case $path in
+	su-c | runuser-l) root_terminal_run "${via[$path]} \"$probe $home/report linux; $probe $home/report linux32\"" ;;
+	*) root_terminal_run "${via[$path]} $probe $home/report linux; ${via[$path]} $probe $home/report linux32" ;;
+	esac
 	is "$(head -1 "$home/report")" "TIOCLINUX EPERM" \
 		"attack terminal/tioclinux via $path: refused by the session's filter (EPERM)"
 	i386_is "$(tail -1 "$home/report")" "TIOCLINUX(i386) EPERM" \

@@ -46,11 +46,17 @@ if [ "${CC_VM_TIER:-}" != 1 ]; then
 fi
 
 # Sessions run under Landlock: the tests' own programs (the build and source
-# trees) may be run, and the sandbox's private /run, where tests and
-# sessions meet through fifos and report files, written. Tests of Landlock
-# itself (adversarial/surface.sh) write a configuration without these.
-TEST_LANDLOCK="landlock_read = $CC_TOP_BUILDDIR:$CC_SRCDIR
-landlock_write = /run"
+# trees; not under /tmp, which a session has of its own: the helpers are
+# copied to /run above) may be run, and the sandbox's private /run, where
+# tests and sessions meet through fifos and report files, written. Tests of
+# Landlock itself (adversarial/surface.sh) write a configuration without
+# these.
+TEST_LANDLOCK="landlock_write = /run"
+trees=
+for tree in "$CC_TOP_BUILDDIR" "$CC_SRCDIR"; do
+	[[ $tree == /tmp/* ]] || trees+=${trees:+:}$tree
+done
+[ -z "$trees" ] || TEST_LANDLOCK+=$'\n'"landlock_read = $trees"
 printf '%s\n' "$TEST_LANDLOCK" >>/etc/chatcell/chatcell.conf
 
 # ia32_missing: succeeds, with NO_IA32 saying why, when this kernel runs no

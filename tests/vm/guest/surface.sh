@@ -12,10 +12,9 @@ probe=$CC_HELPERS/surface_probe
 tty_probe=$CC_HELPERS/tty_probe
 start_syslog
 use_chatcell_nss
-conf() { # extra chatcell.conf lines on stdin
+conf() { # extra chatcell.conf lines on stdin, after the tests' own (common.sh)
 	{
-		echo "landlock_read = $CC_TOP_BUILDDIR:$CC_SRCDIR"
-		echo "landlock_write = /run"
+		printf '%s\n' "$TEST_LANDLOCK"
 		cat
 	} | CC_TEST_LANDLOCK=no write_config
 }

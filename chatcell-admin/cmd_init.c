@@ -188,6 +188,10 @@ int cmd_init(struct admin *a)
 		return -1;
 	warn_nsswitch();
 	legacy_tiocsti = warn_legacy_tiocsti();
+	if (a->config.proc_admin_group[0])
+		fprintf(stderr, "chatcell-admin: note: proc_admin_group in chatcell.conf has no effect any more: a cell's "
+				"/proc exists only inside the cell and shows every process of the cell to the chat itself; "
+				"remove the line\n");
 	sandbox_report_make(&a->config, &sandbox);
 	if (sandbox.warning[0])
 		fprintf(stderr, "chatcell-admin: WARNING: %s\n", sandbox.warning);

@@ -80,7 +80,6 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 	struct cc_cell_spec spec;
 	struct cc_limits limits;
 	struct cc_cell cell;
-	gid_t proc_gid = (gid_t)-1;
 	int rc;
 
 	if (chat->state != CC_STATE_ACTIVE)
@@ -88,13 +87,7 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 			       cc_chat_state_name(chat->state));
 	if (admin_backend(a, &backend) < 0)
 		return -1;
-	if (a->config.proc_admin_group[0]) {
-		proc_gid = group_id(a->config.proc_admin_group, (gid_t)-1);
-		if (proc_gid == (gid_t)-1)
-			return cc_fail(&a->err, CC_ERR_CONFIG, "proc_admin_group '%s' in chatcell.conf is not a known group",
-				       a->config.proc_admin_group);
-	}
-	cc_cell_spec_init(&spec, &a->config, chat->uid, chat->name, proc_gid, group_id("tty", 5),
+	cc_cell_spec_init(&spec, &a->config, chat->uid, chat->name, group_id("tty", 5),
 			  backend != CC_CGROUP_OFF);
 	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
 	rc = cc_chat_lock(a->lock_fd, chat->uid, true);

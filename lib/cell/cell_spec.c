@@ -6,12 +6,12 @@
 #include "base/text_copy.h"
 
 void cc_cell_spec_init(struct cc_cell_spec *spec, const struct cc_config *config, uint32_t uid, const char *name,
-		       gid_t proc_gid, gid_t tty_gid, bool cgroup2)
+		       gid_t tty_gid, bool cgroup2)
 {
 	memset(spec, 0, sizeof(*spec));
 	spec->uid = uid;
 	cc_copy(spec->name, sizeof(spec->name), name);
-	spec->proc_gid = proc_gid;
+	spec->proc_gid = (gid_t)uid; /* a chat's group is its UID */
 	spec->tty_gid = tty_gid;
 	spec->ptys_max = config->cell_ptys_max;
 	spec->idle_stop = config->cell_idle_stop;

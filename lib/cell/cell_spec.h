@@ -17,7 +17,11 @@
 struct cc_cell_spec {
 	uint32_t uid;
 	char name[CC_NAME_MAX + 1];
-	gid_t proc_gid;     /* may see every process (procfs gid=), or (gid_t)-1 */
+	/* Sees every process of the cell (procfs gid=): the chat's own group.
+	 * Each login is a Landlock domain of its own, and Landlock refuses
+	 * ptrace access between domains, on which hidepid=invisible would
+	 * otherwise hide one login's processes from the chat's other logins. */
+	gid_t proc_gid;
 	gid_t tty_gid;      /* the group of the cell's pseudo-terminals */
 	unsigned ptys_max;  /* devpts max= */
 	unsigned idle_stop; /* seconds without a process before the keeper ends the cell; 0: never */
@@ -32,9 +36,9 @@ struct cc_cell_spec {
 	char keep_key[CC_CELL_KEY_MAX + 1];
 };
 
-/* The spec from the configuration; the two groups are looked up by the
+/* The spec from the configuration; the tty group is looked up by the
  * caller (a PAM module must use pam_modutil's lookups). */
 void cc_cell_spec_init(struct cc_cell_spec *spec, const struct cc_config *config, uint32_t uid, const char *name,
-		       gid_t proc_gid, gid_t tty_gid, bool cgroup2);
+		       gid_t tty_gid, bool cgroup2);
 
 #endif

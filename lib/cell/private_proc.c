@@ -11,7 +11,7 @@
 
 #define PER_INSTANCE_PROC "per-instance procfs options (hidepid=invisible, Linux 5.8)"
 
-int cc_mount_private_proc(gid_t admin_gid, struct cc_err *err)
+int cc_mount_private_proc(gid_t see_all_gid, struct cc_err *err)
 {
 	cc_cleanup_close int fs = -1, mnt = -1, target = -1;
 
@@ -23,10 +23,10 @@ int cc_mount_private_proc(gid_t admin_gid, struct cc_err *err)
 			return cc_fail(err, CC_ERR_SYSTEM, "this kernel lacks %s", PER_INSTANCE_PROC);
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set hidepid=invisible on the cell's /proc");
 	}
-	if (admin_gid != (gid_t)-1) {
+	if (see_all_gid != (gid_t)-1) {
 		char gid[16];
 
-		snprintf(gid, sizeof(gid), "%u", (unsigned)admin_gid);
+		snprintf(gid, sizeof(gid), "%u", (unsigned)see_all_gid);
 		if (fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid, 0) < 0)
 			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set gid=%s on the cell's /proc", gid);
 	}

@@ -10,7 +10,8 @@
 
 #include "base/error.h"
 
-/* admin_gid: a group that still sees every process, or (gid_t)-1. */
-int cc_mount_private_proc(gid_t admin_gid, struct cc_err *err);
+/* see_all_gid: the group whose members see every process of the cell
+ * (gid=), or (gid_t)-1. */
+int cc_mount_private_proc(gid_t see_all_gid, struct cc_err *err);
 
 #endif

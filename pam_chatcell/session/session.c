@@ -17,22 +17,6 @@
 /* Debian's tty group, should NSS not know it. */
 #define TTY_GID_DEFAULT 5
 
-/* The group that may still see every process, if configured. */
-static int admin_gid(pam_handle_t *pamh, const struct cc_config *config, gid_t *gid, struct cc_err *err)
-{
-	struct group *gr;
-
-	*gid = (gid_t)-1;
-	if (!config->proc_admin_group[0])
-		return 0;
-	gr = pam_modutil_getgrnam(pamh, config->proc_admin_group);
-	if (!gr)
-		return cc_fail(err, CC_ERR_CONFIG, "proc_admin_group '%s' in chatcell.conf is not a known group",
-			       config->proc_admin_group);
-	*gid = gr->gr_gid;
-	return 0;
-}
-
 /* Step 1: returns the lock's fd (closing it releases the lock). Reading the
  * chat again under the lock means a session racing `suspend`, `delete` or
  * `limits` sees either all of the change or none of it. */
@@ -64,13 +48,11 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	struct cc_cell_spec spec;
 	struct cc_limits limits;
 	const struct group *tty;
-	gid_t gid;
 
-	if (cc_cgroup_backend_resolve(&cu->config, &backend, &cu->err) < 0 ||
-	    admin_gid(pamh, &cu->config, &gid, &cu->err) < 0)
+	if (cc_cgroup_backend_resolve(&cu->config, &backend, &cu->err) < 0)
 		return -1;
 	tty = pam_modutil_getgrnam(pamh, "tty");
-	cc_cell_spec_init(&spec, &cu->config, cu->uid, cu->chat.name, gid, tty ? tty->gr_gid : TTY_GID_DEFAULT,
+	cc_cell_spec_init(&spec, &cu->config, cu->uid, cu->chat.name, tty ? tty->gr_gid : TTY_GID_DEFAULT,
 			  backend != CC_CGROUP_OFF);
 	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent, &limits);
 	if (cc_cell_open(&spec, &cu->config, backend, &limits, cell, &cu->err) < 0)

@@ -14,8 +14,8 @@ run chatcell-admin run "run-chat-a" -- /bin/sh -c 'echo out; echo err >&2; exit 
 is "$rc:$out:$err" "7:out:err" "run passes stdout, stderr and the exit status through"
 run chatcell-admin run "run-chat-a" ls -la /tmp
 like "$out" "total *" "options after the chat belong to the command (ls -la)"
-run chatcell-admin run "run-chat-a" -- sh -c 'id -un; echo $HOME; pwd; echo $PATH; ps -eo user:32= | sort -u'
-is "$out" "$a"$'\n'"/home/chatcell/$a"$'\n'"/home/chatcell/$a"$'\n'"/var/lib/chatcell/shims"$'\n'"$a" "run starts in the chat's home, with its PATH, seeing only its own processes"
+run chatcell-admin run "run-chat-a" -- sh -c 'id -un; echo $HOME; pwd; echo $PATH; ps -eo pid=,user:32= | awk "\$1 != 1 { print \$2 }" | sort -u'
+is "$out" "$a"$'\n'"/home/chatcell/$a"$'\n'"/home/chatcell/$a"$'\n'"/var/lib/chatcell/shims"$'\n'"$a" "run starts in the chat's home, with its PATH, seeing only its own processes (and the cell's keeper)"
 run bash -c "printf 'run-chat-a\nline two\nline three\n' | chatcell-admin run --stdin -- cat"
 is "$rc:$out" $'0:line two\nline three' "--stdin: the first line is the chat ID, the rest is the command's stdin"
 run chatcell-admin run "run-chat-a" -- grep "^Seccomp:" /proc/self/status

@@ -76,10 +76,12 @@ report=/run/vm-tty-report
 rm -f "$report"
 script -qec "$tty_probe $report sti32 'true\\n'" /dev/null >/dev/null
 is "$(cat "$report")" "TIOCSTI(i386) ok" "control: root's TIOCSTI through int 0x80 on its terminal works"
-inject32() { # USER: TIOCSTI and TIOCLINUX through int 0x80 in a chat's run
-	rm -f "$report"
-	script -qec "chatcell-admin run --user $1 -- $tty_probe $report sti32 'true\\n'; chatcell-admin run --user $1 -- $tty_probe $report linux32" /dev/null >/dev/null
-	cat "$report"
+inject32() { # USER: TIOCSTI and TIOCLINUX through int 0x80 in a chat's run (reported in its home)
+	local chat_report
+	chat_report=$(getent passwd "$1" | cut -d: -f6)/tty-report
+	rm -f "$chat_report"
+	script -qec "chatcell-admin run --user $1 -- $tty_probe $chat_report sti32 'true\\n'; chatcell-admin run --user $1 -- $tty_probe $chat_report linux32" /dev/null >/dev/null
+	cat "$chat_report"
 }
 is "$(inject32 "$a")" $'TIOCSTI(i386) EPERM\nTIOCLINUX(i386) EPERM' "attack terminal/tiocsti-i386: refused (EPERM) with the 32-bit ABI denied"
 conf <<<"syscalls_32bit = allow"

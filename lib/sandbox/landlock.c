@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
 #include "sandbox/landlock.h"
 
 #include <errno.h>
@@ -350,6 +352,13 @@ void cc_landlock_keep_init(struct cc_landlock_keep *keep, const struct cc_config
 
 	keep->config = config;
 	snprintf(keep->home, sizeof(keep->home), "%s/%s", config->home_base, name);
+	/* What this build grants, so that a cell started by an older one is
+	 * not trusted after an upgrade. */
+	hash = fnv1a(hash, PACKAGE_VERSION);
+	for (size_t i = 0; cc_landlock_read_paths[i]; i++)
+		hash = fnv1a(hash, cc_landlock_read_paths[i]);
+	for (size_t i = 0; cc_landlock_write_paths[i]; i++)
+		hash = fnv1a(hash, cc_landlock_write_paths[i]);
 
 	snprintf(ports, sizeof(ports), "%d", (int)config->landlock);
 	hash = fnv1a(hash, ports);

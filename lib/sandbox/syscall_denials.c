@@ -20,7 +20,9 @@ struct denial {
 };
 
 #define ARG_MASKED(n, mask, value) {.arg = (n), .op = SCMP_CMP_MASKED_EQ, .datum_a = (mask), .datum_b = (value)}
-#define ARG_EQ(n, value) {.arg = (n), .op = SCMP_CMP_EQ, .datum_a = (value)}
+/* An int argument: the kernel reads its low 32 bits only, so only those
+ * are compared (a value with high bits set would otherwise slip past). */
+#define ARG_INT_EQ(n, value) ARG_MASKED(n, 0xffffffffu, (value))
 #define ARG_NE(n, value) {.arg = (n), .op = SCMP_CMP_NE, .datum_a = (value)}
 #define DENY(name) {.what = #name, .syscall = SCMP_SYS(name), .errnum = EPERM}
 /* ioctl's request is an unsigned int: only its low 32 bits are compared,
@@ -60,6 +62,9 @@ static const struct denial denials[] = {
 	DENY(io_uring_setup), DENY(io_uring_enter), DENY(io_uring_register),
 	/* Kernel attack surface with no use in a chat's shell. */
 	DENY(bpf), DENY(perf_event_open), DENY(userfaultfd),
+	/* Watching a whole mount or file system (unprivileged since Linux
+	 * 5.13): names and access times of files Landlock refuses to open. */
+	DENY(fanotify_init),
 	/* Root's business (refused by capabilities too; refused here first). */
 	DENY(kexec_load), DENY(kexec_file_load), DENY(init_module), DENY(finit_module), DENY(delete_module),
 	DENY(swapon), DENY(swapoff), DENY(reboot),
@@ -67,9 +72,9 @@ static const struct denial denials[] = {
 	 * UID's, if its permissions let anyone search it), and the persistent
 	 * keyring of a UID. An anonymous session keyring stays allowed. */
 	{.what = "keyctl JOIN_SESSION_KEYRING by name", .syscall = SCMP_SYS(keyctl), .tests = 2,
-	 .test = {ARG_EQ(0, KEYCTL_JOIN_SESSION_KEYRING), ARG_NE(1, 0)}, .errnum = EPERM},
+	 .test = {ARG_INT_EQ(0, KEYCTL_JOIN_SESSION_KEYRING), ARG_NE(1, 0)}, .errnum = EPERM},
 	{.what = "keyctl GET_PERSISTENT", .syscall = SCMP_SYS(keyctl), .tests = 1,
-	 .test = {ARG_EQ(0, KEYCTL_GET_PERSISTENT)}, .errnum = EPERM},
+	 .test = {ARG_INT_EQ(0, KEYCTL_GET_PERSISTENT)}, .errnum = EPERM},
 	/* Personas that weaken address space layout randomisation or make
 	 * data executable; the kernel checks no flag, so a value with bit 31
 	 * set would carry them too: only the query (0xffffffff, every bit

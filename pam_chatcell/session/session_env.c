@@ -2,6 +2,7 @@
 #include "session_env.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <security/pam_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "sandbox/capability.h"
 #include "sandbox/landlock.h"
 #include "sandbox/syscall_filter.h"
 
@@ -48,6 +50,12 @@ static int session_env_apply(pam_handle_t *pamh, const struct cc_config *config,
 	    set_limit(RLIMIT_NPROC, config->processes_max, "processes", err) < 0 ||
 	    set_limit(RLIMIT_MEMLOCK, config->locked_memory_max, "locked memory", err) < 0 ||
 	    set_limit(RLIMIT_CORE, config->core_max, "core dump", err) < 0)
+		return -1;
+	/* Modules after this one in the login's own stack may not raise
+	 * them again (sshd's runs pam_limits after common-session): the
+	 * login process gives up CAP_SYS_RESOURCE; it has no use for it, and
+	 * the chat's programs never had it. */
+	if (cc_capability_drop(CAP_SYS_RESOURCE, "CAP_SYS_RESOURCE", err) < 0)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot set no_new_privs");
@@ -96,7 +104,10 @@ int session_note_logout(pam_handle_t *pamh)
 
 /* The ruleset the cell's keeper keeps, when it is the one this login
  * would make (same key); else, or if it cannot be fetched (a kernel or an
- * LSM that forbids pidfd_getfd), the login makes its own. */
+ * LSM that forbids pidfd_getfd), the login makes its own. Landlock binds
+ * the calling thread only, which here is the whole process: it joined the
+ * cell's mount namespace, and setns() refuses that to a process with a
+ * second thread. */
 static int restrict_files(pam_handle_t *pamh, const struct cc_config *config, const struct session_target *t,
 			  struct cc_err *err)
 {

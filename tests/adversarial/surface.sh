@@ -58,9 +58,9 @@ run as_nobody "$probe i386"
 i386_is "$out" "i386 ok" "control: nobody makes a 32-bit system call (int 0x80)"
 run "$probe" bpf
 is "$out" "bpf EFAULT" "control: root's bpf() reaches the kernel (EFAULT for a program at address 0)"
-run as_nobody "$probe perf; $probe userfaultfd; $probe persistent-keyring"
-is "$out" $'perf ok\nuserfaultfd ok\npersistent-keyring ok' \
-	"control: nobody opens a perf counter on itself, a user-mode userfaultfd and its persistent keyring"
+run as_nobody "$probe perf; $probe userfaultfd; $probe persistent-keyring; $probe persistent-keyring-high; $probe fanotify"
+is "$out" $'perf ok\nuserfaultfd ok\npersistent-keyring ok\npersistent-keyring-high ok\nfanotify ok' \
+	"control: nobody opens a perf counter on itself, a user-mode userfaultfd, its persistent keyring (also with high bits in the option) and a fanotify group"
 
 for path in $paths; do
 	login=login_$path
@@ -76,9 +76,9 @@ for path in $paths; do
 	i386_is "$out" "i386 EPERM" "attack surface/i386-abi via $path: a 32-bit system call is refused (EPERM)"
 	run "$login" "$a" "$probe bpf; $probe persona"
 	is "$out" $'bpf EPERM\npersona EPERM' "attack surface/bpf-persona via $path: bpf() and ADDR_NO_RANDOMIZE refused"
-	run "$login" "$a" "$probe perf; $probe userfaultfd; $probe persistent-keyring"
-	is "$out" $'perf EPERM\nuserfaultfd EPERM\npersistent-keyring EPERM' \
-		"attack surface/perf-userfaultfd-keyring via $path: perf_event_open, userfaultfd and KEYCTL_GET_PERSISTENT refused"
+	run "$login" "$a" "$probe perf; $probe userfaultfd; $probe persistent-keyring; $probe persistent-keyring-high; $probe fanotify"
+	is "$out" $'perf EPERM\nuserfaultfd EPERM\npersistent-keyring EPERM\npersistent-keyring-high EPERM\nfanotify EPERM' \
+		"attack surface/perf-userfaultfd-keyring-fanotify via $path: perf_event_open, userfaultfd, KEYCTL_GET_PERSISTENT (high bits or not) and fanotify_init refused"
 	run "$login" "$a" "$probe write /home/chatcell/$a; $probe write /tmp; $probe write /var/tmp; $probe write /dev/shm; $probe read /etc/passwd"
 	is "$out" $'write ok\nwrite ok\nwrite ok\nwrite ok\nread ok' "$path: the chat writes its home and cell scratch, reads /etc/passwd"
 done

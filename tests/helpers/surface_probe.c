@@ -16,6 +16,9 @@
  *   surface_probe userfaultfd        userfaultfd(UFFD_USER_MODE_ONLY)
  *   surface_probe persistent-keyring keyctl(KEYCTL_GET_PERSISTENT) of its own UID
  *                                    (invalidated again at once)
+ *   surface_probe persistent-keyring-high  the same with bit 32 of the option set
+ *                                    (the kernel reads an int)
+ *   surface_probe fanotify           fanotify_init as an unprivileged user may
  *   surface_probe bind PORT          bind a TCP socket to 127.0.0.1:PORT
  *   surface_probe landlock-abi       the Landlock ABI the kernel offers ("landlock-abi 7",
  *                                    or the errno)
@@ -25,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <sys/fanotify.h>
 #include <setjmp.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
@@ -179,11 +183,11 @@ static int try_userfaultfd(void)
 
 /* The keyring outlives the process (for days): invalidated at once, so
  * the probe leaves nothing in the kernel. */
-static int try_persistent_keyring(void)
+static int try_persistent_keyring(const char *name, long option)
 {
-	long id = syscall(SYS_keyctl, KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_PROCESS_KEYRING);
+	long id = syscall(SYS_keyctl, option, -1, KEY_SPEC_PROCESS_KEYRING);
 
-	report("persistent-keyring", id);
+	report(name, id);
 	if (id >= 0 && syscall(SYS_keyctl, KEYCTL_INVALIDATE, id) < 0)
 		perror("surface_probe: cannot invalidate the persistent keyring");
 	return 0;
@@ -259,7 +263,17 @@ int main(int argc, char **argv)
 	if (strcmp(what, "userfaultfd") == 0)
 		return try_userfaultfd();
 	if (strcmp(what, "persistent-keyring") == 0)
-		return try_persistent_keyring();
+		return try_persistent_keyring(what, KEYCTL_GET_PERSISTENT);
+	if (strcmp(what, "persistent-keyring-high") == 0)
+		return try_persistent_keyring(what, (long)(1UL << 32 | KEYCTL_GET_PERSISTENT));
+	if (strcmp(what, "fanotify") == 0) {
+		int fd = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME, O_RDONLY);
+
+		report("fanotify", fd);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	if (strcmp(what, "bind") == 0 && argc == 3)
 		return try_bind(atol(argv[2]));
 	if (strcmp(what, "landlock-abi") == 0) {
@@ -277,6 +291,6 @@ int main(int argc, char **argv)
 	if (strcmp(what, "open-files") == 0 && argc == 3)
 		return try_open_files(atol(argv[2]));
 	fprintf(stderr, "usage: surface_probe read PATH | write DIR | userns | clone-userns | io_uring | bpf | i386 | "
-			"persona | perf | userfaultfd | persistent-keyring | bind PORT | landlock-abi | nofile | open-files N\n");
+			"persona | perf | userfaultfd | persistent-keyring[-high] | fanotify | bind PORT | landlock-abi | nofile | open-files N\n");
 	return 2;
 }

@@ -91,4 +91,17 @@ is "$(inject32 "$a")" $'TIOCSTI(i386) EPERM\nTIOCLINUX(i386) EPERM' "attack term
 run login_su "$a" "$probe userns; $probe io_uring"
 is "$out" $'userns EPERM\nio_uring EPERM' "syscalls_32bit = allow: the native filter is unchanged"
 conf </dev/null
+
+# sshd runs pam_limits after pam_chatcell (Debian's /etc/pam.d/sshd): the
+# login process gave up CAP_SYS_RESOURCE, so limits.conf cannot raise the
+# session's limits again. Root here has CAP_SYS_RESOURCE (the control; the
+# host tier's root does not, so this is proven here).
+start_sshd 2222
+authorize_key "$a"
+printf '* - nofile 65536\n* - memlock unlimited\n' >/etc/security/limits.d/zz-vm-surface.conf
+run runuser -u nobody -- /bin/sh -c 'ulimit -Hn; ulimit -Hl'
+is "$out" $'65536\nunlimited' "control: limits.conf raises a user's limits (pam_limits, as root with CAP_SYS_RESOURCE)"
+run login_sshd "$a" 'ulimit -Hn; ulimit -Hl'
+is "$rc:$out" $'0:1024\n8192' "sshd: pam_limits after pam_chatcell cannot raise the chat's open files and locked memory"
+rm /etc/security/limits.d/zz-vm-surface.conf
 done_testing

@@ -62,8 +62,9 @@ static const struct denial denials[] = {
 	DENY(io_uring_setup), DENY(io_uring_enter), DENY(io_uring_register),
 	/* Kernel attack surface with no use in a chat's shell. */
 	DENY(bpf), DENY(perf_event_open), DENY(userfaultfd),
-	/* Watching a whole mount or file system (unprivileged since Linux
-	 * 5.13): names and access times of files Landlock refuses to open. */
+	/* Watching a whole mount or file system, which unprivileged users may
+	 * do since Linux 5.13: names and access times of files Landlock
+	 * refuses to open. */
 	DENY(fanotify_init),
 	/* Root's business (refused by capabilities too; refused here first). */
 	DENY(kexec_load), DENY(kexec_file_load), DENY(init_module), DENY(finit_module), DENY(delete_module),

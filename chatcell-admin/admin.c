@@ -13,6 +13,7 @@
 #include "fs/home.h"
 #include "host_key_guard.h"
 #include "recovery.h"
+#include "disk_reserve.h"
 #include "base/parse_number.h"
 #include "base/path_syntax.h"
 #include "db/settings.h"
@@ -94,7 +95,7 @@ static int open_view(struct admin *a, enum admin_mode mode)
 	    cc_view_sync(a->view_fd, &a->err) < 0)
 		return -1;
 	a->view_made = true;
-	if (mode == ADMIN_USE)
+	if (mode == ADMIN_USE || mode == ADMIN_STOP)
 		fprintf(stderr,
 			"chatcell-admin: warning: the NSS view %s was missing; it was made anew with no chat in it. Run "
 			"'chatcell-admin repair' to republish every chat\n",
@@ -123,6 +124,9 @@ int admin_open(struct admin *a, enum admin_mode mode)
 				       CHATCELL_STATE_DIR);
 		return -1;
 	}
+	/* Stopping a chat must work on a full disk (disk_reserve.h). */
+	if (mode == ADMIN_STOP)
+		disk_reserve_release_if_full(a->state_fd);
 	/* restore puts the registry and the host key in place first. */
 	return mode == ADMIN_RESTORE ? 0 : admin_open_host(a, mode);
 }

@@ -40,6 +40,8 @@ struct admin_options {
 	const char *memory;     /* limits --memory */
 	const char *pids;       /* limits --pids */
 	const char *cpu;        /* limits --cpu */
+	const char *disk;       /* limits --disk */
+	const char *inodes;     /* limits --inodes */
 	bool force;             /* backup, restore --force */
 	bool all;               /* list --all */
 	bool start;             /* ensure --start */
@@ -81,6 +83,7 @@ int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
 /* What a command needs to find in place. */
 enum admin_mode {
 	ADMIN_USE,     /* an initialised host */
+	ADMIN_STOP,    /* suspend, delete: as USE, and may use the disk reserve */
 	ADMIN_INIT,    /* init: make what is missing */
 	ADMIN_REPAIR,  /* repair: reports what it makes, so no warnings about it */
 	ADMIN_RESTORE, /* restore: the state directory only, the rest once restored */

@@ -13,6 +13,9 @@
 #include "db/events.h"
 #include "json.h"
 #include "lifecycle.h"
+#include "disk/disk_budget.h"
+#include "disk_report.h"
+#include "disk_reserve.h"
 #include "sandbox_report.h"
 #include "egress/egress_sync.h"
 #include "db/settings.h"
@@ -161,11 +164,23 @@ static int report_limits(struct admin *a, char *line, size_t line_len)
 	return 0;
 }
 
+/* A chat's disk budget where quotas are enforced (the rest is said by the
+ * disk report, and refused at login). */
+static int apply_disk_budget(const struct cc_chat *chat, void *ctx)
+{
+	struct admin *a = ctx;
+
+	if (chat->state == CC_STATE_DELETED)
+		return 0;
+	return cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, false, &a->err);
+}
+
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
 	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160];
 	struct sandbox_report sandbox;
+	struct disk_report disk;
 	int rc, legacy_tiocsti;
 
 	if (cc_uid_range_check_reserved(a->config.uid_min, a->config.uid_max, a->opt.config_path, &a->err) < 0 ||
@@ -181,6 +196,10 @@ int cmd_init(struct admin *a)
 	if (cc_registry_begin_read(&a->reg, &a->err) < 0)
 		return -1;
 	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
+	/* Every chat's budget on its trees as chatcell.conf names them now
+	 * (a landlock_write path may be new), in the same read transaction. */
+	if (rc == 0 && a->config.disk_quota)
+		rc = cc_chats_each(&a->reg, false, false, apply_disk_budget, a, &a->err);
 	cc_registry_rollback(&a->reg);
 	if (rc < 0)
 		return -1;
@@ -195,6 +214,14 @@ int cmd_init(struct admin *a)
 	sandbox_report_make(&a->config, &sandbox);
 	if (sandbox.warning[0])
 		fprintf(stderr, "chatcell-admin: WARNING: %s\n", sandbox.warning);
+	if (disk_reserve_make(a->state_fd, &a->err) < 0) {
+		fprintf(stderr, "chatcell-admin: WARNING: %s; suspend and delete may then fail on a full disk\n",
+			a->err.msg);
+		a->err.kind = CC_OK;
+	}
+	disk_report_make(&a->config, &disk);
+	if (disk.warning[0])
+		fprintf(stderr, "chatcell-admin: %s%s\n", disk.logins_refused ? "WARNING: " : "note: ", disk.warning);
 	if (a->opt.json) {
 		printf("{\"state_dir\":\"%s\",\"home_base\":\"%s\",\"uid_min\":%u,\"uid_max\":%u,\"user_prefix\":\"%s\","
 		       "\"shims_dir\":\"%s\",\"shims\":{\"linked\":%u,\"missing\":%u,\"privileged\":%u},",
@@ -202,6 +229,7 @@ int cmd_init(struct admin *a)
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
 		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
+		printf("%s,", disk.json);
 		sandbox_report_json(stdout, &sandbox);
 		fputs("}\n", stdout);
 		return 0;
@@ -211,6 +239,7 @@ int cmd_init(struct admin *a)
 	printf("session PATH %s: %u commands linked from %s (%u not installed, %u refused as setuid/setgid/capable)\n",
 	       a->config.shims_dir, shims.linked, CHATCELL_SHIMS_LIST, shims.missing, shims.privileged);
 	printf("%s\n", limits_line);
+	printf("%s\n", disk.line);
 	printf("Landlock: %s\n", sandbox.line);
 	return 0;
 }

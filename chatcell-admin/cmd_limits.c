@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* limits: a chat's memory, process and CPU limits. With --memory, --pids or
- * --cpu the registry and the live cgroup change in one operation (the
- * registry commits only if the cgroup took the limits); without, the
- * effective limits are printed. The chat's work lock is held throughout, so
+/* limits: a chat's memory, process, CPU and disk limits. With --memory,
+ * --pids, --cpu, --disk or --inodes the registry and the live cgroup and
+ * quotas change in one operation (the registry commits only if the kernel
+ * took the limits); without, the effective limits are printed. The chat's work lock is held throughout, so
  * a login opening meanwhile applies either the old limits before this or
  * the new ones after it, never the old ones over the new. */
 #include <stdio.h>
@@ -26,25 +26,32 @@ static void print_limits(struct admin *a, const struct cc_chat *chat)
 		json_field_string(stdout, "memory_max", t.memory, 1);
 		json_field_string(stdout, "pids_max", t.pids, 1);
 		json_field_string(stdout, "cpu_max", t.cpu, 1);
+		json_field_string(stdout, "disk_max", t.disk, 1);
+		json_field_string(stdout, "inodes_max", t.inodes, 1);
 		printf("}\n");
 		return;
 	}
-	printf("%s: memory %s%s, pids %s%s, cpu %s%s\n", chat->name, t.memory, chat->memory_max < 0 ? " (default)" : "",
-	       t.pids, chat->pids_max < 0 ? " (default)" : "", t.cpu, chat->cpu_max_percent < 0 ? " (default)" : "");
+	printf("%s: memory %s%s, pids %s%s, cpu %s%s, disk %s%s, inodes %s%s\n", chat->name, t.memory,
+	       chat->memory_max < 0 ? " (default)" : "", t.pids, chat->pids_max < 0 ? " (default)" : "", t.cpu,
+	       chat->cpu_max_percent < 0 ? " (default)" : "", t.disk, chat->disk_max < 0 ? " (default)" : "", t.inodes,
+	       chat->inodes_max < 0 ? " (default)" : "");
 }
 
 int cmd_limits(struct admin *a)
 {
 	struct chat_target t;
 	struct cc_chat chat;
-	char detail[160];
-	int64_t memory = 0, pids = 0, cpu = 0;
+	char detail[256];
+	int64_t memory = 0, pids = 0, cpu = 0, disk = 0, inodes = 0;
 	int rc = -1;
-	bool change = a->opt.memory || a->opt.pids || a->opt.cpu;
+	bool change = a->opt.memory || a->opt.pids || a->opt.cpu || a->opt.disk || a->opt.inodes;
 
 	if ((a->opt.memory && limit_parse(CC_LIMIT_MEMORY, a->opt.memory, &memory, &a->err) < 0) ||
 	    (a->opt.pids && limit_parse(CC_LIMIT_PIDS, a->opt.pids, &pids, &a->err) < 0) ||
-	    (a->opt.cpu && limit_parse(CC_LIMIT_CPU, a->opt.cpu, &cpu, &a->err) < 0) || admin_read_target(a, &t, true) < 0)
+	    (a->opt.cpu && limit_parse(CC_LIMIT_CPU, a->opt.cpu, &cpu, &a->err) < 0) ||
+	    (a->opt.disk && limit_parse(CC_LIMIT_DISK, a->opt.disk, &disk, &a->err) < 0) ||
+	    (a->opt.inodes && limit_parse(CC_LIMIT_INODES, a->opt.inodes, &inodes, &a->err) < 0) ||
+	    admin_read_target(a, &t, true) < 0)
 		return -1;
 	if (!change) {
 		if (admin_find_target(a, &t, &chat) <= 0)
@@ -60,15 +67,22 @@ int cmd_limits(struct admin *a)
 		chat.pids_max = pids;
 	if (a->opt.cpu)
 		chat.cpu_max_percent = cpu;
-	snprintf(detail, sizeof(detail), "memory %s pids %s cpu %s", a->opt.memory ? a->opt.memory : "-",
-		 a->opt.pids ? a->opt.pids : "-", a->opt.cpu ? a->opt.cpu : "-");
+	if (a->opt.disk)
+		chat.disk_max = disk;
+	if (a->opt.inodes)
+		chat.inodes_max = inodes;
+	snprintf(detail, sizeof(detail), "memory %s pids %s cpu %s disk %s inodes %s", a->opt.memory ? a->opt.memory : "-",
+		 a->opt.pids ? a->opt.pids : "-", a->opt.cpu ? a->opt.cpu : "-", a->opt.disk ? a->opt.disk : "-",
+		 a->opt.inodes ? a->opt.inodes : "-");
 	if (cc_chats_update(&a->reg, &chat, &a->err) < 0 ||
 	    cc_events_add(&a->reg, a->now, a->actor, "limits", &chat, detail, &a->err) < 0 ||
 	    lifecycle_apply_limits(a, &chat) < 0 || cc_registry_commit(&a->reg, &a->err) < 0)
 		goto fail;
 	print_limits(a, &chat);
-	if (a->backend == CC_CGROUP_OFF)
+	if (a->backend == CC_CGROUP_OFF && (a->opt.memory || a->opt.pids || a->opt.cpu))
 		fprintf(stderr, "chatcell-admin limits: recorded, but not enforced: cgroup_backend = off in chatcell.conf\n");
+	if (!a->config.disk_quota && (a->opt.disk || a->opt.inodes))
+		fprintf(stderr, "chatcell-admin limits: recorded, but not enforced: disk_quota = off in chatcell.conf\n");
 	rc = 0;
 	goto out;
 fail:

@@ -12,6 +12,7 @@
 #include "cell/cell_open.h"
 #include "cell/uid_state.h"
 #include "cgroup/cgroup.h"
+#include "disk/disk_budget.h"
 #include "fs/chat_lock.h"
 #include "fs/home.h"
 #include "db/egress_store.h"
@@ -20,8 +21,10 @@
 #include "fs/tmp_instances.h"
 #include "view/view_write.h"
 
-/* The chat's cgroup with its effective limits (nothing when limits are off). */
-static int apply_limits(struct admin *a, const struct cc_chat *chat)
+/* The chat's cgroup with its effective limits (nothing when limits are
+ * off), then its disk budget (nothing when disk_quota = off; strict: fail
+ * where quotas are not enforced, else skip those filesystems). */
+static int apply_limits(struct admin *a, const struct cc_chat *chat, bool strict)
 {
 	struct cc_limits limits;
 	enum cc_cgroup_backend backend;
@@ -29,7 +32,9 @@ static int apply_limits(struct admin *a, const struct cc_chat *chat)
 	if (admin_backend(a, &backend) < 0)
 		return -1;
 	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
-	return cc_cgroup_apply(backend, &a->config, chat->uid, chat->name, &limits, &a->err);
+	if (cc_cgroup_apply(backend, &a->config, chat->uid, chat->name, &limits, &a->err) < 0)
+		return -1;
+	return cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, strict, &a->err);
 }
 
 int lifecycle_end_cell(struct admin *a, const struct cc_chat *chat)
@@ -60,7 +65,7 @@ static int kill_chat(struct admin *a, const struct cc_chat *chat, bool remove_cg
 
 int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat)
 {
-	return apply_limits(a, chat);
+	return apply_limits(a, chat, true);
 }
 
 /* A group's GID by name, or `fallback`. */
@@ -93,8 +98,12 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 	rc = cc_chat_lock(a->lock_fd, chat->uid, true);
 	if (rc < 0)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
-	rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
-	cc_cell_close(&cell);
+	/* As a login would: no cell without its disk budget. */
+	rc = cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, true, &a->err);
+	if (rc == 0) {
+		rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
+		cc_cell_close(&cell);
+	}
 	cc_chat_unlock(a->lock_fd, chat->uid);
 	return rc;
 }
@@ -102,7 +111,7 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 static int finish_create(struct admin *a, const struct cc_chat *chat)
 {
 	if (cc_home_create(a->home_base_fd, a->config.home_base, chat->name, chat->uid, &a->err) < 0 ||
-	    apply_limits(a, chat) < 0)
+	    apply_limits(a, chat, false) < 0)
 		return -1;
 	if (cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0)
 		return -1;
@@ -151,9 +160,9 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	if (kill_chat(a, chat, true) < 0 || remove_egress(a, chat) < 0 ||
 	    cc_instances_remove(a->state_fd, chat->name, &a->err) < 0 || cc_uid_clear_keyrings(chat->uid, &a->err) < 0)
 		return -1;
-	if (!chat->pending_arg[0])
-		return cc_home_remove(a->home_base_fd, a->config.home_base, chat->name, &a->err);
-	{
+	if (!chat->pending_arg[0]) {
+		rc = cc_home_remove(a->home_base_fd, a->config.home_base, chat->name, &a->err);
+	} else {
 		int archive_fd = cc_home_archive_open(a->home_base_fd, chat->pending_arg, &a->err);
 
 		if (archive_fd < 0)
@@ -162,7 +171,8 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 				     &a->err);
 		close(archive_fd);
 	}
-	return rc;
+	/* Its files are gone: its quota records go with its limits. */
+	return rc < 0 ? -1 : cc_disk_clear(&a->config, chat->uid, &a->err);
 }
 
 /* What each step leaves when its work is done, and when it is not. */

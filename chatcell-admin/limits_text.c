@@ -4,10 +4,14 @@
 #include <string.h>
 
 #include "cgroup/cgroup.h"
+#include "disk/disk_budget.h"
 
 int limit_parse(enum cc_limit_kind kind, const char *text, int64_t *value, struct cc_err *err)
 {
-	static const char *const options[] = {"--memory", "--pids", "--cpu"};
+	static const char *const options[] = {
+		[CC_LIMIT_MEMORY] = "--memory", [CC_LIMIT_PIDS] = "--pids", [CC_LIMIT_CPU] = "--cpu",
+		[CC_LIMIT_DISK] = "--disk",     [CC_LIMIT_INODES] = "--inodes",
+	};
 	uint64_t v;
 
 	if (strcmp(text, "default") == 0) {
@@ -24,9 +28,13 @@ int limit_parse(enum cc_limit_kind kind, const char *text, int64_t *value, struc
 void limits_describe(const struct cc_config *config, const struct cc_chat *chat, struct limits_text *text)
 {
 	struct cc_limits l;
+	uint64_t disk, inodes;
 
 	cc_limits_effective(config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &l);
 	cc_limit_format(CC_LIMIT_MEMORY, l.memory_max, text->memory, sizeof(text->memory));
 	cc_limit_format(CC_LIMIT_PIDS, l.pids_max, text->pids, sizeof(text->pids));
 	cc_limit_format(CC_LIMIT_CPU, l.cpu_max_percent, text->cpu, sizeof(text->cpu));
+	cc_disk_effective(config, chat->disk_max, chat->inodes_max, &disk, &inodes);
+	cc_limit_format(CC_LIMIT_DISK, disk, text->disk, sizeof(text->disk));
+	cc_limit_format(CC_LIMIT_INODES, inodes, text->inodes, sizeof(text->inodes));
 }

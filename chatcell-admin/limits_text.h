@@ -17,7 +17,7 @@ int limit_parse(enum cc_limit_kind kind, const char *text, int64_t *value, struc
 
 /* A chat's effective limits, each as text. */
 struct limits_text {
-	char memory[32], pids[32], cpu[32];
+	char memory[32], pids[32], cpu[32], disk[32], inodes[32];
 };
 void limits_describe(const struct cc_config *config, const struct cc_chat *chat, struct limits_text *text);
 

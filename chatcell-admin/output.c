@@ -6,6 +6,7 @@
 
 #include "cell/cell.h"
 #include "cgroup/cgroup.h"
+#include "disk/disk_budget.h"
 #include "db/events.h"
 #include "limits_text.h"
 #include "sandbox_report.h"
@@ -105,9 +106,12 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 		json_field_string(stdout, "memory_max", t.memory, 0);
 		json_field_string(stdout, "pids_max", t.pids, 1);
 		json_field_string(stdout, "cpu_max", t.cpu, 1);
+		json_field_string(stdout, "disk_max", t.disk, 1);
+		json_field_string(stdout, "inodes_max", t.inodes, 1);
 		fputs("},\"usage\":", stdout);
 	} else {
-		printf("%-12s memory %s, pids %s, cpu %s\n", "limits", t.memory, t.pids, t.cpu);
+		printf("%-12s memory %s, pids %s, cpu %s, disk %s, inodes %s\n", "limits", t.memory, t.pids, t.cpu, t.disk,
+		       t.inodes);
 	}
 	if (admin_backend(a, &backend) < 0 || backend == CC_CGROUP_OFF ||
 	    cc_cgroup_usage(backend, &a->config, chat->uid, chat->name, &u, &err) < 0) {
@@ -134,6 +138,35 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 	       (double)u.memory_current / 1048576.0, (unsigned long long)u.pids_current,
 	       (double)u.cpu_usage_usec / 1e6, (unsigned long long)u.nr_throttled, (double)u.throttled_usec / 1e6,
 	       (unsigned long long)u.oom_kills);
+}
+
+/* What the chat holds on disk, from the quota records. */
+static void print_disk_usage(struct admin *a, const struct cc_chat *chat)
+{
+	struct cc_disk_usage u;
+	struct cc_err err = {0};
+	const char *why = NULL;
+
+	if (!a->config.disk_quota)
+		why = "disk quotas are off (disk_quota = off)";
+	else if (cc_disk_usage(&a->config, chat->uid, &u, &err) < 0)
+		why = err.msg;
+	else if (u.counted == 0)
+		why = "no filesystem of the chat's trees counts usage";
+	if (why) {
+		if (a->opt.json)
+			fputs(",\"disk_usage\":null", stdout);
+		else
+			printf("%-12s unavailable: %s\n", "disk usage", why);
+		return;
+	}
+	if (a->opt.json) {
+		printf(",\"disk_usage\":{\"bytes\":%llu,\"inodes\":%llu}", (unsigned long long)u.bytes_used,
+		       (unsigned long long)u.inodes_used);
+		return;
+	}
+	printf("%-12s %.1fM in %llu files\n", "disk usage", (double)u.bytes_used / 1048576.0,
+	       (unsigned long long)u.inodes_used);
 }
 
 /* Whether the chat's cell runs, its keeper, processes and age. */
@@ -190,6 +223,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 		fputc('{', stdout);
 		json_record_fields(a, chat);
 		print_limits_and_usage(a, chat);
+		print_disk_usage(a, chat);
 		print_cell(a, chat);
 		print_sandbox(a);
 		fputs(",\"events\":[", stdout);
@@ -212,6 +246,7 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 	if (chat->deleted_at)
 		print_time_line("deleted", chat->deleted_at);
 	print_limits_and_usage(a, chat);
+	print_disk_usage(a, chat);
 	print_cell(a, chat);
 	print_sandbox(a);
 	printf("events:\n");

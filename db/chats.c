@@ -5,7 +5,7 @@
 
 #define CHAT_COLUMNS                                                                                           \
 	"id, chat_id, name, uid, state, created_at, last_login_at, last_logout_at, deleted_at, memory_max, "   \
-	"pids_max, cpu_max_percent, pending, pending_arg"
+	"pids_max, cpu_max_percent, pending, pending_arg, disk_max, inodes_max"
 
 static const char *const state_names[] = {"active", "suspended", "deleted"};
 static const char *const pending_names[] = {NULL, "create", "delete", "suspend"};
@@ -81,6 +81,8 @@ static int read_row(sqlite3_stmt *stmt, struct cc_chat *chat)
 		if (strcmp((const char *)pending, pending_names[i]) == 0)
 			chat->pending = (enum cc_pending)i;
 	copy_text(stmt, 13, chat->pending_arg, sizeof(chat->pending_arg));
+	chat->disk_max = column_or(stmt, 14, CC_LIMIT_DEFAULT);
+	chat->inodes_max = column_or(stmt, 15, CC_LIMIT_DEFAULT);
 	return 0;
 }
 
@@ -181,6 +183,9 @@ static void bind_mutable(sqlite3_stmt *stmt, const struct cc_chat *chat)
 		sqlite3_bind_text(stmt, 7, chat->pending_arg, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(stmt, 7);
+	/* Added by a later migration: numbered after the insert's own 8-11. */
+	bind_limit(stmt, 12, chat->disk_max);
+	bind_limit(stmt, 13, chat->inodes_max);
 }
 
 static int step_done(struct cc_registry *reg, sqlite3_stmt *stmt, const char *doing, struct cc_err *err)
@@ -197,7 +202,8 @@ int cc_chats_insert(struct cc_registry *reg, struct cc_chat *chat, struct cc_err
 
 	if (cc_registry_prepare(reg,
 				"INSERT INTO chats (state, deleted_at, memory_max, pids_max, cpu_max_percent, pending, "
-				"pending_arg, chat_id, name, uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				"pending_arg, chat_id, name, uid, created_at, disk_max, inodes_max) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?12, ?13)",
 				&stmt, err) < 0)
 		return -1;
 	bind_mutable(stmt, chat);
@@ -217,7 +223,8 @@ int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct 
 
 	if (cc_registry_prepare(reg,
 				"UPDATE chats SET state = ?, deleted_at = ?, memory_max = ?, pids_max = ?, "
-				"cpu_max_percent = ?, pending = ?, pending_arg = ? WHERE id = ?",
+				"cpu_max_percent = ?, pending = ?, pending_arg = ?, disk_max = ?12, inodes_max = ?13 "
+				"WHERE id = ?8",
 				&stmt, err) < 0)
 		return -1;
 	bind_mutable(stmt, chat);

@@ -32,6 +32,8 @@ struct cc_chat {
 	int64_t memory_max;     /* CC_LIMIT_DEFAULT or bytes */
 	int64_t pids_max;
 	int64_t cpu_max_percent;
+	int64_t disk_max;   /* bytes */
+	int64_t inodes_max; /* files */
 	enum cc_pending pending;
 	char pending_arg[CC_PATH_MAX + 1];
 };

@@ -71,6 +71,9 @@ static const char *const migrations[] = {
 	"  UNIQUE (chat, family, addr, prefix_len, proto, port_first, port_last)"
 	");"
 	"CREATE INDEX egress_rules_chat ON egress_rules(chat);",
+	/* 3: per-chat disk budgets (user quotas); NULL: chatcell.conf's. */
+	"ALTER TABLE chats ADD COLUMN disk_max INTEGER;"
+	"ALTER TABLE chats ADD COLUMN inodes_max INTEGER;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

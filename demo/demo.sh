@@ -28,6 +28,26 @@ expect() {
 	fi
 }
 
+# loop_mount_image IMG SIZE DIR: a fresh ext4 with user quotas on a loop
+# device (its node made in this sandbox's /dev), mounted on DIR; the device
+# goes away with the mount. On failure loop_why says why.
+loop_mount_image() {
+	local img=$1 size=$2 dir=$3 dev
+	loop_why="no loop devices here"
+	[ -c /dev/loop-control ] && truncate -s "$size" "$img" && mkfs.ext4 -q -O quota -E quotatype=usrquota "$img" &&
+		dev=$(losetup -f) || return 1
+	[ -e "$dev" ] || mknod "$dev" b 7 "${dev#/dev/loop}"
+	losetup "$dev" "$img" || return 1
+	mkdir -p "$dir"
+	if ! mount -o usrquota "$dev" "$dir" 2>/dev/null; then
+		losetup -d "$dev"
+		loop_why="this kernel cannot mount ext4 with user quotas (it lacks quota_v2)"
+		return 1
+	fi
+	losetup -d "$dev" # detached once unmounted
+	loop_dev=$dev
+}
+
 as_chat() { # USER COMMAND...
 	local user=$1
 	shift
@@ -42,6 +62,21 @@ say "  /etc/nsswitch.conf: $(grep -E '^passwd:' /etc/nsswitch.conf)"
 # the VM tier (make -C build check-vm) proves them on cgroup v2.
 printf 'cgroup_backend = off\n' >>/etc/chatcell/chatcell.conf
 say "  /etc/chatcell/chatcell.conf: cgroup_backend = off (limits are shown working in the VM tier: make -C build check-vm)"
+# Disk budgets are user quotas: the homes and the state directory go on an
+# ext4 of their own with quotas on (a loop device), where the kernel can.
+disk_budget=no
+if loop_mount_image /run/demo-disk.img 256M /mnt/chatdisk; then
+	mkdir -p /home/chatcell
+	mkdir -p /mnt/chatdisk/state /mnt/chatdisk/homes
+	cp -a /var/lib/chatcell/. /mnt/chatdisk/state/
+	mount --bind /mnt/chatdisk/state /var/lib/chatcell
+	mount --bind /mnt/chatdisk/homes /home/chatcell
+	disk_budget=yes
+	say "  homes and /var/lib/chatcell: a 256M ext4 with user quotas ($loop_dev)"
+else
+	printf 'disk_quota = off\n' >>/etc/chatcell/chatcell.conf
+	say "  /etc/chatcell/chatcell.conf: disk_quota = off: $loop_why (disk budgets are shown working in the VM tier)"
+fi
 chatcell-admin init | sed 's/^/  /'
 DEBIAN_FRONTEND=noninteractive pam-auth-update --package --enable chatcell
 printf 'account\trequired\tpam_chatcell.so\nsession\trequired\tpam_chatcell.so\n' >>/etc/pam.d/runuser
@@ -181,6 +216,19 @@ say "  chatcell-admin limits A --memory 512M --pids 300 --cpu 50%:"
 chatcell-admin limits "$chat_a_id" --memory 512M --pids 300 --cpu 50% 2>&1 | sed 's/^/    /'
 say "  chatcell-admin show A:"
 chatcell-admin show "$chat_a_id" | grep -E '^(limits|usage)' | sed 's/^/    /'
+
+section "disk budget (user quotas on the disk of homes, /tmp instances and registry)"
+if [ "$disk_budget" = yes ]; then
+	say "  $(chatcell-admin limits "$chat_a_id" --disk 16M --inodes 2k)"
+	write_mib() { run_as "$1" "dd if=/dev/zero of=$3 bs=1M count=$2 status=none && echo \"wrote $2 MiB\""; }
+	expect denied "A writes 32 MiB into its home, past its 16M budget" write_mib "$chat_a_id" 32 '$HOME/big'
+	expect denied "A writes into its /tmp instead (the same budget)" write_mib "$chat_a_id" 32 /tmp/big
+	expect allowed "B writes 32 MiB (its own budget: 2G by default)" write_mib "$chat_b_id" 32 '$HOME/big'
+	say "  chatcell-admin show A: $(chatcell-admin show "$chat_a_id" | grep '^disk usage')"
+	run_as "$chat_a_id" 'rm -f "$HOME/big" /tmp/big'
+else
+	say "  (not shown: $loop_why; the VM tier shows it: make -C build check-vm)"
+fi
 
 section "what chat A can reach on the network (nftables table inet chatcell)"
 # Services on loopback addresses of the sandbox's own network namespace.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Resource limits as people write and read them: a memory size ("512M",
- * "2G"), a number of processes ("300"), a share of one CPU ("50%"), or
- * "max" for none. One parser and one set of bounds for chatcell.conf and
+/* Resource limits as people write and read them: a memory or disk size
+ * ("512M", "2G"), a number of processes ("300"), a share of one CPU
+ * ("50%"), a number of files ("200k"), or "max" for none. One parser and one set of bounds for chatcell.conf and
  * `chatcell-admin limits`. */
 #ifndef CHATCELL_LIMIT_VALUE_H
 #define CHATCELL_LIMIT_VALUE_H
@@ -11,7 +11,7 @@
 
 #define CC_LIMIT_UNLIMITED UINT64_MAX
 
-enum cc_limit_kind { CC_LIMIT_MEMORY, CC_LIMIT_PIDS, CC_LIMIT_CPU };
+enum cc_limit_kind { CC_LIMIT_MEMORY, CC_LIMIT_PIDS, CC_LIMIT_CPU, CC_LIMIT_DISK, CC_LIMIT_INODES };
 
 /* "max" gives CC_LIMIT_UNLIMITED; anything else must lie in the kind's
  * bounds. Returns 0, or -1 if the text is not a valid limit. */
@@ -21,7 +21,7 @@ int cc_limit_parse(enum cc_limit_kind kind, const char *text, uint64_t *value);
  * such as 256M or 2G"). */
 const char *cc_limit_expected(enum cc_limit_kind kind);
 
-/* "256M", "200", "25%", or "max" for CC_LIMIT_UNLIMITED. */
+/* "256M", "200", "25%", "200k", or "max" for CC_LIMIT_UNLIMITED. */
 void cc_limit_format(enum cc_limit_kind kind, uint64_t value, char *out, size_t out_len);
 
 #endif

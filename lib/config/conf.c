@@ -37,6 +37,9 @@ void cc_config_defaults(struct cc_config *config)
 	config->memory_max = 256ull << 20;
 	config->pids_max = 200;
 	config->cpu_max_percent = 25;
+	config->disk_quota = true;
+	config->disk_max = 2ull << 30;
+	config->inodes_max = 200000;
 	config->landlock = CC_LANDLOCK_REQUIRED;
 	config->open_files_max = 1024;
 	config->processes_max = 512;
@@ -240,6 +243,7 @@ enum key_id {
 	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
 	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX, K_LANDLOCK, K_LANDLOCK_READ, K_LANDLOCK_WRITE,
 	K_LANDLOCK_BIND_PORTS, K_SYSCALLS_32BIT, K_OPEN_FILES_MAX, K_PROCESSES_MAX, K_LOCKED_MEMORY_MAX, K_CORE_MAX,
+	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX,
 };
 
 static const struct {
@@ -263,6 +267,8 @@ static const struct {
 	{"syscalls_32bit", K_SYSCALLS_32BIT, false},
 	{"open_files_max", K_OPEN_FILES_MAX, false}, {"processes_max", K_PROCESSES_MAX, false},
 	{"locked_memory_max", K_LOCKED_MEMORY_MAX, false}, {"core_max", K_CORE_MAX, false},
+	{"disk_quota", K_DISK_QUOTA, false}, {"disk_max", K_DISK_MAX, false},
+	{"inodes_max", K_INODES_MAX, false},
 };
 
 static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
@@ -296,6 +302,19 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_limit(ctx, key, CC_LIMIT_PIDS, value, &c->pids_max);
 	case K_CPU_MAX:
 		return set_limit(ctx, key, CC_LIMIT_CPU, value, &c->cpu_max_percent);
+	case K_DISK_QUOTA: {
+		static const char *const choices[] = {"off", "required", NULL};
+		int required = 1;
+
+		if (set_choice(ctx, key, value, choices, "required or off", &required) < 0)
+			return -1;
+		c->disk_quota = required != 0;
+		return 0;
+	}
+	case K_DISK_MAX:
+		return set_limit(ctx, key, CC_LIMIT_DISK, value, &c->disk_max);
+	case K_INODES_MAX:
+		return set_limit(ctx, key, CC_LIMIT_INODES, value, &c->inodes_max);
 	case K_DNS_SERVERS:
 		return set_dns_servers(ctx, key, value);
 	case K_EGRESS_ALLOW:

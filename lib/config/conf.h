@@ -55,6 +55,12 @@ struct cc_config {
 	uint64_t pids_max;       /* or CC_LIMIT_UNLIMITED */
 	uint64_t cpu_max_percent; /* of one CPU, or CC_LIMIT_UNLIMITED */
 
+	/* Each chat's disk budget: user quotas on every filesystem it can
+	 * write (lib/disk). Off: none are set and logins do not check. */
+	bool disk_quota;
+	uint64_t disk_max;   /* bytes, or CC_LIMIT_UNLIMITED */
+	uint64_t inodes_max; /* files, or CC_LIMIT_UNLIMITED */
+
 	/* The kernel surface of every session (lib/sandbox). */
 	enum cc_landlock_mode landlock;
 	char landlock_read[CC_PATH_LIST_MAX + 1];  /* ':'-separated, beyond the defaults; may be empty */

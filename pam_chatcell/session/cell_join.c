@@ -6,6 +6,7 @@
 
 #include "cell/cell.h"
 #include "cgroup/cgroup.h"
+#include "disk/disk_budget.h"
 #include "egress/nft_probe.h"
 #include "session_env.h"
 
@@ -32,9 +33,9 @@ int cell_join_running(struct chat_user *cu)
 	return found;
 }
 
-/* Steps 3-5, with the cell found: 1 done, 0 the chat has no cgroup (the
- * configuration turned limits on after the cell started: the start path
- * makes it), -1 refused. */
+/* Steps 3-5, with the cell found: 1 done, 0 the chat has no cgroup or its
+ * disk budget is not in force everywhere (the configuration changed after
+ * the cell started: the start path makes it so, or refuses), -1 refused. */
 static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell *cell)
 {
 	enum cc_cgroup_backend backend;
@@ -42,6 +43,9 @@ static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell 
 	struct cc_cell_return back;
 	int rc;
 
+	rc = cc_disk_in_force(&cu->config, cu->uid, &cu->err);
+	if (rc <= 0)
+		return rc;
 	if (cc_cgroup_backend_resolve(&cu->config, &backend, &cu->err) < 0)
 		return -1;
 	if (cc_cgroup_attach(backend, &cu->config, cu->uid, cu->user, getpid(), &cu->err) < 0)

@@ -11,6 +11,7 @@
 #include "cell/cell.h"
 #include "cell/cell_open.h"
 #include "cgroup/cgroup.h"
+#include "disk/disk_budget.h"
 #include "egress/egress_sync.h"
 #include "session_env.h"
 
@@ -39,9 +40,9 @@ static int lock_chat(struct chat_user *cu, struct cc_registry *reg)
 	return lock_fd;
 }
 
-/* Steps 2 and 3: the chat's cell (started if none runs), and this
- * process, and so everything the session forks, in its cgroup with the
- * chat's limits. */
+/* Steps 2 and 3: the chat's disk budget and cell (started if none runs),
+ * and this process, and so everything the session forks, in its cgroup
+ * with the chat's limits. */
 static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *cell)
 {
 	enum cc_cgroup_backend backend;
@@ -55,6 +56,9 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	cc_cell_spec_init(&spec, &cu->config, cu->uid, cu->chat.name, tty ? tty->gr_gid : TTY_GID_DEFAULT,
 			  backend != CC_CGROUP_OFF);
 	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent, &limits);
+	/* A new cell starts with the chat's disk budget in force, or not at all. */
+	if (cc_disk_apply(&cu->config, cu->uid, cu->chat.disk_max, cu->chat.inodes_max, true, &cu->err) < 0)
+		return -1;
 	if (cc_cell_open(&spec, &cu->config, backend, &limits, cell, &cu->err) < 0)
 		return -1;
 	return cc_cgroup_join(backend, &cu->config, cu->uid, cu->chat.name, &limits, getpid(), &cu->err);

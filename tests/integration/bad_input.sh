@@ -166,14 +166,14 @@ umount /var/lib/chatcell
 # UID ranges that would collide with the host are refused by init.
 rm -rf /var/lib/chatcell /home/chatcell
 echo "alice:100000:65536" >/etc/subuid
-printf 'uid_range = 150000-160000\ncgroup_backend = off\n' >/etc/chatcell/chatcell.conf
+printf 'uid_range = 150000-160000\ncgroup_backend = off\ndisk_quota = off\n' >/etc/chatcell/chatcell.conf
 run chatcell-admin init
 is "$rc:$err" "5:chatcell-admin init: uid_range 150000-160000 overlaps the subordinate ID allocation alice:100000:65536 in /etc/subuid; choose another uid_range in /etc/chatcell/chatcell.conf" "a range overlapping /etc/subuid is refused"
-printf 'uid_range = 1000000-1000100\ncgroup_backend = off\n' >/etc/chatcell/chatcell.conf
+printf 'uid_range = 1000000-1000100\ncgroup_backend = off\ndisk_quota = off\n' >/etc/chatcell/chatcell.conf
 run chatcell-admin init
 like "$rc:$err" "5:*overlaps 524288-1879048191 (systemd-nspawn container UIDs)*" "a range overlapping systemd-nspawn's is refused"
 echo "bob:x:200050:200050::/home/bob:/bin/sh" >>/etc/passwd
-printf 'uid_range = 200000-200100\ncgroup_backend = off\n' >/etc/chatcell/chatcell.conf
+printf 'uid_range = 200000-200100\ncgroup_backend = off\ndisk_quota = off\n' >/etc/chatcell/chatcell.conf
 run chatcell-admin init
 is "$rc:$err" "5:chatcell-admin init: user bob (uid 200050) already exists inside uid_range 200000-200100; choose a range without existing users in /etc/chatcell/chatcell.conf" "a range holding an existing user is refused"
 
@@ -181,7 +181,7 @@ is "$rc:$err" "5:chatcell-admin init: user bob (uid 200050) already exists insid
 # exit 1 (never a silent 0), and leaves no key or temporary file behind.
 rm -rf /var/lib/chatcell /home/chatcell
 : >/etc/subuid
-printf 'cgroup_backend = off\n' >/etc/chatcell/chatcell.conf
+printf 'cgroup_backend = off\ndisk_quota = off\n' >/etc/chatcell/chatcell.conf
 chatcell-admin init >/dev/null 2>&1
 rm /var/lib/chatcell/hmac.key
 run "$CC_HELPERS/seccomp_fail" fsync EIO chatcell-admin init

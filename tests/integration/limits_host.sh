@@ -15,24 +15,24 @@ like "$out" "*per-chat limits: off (cgroup_backend = off in chatcell.conf*" "ini
 a=$(chat_user "limits-chat-a")
 
 run chatcell-admin limits limits-chat-a
-is "$rc:$out" "0:$a: memory 256M (default), pids 200 (default), cpu 25% (default)" "the defaults of chatcell.conf"
+is "$rc:$out" "0:$a: memory 256M (default), pids 200 (default), cpu 25% (default), disk 2G (default), inodes 200k (default)" "the defaults of chatcell.conf"
 run chatcell-admin limits limits-chat-a --memory 512M --pids 300 --cpu 50%
-is "$rc:$out" "0:$a: memory 512M, pids 300, cpu 50%" "limits are changed and printed"
+is "$rc:$out" "0:$a: memory 512M, pids 300, cpu 50%, disk 2G (default), inodes 200k (default)" "limits are changed and printed"
 is "$err" "chatcell-admin limits: recorded, but not enforced: cgroup_backend = off in chatcell.conf" \
 	"and the admin is told they are not enforced here"
 run chatcell-admin limits --json limits-chat-a
-is "$out" "{\"name\":\"$a\",\"memory_max\":\"512M\",\"pids_max\":\"300\",\"cpu_max\":\"50%\"}" "--json gives the same"
+is "$out" "{\"name\":\"$a\",\"memory_max\":\"512M\",\"pids_max\":\"300\",\"cpu_max\":\"50%\",\"disk_max\":\"2G\",\"inodes_max\":\"200k\"}" "--json gives the same"
 run chatcell-admin show limits-chat-a
-like "$out" "*limits       memory 512M, pids 300, cpu 50%*" "show prints the limits"
+like "$out" "*limits       memory 512M, pids 300, cpu 50%, disk 2G, inodes 200k*" "show prints the limits"
 like "$out" "*usage        unavailable: limits are off (cgroup_backend = off)*" "and says why there is no usage"
 run chatcell-admin show --json limits-chat-a
-like "$out" '*"limits":{"memory_max":"512M","pids_max":"300","cpu_max":"50%"},"usage":null*' "show --json: limits, usage null"
+like "$out" '*"limits":{"memory_max":"512M","pids_max":"300","cpu_max":"50%","disk_max":"2G","inodes_max":"200k"},"usage":null,"disk_usage":null*' "show --json: limits, usage null"
 run chatcell-admin limits limits-chat-a --memory max --cpu default
-is "$out" "$a: memory max, pids 300, cpu 25% (default)" "'max' lifts a limit, 'default' returns to chatcell.conf"
+is "$out" "$a: memory max, pids 300, cpu 25% (default), disk 2G (default), inodes 200k (default)" "'max' lifts a limit, 'default' returns to chatcell.conf"
 run sqlite3 /var/lib/chatcell/registry.db "SELECT action || ' ' || detail FROM events WHERE name = '$a' AND action = 'limits' ORDER BY id"
-is "$out" "limits memory 512M pids 300 cpu 50%"$'\n'"limits memory max pids - cpu default" "every change is in the audit trail"
+is "$out" "limits memory 512M pids 300 cpu 50% disk - inodes -"$'\n'"limits memory max pids - cpu default disk - inodes -" "every change is in the audit trail"
 run chatcell-admin limits --stdin --pids 250 <<<limits-chat-a
-is "$rc:$out" "0:$a: memory max, pids 250, cpu 25% (default)" "--stdin takes the chat ID from standard input"
+is "$rc:$out" "0:$a: memory max, pids 250, cpu 25% (default), disk 2G (default), inodes 200k (default)" "--stdin takes the chat ID from standard input"
 
 # Bad values change nothing.
 before=$(sqlite3 /var/lib/chatcell/registry.db "SELECT memory_max, pids_max, cpu_max_percent FROM chats WHERE name = '$a'")

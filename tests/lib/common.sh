@@ -45,6 +45,13 @@ if [ "${CC_VM_TIER:-}" != 1 ]; then
 	diag "host tier: cgroup_backend = off (per-chat limits are tested in the VM tier: make check-vm)"
 fi
 
+# Disk budgets need user quotas, which the sandbox's overlay and tmpfs
+# trees do not have (nor this machine kind's kernel: no quota_v2): tests
+# run with disk_quota = off, except those of disk budgets themselves
+# (integration/disk_quota.sh, the VM tier's disk.sh: loop-mounted ext4).
+TEST_DISK_QUOTA="disk_quota = off"
+printf '%s\n' "$TEST_DISK_QUOTA" >>/etc/chatcell/chatcell.conf
+
 # Sessions run under Landlock: the tests' own programs (the build and source
 # trees; not under /tmp, which a session has of its own: the helpers are
 # copied to /run above) may be run, and the sandbox's private /run, where
@@ -91,6 +98,7 @@ write_config() {
 	cat >/etc/chatcell/chatcell.conf
 	[ "${CC_VM_TIER:-}" = 1 ] || printf 'cgroup_backend = off\n' >>/etc/chatcell/chatcell.conf
 	[ "${CC_TEST_LANDLOCK:-yes}" = no ] || printf '%s\n' "$TEST_LANDLOCK" >>/etc/chatcell/chatcell.conf
+	[ "${CC_TEST_DISK_QUOTA:-off}" != off ] || printf '%s\n' "$TEST_DISK_QUOTA" >>/etc/chatcell/chatcell.conf
 	chmod 0644 /etc/chatcell/chatcell.conf
 }
 

@@ -60,6 +60,12 @@ for node in null zero full random urandom tty; do
 	touch "$dev/$node"
 	mount --bind "/dev/$node" "$dev/$node"
 done
+# Loop devices for filesystems made by tests and the demo (their nodes are
+# made as needed; a loop device is detached when its mount goes away).
+if [ -c /dev/loop-control ]; then
+	touch "$dev/loop-control"
+	mount --bind /dev/loop-control "$dev/loop-control"
+fi
 mkdir "$dev/pts" "$dev/shm"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts "$dev/pts"
 ln -s pts/ptmx "$dev/ptmx"

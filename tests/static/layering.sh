@@ -15,6 +15,7 @@ declare -A below=(
 	[identity]="base config identity"
 	[fs]="base config fs"
 	[cgroup]="base config cgroup"
+	[disk]="base config fs disk"
 	[cell]="base config view fs cgroup sandbox cell"
 	[sandbox]="base config view sandbox"
 	[db]="base config identity db"
@@ -35,7 +36,7 @@ check() {
 	done
 }
 
-for plane in base config view identity fs cgroup cell sandbox egress; do
+for plane in base config view identity fs cgroup disk cell sandbox egress; do
 	findings+=$(check "$plane" "$src"/lib/"$plane"/*.[ch])
 done
 findings+=$(check db "$src"/db/*.[ch])

@@ -51,6 +51,34 @@ static void defaults_avoid_reserved_ranges(void **state)
 	assert_int_equal(c.cpu_max_percent, 25);
 }
 
+static void parses_the_disk_budget(void **state)
+{
+	struct cc_config c;
+
+	(void)state;
+	cc_config_defaults(&c);
+	assert_true(c.disk_quota);
+	assert_true(c.disk_max == 2ull << 30);
+	assert_int_equal(c.inodes_max, 200000);
+	parse_ok("disk_quota = off\ndisk_max = 500M\ninodes_max = 2M\n", &c);
+	assert_false(c.disk_quota);
+	assert_true(c.disk_max == 500ull << 20);
+	assert_int_equal(c.inodes_max, 2000000);
+	parse_ok("disk_quota = required\ndisk_max = max\ninodes_max = 5000\n", &c);
+	assert_true(c.disk_quota);
+	assert_true(c.disk_max == CC_LIMIT_UNLIMITED);
+	assert_int_equal(c.inodes_max, 5000);
+	parse_fails("disk_quota = yes\n", "t.conf:1: disk_quota: expected required or off, got 'yes'");
+	parse_fails("disk_max = 512K\n",
+		    "t.conf:1: disk_max: expected a size of at least 1M such as 500M or 2G, or 'max', got '512K'");
+	parse_fails("inodes_max = 99\n", "t.conf:1: inodes_max: expected a number of files from 100 to 4294967295, "
+					   "such as 5000, 200k or 1M, or 'max', got '99'");
+	parse_fails("inodes_max = 5000M\n", "t.conf:1: inodes_max: expected a number of files from 100 to "
+					      "4294967295, such as 5000, 200k or 1M, or 'max', got '5000M'");
+	parse_fails("inodes_max = k\n", "t.conf:1: inodes_max: expected a number of files from 100 to 4294967295, "
+					  "such as 5000, 200k or 1M, or 'max', got 'k'");
+}
+
 static void parses_every_key(void **state)
 {
 	struct cc_config c;
@@ -173,7 +201,7 @@ static void reports_structural_errors(void **state)
 		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
 		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max, landlock, landlock_read, "
 		    "landlock_write, landlock_bind_ports, syscalls_32bit, open_files_max, processes_max, "
-		    "locked_memory_max, core_max)");
+		    "locked_memory_max, core_max, disk_quota, disk_max, inodes_max)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("cell_idle_stop = 10d\n",
 		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '10d'");
@@ -349,6 +377,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_avoid_reserved_ranges),
 		cmocka_unit_test(parses_every_key),
+		cmocka_unit_test(parses_the_disk_budget),
 		cmocka_unit_test(parses_the_kernel_surface_keys),
 		cmocka_unit_test(empty_file_and_no_newline_are_fine),
 		cmocka_unit_test(reports_structural_errors),

@@ -28,3 +28,13 @@ for mode in plain systemd; do
 		printf "%s: runuser -l %.1f ms with limits, %.1f ms without: +%.1f ms (x%.2f) in the VM, ~%.2f ms native per session (target <= %s ms)\n", b, son, soff, son - soff, son / soff, (son - soff) / slow, b == "systemd" ? 15 : 1
 	}'
 done
+echo "== a disk budget at chat creation, in the VM tier (plain boot; median of 3 alternating rounds of ${CC_BENCH_SAMPLES:-30}) =="
+if line=$(CC_BUILDDIR=$CC_BUILDDIR "$here/boot_test.sh" plain bench_disk.sh 2>/dev/null | grep '^true_ms='); then
+	eval "$line"
+	awk -v ht="$host_true" -v vt="$true_ms" -v on="$quota_on" -v off="$quota_off" 'BEGIN {
+		slow = vt / ht
+		printf "ensure %.1f ms with the disk budget (user quotas on ext4), %.1f ms with disk_quota = off: +%.2f ms (x%.2f) in the VM, ~%.3f ms native (target <= 0.5 ms)\n", on, off, on - off, on / off, (on - off) / slow
+	}'
+else
+	echo "disk budget VM: no result"
+fi

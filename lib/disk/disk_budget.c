@@ -193,11 +193,11 @@ int cc_disk_in_force(const struct cc_config *config, uint32_t uid, struct cc_err
 	for (unsigned i = 0; i < set.count && rc == 1; i++) {
 		if (set.fs[i].memory)
 			continue;
-		if (set.fs[i].support != CC_QUOTA_ENFORCED)
-			rc = 0;
-		else if (cc_quota_get(set.fs[i].fd, uid, &q, err) < 0)
+		bool enforced = set.fs[i].support == CC_QUOTA_ENFORCED;
+
+		if (enforced && cc_quota_get(set.fs[i].fd, uid, &q, err) < 0)
 			rc = -1;
-		else if (q.bytes_max == 0 && q.inodes_max == 0)
+		else if (!enforced || (q.bytes_max == 0 && q.inodes_max == 0))
 			rc = 0;
 	}
 	cc_disk_set_close(&set);

@@ -19,6 +19,9 @@ stuck=$(chatcell-admin name "stuck-chat")
 cp -a /var/lib/chatcell /run/state.copy
 mount -t tmpfs -o mode=755,nr_inodes=100000 tmpfs /var/lib/chatcell
 cp -a /run/state.copy/. /var/lib/chatcell/
+# (Without the disk reserve init sets aside: suspend would release it to
+# make room, an inode too, which is disk_quota.sh's subject, not this one's.)
+rm /var/lib/chatcell/reserve
 used=$(($(df --output=iused /var/lib/chatcell | tail -1)))
 mount -o remount,nr_inodes="$used" /var/lib/chatcell
 

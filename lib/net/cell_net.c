@@ -54,11 +54,13 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
 static void link_up_requests(struct cc_rtnl *r, unsigned link, bool proxy_arp, const char *what)
 {
 	struct nlmsghdr *nlh = cc_rtnl_add(r, RTM_NEWLINK, 0, what);
-	struct nlattr *spec, *af, *conf;
+	struct nlattr *spec, *af;
 
 	cc_rtnl_link(nlh, link, false);
 	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
 	if (proxy_arp) {
+		struct nlattr *conf;
+
 		af = mnl_attr_nest_start(nlh, AF_INET);
 		conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
 		mnl_attr_put_u32(nlh, IPV4_DEVCONF_PROXY_ARP, 1);

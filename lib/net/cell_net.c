@@ -48,7 +48,7 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
  * address detection to wait for) and, on the host's end, proxy ARP for the
  * cell's gateway (Calico's pattern: it answers once forwarding is on for
  * the link; until then the cell's permanent neighbour entry stands in).
- * Per link, through rtnetlink: no sysctl of the host is written. Two
+ * Per link, through rtnetlink: no namespace-wide sysctl is written. Two
  * requests: the kernel changes a link's flags before its settings, and an
  * end that comes up with a carrier makes its link-local address at once. */
 static void link_up_requests(struct cc_rtnl *r, unsigned link, bool proxy_arp, const char *what)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include "base/cleanup.h"
 
@@ -20,6 +21,9 @@
 
 static int open_socket(struct cc_rtnl *r)
 {
+	/* A kernel that does not answer fails the request (EAGAIN) instead of
+	 * hanging the login that asked. */
+	const struct timeval patience = {.tv_sec = 5};
 	int one = 1;
 
 	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -28,6 +32,7 @@ static int open_socket(struct cc_rtnl *r)
 	/* Refusals without the request echoed back: a batch's answers fit
 	 * one small read. */
 	mnl_socket_setsockopt(r->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(r->nl), SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience));
 	if (mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int e = -errno;
 

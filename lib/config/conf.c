@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config/conf.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,6 +46,15 @@ void cc_config_defaults(struct cc_config *config)
 	config->processes_max = 512;
 	config->locked_memory_max = 8ull << 20;
 	config->core_max = 0;
+	/* 10.77.0.0/16 is in no well-known default: not Docker's pools
+	 * (172.17-31/16, 192.168/16), Tailscale's 100.64/10, libvirt's
+	 * 192.168.122/24, Kubernetes' (10.96/12, 10.244/16, k3s 10.42-43/16),
+	 * Podman's 10.88/16, GCP's 10.128/9, nor home LANs (192.168.x,
+	 * 10.0.x). The IPv6 range is a ULA /48 (RFC 4193) of a random global ID. */
+	inet_pton(AF_INET, "10.77.0.0", config->cell_ipv4_range.addr);
+	config->cell_ipv4_range.prefix_len = 16;
+	inet_pton(AF_INET6, "fde8:edd2:e0ff::", config->cell_ipv6_range.addr);
+	config->cell_ipv6_range.prefix_len = 48;
 }
 
 struct parse_ctx {
@@ -238,12 +248,56 @@ static int set_cgroup_root(struct parse_ctx *ctx, const char *key, const char *v
 	return 0;
 }
 
+/* Do IPv4 prefixes a/alen and b/blen (8 <= len <= 32) share an address? */
+static bool ipv4_overlaps(const uint8_t *a, unsigned alen, uint32_t b, unsigned blen)
+{
+	uint32_t mask = ~0u << (32 - (alen < blen ? alen : blen));
+	uint32_t net = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+
+	return ((net ^ b) & mask) == 0;
+}
+
+/* Where cells' addresses come from: a range with room for cells, clear of
+ * addresses that already mean something on every host (loopback, this
+ * network, multicast, and the link-local range of the cells' gateway). */
+static int set_cell_range(struct parse_ctx *ctx, const char *key, const char *value, int family,
+			  struct cc_ip_range *out)
+{
+	static const struct {
+		uint32_t net;
+		unsigned len;
+	} reserved[] = {{0x00000000u, 8}, {0x7f000000u, 8}, {0xa9fe0000u, 16}, {0xe0000000u, 3}};
+	struct cc_egress_rule r;
+	struct cc_err ignored;
+	bool v4 = family == AF_INET;
+
+	if (!strchr(value, '/') || cc_egress_parse_prefix(value, &r, &ignored) < 0 || r.family != family ||
+	    r.prefix_len < (v4 ? 8 : 16) || r.prefix_len > (v4 ? 30 : 120))
+		return bad_value(ctx, key,
+				 v4 ? "an IPv4 range from /8 to /30 without host bits, such as 10.77.0.0/16"
+				    : "an IPv6 range from /16 to /120 without host bits, such as fde8:edd2:e0ff::/48",
+				 value);
+	if (v4) {
+		for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+			if (ipv4_overlaps(r.addr, r.prefix_len, reserved[i].net, reserved[i].len))
+				return bad_value(ctx, key,
+						 "a range clear of 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16 (the cells' "
+						 "gateway) and 224.0.0.0/3",
+						 value);
+	} else if ((r.addr[0] & 0xfe) != 0xfc && (r.addr[0] & 0xe0) != 0x20) {
+		return bad_value(ctx, key, "a unique local (fc00::/7) or global (2000::/3) IPv6 range", value);
+	}
+	memcpy(out->addr, r.addr, sizeof(out->addr));
+	out->prefix_len = r.prefix_len;
+	return 0;
+}
+
 enum key_id {
 	K_UID_RANGE, K_USER_PREFIX, K_HOME_BASE, K_SHELL, K_SHIMS_DIR, K_PATH_APPEND, K_PROC_ADMIN_GROUP,
 	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
 	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX, K_LANDLOCK, K_LANDLOCK_READ, K_LANDLOCK_WRITE,
 	K_LANDLOCK_BIND_PORTS, K_SYSCALLS_32BIT, K_OPEN_FILES_MAX, K_PROCESSES_MAX, K_LOCKED_MEMORY_MAX, K_CORE_MAX,
-	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX,
+	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX, K_CELL_IPV4_RANGE, K_CELL_IPV6_RANGE,
 };
 
 static const struct {
@@ -269,6 +323,7 @@ static const struct {
 	{"locked_memory_max", K_LOCKED_MEMORY_MAX, false}, {"core_max", K_CORE_MAX, false},
 	{"disk_quota", K_DISK_QUOTA, false}, {"disk_max", K_DISK_MAX, false},
 	{"inodes_max", K_INODES_MAX, false},
+	{"cell_ipv4_range", K_CELL_IPV4_RANGE, false}, {"cell_ipv6_range", K_CELL_IPV6_RANGE, false},
 };
 
 static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
@@ -384,6 +439,10 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		if (cc_parse_size(value, 0, 1ull << 40, &c->core_max) < 0)
 			return bad_value(ctx, key, "a size such as 0 or 64M", value);
 		return 0;
+	case K_CELL_IPV4_RANGE:
+		return set_cell_range(ctx, key, value, AF_INET, &c->cell_ipv4_range);
+	case K_CELL_IPV6_RANGE:
+		return set_cell_range(ctx, key, value, AF_INET6, &c->cell_ipv6_range);
 	}
 	return -1;
 }

@@ -26,6 +26,13 @@ enum cc_landlock_mode { CC_LANDLOCK_REQUIRED, CC_LANDLOCK_BEST_EFFORT, CC_LANDLO
 
 #define CC_BIND_RANGES_MAX 16
 
+/* An IPv4 or IPv6 range: network byte order (IPv4 in the first 4 bytes),
+ * host bits clear. */
+struct cc_ip_range {
+	uint8_t addr[16];
+	uint8_t prefix_len;
+};
+
 /* A range of TCP ports, first <= last. */
 struct cc_port_range {
 	uint16_t first, last;
@@ -78,6 +85,11 @@ struct cc_config {
 	unsigned egress_allow_count;
 	struct cc_egress_rule dns_servers[CC_DNS_SERVERS_MAX];
 	unsigned dns_server_count;
+
+	/* Where each cell's own IPv4 /32 and IPv6 /128 come from
+	 * (lib/net/cell_addr.h). */
+	struct cc_ip_range cell_ipv4_range;
+	struct cc_ip_range cell_ipv6_range;
 };
 
 void cc_config_defaults(struct cc_config *config);

@@ -176,6 +176,12 @@ echo "egress apply of 100,000 elements (one transaction): $("$E" load 50000 2 "$
 nft flush ruleset
 
 echo
+echo "== a cell's network: lib/net over rtnetlink vs the same made by 13 ip processes (one namespace a cell) =="
+read -r net_create net_teardown net_both ip_create ip_teardown net_slab < <("$B/cell_net_bench" 200 30)
+echo "lib/net, median of 200 cells: create ${net_create} us (target <= 2000 us), teardown ${net_teardown} us, both ${net_both} us; slab +${net_slab} KiB per cell (200 up at once)"
+echo "13 ip processes + ip link del, median of 30: create ${ip_create} us, teardown ${ip_teardown} us; create ratio lib/net / ip $(ratio "$net_create" "$ip_create"), both $(ratio "$net_both" "$((ip_create + ip_teardown))")"
+
+echo
 echo "== useradd -U + mkdir + chown + chmod (the seed design), median =="
 useradd_at() { # EXISTING
 	local n=$1

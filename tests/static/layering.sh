@@ -18,6 +18,7 @@ declare -A below=(
 	[disk]="base config fs disk"
 	[cell]="base config view fs cgroup sandbox cell"
 	[sandbox]="base config view sandbox"
+	[net]="base config net"
 	[db]="base config identity db"
 	[egress]="base config identity db egress"
 	[nss_chatcell]="base view"
@@ -36,7 +37,7 @@ check() {
 	done
 }
 
-for plane in base config view identity fs cgroup disk cell sandbox egress; do
+for plane in base config view identity fs cgroup disk cell sandbox net egress; do
 	findings+=$(check "$plane" "$src"/lib/"$plane"/*.[ch])
 done
 findings+=$(check db "$src"/db/*.[ch])

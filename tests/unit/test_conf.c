@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chatcell.conf parsing: defaults, every key, and every error path with its
  * exact message (file:line and what was expected). */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,69 @@ static void parses_the_kernel_surface_keys(void **state)
 		    "t.conf:1: open_files_max: expected a number of open files from 64 to 1048576, got '10'");
 }
 
+static void cell_range(const struct cc_ip_range *r, int family, char *out, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, r->addr, addr, sizeof(addr));
+	snprintf(out, len, "%s/%u", addr, r->prefix_len);
+}
+
+static void parses_the_cell_ranges(void **state)
+{
+	struct cc_config c;
+	char got[64];
+
+	(void)state;
+	cc_config_defaults(&c);
+	cell_range(&c.cell_ipv4_range, AF_INET, got, sizeof(got));
+	assert_string_equal(got, "10.77.0.0/16");
+	cell_range(&c.cell_ipv6_range, AF_INET6, got, sizeof(got));
+	assert_string_equal(got, "fde8:edd2:e0ff::/48");
+	parse_ok("cell_ipv4_range = 100.127.0.0/20\ncell_ipv6_range = 2001:db8:1::/64\n", &c);
+	cell_range(&c.cell_ipv4_range, AF_INET, got, sizeof(got));
+	assert_string_equal(got, "100.127.0.0/20");
+	cell_range(&c.cell_ipv6_range, AF_INET6, got, sizeof(got));
+	assert_string_equal(got, "2001:db8:1::/64");
+	parse_ok("cell_ipv4_range = 10.0.0.0/8\ncell_ipv6_range = fc00:1::ff00/120\n", &c);
+	assert_int_equal(c.cell_ipv4_range.prefix_len, 8);
+	assert_int_equal(c.cell_ipv6_range.prefix_len, 120);
+}
+
+static void refuses_unusable_cell_ranges(void **state)
+{
+	const char *v4 = "an IPv4 range from /8 to /30 without host bits, such as 10.77.0.0/16";
+	const char *v4_reserved = "a range clear of 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16 (the cells' gateway) "
+				  "and 224.0.0.0/3";
+	const char *v6 = "an IPv6 range from /16 to /120 without host bits, such as fde8:edd2:e0ff::/48";
+	const char *bad[][3] = {
+		{"cell_ipv4_range = 10.77.0.1", v4, "10.77.0.1"},
+		{"cell_ipv4_range = 10.77.0.0/31", v4, "10.77.0.0/31"},
+		{"cell_ipv4_range = 10.0.0.0/7", v4, "10.0.0.0/7"},
+		{"cell_ipv4_range = 10.77.0.1/16", v4, "10.77.0.1/16"},
+		{"cell_ipv4_range = fd00::/48", v4, "fd00::/48"},
+		{"cell_ipv4_range = 127.1.0.0/16", v4_reserved, "127.1.0.0/16"},
+		{"cell_ipv4_range = 169.0.0.0/8", v4_reserved, "169.0.0.0/8"},
+		{"cell_ipv4_range = 169.254.1.0/24", v4_reserved, "169.254.1.0/24"},
+		{"cell_ipv4_range = 0.1.0.0/16", v4_reserved, "0.1.0.0/16"},
+		{"cell_ipv4_range = 239.1.0.0/16", v4_reserved, "239.1.0.0/16"},
+		{"cell_ipv6_range = fd00::/12", v6, "fd00::/12"},
+		{"cell_ipv6_range = fd00::/121", v6, "fd00::/121"},
+		{"cell_ipv6_range = fd00::1/64", v6, "fd00::1/64"},
+		{"cell_ipv6_range = 10.77.0.0/16", v6, "10.77.0.0/16"},
+		{"cell_ipv6_range = fe80:1::/64", "a unique local (fc00::/7) or global (2000::/3) IPv6 range", "fe80:1::/64"},
+		{"cell_ipv6_range = ff02:1::/64", "a unique local (fc00::/7) or global (2000::/3) IPv6 range", "ff02:1::/64"},
+	};
+	char expected[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(expected, sizeof(expected), "t.conf:1: %.15s: expected %s, got '%s'", bad[i][0], bad[i][1],
+			 bad[i][2]);
+		parse_fails(bad[i][0], expected);
+	}
+}
+
 static void empty_file_and_no_newline_are_fine(void **state)
 {
 	struct cc_config c;
@@ -201,7 +265,8 @@ static void reports_structural_errors(void **state)
 		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
 		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max, landlock, landlock_read, "
 		    "landlock_write, landlock_bind_ports, syscalls_32bit, open_files_max, processes_max, "
-		    "locked_memory_max, core_max, disk_quota, disk_max, inodes_max)");
+		    "locked_memory_max, core_max, disk_quota, disk_max, inodes_max, cell_ipv4_range, "
+		    "cell_ipv6_range)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("cell_idle_stop = 10d\n",
 		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '10d'");
@@ -379,6 +444,8 @@ int main(void)
 		cmocka_unit_test(parses_every_key),
 		cmocka_unit_test(parses_the_disk_budget),
 		cmocka_unit_test(parses_the_kernel_surface_keys),
+		cmocka_unit_test(parses_the_cell_ranges),
+		cmocka_unit_test(refuses_unusable_cell_ranges),
 		cmocka_unit_test(empty_file_and_no_newline_are_fine),
 		cmocka_unit_test(reports_structural_errors),
 		cmocka_unit_test(rejects_overlong_line),

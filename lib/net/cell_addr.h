@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A cell's place on the host's network, computed from its index alone: its
+ * IPv4 /32 and IPv6 /128 from the configured ranges, and the name of its
+ * link on the host. The same index always gives the same answer. */
+#ifndef CHATCELL_CELL_ADDR_H
+#define CHATCELL_CELL_ADDR_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "config/conf.h"
+
+/* Inside every cell: its end of the pair and the gateway it routes through,
+ * link-local addresses that mean "the host" on every cell's link (Calico's
+ * pattern). The host end answers for the gateway with this fixed MAC. */
+#define CC_CELL_LINK "eth0"
+#define CC_CELL_GATEWAY4 {169, 254, 1, 1}                                  /* 169.254.1.1 */
+#define CC_CELL_GATEWAY6 {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1} /* fe80::1 */
+#define CC_CELL_HOST_MAC {0xee, 0xee, 0xee, 0xee, 0xee, 0xee}
+
+struct cc_cell_addrs {
+	uint32_t index;
+	uint8_t ipv4[4];  /* network byte order */
+	uint8_t ipv6[16];
+	char host_link[IF_NAMESIZE]; /* "cc<index>" */
+};
+
+/* How many cells the ranges have room for (each range's first address and
+ * the IPv4 range's last one are never given out). */
+uint64_t cc_cell_capacity(const struct cc_config *config);
+
+/* The name of cell `index`'s link on the host. */
+void cc_cell_host_link(uint32_t index, char out[IF_NAMESIZE]);
+
+/* The addresses of cell `index` (0 .. capacity - 1). */
+int cc_cell_addrs(const struct cc_config *config, uint32_t index, struct cc_cell_addrs *out,
+		  struct cc_err *err);
+
+#endif

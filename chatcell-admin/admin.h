@@ -40,6 +40,8 @@ struct admin_options {
 	const char *memory;     /* limits --memory */
 	const char *pids;       /* limits --pids */
 	const char *cpu;        /* limits --cpu */
+	const char *io_weight;  /* limits --io-weight */
+	const char *io_max;     /* limits --io-max */
 	bool force;             /* backup, restore --force */
 	bool all;               /* list --all */
 	bool start;             /* ensure --start */

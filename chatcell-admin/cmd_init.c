@@ -13,6 +13,7 @@
 #include "db/events.h"
 #include "json.h"
 #include "lifecycle.h"
+#include "limits_text.h"
 #include "sandbox_report.h"
 #include "egress/egress_sync.h"
 #include "db/settings.h"
@@ -155,7 +156,7 @@ static int report_limits(struct admin *a, char *line, size_t line_len)
 	if (cc_cgroup_prepare(backend, &a->config, &a->err) < 0)
 		return -1;
 	if (backend == CC_CGROUP_CGROUPFS)
-		snprintf(line, line_len, "per-chat limits: cgroupfs under %s (memory, pids, cpu)", a->config.cgroup_root);
+		snprintf(line, line_len, "per-chat limits: cgroupfs under %s (memory, pids, cpu, io)", a->config.cgroup_root);
 	else
 		snprintf(line, line_len, "per-chat limits: systemd (a chatcell-<uid>.slice per chat in chatcell.slice)");
 	return 0;
@@ -164,7 +165,7 @@ static int report_limits(struct admin *a, char *line, size_t line_len)
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
-	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160];
+	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160], io_line[IO_DISKS_TEXT];
 	struct sandbox_report sandbox;
 	int rc, legacy_tiocsti;
 
@@ -186,6 +187,7 @@ int cmd_init(struct admin *a)
 		return -1;
 	if (report_limits(a, limits_line, sizeof(limits_line)) < 0)
 		return -1;
+	io_disks_describe(&a->config, io_line, sizeof(io_line));
 	warn_nsswitch();
 	legacy_tiocsti = warn_legacy_tiocsti();
 	if (a->config.proc_admin_group[0])
@@ -201,6 +203,7 @@ int cmd_init(struct admin *a)
 		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
+		json_field_string(stdout, "io_disks", io_line, 1);
 		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
 		sandbox_report_json(stdout, &sandbox);
 		fputs("}\n", stdout);
@@ -211,6 +214,7 @@ int cmd_init(struct admin *a)
 	printf("session PATH %s: %u commands linked from %s (%u not installed, %u refused as setuid/setgid/capable)\n",
 	       a->config.shims_dir, shims.linked, CHATCELL_SHIMS_LIST, shims.missing, shims.privileged);
 	printf("%s\n", limits_line);
+	printf("%s\n", io_line);
 	printf("Landlock: %s\n", sandbox.line);
 	return 0;
 }

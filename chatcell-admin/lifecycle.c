@@ -28,7 +28,8 @@ static int apply_limits(struct admin *a, const struct cc_chat *chat)
 
 	if (admin_backend(a, &backend) < 0)
 		return -1;
-	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
+	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent,
+			    chat->io_weight, chat->io_max_set ? &chat->io_max : NULL, &limits);
 	return cc_cgroup_apply(backend, &a->config, chat->uid, chat->name, &limits, &a->err);
 }
 
@@ -89,7 +90,8 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 		return -1;
 	cc_cell_spec_init(&spec, &a->config, chat->uid, chat->name, group_id("tty", 5),
 			  backend != CC_CGROUP_OFF);
-	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
+	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent,
+			    chat->io_weight, chat->io_max_set ? &chat->io_max : NULL, &limits);
 	rc = cc_chat_lock(a->lock_fd, chat->uid, true);
 	if (rc < 0)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);

@@ -20,7 +20,7 @@ enum opt_bit {
 	OPT_STATE = 1 << 3,
 	OPT_ALL = 1 << 4,
 	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
-	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu */
+	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu, --io-weight, --io-max */
 	OPT_START = 1 << 7,
 	OPT_FORCE = 1 << 8,
 };
@@ -47,7 +47,8 @@ static const struct command commands[] = {
 	{"run", cmd_run, OPT_STDIN | OPT_USER, true, true, "run CHAT_ID | --stdin | --user NAME [--] COMMAND [ARGS...]"},
 	{"shell", cmd_shell, OPT_STDIN | OPT_USER, false, true, "shell CHAT_ID | --stdin | --user NAME"},
 	{"limits", cmd_limits, OPT_STDIN | OPT_USER | OPT_LIMITS, false, false,
-	 "limits CHAT_ID | --stdin | --user NAME [--memory SIZE] [--pids N] [--cpu P%]  (or max, default)"},
+	 "limits CHAT_ID | --stdin | --user NAME [--memory SIZE] [--pids N] [--cpu P%]\n"
+	 "         [--io-weight 1-10000] [--io-max 'rbps=SIZE wbps=SIZE riops=N wiops=N']  (or max, default)"},
 	{"egress", cmd_egress, OPT_STDIN | OPT_USER | OPT_EGRESS, false, false,
 	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
 	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
@@ -86,7 +87,8 @@ static const struct option longopts[] = {
 	{"proto", required_argument, NULL, 'P'},  {"host", required_argument, NULL, 'H'},
 	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'n'},
 	{"cpu", required_argument, NULL, 'C'},   {"start", no_argument, NULL, 'S'},
-	{"force", no_argument, NULL, 'f'},
+	{"force", no_argument, NULL, 'f'},      {"io-weight", required_argument, NULL, 'w'},
+	{"io-max", required_argument, NULL, 'I'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -135,6 +137,12 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 			break;
 		case 'C':
 			opt->cpu = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'w':
+			opt->io_weight = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'I':
+			opt->io_max = optarg, *used |= OPT_LIMITS;
 			break;
 		case 'S':
 			opt->start = true, *used |= OPT_START;

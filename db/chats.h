@@ -32,6 +32,9 @@ struct cc_chat {
 	int64_t memory_max;     /* CC_LIMIT_DEFAULT or bytes */
 	int64_t pids_max;
 	int64_t cpu_max_percent;
+	int64_t io_weight;       /* CC_LIMIT_DEFAULT or 1 to 10000 */
+	bool io_max_set;         /* false: chatcell.conf's io_max */
+	struct cc_io_max io_max;
 	enum cc_pending pending;
 	char pending_arg[CC_PATH_MAX + 1];
 };

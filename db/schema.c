@@ -71,6 +71,10 @@ static const char *const migrations[] = {
 	"  UNIQUE (chat, family, addr, prefix_len, proto, port_first, port_last)"
 	");"
 	"CREATE INDEX egress_rules_chat ON egress_rules(chat);",
+	/* 3: per-chat I/O limits: the weight, and the io_max text (NULL:
+	 * chatcell.conf's). */
+	"ALTER TABLE chats ADD COLUMN io_weight INTEGER;"
+	"ALTER TABLE chats ADD COLUMN io_max TEXT;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

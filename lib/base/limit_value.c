@@ -10,6 +10,7 @@
 #define MEMORY_MAX (1ull << 50)
 #define PIDS_MAX 4194304ull /* the kernel's PID_MAX_LIMIT */
 #define CPU_MAX_PERCENT 100000ull
+#define IO_WEIGHT_MAX 10000ull /* the kernel's CGROUP_WEIGHT_MAX */
 
 const char *cc_limit_expected(enum cc_limit_kind kind)
 {
@@ -18,6 +19,8 @@ const char *cc_limit_expected(enum cc_limit_kind kind)
 		return "a size of at least 4M such as 256M or 2G";
 	case CC_LIMIT_PIDS:
 		return "a number of processes from 1 to 4194304";
+	case CC_LIMIT_IO_WEIGHT:
+		return "a weight from 1 to 10000 (100 is an equal share)";
 	case CC_LIMIT_CPU:
 		break;
 	}
@@ -38,7 +41,8 @@ static int parse_percent(const char *text, uint64_t *value)
 
 int cc_limit_parse(enum cc_limit_kind kind, const char *text, uint64_t *value)
 {
-	if (strcmp(text, "max") == 0) {
+	/* A weight is a share, never unlimited. */
+	if (strcmp(text, "max") == 0 && kind != CC_LIMIT_IO_WEIGHT) {
 		*value = CC_LIMIT_UNLIMITED;
 		return 0;
 	}
@@ -47,6 +51,8 @@ int cc_limit_parse(enum cc_limit_kind kind, const char *text, uint64_t *value)
 		return cc_parse_size(text, MEMORY_MIN, MEMORY_MAX, value);
 	case CC_LIMIT_PIDS:
 		return cc_parse_u64(text, 1, PIDS_MAX, value);
+	case CC_LIMIT_IO_WEIGHT:
+		return cc_parse_u64(text, 1, IO_WEIGHT_MAX, value);
 	case CC_LIMIT_CPU:
 		break;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The systemd backend: one transient slice per chat, chatcell-<uid>.slice
- * inside chatcell.slice, carrying MemoryMax, MemorySwapMax, TasksMax and
- * CPUQuota, and in it one transient scope per running cell,
+ * inside chatcell.slice, carrying MemoryMax, MemorySwapMax, TasksMax,
+ * CPUQuota, IOWeight and the IO*Max caps, and in it one transient scope per running cell,
  * chatcell-<uid>-cell.scope: started with the cell's keeper, and every
  * login of the chat attached to it (AttachProcessesToUnit, systemd 238).
  * All over D-Bus (sd-bus): systemd is the only writer of its tree. Usage
@@ -17,6 +17,7 @@
 
 #include "cgroup/cgroup_backends.h"
 #include "cgroup/cgroup_files.h"
+#include "cgroup/io_disks.h"
 #include "cgroup/sdbus_dl.h"
 
 #define SD_DESTINATION "org.freedesktop.systemd1"
@@ -64,13 +65,45 @@ static int open_bus(sd_bus **bus, struct cc_err *err)
 	return 0;
 }
 
+/* One of the IO*Max properties: a(st), a device path and a value per
+ * disk (UINT64_MAX, "infinity", lifts an earlier cap). */
+static int append_io_max(sd_bus_message *m, const char *property, const struct cc_io_disks *disks, uint64_t value)
+{
+	int r = SD->message_open_container(m, 'r', "sv");
+
+	if (r >= 0)
+		r = SD->message_append(m, "s", property);
+	if (r >= 0)
+		r = SD->message_open_container(m, 'v', "a(st)");
+	if (r >= 0)
+		r = SD->message_open_container(m, 'a', "(st)");
+	for (size_t i = 0; r >= 0 && i < disks->count; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/block/%u:%u", disks->disk[i].major, disks->disk[i].minor);
+		r = SD->message_append(m, "(st)", path, value);
+	}
+	for (int depth = 0; r >= 0 && depth < 3; depth++)
+		r = SD->message_close_container(m);
+	return r;
+}
+
 /* The limit properties of a chat's slice. */
-static int append_limits(sd_bus_message *m, const struct cc_limits *l)
+static int append_limits(sd_bus_message *m, const struct cc_limits *l, const struct cc_io_disks *disks)
 {
 	uint64_t quota = l->cpu_max_percent == CC_LIMIT_UNLIMITED ? UINT64_MAX : l->cpu_max_percent * 10000;
-	int r = SD->message_append(m, "(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
-				      (uint64_t)0, "TasksMax", "t", l->pids_max, "CPUQuotaPerSecUSec", "t", quota);
+	int r = SD->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
+				      (uint64_t)0, "TasksMax", "t", l->pids_max, "CPUQuotaPerSecUSec", "t", quota,
+				      "IOWeight", "t", l->io_weight);
 
+	if (r >= 0)
+		r = append_io_max(m, "IOReadBandwidthMax", disks, l->io_max.rbps);
+	if (r >= 0)
+		r = append_io_max(m, "IOWriteBandwidthMax", disks, l->io_max.wbps);
+	if (r >= 0)
+		r = append_io_max(m, "IOReadIOPSMax", disks, l->io_max.riops);
+	if (r >= 0)
+		r = append_io_max(m, "IOWriteIOPSMax", disks, l->io_max.wiops);
 	return r;
 }
 
@@ -146,6 +179,7 @@ struct slice_args {
 	const char *slice;
 	const char *name;
 	const struct cc_limits *limits;
+	const struct cc_io_disks *disks;
 };
 
 /* StartTransientUnit's arguments: the unit, its properties (appended by
@@ -174,7 +208,7 @@ static int slice_properties(sd_bus_message *m, const void *arg)
 
 	snprintf(description, sizeof(description), "chatcell chat %s", a->name);
 	r = SD->message_append(m, "(sv)", "Description", "s", description);
-	return r < 0 ? r : append_limits(m, a->limits);
+	return r < 0 ? r : append_limits(m, a->limits, a->disks);
 }
 
 static int build_slice(sd_bus_message *m, const void *arg)
@@ -184,10 +218,10 @@ static int build_slice(sd_bus_message *m, const void *arg)
 
 /* Start the chat's slice, or update the limits of the running one. */
 static int ensure_slice(sd_bus *bus, uint32_t uid, const char *name, const struct cc_limits *limits,
-			struct cc_err *err)
+			const struct cc_io_disks *disks, struct cc_err *err)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	struct slice_args a = {NULL, name, limits};
+	struct slice_args a = {NULL, name, limits, disks};
 	char slice[64];
 	int r;
 
@@ -204,7 +238,7 @@ static int ensure_slice(sd_bus *bus, uint32_t uid, const char *name, const struc
 		if (r >= 0)
 			r = SD->message_open_container(m, 'a', "(sv)");
 		if (r >= 0)
-			r = append_limits(m, limits);
+			r = append_limits(m, limits, disks);
 		if (r >= 0)
 			r = SD->message_close_container(m);
 		if (r >= 0)
@@ -256,7 +290,7 @@ static int open_slice_dir(uint32_t uid)
 /* systemd leaves out a limit whose controller it cannot enable (kernel
  * without it, DisableControllers= above) and says nothing: check that the
  * slice's cgroup has the interface file of every limit. Memory always
- * (swap is capped at 0). */
+ * (swap is capped at 0), io always (IOWeight is always set). */
 static int check_controllers(uint32_t uid, const struct cc_limits *limits, struct cc_err *err)
 {
 	const struct {
@@ -264,7 +298,8 @@ static int check_controllers(uint32_t uid, const struct cc_limits *limits, struc
 		bool needed;
 	} wanted[] = {{"memory", true},
 		      {"pids", limits->pids_max != CC_LIMIT_UNLIMITED},
-		      {"cpu", limits->cpu_max_percent != CC_LIMIT_UNLIMITED}};
+		      {"cpu", limits->cpu_max_percent != CC_LIMIT_UNLIMITED},
+		      {"io", true}};
 	int dir = open_slice_dir(uid);
 
 	if (dir < 0)
@@ -300,8 +335,10 @@ int cgsd_check(struct cc_err *err)
 	return 0;
 }
 
-int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, pid_t pid, struct cc_err *err)
+int cgsd_apply(const struct cc_config *config, uint32_t uid, const char *name, const struct cc_limits *limits,
+	       pid_t pid, struct cc_err *err)
 {
+	struct cc_io_disks disks;
 	sd_bus *bus = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
@@ -320,7 +357,8 @@ int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, p
 		SD->flush_close_unref(bus);
 		return r;
 	}
-	r = ensure_slice(bus, uid, name, limits, err);
+	cc_io_disks_find(config, &disks);
+	r = ensure_slice(bus, uid, name, limits, &disks, err);
 	if (r == 0 && pid > 0) {
 		/* The cell's scope, whether or not pam_systemd ran: the PID (the
 		 * keeper, or a login) moves into the chat's slice before it

@@ -54,7 +54,8 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	tty = pam_modutil_getgrnam(pamh, "tty");
 	cc_cell_spec_init(&spec, &cu->config, cu->uid, cu->chat.name, tty ? tty->gr_gid : TTY_GID_DEFAULT,
 			  backend != CC_CGROUP_OFF);
-	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent, &limits);
+	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent,
+			    cu->chat.io_weight, cu->chat.io_max_set ? &cu->chat.io_max : NULL, &limits);
 	if (cc_cell_open(&spec, &cu->config, backend, &limits, cell, &cu->err) < 0)
 		return -1;
 	return cc_cgroup_join(backend, &cu->config, cu->uid, cu->chat.name, &limits, getpid(), &cu->err);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/io_limit.h"
 #include "identity/chat_id.h"
 #include "config/conf.h"
 #include "db/registry.h"

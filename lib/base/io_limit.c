@@ -16,11 +16,19 @@
 
 static const char *const keys[] = {"rbps", "wbps", "riops", "wiops"};
 
+/* The field of keys[i]. */
 static uint64_t *field(struct cc_io_max *max, size_t i)
 {
-	uint64_t *const fields[] = {&max->rbps, &max->wbps, &max->riops, &max->wiops};
-
-	return fields[i];
+	switch (i) {
+	case 0:
+		return &max->rbps;
+	case 1:
+		return &max->wbps;
+	case 2:
+		return &max->riops;
+	default:
+		return &max->wiops;
+	}
 }
 
 void cc_io_max_none(struct cc_io_max *max)

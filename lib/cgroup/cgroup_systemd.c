@@ -291,7 +291,38 @@ static int open_slice_dir(uint32_t uid)
  * without it, DisableControllers= above) and says nothing: check that the
  * slice's cgroup has the interface file of every limit. Memory always
  * (swap is capped at 0), io always (IOWeight is always set). */
-static int check_controllers(uint32_t uid, const struct cc_limits *limits, struct cc_err *err)
+/* systemd skips an IO*Max= entry whose device it cannot resolve, with only
+ * a log line: check that io.max has a line for every disk. */
+static int check_io_max(int dir, uint32_t uid, const struct cc_limits *limits, const struct cc_io_disks *disks,
+			struct cc_err *err)
+{
+	char text[1024];
+	int r;
+
+	if (cc_io_max_is_none(&limits->io_max) || disks->count == 0)
+		return 0;
+	r = cg_read(dir, "io.max", text, sizeof(text));
+	if (r < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot read io.max of chatcell-%u.slice", uid);
+	for (size_t i = 0; i < disks->count; i++) {
+		char prefix[32];
+		const char *p = text;
+		size_t len = (size_t)snprintf(prefix, sizeof(prefix), "%u:%u ", disks->disk[i].major, disks->disk[i].minor);
+
+		while (p && strncmp(p, prefix, len) != 0)
+			p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+		if (!p)
+			return cc_fail(err, CC_ERR_SYSTEM,
+				       "systemd did not apply io_max to chatcell-%u.slice on %s (%u:%u): is /dev/block/%u:%u "
+				       "there (udev)?",
+				       uid, disks->disk[i].name, disks->disk[i].major, disks->disk[i].minor,
+				       disks->disk[i].major, disks->disk[i].minor);
+	}
+	return 0;
+}
+
+static int check_controllers(uint32_t uid, const struct cc_limits *limits, const struct cc_io_disks *disks,
+			     struct cc_err *err)
 {
 	const struct {
 		const char *controller;
@@ -300,7 +331,7 @@ static int check_controllers(uint32_t uid, const struct cc_limits *limits, struc
 		      {"pids", limits->pids_max != CC_LIMIT_UNLIMITED},
 		      {"cpu", limits->cpu_max_percent != CC_LIMIT_UNLIMITED},
 		      {"io", true}};
-	int dir = open_slice_dir(uid);
+	int dir = open_slice_dir(uid), r;
 
 	if (dir < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "systemd made no cgroup for chatcell-%u.slice", uid);
@@ -314,8 +345,9 @@ static int check_controllers(uint32_t uid, const struct cc_limits *limits, struc
 				       wanted[i].controller, uid, wanted[i].controller);
 		}
 	}
+	r = check_io_max(dir, uid, limits, disks, err);
 	close(dir);
-	return 0;
+	return r;
 }
 
 /* What sd_booted(3) checks: systemd creates /run/systemd/system/ early at
@@ -376,7 +408,7 @@ int cgsd_apply(const struct cc_config *config, uint32_t uid, const char *name, c
 			r = r < 0 ? bus_fail(err, r, &e, "moving the process into the chat's cell scope") : 0;
 		}
 		if (r == 0)
-			r = check_controllers(uid, limits, err);
+			r = check_controllers(uid, limits, &disks, err);
 	}
 	SD->error_free(&e);
 	SD->flush_close_unref(bus);

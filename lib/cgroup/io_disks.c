@@ -46,34 +46,41 @@ static void disk_name(int dir, struct cc_io_disk *disk)
 			snprintf(disk->name, sizeof(disk->name), "%s", line + 8);
 }
 
+/* The disk's sysfs directory from a device's: a partition's sits inside
+ * its disk's. Takes over `node`. */
+static int disk_dir(int node)
+{
+	int parent;
+
+	if (faccessat(node, "partition", F_OK, 0) < 0)
+		return node;
+	parent = openat(node, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		parent = -errno;
+	close(node);
+	return parent;
+}
+
 int cc_io_disk_of(const char *sys_dev_block, dev_t dev, struct cc_io_disk *disk)
 {
 	char path[CC_PATH_MAX + 32], text[32];
-	cc_cleanup_close int node = -1;
-	cc_cleanup_close int parent = -1;
-	int dir, r;
+	cc_cleanup_close int dir = -1;
+	int r;
 
 	/* Major 0 is the kernel's anonymous devices: no disk behind them. */
 	if (major(dev) == 0)
 		return -ENODEV;
 	snprintf(path, sizeof(path), "%s/%u:%u", sys_dev_block, major(dev), minor(dev));
-	node = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (node < 0)
+	r = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r < 0)
 		return errno == ENOENT ? -ENODEV : -errno;
-	dir = node;
-	if (faccessat(node, "partition", F_OK, 0) == 0) {
-		/* A partition's sysfs directory sits inside its disk's. */
-		parent = openat(node, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (parent < 0)
-			return -errno;
-		dir = parent;
-	}
+	dir = disk_dir(r);
+	if (dir < 0)
+		return dir;
 	r = cg_read(dir, "dev", text, sizeof(text));
 	if (r < 0)
 		return r == -ENOENT ? -ENODEV : r;
-	if (parse_dev(text, &disk->major, &disk->minor) < 0)
-		return -ENODEV;
-	if (faccessat(dir, "queue", F_OK, 0) < 0)
+	if (parse_dev(text, &disk->major, &disk->minor) < 0 || faccessat(dir, "queue", F_OK, 0) < 0)
 		return -ENODEV;
 	disk_name(dir, disk);
 	return 0;
@@ -81,8 +88,8 @@ int cc_io_disk_of(const char *sys_dev_block, dev_t dev, struct cc_io_disk *disk)
 
 static void add_tree(struct cc_io_disks *disks, const char *tree)
 {
-	struct cc_io_disk disk;
-	struct stat st;
+	struct cc_io_disk disk = {0};
+	struct stat st = {0};
 	size_t used = strlen(disks->uncapped);
 	int r = stat(tree, &st) < 0 ? -errno : cc_io_disk_of("/sys/dev/block", st.st_dev, &disk);
 

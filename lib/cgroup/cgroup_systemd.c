@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The systemd backend: one transient slice per chat, chatcell-<uid>.slice
  * inside chatcell.slice, carrying MemoryMax, MemorySwapMax, TasksMax,
- * CPUQuota, IOWeight and the IO*Max caps, and in it one transient scope per running cell,
- * chatcell-<uid>-cell.scope: started with the cell's keeper, and every
- * login of the chat attached to it (AttachProcessesToUnit, systemd 238).
+ * CPUQuota, IOWeight and the IO*Max caps, and in it one transient scope
+ * per running cell, chatcell-<uid>-cell.scope: started with the cell's
+ * keeper, and every login of the chat attached to it
+ * (AttachProcessesToUnit, systemd 238).
  * All over D-Bus (sd-bus): systemd is the only writer of its tree. Usage
  * is read from the slice's cgroup files. */
 #include <errno.h>
@@ -287,10 +288,6 @@ static int open_slice_dir(uint32_t uid)
 	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* systemd leaves out a limit whose controller it cannot enable (kernel
- * without it, DisableControllers= above) and says nothing: check that the
- * slice's cgroup has the interface file of every limit. Memory always
- * (swap is capped at 0), io always (IOWeight is always set). */
 /* systemd skips an IO*Max= entry whose device it cannot resolve, with only
  * a log line: check that io.max has a line for every disk. */
 static int check_io_max(int dir, uint32_t uid, const struct cc_limits *limits, const struct cc_io_disks *disks,
@@ -321,6 +318,10 @@ static int check_io_max(int dir, uint32_t uid, const struct cc_limits *limits, c
 	return 0;
 }
 
+/* systemd leaves out a limit whose controller it cannot enable (kernel
+ * without it, DisableControllers= above) and says nothing: check that the
+ * slice's cgroup has the interface file of every limit. Memory always
+ * (swap is capped at 0), io always (IOWeight is always set). */
 static int check_controllers(uint32_t uid, const struct cc_limits *limits, const struct cc_io_disks *disks,
 			     struct cc_err *err)
 {

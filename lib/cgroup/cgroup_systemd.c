@@ -92,19 +92,20 @@ static int append_io_max(sd_bus_message *m, const char *property, const struct c
 /* The limit properties of a chat's slice. */
 static int append_limits(sd_bus_message *m, const struct cc_limits *l, const struct cc_io_disks *disks)
 {
+	const struct {
+		const char *property;
+		uint64_t value;
+	} caps[] = {{"IOReadBandwidthMax", l->io_max.rbps},
+		    {"IOWriteBandwidthMax", l->io_max.wbps},
+		    {"IOReadIOPSMax", l->io_max.riops},
+		    {"IOWriteIOPSMax", l->io_max.wiops}};
 	uint64_t quota = l->cpu_max_percent == CC_LIMIT_UNLIMITED ? UINT64_MAX : l->cpu_max_percent * 10000;
 	int r = SD->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
 				      (uint64_t)0, "TasksMax", "t", l->pids_max, "CPUQuotaPerSecUSec", "t", quota,
 				      "IOWeight", "t", l->io_weight);
 
-	if (r >= 0)
-		r = append_io_max(m, "IOReadBandwidthMax", disks, l->io_max.rbps);
-	if (r >= 0)
-		r = append_io_max(m, "IOWriteBandwidthMax", disks, l->io_max.wbps);
-	if (r >= 0)
-		r = append_io_max(m, "IOReadIOPSMax", disks, l->io_max.riops);
-	if (r >= 0)
-		r = append_io_max(m, "IOWriteIOPSMax", disks, l->io_max.wiops);
+	for (size_t i = 0; r >= 0 && i < sizeof(caps) / sizeof(caps[0]); i++)
+		r = append_io_max(m, caps[i].property, disks, caps[i].value);
 	return r;
 }
 

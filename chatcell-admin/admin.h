@@ -42,6 +42,8 @@ struct admin_options {
 	const char *cpu;        /* limits --cpu */
 	const char *disk;       /* limits --disk */
 	const char *inodes;     /* limits --inodes */
+	const char *io_weight;  /* limits --io-weight */
+	const char *io_max;     /* limits --io-max */
 	bool force;             /* backup, restore --force */
 	bool all;               /* list --all */
 	bool start;             /* ensure --start */

@@ -86,7 +86,7 @@ static int register_chat(struct admin *a, const struct chat_target *t, struct cc
 		goto fail;
 	chat->state = CC_STATE_ACTIVE;
 	chat->created_at = a->now;
-	chat->memory_max = chat->pids_max = chat->cpu_max_percent = CC_LIMIT_DEFAULT;
+	chat->memory_max = chat->pids_max = chat->cpu_max_percent = chat->io_weight = CC_LIMIT_DEFAULT;
 	chat->disk_max = chat->inodes_max = CC_LIMIT_DEFAULT;
 	chat->pending = CC_PENDING_CREATE;
 	if (cc_chats_insert(&a->reg, chat, &a->err) < 0 ||

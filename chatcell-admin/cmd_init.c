@@ -16,6 +16,7 @@
 #include "disk/disk_budget.h"
 #include "disk_report.h"
 #include "disk_reserve.h"
+#include "limits_text.h"
 #include "sandbox_report.h"
 #include "egress/egress_sync.h"
 #include "db/settings.h"
@@ -158,7 +159,7 @@ static int report_limits(struct admin *a, char *line, size_t line_len)
 	if (cc_cgroup_prepare(backend, &a->config, &a->err) < 0)
 		return -1;
 	if (backend == CC_CGROUP_CGROUPFS)
-		snprintf(line, line_len, "per-chat limits: cgroupfs under %s (memory, pids, cpu)", a->config.cgroup_root);
+		snprintf(line, line_len, "per-chat limits: cgroupfs under %s (memory, pids, cpu, io)", a->config.cgroup_root);
 	else
 		snprintf(line, line_len, "per-chat limits: systemd (a chatcell-<uid>.slice per chat in chatcell.slice)");
 	return 0;
@@ -178,7 +179,7 @@ static int apply_disk_budget(const struct cc_chat *chat, void *ctx)
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
-	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160];
+	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160], io_line[IO_DISKS_TEXT];
 	struct sandbox_report sandbox;
 	struct disk_report disk;
 	int rc, legacy_tiocsti;
@@ -205,6 +206,7 @@ int cmd_init(struct admin *a)
 		return -1;
 	if (report_limits(a, limits_line, sizeof(limits_line)) < 0)
 		return -1;
+	io_disks_describe(&a->config, io_line, sizeof(io_line));
 	warn_nsswitch();
 	legacy_tiocsti = warn_legacy_tiocsti();
 	if (a->config.proc_admin_group[0])
@@ -228,6 +230,7 @@ int cmd_init(struct admin *a)
 		       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max,
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
+		json_field_string(stdout, "io_disks", io_line, 1);
 		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
 		printf("%s,", disk.json);
 		sandbox_report_json(stdout, &sandbox);
@@ -240,6 +243,7 @@ int cmd_init(struct admin *a)
 	       a->config.shims_dir, shims.linked, CHATCELL_SHIMS_LIST, shims.missing, shims.privileged);
 	printf("%s\n", limits_line);
 	printf("%s\n", disk.line);
+	printf("%s\n", io_line);
 	printf("Landlock: %s\n", sandbox.line);
 	return 0;
 }

@@ -31,7 +31,8 @@ static int apply_limits(struct admin *a, const struct cc_chat *chat, bool strict
 
 	if (admin_backend(a, &backend) < 0)
 		return -1;
-	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
+	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent,
+			    chat->io_weight, chat->io_max_set ? &chat->io_max : NULL, &limits);
 	if (cc_cgroup_apply(backend, &a->config, chat->uid, chat->name, &limits, &a->err) < 0)
 		return -1;
 	return cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, strict, &a->err);
@@ -94,7 +95,8 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 		return -1;
 	cc_cell_spec_init(&spec, &a->config, chat->uid, chat->name, group_id("tty", 5),
 			  backend != CC_CGROUP_OFF);
-	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent, &limits);
+	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent,
+			    chat->io_weight, chat->io_max_set ? &chat->io_max : NULL, &limits);
 	rc = cc_chat_lock(a->lock_fd, chat->uid, true);
 	if (rc < 0)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);

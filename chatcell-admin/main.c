@@ -20,7 +20,7 @@ enum opt_bit {
 	OPT_STATE = 1 << 3,
 	OPT_ALL = 1 << 4,
 	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
-	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu, --disk, --inodes */
+	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu, --disk, --inodes, --io-weight, --io-max */
 	OPT_START = 1 << 7,
 	OPT_FORCE = 1 << 8,
 };
@@ -48,7 +48,8 @@ static const struct command commands[] = {
 	{"shell", cmd_shell, OPT_STDIN | OPT_USER, false, true, "shell CHAT_ID | --stdin | --user NAME"},
 	{"limits", cmd_limits, OPT_STDIN | OPT_USER | OPT_LIMITS, false, false,
 	 "limits CHAT_ID | --stdin | --user NAME [--memory SIZE] [--pids N] [--cpu P%] [--disk SIZE]\n"
-	 "  [--inodes N]  (each also max or default)"},
+	 "         [--inodes N] [--io-weight 1-10000] [--io-max 'rbps=SIZE wbps=SIZE riops=N wiops=N']\n"
+	 "         (each also max or default)"},
 	{"egress", cmd_egress, OPT_STDIN | OPT_USER | OPT_EGRESS, false, false,
 	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
 	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
@@ -88,7 +89,8 @@ static const struct option longopts[] = {
 	{"memory", required_argument, NULL, 'm'}, {"pids", required_argument, NULL, 'n'},
 	{"cpu", required_argument, NULL, 'C'},   {"start", no_argument, NULL, 'S'},
 	{"force", no_argument, NULL, 'f'},      {"disk", required_argument, NULL, 'D'},
-	{"inodes", required_argument, NULL, 'I'},
+	{"inodes", required_argument, NULL, 'N'}, {"io-weight", required_argument, NULL, 'w'},
+	{"io-max", required_argument, NULL, 'I'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -141,8 +143,14 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 		case 'D':
 			opt->disk = optarg, *used |= OPT_LIMITS;
 			break;
-		case 'I':
+		case 'N':
 			opt->inodes = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'w':
+			opt->io_weight = optarg, *used |= OPT_LIMITS;
+			break;
+		case 'I':
+			opt->io_max = optarg, *used |= OPT_LIMITS;
 			break;
 		case 'S':
 			opt->start = true, *used |= OPT_START;

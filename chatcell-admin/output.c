@@ -99,8 +99,10 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 	struct cc_cgroup_usage u;
 	struct cc_err err = {0};
 	enum cc_cgroup_backend backend = CC_CGROUP_AUTO;
+	char io_disks[IO_DISKS_TEXT];
 
 	limits_describe(&a->config, chat, &t);
+	io_disks_describe(&a->config, io_disks, sizeof(io_disks));
 	if (a->opt.json) {
 		fputs(",\"limits\":{", stdout);
 		json_field_string(stdout, "memory_max", t.memory, 0);
@@ -108,10 +110,14 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 		json_field_string(stdout, "cpu_max", t.cpu, 1);
 		json_field_string(stdout, "disk_max", t.disk, 1);
 		json_field_string(stdout, "inodes_max", t.inodes, 1);
+		json_field_string(stdout, "io_weight", t.io_weight, 1);
+		json_field_string(stdout, "io_max", t.io_max, 1);
+		json_field_string(stdout, "io_disks", io_disks, 1);
 		fputs("},\"usage\":", stdout);
 	} else {
-		printf("%-12s memory %s, pids %s, cpu %s, disk %s, inodes %s\n", "limits", t.memory, t.pids, t.cpu, t.disk,
-		       t.inodes);
+		printf("%-12s memory %s, pids %s, cpu %s, disk %s, inodes %s, io weight %s, io max %s\n", "limits", t.memory,
+		       t.pids, t.cpu, t.disk, t.inodes, t.io_weight, io_max_shown(&t));
+		printf("%-12s %s\n", "io disks", io_disks);
 	}
 	if (admin_backend(a, &backend) < 0 || backend == CC_CGROUP_OFF ||
 	    cc_cgroup_usage(backend, &a->config, chat->uid, chat->name, &u, &err) < 0) {
@@ -128,16 +134,19 @@ static void print_limits_and_usage(struct admin *a, const struct cc_chat *chat)
 	}
 	if (a->opt.json) {
 		printf("{\"memory_current\":%llu,\"pids_current\":%llu,\"cpu_usage_usec\":%llu,\"nr_throttled\":%llu,"
-		       "\"throttled_usec\":%llu,\"oom_kills\":%llu}",
+		       "\"throttled_usec\":%llu,\"oom_kills\":%llu,\"io_read_bytes\":%llu,\"io_written_bytes\":%llu}",
 		       (unsigned long long)u.memory_current, (unsigned long long)u.pids_current,
 		       (unsigned long long)u.cpu_usage_usec, (unsigned long long)u.nr_throttled,
-		       (unsigned long long)u.throttled_usec, (unsigned long long)u.oom_kills);
+		       (unsigned long long)u.throttled_usec, (unsigned long long)u.oom_kills,
+		       (unsigned long long)u.io_read_bytes, (unsigned long long)u.io_written_bytes);
 		return;
 	}
-	printf("%-12s memory %.1fM, %llu processes, cpu %.2f s, throttled %llu times (%.2f s), OOM kills %llu\n", "usage",
-	       (double)u.memory_current / 1048576.0, (unsigned long long)u.pids_current,
+	printf("%-12s memory %.1fM, %llu processes, cpu %.2f s, throttled %llu times (%.2f s), OOM kills %llu, "
+	       "io read %.1fM, written %.1fM\n",
+	       "usage", (double)u.memory_current / 1048576.0, (unsigned long long)u.pids_current,
 	       (double)u.cpu_usage_usec / 1e6, (unsigned long long)u.nr_throttled, (double)u.throttled_usec / 1e6,
-	       (unsigned long long)u.oom_kills);
+	       (unsigned long long)u.oom_kills, (double)u.io_read_bytes / 1048576.0,
+	       (double)u.io_written_bytes / 1048576.0);
 }
 
 /* What the chat holds on disk, from the quota records. */

@@ -5,7 +5,7 @@
 
 #define CHAT_COLUMNS                                                                                           \
 	"id, chat_id, name, uid, state, created_at, last_login_at, last_logout_at, deleted_at, memory_max, "   \
-	"pids_max, cpu_max_percent, pending, pending_arg, disk_max, inodes_max"
+	"pids_max, cpu_max_percent, pending, pending_arg, io_weight, io_max, disk_max, inodes_max"
 
 static const char *const state_names[] = {"active", "suspended", "deleted"};
 static const char *const pending_names[] = {NULL, "create", "delete", "suspend"};
@@ -56,6 +56,7 @@ static int read_row(sqlite3_stmt *stmt, struct cc_chat *chat)
 	int blob_len = sqlite3_column_bytes(stmt, 1);
 	const unsigned char *state = sqlite3_column_text(stmt, 4);
 	const unsigned char *pending = sqlite3_column_text(stmt, 12);
+	const unsigned char *io_max = sqlite3_column_text(stmt, 15);
 	int64_t uid = sqlite3_column_int64(stmt, 3);
 
 	memset(chat, 0, sizeof(*chat));
@@ -81,9 +82,12 @@ static int read_row(sqlite3_stmt *stmt, struct cc_chat *chat)
 		if (strcmp((const char *)pending, pending_names[i]) == 0)
 			chat->pending = (enum cc_pending)i;
 	copy_text(stmt, 13, chat->pending_arg, sizeof(chat->pending_arg));
-	chat->disk_max = column_or(stmt, 14, CC_LIMIT_DEFAULT);
-	chat->inodes_max = column_or(stmt, 15, CC_LIMIT_DEFAULT);
-	return 0;
+	chat->disk_max = column_or(stmt, 16, CC_LIMIT_DEFAULT);
+	chat->inodes_max = column_or(stmt, 17, CC_LIMIT_DEFAULT);
+	chat->io_weight = column_or(stmt, 14, CC_LIMIT_DEFAULT);
+	chat->io_max_set = io_max != NULL;
+	cc_io_max_none(&chat->io_max);
+	return io_max && cc_io_max_parse((const char *)io_max, &chat->io_max) < 0 ? -1 : 0;
 }
 
 /* Step a prepared single-row query and fill *chat. */
@@ -183,9 +187,17 @@ static void bind_mutable(sqlite3_stmt *stmt, const struct cc_chat *chat)
 		sqlite3_bind_text(stmt, 7, chat->pending_arg, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(stmt, 7);
-	/* Added by a later migration: numbered after the insert's own 8-11. */
-	bind_limit(stmt, 12, chat->disk_max);
-	bind_limit(stmt, 13, chat->inodes_max);
+	bind_limit(stmt, 8, chat->io_weight);
+	if (chat->io_max_set) {
+		char text[CC_IO_MAX_TEXT];
+
+		cc_io_max_format(&chat->io_max, text, sizeof(text));
+		sqlite3_bind_text(stmt, 9, text, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(stmt, 9);
+	}
+	bind_limit(stmt, 10, chat->disk_max);
+	bind_limit(stmt, 11, chat->inodes_max);
 }
 
 static int step_done(struct cc_registry *reg, sqlite3_stmt *stmt, const char *doing, struct cc_err *err)
@@ -202,15 +214,15 @@ int cc_chats_insert(struct cc_registry *reg, struct cc_chat *chat, struct cc_err
 
 	if (cc_registry_prepare(reg,
 				"INSERT INTO chats (state, deleted_at, memory_max, pids_max, cpu_max_percent, pending, "
-				"pending_arg, chat_id, name, uid, created_at, disk_max, inodes_max) "
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?12, ?13)",
+				"pending_arg, io_weight, io_max, disk_max, inodes_max, chat_id, name, uid, created_at) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&stmt, err) < 0)
 		return -1;
 	bind_mutable(stmt, chat);
-	sqlite3_bind_blob(stmt, 8, chat->chat_id, (int)chat->chat_id_len, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 9, chat->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 10, chat->uid);
-	sqlite3_bind_int64(stmt, 11, chat->created_at);
+	sqlite3_bind_blob(stmt, 12, chat->chat_id, (int)chat->chat_id_len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 13, chat->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 14, chat->uid);
+	sqlite3_bind_int64(stmt, 15, chat->created_at);
 	if (step_done(reg, stmt, "adding the chat", err) < 0)
 		return -1;
 	chat->id = sqlite3_last_insert_rowid(reg->db);
@@ -223,12 +235,12 @@ int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct 
 
 	if (cc_registry_prepare(reg,
 				"UPDATE chats SET state = ?, deleted_at = ?, memory_max = ?, pids_max = ?, "
-				"cpu_max_percent = ?, pending = ?, pending_arg = ?, disk_max = ?12, inodes_max = ?13 "
-				"WHERE id = ?8",
+				"cpu_max_percent = ?, pending = ?, pending_arg = ?, io_weight = ?, io_max = ?, disk_max = ?, "
+				"inodes_max = ? WHERE id = ?",
 				&stmt, err) < 0)
 		return -1;
 	bind_mutable(stmt, chat);
-	sqlite3_bind_int64(stmt, 8, chat->id);
+	sqlite3_bind_int64(stmt, 12, chat->id);
 	return step_done(reg, stmt, "updating the chat", err);
 }
 

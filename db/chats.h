@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/io_limit.h"
 #include "identity/chat_id.h"
 #include "config/conf.h"
 #include "db/registry.h"
@@ -34,6 +35,9 @@ struct cc_chat {
 	int64_t cpu_max_percent;
 	int64_t disk_max;   /* bytes */
 	int64_t inodes_max; /* files */
+	int64_t io_weight;       /* CC_LIMIT_DEFAULT or 1 to 10000 */
+	bool io_max_set;         /* false: chatcell.conf's io_max */
+	struct cc_io_max io_max;
 	enum cc_pending pending;
 	char pending_arg[CC_PATH_MAX + 1];
 };

@@ -74,6 +74,10 @@ static const char *const migrations[] = {
 	/* 3: per-chat disk budgets (user quotas); NULL: chatcell.conf's. */
 	"ALTER TABLE chats ADD COLUMN disk_max INTEGER;"
 	"ALTER TABLE chats ADD COLUMN inodes_max INTEGER;",
+	/* 4: per-chat I/O limits: the weight, and the io_max text (NULL:
+	 * chatcell.conf's). */
+	"ALTER TABLE chats ADD COLUMN io_weight INTEGER;"
+	"ALTER TABLE chats ADD COLUMN io_max TEXT;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -14,6 +14,7 @@
 #define DISK_MAX (1ull << 60)
 #define INODES_MIN 100ull
 #define INODES_MAX 4294967295ull /* quota inode counts are 32-bit on ext4 */
+#define IO_WEIGHT_MAX 10000ull /* the kernel's CGROUP_WEIGHT_MAX */
 
 const char *cc_limit_expected(enum cc_limit_kind kind)
 {
@@ -26,6 +27,8 @@ const char *cc_limit_expected(enum cc_limit_kind kind)
 		return "a size of at least 1M such as 500M or 2G";
 	case CC_LIMIT_INODES:
 		return "a number of files from 100 to 4294967295, such as 5000, 200k or 1M";
+	case CC_LIMIT_IO_WEIGHT:
+		return "a weight from 1 to 10000 (100 is an equal share)";
 	case CC_LIMIT_CPU:
 		break;
 	}
@@ -67,7 +70,8 @@ static int parse_count(const char *text, uint64_t *value)
 
 int cc_limit_parse(enum cc_limit_kind kind, const char *text, uint64_t *value)
 {
-	if (strcmp(text, "max") == 0) {
+	/* A weight is a share, never unlimited. */
+	if (strcmp(text, "max") == 0 && kind != CC_LIMIT_IO_WEIGHT) {
 		*value = CC_LIMIT_UNLIMITED;
 		return 0;
 	}
@@ -80,6 +84,8 @@ int cc_limit_parse(enum cc_limit_kind kind, const char *text, uint64_t *value)
 		return cc_parse_size(text, DISK_MIN, DISK_MAX, value);
 	case CC_LIMIT_INODES:
 		return parse_count(text, value);
+	case CC_LIMIT_IO_WEIGHT:
+		return cc_parse_u64(text, 1, IO_WEIGHT_MAX, value);
 	case CC_LIMIT_CPU:
 		break;
 	}

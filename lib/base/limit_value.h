@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Resource limits as people write and read them: a memory or disk size
  * ("512M", "2G"), a number of processes ("300"), a share of one CPU
- * ("50%"), a number of files ("200k"), or "max" for none. One parser and one set of bounds for chatcell.conf and
+ * ("50%"), a number of files ("200k"), or "max" for none; and an I/O
+ * weight ("100", never "max"). One parser and one set of bounds for chatcell.conf and
  * `chatcell-admin limits`. */
 #ifndef CHATCELL_LIMIT_VALUE_H
 #define CHATCELL_LIMIT_VALUE_H
@@ -11,9 +12,9 @@
 
 #define CC_LIMIT_UNLIMITED UINT64_MAX
 
-enum cc_limit_kind { CC_LIMIT_MEMORY, CC_LIMIT_PIDS, CC_LIMIT_CPU, CC_LIMIT_DISK, CC_LIMIT_INODES };
+enum cc_limit_kind { CC_LIMIT_MEMORY, CC_LIMIT_PIDS, CC_LIMIT_CPU, CC_LIMIT_DISK, CC_LIMIT_INODES, CC_LIMIT_IO_WEIGHT };
 
-/* "max" gives CC_LIMIT_UNLIMITED; anything else must lie in the kind's
+/* "max" gives CC_LIMIT_UNLIMITED (not for an I/O weight); anything else must lie in the kind's
  * bounds. Returns 0, or -1 if the text is not a valid limit. */
 int cc_limit_parse(enum cc_limit_kind kind, const char *text, uint64_t *value);
 

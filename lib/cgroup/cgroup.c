@@ -71,11 +71,14 @@ static uint64_t effective(int64_t chat_value, uint64_t fallback)
 }
 
 void cc_limits_effective(const struct cc_config *config, int64_t memory_max, int64_t pids_max,
-			 int64_t cpu_max_percent, struct cc_limits *limits)
+			 int64_t cpu_max_percent, int64_t io_weight, const struct cc_io_max *io_max,
+			 struct cc_limits *limits)
 {
 	limits->memory_max = effective(memory_max, config->memory_max);
 	limits->pids_max = effective(pids_max, config->pids_max);
 	limits->cpu_max_percent = effective(cpu_max_percent, config->cpu_max_percent);
+	limits->io_weight = effective(io_weight, config->io_weight);
+	limits->io_max = io_max ? *io_max : config->io_max;
 }
 
 int cc_cgroup_backend_resolve(const struct cc_config *config, enum cc_cgroup_backend *backend, struct cc_err *err)
@@ -123,7 +126,7 @@ int cc_cgroup_join(enum cc_cgroup_backend backend, const struct cc_config *confi
 	if (backend == CC_CGROUP_CGROUPFS)
 		return cgfs_apply(config, name, limits, pid, err);
 	if (backend == CC_CGROUP_SYSTEMD)
-		return cgsd_apply(uid, name, limits, pid, err);
+		return cgsd_apply(config, uid, name, limits, pid, err);
 	return 0;
 }
 
@@ -133,7 +136,7 @@ int cc_cgroup_attach(enum cc_cgroup_backend backend, const struct cc_config *con
 	if (backend == CC_CGROUP_CGROUPFS)
 		return cgfs_apply(config, name, NULL, pid, err);
 	if (backend == CC_CGROUP_SYSTEMD)
-		return cgsd_apply(uid, name, NULL, pid, err);
+		return cgsd_apply(config, uid, name, NULL, pid, err);
 	return 0;
 }
 

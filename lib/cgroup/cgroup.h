@@ -26,6 +26,8 @@ struct cc_limits {
 	uint64_t memory_max;      /* bytes (swap is always 0) */
 	uint64_t pids_max;
 	uint64_t cpu_max_percent; /* of one CPU */
+	uint64_t io_weight;       /* 1 to 10000, never unlimited */
+	struct cc_io_max io_max;  /* on the disks of cc_io_disks_find */
 };
 
 struct cc_cgroup_usage {
@@ -35,12 +37,16 @@ struct cc_cgroup_usage {
 	uint64_t nr_throttled;
 	uint64_t throttled_usec;
 	uint64_t oom_kills;
+	uint64_t io_read_bytes;  /* io.stat, summed over the devices */
+	uint64_t io_written_bytes;
 };
 
 /* A chat's limits from its registry columns: -1 means "the configuration's
- * default", 0 "no limit", anything else the value. */
+ * default", 0 "no limit", anything else the value; io_max NULL means the
+ * configuration's. */
 void cc_limits_effective(const struct cc_config *config, int64_t memory_max, int64_t pids_max,
-			 int64_t cpu_max_percent, struct cc_limits *limits);
+			 int64_t cpu_max_percent, int64_t io_weight, const struct cc_io_max *io_max,
+			 struct cc_limits *limits);
 
 /* Which backend this host and configuration give. With "auto" (or an
  * explicit backend) that cannot work here, an error says why, e.g. "the

@@ -16,11 +16,15 @@ int cgfs_usage(const struct cc_config *config, const char *name, struct cc_cgrou
 /* Whether systemd is PID 1 (sd_booted() without linking libsystemd). */
 bool cg_systemd_is_init(void);
 int cgsd_check(struct cc_err *err);
-int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, pid_t pid, struct cc_err *err);
+int cgsd_apply(const struct cc_config *config, uint32_t uid, const char *name, const struct cc_limits *limits,
+	       pid_t pid, struct cc_err *err);
 int cgsd_kill(uint32_t uid, bool remove, struct cc_err *err);
 int cgsd_usage(uint32_t uid, struct cc_cgroup_usage *usage, struct cc_err *err);
 
 /* "25000 100000" for 25 %: quota per 100 ms period. */
 void cc_cpu_max_text(uint64_t percent, char *out, size_t out_len);
+
+/* The kernel's io.weight when none is set: an equal share. */
+#define CC_IO_WEIGHT_DEFAULT 100
 
 #endif

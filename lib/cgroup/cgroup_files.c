@@ -74,6 +74,27 @@ int cg_read_u64(int dirfd, const char *file, uint64_t *value)
 	return cc_parse_u64(buf, 0, UINT64_MAX, value) < 0 ? -EINVAL : 0;
 }
 
+/* Bytes read and written, summed over io.stat's devices ("254:0 rbytes=N
+ * wbytes=N rios=N ..."); an empty file (no I/O yet) is zero. */
+static int read_io_stat(int dirfd, struct cc_cgroup_usage *u)
+{
+	char buf[4096], *save = NULL;
+	int r = cg_read(dirfd, "io.stat", buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	for (char *word = strtok_r(buf, " \n", &save); word; word = strtok_r(NULL, " \n", &save)) {
+		uint64_t *sum = strncmp(word, "rbytes=", 7) == 0 ? &u->io_read_bytes
+				: strncmp(word, "wbytes=", 7) == 0 ? &u->io_written_bytes
+								   : NULL;
+		uint64_t value;
+
+		if (sum && cc_parse_u64(word + 7, 0, UINT64_MAX, &value) == 0)
+			*sum += value;
+	}
+	return 0;
+}
+
 int cg_read_usage(int dirfd, struct cc_cgroup_usage *u)
 {
 	int r;
@@ -90,6 +111,8 @@ int cg_read_usage(int dirfd, struct cc_cgroup_usage *u)
 		r = cg_read_key(dirfd, "cpu.stat", "throttled_usec", &u->throttled_usec);
 	if (r == 0)
 		r = cg_read_key(dirfd, "memory.events", "oom_kill", &u->oom_kills);
+	if (r == 0)
+		r = read_io_stat(dirfd, u);
 	return r;
 }
 

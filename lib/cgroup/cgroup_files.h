@@ -15,7 +15,7 @@ int cg_read(int dirfd, const char *file, char *buf, size_t len);
 int cg_read_key(int dirfd, const char *file, const char *key, uint64_t *value);
 /* A single number, or "max" as CC_LIMIT_UNLIMITED. */
 int cg_read_u64(int dirfd, const char *file, uint64_t *value);
-/* memory.current, pids.current, cpu.stat, memory.events */
+/* memory.current, pids.current, cpu.stat, memory.events, io.stat */
 int cg_read_usage(int dirfd, struct cc_cgroup_usage *usage);
 /* Wait (up to timeout_ms) until cgroup.events says "populated 0". */
 int cg_wait_empty(int dirfd, int timeout_ms);

@@ -16,11 +16,13 @@
 
 #include "cgroup/cgroup_backends.h"
 #include "cgroup/cgroup_files.h"
+#include "cgroup/io_disks.h"
 #include "base/trusted_dir.h"
 
 #define KILL_WAIT_MS 10000
 
-static const char *const controllers[] = {"memory", "pids", "cpu"};
+static const char *const controllers[] = {"memory", "pids", "cpu", "io"};
+#define ENABLE_ALL "+memory +pids +cpu +io"
 
 /* Is /sys/fs/cgroup a cgroup v2 mount? */
 static int check_unified(struct cc_err *err)
@@ -36,7 +38,7 @@ static int check_unified(struct cc_err *err)
 	return 0;
 }
 
-/* The first of memory, pids, cpu missing from a cgroup.controllers text. */
+/* The first of memory, pids, cpu, io missing from a cgroup.controllers text. */
 static const char *missing_controller(const char *list)
 {
 	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++) {
@@ -55,7 +57,7 @@ static const char *missing_controller(const char *list)
 	return NULL;
 }
 
-/* Open the subtree root, and check that it hands the three controllers to
+/* Open the subtree root, and check that it hands the four controllers to
  * its children (enabling them in its own subtree_control). */
 static int open_root(const struct cc_config *config, bool create, struct cc_err *err)
 {
@@ -82,10 +84,10 @@ static int open_root(const struct cc_config *config, bool create, struct cc_err 
 			       "the parent's cgroup.subtree_control, or run chatcell-admin init)",
 			       missing, config->cgroup_root, missing);
 	}
-	r = cg_write(fd, "cgroup.subtree_control", "+memory +pids +cpu");
+	r = cg_write(fd, "cgroup.subtree_control", ENABLE_ALL);
 	if (r < 0) {
 		close(fd);
-		return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot enable memory, pids and cpu in %s/cgroup.subtree_control",
+		return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot enable memory, pids, cpu and io in %s/cgroup.subtree_control",
 				     config->cgroup_root);
 	}
 	return fd;
@@ -129,6 +131,53 @@ void cc_cpu_max_text(uint64_t percent, char *out, size_t out_len)
 		snprintf(out, out_len, "%llu 100000", (unsigned long long)percent * 1000);
 }
 
+/* "254:0 rbps=max wbps=2097152 riops=max wiops=max": one disk's io.max. */
+static void io_max_line(const struct cc_io_disk *disk, const struct cc_io_max *max, char *out, size_t out_len)
+{
+	const uint64_t values[] = {max->rbps, max->wbps, max->riops, max->wiops};
+	static const char *const keys[] = {"rbps", "wbps", "riops", "wiops"};
+	size_t used = (size_t)snprintf(out, out_len, "%u:%u", disk->major, disk->minor);
+
+	for (size_t i = 0; i < 4 && used < out_len; i++) {
+		int n = values[i] == CC_LIMIT_UNLIMITED
+				? snprintf(out + used, out_len - used, " %s=max", keys[i])
+				: snprintf(out + used, out_len - used, " %s=%llu", keys[i], (unsigned long long)values[i]);
+
+		if (n < 0)
+			return;
+		used += (size_t)n;
+	}
+}
+
+/* io.weight, and io.max on each disk of the chat's trees (all four keys,
+ * so "max" lifts an earlier cap). */
+static int write_io(int fd, const struct cc_config *config, const char *name, const struct cc_limits *l,
+		    struct cc_err *err)
+{
+	struct cc_io_disks disks;
+	char text[160];
+	int r;
+
+	snprintf(text, sizeof(text), "default %llu", (unsigned long long)l->io_weight);
+	r = cg_write(fd, "io.weight", text);
+	/* A kernel without blk-iocost has no io.weight: every chat gets the
+	 * same share anyway, which is only wrong if another was asked for. */
+	if (r == -ENOENT && l->io_weight == CC_IO_WEIGHT_DEFAULT)
+		r = 0;
+	if (r < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot write %s/%s/io.weight (%s)", config->cgroup_root, name,
+				     text);
+	cc_io_disks_find(config, &disks);
+	for (size_t i = 0; i < disks.count; i++) {
+		io_max_line(&disks.disk[i], &l->io_max, text, sizeof(text));
+		r = cg_write(fd, "io.max", text);
+		if (r < 0)
+			return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot write %s/%s/io.max (%s)", config->cgroup_root,
+					     name, text);
+	}
+	return 0;
+}
+
 static int write_limits(int fd, const struct cc_config *config, const char *name, const struct cc_limits *l,
 			struct cc_err *err)
 {
@@ -151,7 +200,7 @@ static int write_limits(int fd, const struct cc_config *config, const char *name
 			return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot write %s/%s/%s", config->cgroup_root, name,
 					     writes[i].file);
 	}
-	return 0;
+	return write_io(fd, config, name, l, err);
 }
 
 int cgfs_check(const struct cc_config *config, struct cc_err *err)
@@ -177,7 +226,7 @@ int cgfs_prepare(const struct cc_config *config, struct cc_err *err)
 		int root = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (root >= 0) {
-			cg_write(root, "cgroup.subtree_control", "+memory +pids +cpu");
+			cg_write(root, "cgroup.subtree_control", ENABLE_ALL);
 			close(root);
 		}
 	}

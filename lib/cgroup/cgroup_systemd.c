@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The systemd backend: one transient slice per chat, chatcell-<uid>.slice
- * inside chatcell.slice, carrying MemoryMax, MemorySwapMax, TasksMax and
- * CPUQuota, and in it one transient scope per running cell,
- * chatcell-<uid>-cell.scope: started with the cell's keeper, and every
- * login of the chat attached to it (AttachProcessesToUnit, systemd 238).
+ * inside chatcell.slice, carrying MemoryMax, MemorySwapMax, TasksMax,
+ * CPUQuota, IOWeight and the IO*Max caps, and in it one transient scope
+ * per running cell, chatcell-<uid>-cell.scope: started with the cell's
+ * keeper, and every login of the chat attached to it
+ * (AttachProcessesToUnit, systemd 238).
  * All over D-Bus (sd-bus): systemd is the only writer of its tree. Usage
  * is read from the slice's cgroup files. */
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "cgroup/cgroup_backends.h"
 #include "cgroup/cgroup_files.h"
+#include "cgroup/io_disks.h"
 #include "cgroup/sdbus_dl.h"
 
 #define SD_DESTINATION "org.freedesktop.systemd1"
@@ -64,13 +66,46 @@ static int open_bus(sd_bus **bus, struct cc_err *err)
 	return 0;
 }
 
-/* The limit properties of a chat's slice. */
-static int append_limits(sd_bus_message *m, const struct cc_limits *l)
+/* One of the IO*Max properties: a(st), a device path and a value per
+ * disk (UINT64_MAX, "infinity", lifts an earlier cap). */
+static int append_io_max(sd_bus_message *m, const char *property, const struct cc_io_disks *disks, uint64_t value)
 {
-	uint64_t quota = l->cpu_max_percent == CC_LIMIT_UNLIMITED ? UINT64_MAX : l->cpu_max_percent * 10000;
-	int r = SD->message_append(m, "(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
-				      (uint64_t)0, "TasksMax", "t", l->pids_max, "CPUQuotaPerSecUSec", "t", quota);
+	int r = SD->message_open_container(m, 'r', "sv");
 
+	if (r >= 0)
+		r = SD->message_append(m, "s", property);
+	if (r >= 0)
+		r = SD->message_open_container(m, 'v', "a(st)");
+	if (r >= 0)
+		r = SD->message_open_container(m, 'a', "(st)");
+	for (size_t i = 0; r >= 0 && i < disks->count; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/block/%u:%u", disks->disk[i].major, disks->disk[i].minor);
+		r = SD->message_append(m, "(st)", path, value);
+	}
+	for (int depth = 0; r >= 0 && depth < 3; depth++)
+		r = SD->message_close_container(m);
+	return r;
+}
+
+/* The limit properties of a chat's slice. */
+static int append_limits(sd_bus_message *m, const struct cc_limits *l, const struct cc_io_disks *disks)
+{
+	const struct {
+		const char *property;
+		uint64_t value;
+	} caps[] = {{"IOReadBandwidthMax", l->io_max.rbps},
+		    {"IOWriteBandwidthMax", l->io_max.wbps},
+		    {"IOReadIOPSMax", l->io_max.riops},
+		    {"IOWriteIOPSMax", l->io_max.wiops}};
+	uint64_t quota = l->cpu_max_percent == CC_LIMIT_UNLIMITED ? UINT64_MAX : l->cpu_max_percent * 10000;
+	int r = SD->message_append(m, "(sv)(sv)(sv)(sv)(sv)", "MemoryMax", "t", l->memory_max, "MemorySwapMax", "t",
+				      (uint64_t)0, "TasksMax", "t", l->pids_max, "CPUQuotaPerSecUSec", "t", quota,
+				      "IOWeight", "t", l->io_weight);
+
+	for (size_t i = 0; r >= 0 && i < sizeof(caps) / sizeof(caps[0]); i++)
+		r = append_io_max(m, caps[i].property, disks, caps[i].value);
 	return r;
 }
 
@@ -146,6 +181,7 @@ struct slice_args {
 	const char *slice;
 	const char *name;
 	const struct cc_limits *limits;
+	const struct cc_io_disks *disks;
 };
 
 /* StartTransientUnit's arguments: the unit, its properties (appended by
@@ -174,7 +210,7 @@ static int slice_properties(sd_bus_message *m, const void *arg)
 
 	snprintf(description, sizeof(description), "chatcell chat %s", a->name);
 	r = SD->message_append(m, "(sv)", "Description", "s", description);
-	return r < 0 ? r : append_limits(m, a->limits);
+	return r < 0 ? r : append_limits(m, a->limits, a->disks);
 }
 
 static int build_slice(sd_bus_message *m, const void *arg)
@@ -184,10 +220,10 @@ static int build_slice(sd_bus_message *m, const void *arg)
 
 /* Start the chat's slice, or update the limits of the running one. */
 static int ensure_slice(sd_bus *bus, uint32_t uid, const char *name, const struct cc_limits *limits,
-			struct cc_err *err)
+			const struct cc_io_disks *disks, struct cc_err *err)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	struct slice_args a = {NULL, name, limits};
+	struct slice_args a = {NULL, name, limits, disks};
 	char slice[64];
 	int r;
 
@@ -204,7 +240,7 @@ static int ensure_slice(sd_bus *bus, uint32_t uid, const char *name, const struc
 		if (r >= 0)
 			r = SD->message_open_container(m, 'a', "(sv)");
 		if (r >= 0)
-			r = append_limits(m, limits);
+			r = append_limits(m, limits, disks);
 		if (r >= 0)
 			r = SD->message_close_container(m);
 		if (r >= 0)
@@ -253,19 +289,51 @@ static int open_slice_dir(uint32_t uid)
 	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* systemd skips an IO*Max= entry whose device it cannot resolve, with only
+ * a log line: check that io.max has a line for every disk. */
+static int check_io_max(int dir, uint32_t uid, const struct cc_limits *limits, const struct cc_io_disks *disks,
+			struct cc_err *err)
+{
+	char text[1024];
+	int r;
+
+	if (cc_io_max_is_none(&limits->io_max) || disks->count == 0)
+		return 0;
+	r = cg_read(dir, "io.max", text, sizeof(text));
+	if (r < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, -r, "cannot read io.max of chatcell-%u.slice", uid);
+	for (size_t i = 0; i < disks->count; i++) {
+		char prefix[32];
+		const char *p = text;
+		size_t len = (size_t)snprintf(prefix, sizeof(prefix), "%u:%u ", disks->disk[i].major, disks->disk[i].minor);
+
+		while (p && strncmp(p, prefix, len) != 0)
+			p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+		if (!p)
+			return cc_fail(err, CC_ERR_SYSTEM,
+				       "systemd did not apply io_max to chatcell-%u.slice on %s (%u:%u): is /dev/block/%u:%u "
+				       "there (udev)?",
+				       uid, disks->disk[i].name, disks->disk[i].major, disks->disk[i].minor,
+				       disks->disk[i].major, disks->disk[i].minor);
+	}
+	return 0;
+}
+
 /* systemd leaves out a limit whose controller it cannot enable (kernel
  * without it, DisableControllers= above) and says nothing: check that the
  * slice's cgroup has the interface file of every limit. Memory always
- * (swap is capped at 0). */
-static int check_controllers(uint32_t uid, const struct cc_limits *limits, struct cc_err *err)
+ * (swap is capped at 0), io always (IOWeight is always set). */
+static int check_controllers(uint32_t uid, const struct cc_limits *limits, const struct cc_io_disks *disks,
+			     struct cc_err *err)
 {
 	const struct {
 		const char *controller;
 		bool needed;
 	} wanted[] = {{"memory", true},
 		      {"pids", limits->pids_max != CC_LIMIT_UNLIMITED},
-		      {"cpu", limits->cpu_max_percent != CC_LIMIT_UNLIMITED}};
-	int dir = open_slice_dir(uid);
+		      {"cpu", limits->cpu_max_percent != CC_LIMIT_UNLIMITED},
+		      {"io", true}};
+	int dir = open_slice_dir(uid), r;
 
 	if (dir < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "systemd made no cgroup for chatcell-%u.slice", uid);
@@ -279,8 +347,9 @@ static int check_controllers(uint32_t uid, const struct cc_limits *limits, struc
 				       wanted[i].controller, uid, wanted[i].controller);
 		}
 	}
+	r = check_io_max(dir, uid, limits, disks, err);
 	close(dir);
-	return 0;
+	return r;
 }
 
 /* What sd_booted(3) checks: systemd creates /run/systemd/system/ early at
@@ -300,8 +369,10 @@ int cgsd_check(struct cc_err *err)
 	return 0;
 }
 
-int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, pid_t pid, struct cc_err *err)
+int cgsd_apply(const struct cc_config *config, uint32_t uid, const char *name, const struct cc_limits *limits,
+	       pid_t pid, struct cc_err *err)
 {
+	struct cc_io_disks disks;
 	sd_bus *bus = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
@@ -320,7 +391,8 @@ int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, p
 		SD->flush_close_unref(bus);
 		return r;
 	}
-	r = ensure_slice(bus, uid, name, limits, err);
+	cc_io_disks_find(config, &disks);
+	r = ensure_slice(bus, uid, name, limits, &disks, err);
 	if (r == 0 && pid > 0) {
 		/* The cell's scope, whether or not pam_systemd ran: the PID (the
 		 * keeper, or a login) moves into the chat's slice before it
@@ -338,7 +410,7 @@ int cgsd_apply(uint32_t uid, const char *name, const struct cc_limits *limits, p
 			r = r < 0 ? bus_fail(err, r, &e, "moving the process into the chat's cell scope") : 0;
 		}
 		if (r == 0)
-			r = check_controllers(uid, limits, err);
+			r = check_controllers(uid, limits, &disks, err);
 	}
 	SD->error_free(&e);
 	SD->flush_close_unref(bus);

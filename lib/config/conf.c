@@ -41,6 +41,8 @@ void cc_config_defaults(struct cc_config *config)
 	config->disk_quota = true;
 	config->disk_max = 2ull << 30;
 	config->inodes_max = 200000;
+	config->io_weight = 100;
+	cc_io_max_none(&config->io_max);
 	config->landlock = CC_LANDLOCK_REQUIRED;
 	config->open_files_max = 1024;
 	config->processes_max = 512;
@@ -187,7 +189,7 @@ static int set_limit(struct parse_ctx *ctx, const char *key, enum cc_limit_kind 
 
 	if (cc_limit_parse(kind, value, out) == 0)
 		return 0;
-	snprintf(expected, sizeof(expected), "%s, or 'max'", cc_limit_expected(kind));
+	snprintf(expected, sizeof(expected), kind == CC_LIMIT_IO_WEIGHT ? "%s" : "%s, or 'max'", cc_limit_expected(kind));
 	return bad_value(ctx, key, expected, value);
 }
 
@@ -297,7 +299,7 @@ enum key_id {
 	K_QUARANTINE_DAYS, K_MEMORY_MAX, K_PIDS_MAX, K_CPU_MAX, K_DNS_SERVERS, K_EGRESS_ALLOW, K_CGROUP_BACKEND,
 	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX, K_LANDLOCK, K_LANDLOCK_READ, K_LANDLOCK_WRITE,
 	K_LANDLOCK_BIND_PORTS, K_SYSCALLS_32BIT, K_OPEN_FILES_MAX, K_PROCESSES_MAX, K_LOCKED_MEMORY_MAX, K_CORE_MAX,
-	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX, K_CELL_IPV4_RANGE, K_CELL_IPV6_RANGE,
+	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX, K_CELL_IPV4_RANGE, K_CELL_IPV6_RANGE, K_IO_WEIGHT, K_IO_MAX,
 };
 
 static const struct {
@@ -311,7 +313,8 @@ static const struct {
 	{"proc_admin_group", K_PROC_ADMIN_GROUP, false},
 	{"quarantine_days", K_QUARANTINE_DAYS, false},
 	{"memory_max", K_MEMORY_MAX, false},   {"pids_max", K_PIDS_MAX, false},
-	{"cpu_max", K_CPU_MAX, false},         {"cgroup_backend", K_CGROUP_BACKEND, false},
+	{"cpu_max", K_CPU_MAX, false},         {"io_weight", K_IO_WEIGHT, false},
+	{"io_max", K_IO_MAX, false},           {"cgroup_backend", K_CGROUP_BACKEND, false},
 	{"cgroup_root", K_CGROUP_ROOT, false}, {"dns_servers", K_DNS_SERVERS, false},
 	{"egress_allow", K_EGRESS_ALLOW, true},
 	{"cell_idle_stop", K_CELL_IDLE_STOP, false}, {"cell_ptys_max", K_CELL_PTYS_MAX, false},
@@ -370,6 +373,10 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_limit(ctx, key, CC_LIMIT_DISK, value, &c->disk_max);
 	case K_INODES_MAX:
 		return set_limit(ctx, key, CC_LIMIT_INODES, value, &c->inodes_max);
+	case K_IO_WEIGHT:
+		return set_limit(ctx, key, CC_LIMIT_IO_WEIGHT, value, &c->io_weight);
+	case K_IO_MAX:
+		return cc_io_max_parse(value, &c->io_max) == 0 ? 0 : bad_value(ctx, key, cc_io_max_expected(), value);
 	case K_DNS_SERVERS:
 		return set_dns_servers(ctx, key, value);
 	case K_EGRESS_ALLOW:

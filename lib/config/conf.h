@@ -9,6 +9,7 @@
 
 #include "base/egress_rule.h"
 #include "base/error.h"
+#include "base/io_limit.h"
 #include "base/limit_value.h"
 #include "base/sizes.h"
 
@@ -61,6 +62,8 @@ struct cc_config {
 	uint64_t memory_max;     /* bytes, or CC_LIMIT_UNLIMITED */
 	uint64_t pids_max;       /* or CC_LIMIT_UNLIMITED */
 	uint64_t cpu_max_percent; /* of one CPU, or CC_LIMIT_UNLIMITED */
+	uint64_t io_weight;       /* 1 to 10000; 100, the kernel's default, is an equal share */
+	struct cc_io_max io_max;  /* on the disks of the homes and /tmp instances */
 
 	/* Each chat's disk budget: user quotas on every filesystem it can
 	 * write (lib/disk). Off: none are set and logins do not check. */

@@ -55,7 +55,8 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	tty = pam_modutil_getgrnam(pamh, "tty");
 	cc_cell_spec_init(&spec, &cu->config, cu->uid, cu->chat.name, tty ? tty->gr_gid : TTY_GID_DEFAULT,
 			  backend != CC_CGROUP_OFF);
-	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent, &limits);
+	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent,
+			    cu->chat.io_weight, cu->chat.io_max_set ? &cu->chat.io_max : NULL, &limits);
 	/* A new cell starts with the chat's disk budget in force, or not at all. */
 	if (cc_disk_apply(&cu->config, cu->uid, cu->chat.disk_max, cu->chat.inodes_max, true, &cu->err) < 0)
 		return -1;

@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 				die(&err);
 			chat.state = CC_STATE_ACTIVE;
 			chat.created_at = (int64_t)time(NULL);
-			chat.memory_max = chat.pids_max = chat.cpu_max_percent = CC_LIMIT_DEFAULT;
+			chat.memory_max = chat.pids_max = chat.cpu_max_percent = chat.io_weight = CC_LIMIT_DEFAULT;
 			if (cc_chats_insert(&reg, &chat, &err) < 0 ||
 			    cc_home_create(home_fd, config.home_base, chat.name, chat.uid, &err) < 0 ||
 			    cc_view_publish_chat(view_fd, chat.name, chat.uid, &err) < 0)

@@ -23,19 +23,19 @@ b=$(chat_user disk-chat-b)
 
 # The per-chat budget, recorded and printed like the other limits.
 run chatcell-admin limits disk-chat-a --disk 1G --inodes 50k
-is "$rc:$out" "0:$a: memory 256M (default), pids 200 (default), cpu 25% (default), disk 1G, inodes 50k" \
+is "$rc:$out" "0:$a: memory 256M (default), pids 200 (default), cpu 25% (default), disk 1G, inodes 50k, io weight 100 (default), io max none (default)" \
 	"limits --disk --inodes sets the chat's budget"
 is "$err" "chatcell-admin limits: recorded, but not enforced: disk_quota = off in chatcell.conf" \
 	"and says it is not enforced with disk_quota = off"
 run chatcell-admin limits --json disk-chat-a
-like "$out" '*"disk_max":"1G","inodes_max":"50k"}' "--json gives the same"
+like "$out" '*"disk_max":"1G","inodes_max":"50k",*' "--json gives the same"
 run chatcell-admin show disk-chat-a
-like "$out" "*limits       memory 256M, pids 200, cpu 25%, disk 1G, inodes 50k*" "show prints the budget"
+like "$out" "*limits       memory 256M, pids 200, cpu 25%, disk 1G, inodes 50k, io weight 100, io max none*" "show prints the budget"
 like "$out" "*disk usage   unavailable: disk quotas are off (disk_quota = off)*" "and why there is no usage"
 run chatcell-admin show --json disk-chat-a
-like "$out" '*"disk_max":"1G","inodes_max":"50k"},"usage":null,"disk_usage":null*' "show --json: budget, no usage"
+like "$out" '*"disk_max":"1G","inodes_max":"50k",*},"usage":null,"disk_usage":null*' "show --json: budget, no usage"
 run chatcell-admin limits disk-chat-a --disk max --inodes default
-is "$out" "$a: memory 256M (default), pids 200 (default), cpu 25% (default), disk max, inodes 200k (default)" \
+is "$out" "$a: memory 256M (default), pids 200 (default), cpu 25% (default), disk max, inodes 200k (default), io weight 100 (default), io max none (default)" \
 	"'max' lifts the budget, 'default' returns to chatcell.conf"
 run sqlite3 "$db" "SELECT detail FROM events WHERE name = '$a' AND action = 'limits' ORDER BY id"
 is "$out" "memory - pids - cpu - disk 1G inodes 50k"$'\n'"memory - pids - cpu - disk max inodes default" \

@@ -42,6 +42,6 @@ void registry_fixture_chat(struct cc_chat *chat, const char *chat_id, const char
 	chat->uid = uid;
 	chat->state = CC_STATE_ACTIVE;
 	chat->created_at = 1700000000;
-	chat->memory_max = chat->pids_max = chat->cpu_max_percent = CC_LIMIT_DEFAULT;
+	chat->memory_max = chat->pids_max = chat->cpu_max_percent = chat->io_weight = CC_LIMIT_DEFAULT;
 	chat->disk_max = chat->inodes_max = CC_LIMIT_DEFAULT;
 }

@@ -50,6 +50,8 @@ static void defaults_avoid_reserved_ranges(void **state)
 	assert_int_equal(c.memory_max, 256ull << 20);
 	assert_int_equal(c.pids_max, 200);
 	assert_int_equal(c.cpu_max_percent, 25);
+	assert_int_equal(c.io_weight, 100);
+	assert_true(cc_io_max_is_none(&c.io_max));
 }
 
 static void parses_the_disk_budget(void **state)
@@ -97,6 +99,8 @@ static void parses_every_key(void **state)
 		 "memory_max = 1G\n"
 		 "pids_max = max\n"
 		 "cpu_max = 150%\n"
+		 "io_weight = 50\n"
+		 "io_max = wbps=20M riops=1000\n"
 		 "cgroup_backend = cgroupfs\n"
 		 "cgroup_root = /sys/fs/cgroup/bots\n"
 		 "dns_servers = 127.0.0.53 ::1\n"
@@ -117,6 +121,10 @@ static void parses_every_key(void **state)
 	assert_int_equal(c.memory_max, 1ull << 30);
 	assert_true(c.pids_max == CC_LIMIT_UNLIMITED);
 	assert_int_equal(c.cpu_max_percent, 150);
+	assert_int_equal(c.io_weight, 50);
+	assert_int_equal(c.io_max.wbps, 20ull << 20);
+	assert_int_equal(c.io_max.riops, 1000);
+	assert_true(c.io_max.rbps == CC_LIMIT_UNLIMITED && c.io_max.wiops == CC_LIMIT_UNLIMITED);
 	assert_int_equal(c.cgroup_backend, CC_CGROUP_CGROUPFS);
 	assert_string_equal(c.cgroup_root, "/sys/fs/cgroup/bots");
 	assert_int_equal(c.dns_server_count, 2);
@@ -262,7 +270,8 @@ static void reports_structural_errors(void **state)
 	parse_fails("uid_range 1-2\n", "t.conf:1: expected 'key = value' or a '#' comment, got 'uid_range 1-2'");
 	parse_fails("\n\nuid_rnage = 70000-70001\n",
 		    "t.conf:3: unknown key 'uid_rnage' (known: uid_range, user_prefix, home_base, shell, shims_dir, "
-		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, cgroup_backend, "
+		    "path_append, proc_admin_group, quarantine_days, memory_max, pids_max, cpu_max, io_weight, io_max, "
+		    "cgroup_backend, "
 		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max, landlock, landlock_read, "
 		    "landlock_write, landlock_bind_ports, syscalls_32bit, open_files_max, processes_max, "
 		    "locked_memory_max, core_max, disk_quota, disk_max, inodes_max, cell_ipv4_range, "
@@ -334,6 +343,13 @@ static void reports_bad_values(void **state)
 				    "'max', got '25'");
 	parse_fails("cpu_max = 0%", "t.conf:1: cpu_max: expected a percentage of one CPU such as 25% or 200%, or "
 				    "'max', got '0%'");
+	parse_fails("io_weight = 0", "t.conf:1: io_weight: expected a weight from 1 to 10000 (100 is an equal share), "
+				     "got '0'");
+	parse_fails("io_weight = max", "t.conf:1: io_weight: expected a weight from 1 to 10000 (100 is an equal "
+				       "share), got 'max'");
+	parse_fails("io_max = wbps=1K", "t.conf:1: io_max: expected space-separated rbps=, wbps= (bytes per second "
+					"from 64K, such as 20M), riops=, wiops= (operations per second from 10 to "
+					"10000000), each also 'max'; or 'max' for no cap, got 'wbps=1K'");
 	parse_fails("cgroup_backend = v1", "t.conf:1: cgroup_backend: expected auto, systemd, cgroupfs or off, got 'v1'");
 	parse_fails("cgroup_root = /tmp/cg", "t.conf:1: cgroup_root: expected a directory below /sys/fs/cgroup/, got '/tmp/cg'");
 	parse_fails("dns_servers = 10.0.0.0/8", "t.conf:1: dns_servers: expected space-separated IPv4 or IPv6 "

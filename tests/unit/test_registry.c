@@ -204,6 +204,9 @@ static void rows_round_trip_every_field(void **state)
 
 	registry_fixture_chat(&c, id, "chat-cccccccccccc", 70010);
 	c.memory_max = 512ll << 20;
+	c.io_weight = 300;
+	c.io_max_set = true;
+	assert_int_equal(cc_io_max_parse("wbps=2M riops=100", &c.io_max), 0);
 	c.pending = CC_PENDING_DELETE;
 	snprintf(c.pending_arg, sizeof(c.pending_arg), "/srv/archive");
 	assert_int_equal(cc_chats_insert(&f->reg, &c, &err), 0);
@@ -214,10 +217,22 @@ static void rows_round_trip_every_field(void **state)
 	assert_string_equal(found.name, "chat-cccccccccccc");
 	assert_int_equal(found.memory_max, 512ll << 20);
 	assert_int_equal(found.pids_max, CC_LIMIT_DEFAULT);
+	assert_int_equal(found.io_weight, 300);
+	assert_true(found.io_max_set);
+	assert_memory_equal(&found.io_max, &c.io_max, sizeof(c.io_max));
 	assert_int_equal(found.pending, CC_PENDING_DELETE);
 	assert_string_equal(found.pending_arg, "/srv/archive");
 	assert_int_equal(found.last_login_at, 1700000500);
 	assert_int_equal(found.last_logout_at, 0);
+
+	/* Back to the defaults: both columns NULL again. */
+	found.io_weight = CC_LIMIT_DEFAULT;
+	found.io_max_set = false;
+	assert_int_equal(cc_chats_update(&f->reg, &found, &err), 0);
+	assert_int_equal(cc_chats_find_by_id(&f->reg, c.id, &found, &err), 1);
+	assert_int_equal(found.io_weight, CC_LIMIT_DEFAULT);
+	assert_false(found.io_max_set);
+	assert_true(cc_io_max_is_none(&found.io_max));
 }
 
 /* Login times noted in a cell record and in the registry are merged: the

@@ -1,13 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# boot_test.sh MODE GUEST_TEST: one test of the VM tier, for the automake
-# harness. Boots a VM (run-vm.sh; MODE plain = a minimal init, the cgroupfs
-# backend; systemd = systemd as PID 1, the systemd backend), runs
+# boot_test.sh MODE GUEST_TEST [DISK_MIB]: one test of the VM tier, for the
+# automake harness. Boots a VM (run-vm.sh; MODE plain = a minimal init, the
+# cgroupfs backend; systemd = systemd as PID 1, the systemd backend), runs
 # tests/vm/guest/GUEST_TEST inside against this build's staged install, and
-# passes its TAP output through. A VM that hands back no result leaves the
-# plan out and exits non-zero: the harness counts that as a failure.
+# passes its TAP output through. With DISK_MIB the VM gets a virtio disk of
+# that size, an empty ext4 file system (the guest's /dev/vda; the I/O
+# limits need a real block device), made here in a temporary file. A VM
+# that hands back no result leaves the plan out and exits non-zero: the
+# harness counts that as a failure.
 set -uo pipefail
-mode=$1 guest_test=$2
+mode=$1 guest_test=$2 disk_mib=${3:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
@@ -20,7 +23,7 @@ top_builddir=$(cd "${CC_TOP_BUILDDIR:-$CC_BUILDDIR/..}" && pwd -P)
 [ "$(id -u)" = 0 ] || skip_all "the VM tier needs root (qemu's 9p export of / must read every file)"
 [ "${CC_SYSTEM_LAYOUT:-}" = yes ] || skip_all "the VM tier needs a system-layout build (./configure --prefix=/usr)"
 [ -d "$builddir/stage/usr" ] || skip_all "no staged install in $builddir/stage"
-for tool in qemu-system-x86_64 xz depmod apt-get; do
+for tool in qemu-system-x86_64 xz depmod apt-get ${disk_mib:+mkfs.ext4}; do
 	command -v "$tool" >/dev/null || skip_all "$tool is missing (scripts/install-deps installs the VM tier's packages)"
 done
 
@@ -31,7 +34,15 @@ for tree in "$srcdir" "$builddir" "$top_builddir"; do
 done
 
 script=$(mktemp /tmp/chatcell-vm-test.XXXXXX)
-trap 'rm -f "$script"' EXIT
+disk=
+trap 'rm -f "$script" ${disk:+"$disk"}' EXIT
+qemu_args=${VMTIER_QEMU_ARGS:-}
+if [ -n "$disk_mib" ]; then
+	disk=$(mktemp /tmp/chatcell-vm-disk.XXXXXX)
+	truncate -s "${disk_mib}M" "$disk" && mkfs.ext4 -q -F "$disk" ||
+		{ echo "Bail out! cannot make the VM's disk image $disk"; exit 1; }
+	qemu_args+=" -drive file=$disk,if=virtio,format=raw,cache=unsafe"
+fi
 cat >"$script" <<EOF
 #!/bin/bash
 export CC_SRCDIR='$srcdir' CC_BUILDDIR='$builddir' CC_TOP_BUILDDIR='$top_builddir'
@@ -41,4 +52,4 @@ exec /bin/bash '$srcdir/tests/vm/guest/$guest_test'
 EOF
 
 diag "booting a $mode VM (qemu TCG) for $guest_test"
-VMTIER_KEEP_PATHS=$keep VMTIER_TIMEOUT=${VMTIER_TIMEOUT:-600} "$here/run-vm.sh" "$mode" "$script"
+VMTIER_KEEP_PATHS=$keep VMTIER_QEMU_ARGS=$qemu_args VMTIER_TIMEOUT=${VMTIER_TIMEOUT:-600} "$here/run-vm.sh" "$mode" "$script"

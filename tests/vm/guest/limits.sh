@@ -6,7 +6,8 @@
 # hold for both: every login path lands in the chat's cgroup, memory, pids
 # and cpu limits hold for the chat as a whole and for nobody else, limits
 # change on running processes, suspend and delete kill everything, and a
-# missing controller refuses the session.
+# missing controller refuses the session. The chats' homes are on the VM's
+# virtio disk, where io.max caps one chat's writes and not the other's.
 . "$(dirname "$0")/install_chatcell.sh"
 
 case "${VMTIER_MODE:-}" in
@@ -45,6 +46,20 @@ limits_of() { # USER
 	local d
 	d=$(chat_cgroup "$1")
 	echo "$(cat "$d/memory.max") $(cat "$d/memory.swap.max") $(cat "$d/pids.max") $(cat "$d/cpu.max")"
+}
+io_of() { # USER: "io.weight|io.max"
+	local d
+	d=$(chat_cgroup "$1")
+	echo "$(cat "$d/io.weight")|$(cat "$d/io.max")"
+}
+# MiB/s of an 8 MiB direct write (no page cache) into the chat's home, by
+# dd's own clock (dd by path: it is not one of the session's shims).
+dd_rate() { # USER
+	local line
+	line=$(login_su "$1" '/bin/dd if=/dev/zero of="$HOME/io-test" bs=1M count=8 oflag=direct 2>&1 | tail -n 1; /bin/rm -f "$HOME/io-test"')
+	# "8388608 bytes (8.4 MB, 8.0 MiB) copied, 3.99 s, 2.1 MB/s"
+	awk -v l="$line" 'BEGIN { n = split(l, f, " "); if (f[1] != 8388608 || f[n - 3] + 0 <= 0) { print "dd: " l; exit 1 }
+		printf "%.2f", 8 / f[n - 3] }'
 }
 # A process of the chat that holds still: its PID (not a child of the test).
 hold_process() { # USER: prints the process's PID here (not in its cell)
@@ -87,15 +102,25 @@ fork_end() {
 	exec {fork_out}>&-
 }
 
+# The homes on the virtio disk (boot_test.sh made it ext4): a real block
+# device with a request queue, unlike the guest's overlay root.
+modprobe virtio_blk
+mkdir -p "$CHAT_HOME_BASE"
+mount -t ext4 /dev/vda "$CHAT_HOME_BASE" || { echo "Bail out! cannot mount the VM's disk on $CHAT_HOME_BASE"; exit 1; }
+rmdir "$CHAT_HOME_BASE/lost+found"
+disk=$(cat /sys/block/vda/dev)
+
 start_syslog
 use_chatcell_nss
 write_config <<<'cgroup_backend = auto'
 run chatcell-admin init
+like "$out" "*"$'\n'"io_max caps vda ($disk); $CHAT_STATE is on device 0:*, not a disk (tmpfs, overlay, 9p, btrfs?): io_max cannot cap it, only io_weight applies there"$'\n'"*" \
+	"init: io_max caps the disk of the homes, and says the state directory (the /tmp instances) is on none"
 if [ "$backend" = cgroupfs ]; then
-	like "$out" "*per-chat limits: cgroupfs under /sys/fs/cgroup/chatcell (memory, pids, cpu)*" \
+	like "$out" "*per-chat limits: cgroupfs under /sys/fs/cgroup/chatcell (memory, pids, cpu, io)*" \
 		"init: with no systemd, auto picks the cgroupfs backend"
-	is "$(cat /sys/fs/cgroup/chatcell/cgroup.subtree_control)" "cpu memory pids" \
-		"and enables memory, pids and cpu for the chats"
+	is "$(cat /sys/fs/cgroup/chatcell/cgroup.subtree_control)" "cpu io memory pids" \
+		"and enables memory, pids, cpu and io for the chats"
 else
 	like "$out" "*per-chat limits: systemd (a chatcell-<uid>.slice per chat in chatcell.slice)*" \
 		"init: with systemd as PID 1, auto picks the systemd backend"
@@ -177,11 +202,36 @@ ok "A's CPU time is a quarter of the wall time (measured $share, expected 0.20-0
 	awk -v s="$share" 'BEGIN { exit !(s >= 0.20 && s <= 0.30) }'
 ok "and A was throttled ($((throttled1 - throttled0)) periods)" test $((throttled1 - throttled0)) -gt 0
 
+# I/O: B's writes are capped at 2 MiB/s on the disk of its home; A, with
+# the defaults, writes as fast as the disk goes.
+is "$(io_of "$a")" "default 100|" "A's cgroup has the default I/O share and no cap"
+run chatcell-admin limits vm-chat-b --io-weight 50 --io-max wbps=2M
+is "$rc:$out" "0:$b: memory 256M (default), pids 200 (default), cpu 25% (default), io weight 50, io max wbps=2M" \
+	"limits: B's I/O limits are recorded"
+is "$(io_of "$b")" "default 50|$disk rbps=max wbps=2097152 riops=max wiops=max" \
+	"and are in B's live cgroup: io.weight, and io.max on the disk of the homes only"
+if [ "$backend" = systemd ]; then
+	is "$(systemctl show -P IOWeight,IOWriteBandwidthMax "chatcell-$(id -u "$b").slice" | tr '\n' ' ')" \
+		"50 /dev/block/$disk 2097152 " "through the slice's IOWeight= and IOWriteBandwidthMax="
+fi
+rate_a=$(dd_rate "$a") rate_b=$(dd_rate "$b")
+diag "8 MiB written with dd oflag=direct: A $rate_a MiB/s, B $rate_b MiB/s (capped at 2)"
+ok "B's direct writes stay at its 2 MiB/s cap (measured $rate_b MiB/s, expected 1.0-2.2)" \
+	awk -v r="$rate_b" 'BEGIN { exit !(r ~ /^[0-9.]+$/ && r >= 1.0 && r <= 2.2) }'
+ok "A's are not capped: more than three times as fast (measured $rate_a MiB/s)" \
+	awk -v a="$rate_a" -v b="$rate_b" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && a > 3 * b) }'
+run chatcell-admin show vm-chat-b
+like "$out" "*limits       memory 256M, pids 200, cpu 25%, io weight 50, io max wbps=2M"$'\n'"io disks     io_max caps vda ($disk);*usage        *, io read *M, written *M*" \
+	"show: B's I/O limits, the disk they cap, the I/O so far"
+written=$(chatcell-admin --json show vm-chat-b | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["usage"]["io_written_bytes"])')
+ok "show --json counts B's 8 MiB in io_written_bytes ($written)" test "$written" -ge 8388608
+
 # Limits change on running processes: a forker already running in A gets
 # the new pids.max.
 fork_start "$a"
 run chatcell-admin limits vm-chat-a --memory 128M --pids 40 --cpu 50%
-is "$rc:$out" "0:$a: memory 128M, pids 40, cpu 50%" "limits: the new limits are recorded"
+is "$rc:$out" "0:$a: memory 128M, pids 40, cpu 50%, io weight 100 (default), io max none (default)" \
+	"limits: the new limits are recorded"
 is "$(limits_of "$a")" "134217728 0 40 50000 100000" "and are in the live cgroup at once"
 fork_go
 is "$FORK_ERRNO:$(cat "$(chat_cgroup "$a")/pids.current")" "EAGAIN:40" \
@@ -206,6 +256,7 @@ run login_runuser "$b" 'cat /proc/self/cgroup'
 is "$rc:$out:$(cat "/proc/$(keeper_of vm-chat-b)/cgroup")" "0:0::/:$(session_cgroup "$b")" \
 	"a chat whose cgroup was removed gets it back at login (its new cell is in it)"
 is "$(limits_of "$b")" "268435456 0 200 25000 100000" "with its limits"
+is "$(io_of "$b")" "default 50|$disk rbps=max wbps=2097152 riops=max wiops=max" "and its I/O limits"
 
 # Delete: the tmux server, its pane and a background process all end, and
 # no cgroup is left.
@@ -226,32 +277,36 @@ if [ "$backend" = systemd ]; then
 	is "$(systemctl show -P ActiveState "chatcell-$a_uid.slice")" inactive "the chat's slice is stopped"
 fi
 
-# Fail closed: with the pids controller unavailable, a session is refused
-# and the system log names the controller.
-c=$(chat_user vm-chat-c)
-if [ "$backend" = cgroupfs ]; then
-	echo -pids >/sys/fs/cgroup/chatcell/cgroup.subtree_control
-	echo -pids >/sys/fs/cgroup/cgroup.subtree_control
-	reason="the pids controller is not available in /sys/fs/cgroup/chatcell: its parent does not enable it"
-else
-	mkdir -p /run/systemd/system/chatcell.slice.d
-	printf '[Slice]\nDisableControllers=pids\n' >/run/systemd/system/chatcell.slice.d/no-pids.conf
-	systemctl daemon-reload
-	reason="the pids controller is not enabled for chatcell-$(id -u "$c").slice (no pids.max)"
-fi
-run login_su "$c" 'echo in'
-is "$rc:$out:$err" "1::chatcell: cannot set up a confined session for $c (see the system log)"$'\n'"su: cannot open session: Cannot make/remove an entry for the specified session" \
-	"without the pids controller the session is refused"
-run grep -c "pam_chatcell(su:session): refusing a session for $c: $reason" "$SYSLOG"
-is "$out" 1 "and the system log names the controller"
-if [ "$backend" = cgroupfs ]; then
-	chatcell-admin init >/dev/null
-else
-	rm /run/systemd/system/chatcell.slice.d/no-pids.conf
-	systemctl daemon-reload
-fi
-run login_su "$c" 'echo in'
-is "$rc:$out" "0:in" "once the controller is back (init re-enables it), the login works"
+# Fail closed: with the pids (then the io) controller unavailable, a
+# session is refused and the system log names the controller; once it is
+# back, the same login works. A chat per controller: the first login makes
+# the chat's cell, later ones only join it.
+for controller in pids io; do
+	c=$(chat_user "vm-chat-no-$controller")
+	if [ "$backend" = cgroupfs ]; then
+		echo "-$controller" >/sys/fs/cgroup/chatcell/cgroup.subtree_control
+		echo "-$controller" >/sys/fs/cgroup/cgroup.subtree_control
+		reason="the $controller controller is not available in /sys/fs/cgroup/chatcell: its parent does not enable it"
+	else
+		mkdir -p /run/systemd/system/chatcell.slice.d
+		printf '[Slice]\nDisableControllers=%s\n' "$controller" >/run/systemd/system/chatcell.slice.d/no-controller.conf
+		systemctl daemon-reload
+		reason="the $controller controller is not enabled for chatcell-$(id -u "$c").slice (no $controller.max)"
+	fi
+	run login_su "$c" 'echo in'
+	is "$rc:$out:$err" "1::chatcell: cannot set up a confined session for $c (see the system log)"$'\n'"su: cannot open session: Cannot make/remove an entry for the specified session" \
+		"without the $controller controller the session is refused"
+	run grep -c "pam_chatcell(su:session): refusing a session for $c: $reason" "$SYSLOG"
+	is "$out" 1 "and the system log names the $controller controller"
+	if [ "$backend" = cgroupfs ]; then
+		chatcell-admin init >/dev/null
+	else
+		rm /run/systemd/system/chatcell.slice.d/no-controller.conf
+		systemctl daemon-reload
+	fi
+	run login_su "$c" 'echo in'
+	is "$rc:$out" "0:in" "once the $controller controller is back (init re-enables it), the login works"
+done
 
 # On failure, what pam_chatcell told the system log.
 if [ "$_tap_failed" != 0 ]; then

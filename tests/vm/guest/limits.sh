@@ -206,7 +206,7 @@ ok "and A was throttled ($((throttled1 - throttled0)) periods)" test $((throttle
 # the defaults, writes as fast as the disk goes.
 is "$(io_of "$a")" "default 100|" "A's cgroup has the default I/O share and no cap"
 run chatcell-admin limits vm-chat-b --io-weight 50 --io-max wbps=2M
-is "$rc:$out" "0:$b: memory 256M (default), pids 200 (default), cpu 25% (default), io weight 50, io max wbps=2M" \
+is "$rc:$out" "0:$b: memory 256M (default), pids 200 (default), cpu 25% (default), disk 2G (default), inodes 200k (default), io weight 50, io max wbps=2M" \
 	"limits: B's I/O limits are recorded"
 is "$(io_of "$b")" "default 50|$disk rbps=max wbps=2097152 riops=max wiops=max" \
 	"and are in B's live cgroup: io.weight, and io.max on the disk of the homes only"
@@ -221,7 +221,7 @@ ok "B's direct writes stay at its 2 MiB/s cap (measured $rate_b MiB/s, expected 
 ok "A's are not capped: more than three times as fast (measured $rate_a MiB/s)" \
 	awk -v a="$rate_a" -v b="$rate_b" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && a > 3 * b) }'
 run chatcell-admin show vm-chat-b
-like "$out" "*limits       memory 256M, pids 200, cpu 25%, io weight 50, io max wbps=2M"$'\n'"io disks     io_max caps vda ($disk);*usage        *, io read *M, written *M*" \
+like "$out" "*limits       memory 256M, pids 200, cpu 25%, disk 2G, inodes 200k, io weight 50, io max wbps=2M"$'\n'"io disks     io_max caps vda ($disk);*usage        *, io read *M, written *M*" \
 	"show: B's I/O limits, the disk they cap, the I/O so far"
 written=$(chatcell-admin --json show vm-chat-b | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["usage"]["io_written_bytes"])')
 ok "show --json counts B's 8 MiB in io_written_bytes ($written)" test "$written" -ge 8388608
@@ -230,7 +230,7 @@ ok "show --json counts B's 8 MiB in io_written_bytes ($written)" test "$written"
 # the new pids.max.
 fork_start "$a"
 run chatcell-admin limits vm-chat-a --memory 128M --pids 40 --cpu 50%
-is "$rc:$out" "0:$a: memory 128M, pids 40, cpu 50%, io weight 100 (default), io max none (default)" \
+is "$rc:$out" "0:$a: memory 128M, pids 40, cpu 50%, disk 2G (default), inodes 200k (default), io weight 100 (default), io max none (default)" \
 	"limits: the new limits are recorded"
 is "$(limits_of "$a")" "134217728 0 40 50000 100000" "and are in the live cgroup at once"
 fork_go

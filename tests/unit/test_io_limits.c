@@ -4,6 +4,7 @@
  * a made-up /sys/dev/block (a partition resolves to its disk; a device
  * without a queue, an anonymous device and an unknown one are no disk). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "base/io_limit.h"
 #include "base/limit_value.h"
 #include "cgroup/io_disks.h"
+#include "fs/remove_tree.h"
 
 static void parses_any_subset(void **state)
 {
@@ -89,12 +91,28 @@ static void put(const char *path, const char *text)
 	fclose(f);
 }
 
-static void run(const char *command)
+/* mkdir -p, within the fake sysfs. */
+static void make_dirs(const char *path)
 {
-	char line[512];
+	char full[256];
 
-	snprintf(line, sizeof(line), "cd %s && %s", sys, command);
-	assert_int_equal(system(line), 0);
+	snprintf(full, sizeof(full), "%s/%s", sys, path);
+	for (char *slash = strchr(full + strlen(sys) + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		assert_true(mkdir(full, 0755) == 0 || errno == EEXIST);
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+}
+
+static void link_to(const char *target, const char *path)
+{
+	char full[256];
+
+	snprintf(full, sizeof(full), "%s/%s", sys, path);
+	assert_int_equal(symlink(target, full), 0);
 }
 
 /* devices/vda (a disk, 254:0) with vda1 (a partition, 254:1); devices/zram0
@@ -104,9 +122,13 @@ static int make_sys(void **state)
 	snprintf(sys, sizeof(sys), "/tmp/chatcell-sys-XXXXXX");
 	if (!mkdtemp(sys))
 		return -1;
-	run("mkdir -p devices/vda/queue devices/vda/vda1 devices/zram0 dev-block && "
-	    "ln -s ../devices/vda dev-block/254:0 && ln -s ../devices/vda/vda1 dev-block/254:1 && "
-	    "ln -s ../devices/zram0 dev-block/7:0");
+	make_dirs("devices/vda/queue");
+	make_dirs("devices/vda/vda1");
+	make_dirs("devices/zram0");
+	make_dirs("dev-block");
+	link_to("../devices/vda", "dev-block/254:0");
+	link_to("../devices/vda/vda1", "dev-block/254:1");
+	link_to("../devices/zram0", "dev-block/7:0");
 	put("devices/vda/dev", "254:0\n");
 	put("devices/vda/uevent", "MAJOR=254\nMINOR=0\nDEVNAME=vda\nDEVTYPE=disk\n");
 	put("devices/vda/vda1/dev", "254:1\n");
@@ -117,10 +139,7 @@ static int make_sys(void **state)
 
 static int remove_sys(void **state)
 {
-	char line[128];
-
-	snprintf(line, sizeof(line), "rm -rf %s", sys);
-	return system(line) == 0 ? 0 : -1;
+	return cc_remove_tree_at(AT_FDCWD, sys) == 0 ? 0 : -1;
 }
 
 static void finds_the_disk_of_a_device(void **state)

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chatcell's nftables table, programmed over netlink with libnftnl and
- * libmnl (no nft binary, no shell). One table, "inet chatcell":
+/* A cell's egress table, in the cell's own network namespace: one table,
+ * "inet chatcell", built over netlink (nft_batch.h):
  *
  *   chain output  (hook output, priority filter, policy accept)
+ *       oif "lo" accept                               # the cell's own loopback
  *       meta skuid <uid_min>-<uid_max> jump chat      # only chat sockets
+ *   chain input   (hook input, priority filter, policy drop)
+ *       iif "lo" accept
+ *       ct state established,related accept          # replies, nothing new
  *   chain chat
  *       ct state established,related accept
  *       meta skuid . ip daddr . meta l4proto . th dport @exact4 accept
@@ -15,6 +19,10 @@
  *       counter name "rejected"
  *       meta l4proto tcp reject with tcp reset
  *       reject with icmpx admin-prohibited
+ *
+ * The table lives in the namespace it guards: `nft flush ruleset` on the
+ * host acts on the host's namespace only, and the chat has no
+ * CAP_NET_ADMIN over its cell's, so it fails closed by construction.
  *
  * One address and one port (every --host address) go to the exact sets,
  * hash tables: O(1) to look up and to change. Prefixes and port ranges go
@@ -29,9 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/conf.h"
 #include "base/egress_rule.h"
 #include "base/error.h"
+#include "config/conf.h"
+#include "egress/nft_batch.h"
 
 #define CC_NFT_TABLE "chatcell"
 #define CC_NFT_COUNTER "rejected"
@@ -43,11 +52,6 @@ struct cc_nft_element {
 	uint64_t timeout_ms; /* 0: never expires */
 };
 
-struct cc_nft_batch;
-
-struct cc_nft_batch *cc_nft_batch_new(void);
-void cc_nft_batch_free(struct cc_nft_batch *batch);
-
 /* Replace the whole table (whatever state it is in) with an empty policy:
  * sets, counter, chains, rules, and the shared entries of the config. */
 void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_config *config);
@@ -58,11 +62,6 @@ void cc_nft_batch_add(struct cc_nft_batch *batch, const struct cc_nft_element *e
 /* Remove elements; removing one that is not there is not an error (each is
  * added and then deleted in the same transaction). */
 void cc_nft_batch_remove(struct cc_nft_batch *batch, const struct cc_nft_element *elements, size_t count);
-
-/* Send the batch as one transaction. On failure *kernel_errno holds the
- * kernel's answer: ENOENT when the table vanished (someone ran `nft flush
- * ruleset`), so the caller can rebuild it from the registry and retry. */
-int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc_err *err);
 
 /* Does this element overlap that one (same family, protocol, and
  * intersecting addresses and ports)? The kernel refuses overlaps. */

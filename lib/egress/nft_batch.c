@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "egress/nft_batch.h"
+#include "egress/nft_probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/object.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Batch pages (more are chained as a batch grows), and room for the
+ * largest message that may start near a page's end: small enough that a
+ * one-element change costs no large allocation. */
+#define BATCH_PAGE (32 * 1024)
+#define BATCH_PAGE_OVERRUN (48 * 1024)
+#define RECEIVE_BUFFER 32768
+
+struct cc_nft_batch {
+	struct nftnl_batch *b;
+	uint32_t seq;
+	uint32_t first_seq;
+	bool oom;
+};
+
+struct cc_nft_batch *cc_nft_batch_new(void)
+{
+	struct cc_nft_batch *batch = calloc(1, sizeof(*batch));
+
+	if (!batch)
+		return NULL;
+	batch->b = nftnl_batch_alloc(BATCH_PAGE, BATCH_PAGE_OVERRUN);
+	if (!batch->b) {
+		free(batch);
+		return NULL;
+	}
+	batch->seq = batch->first_seq = 1;
+	nftnl_batch_begin(nftnl_batch_buffer(batch->b), batch->seq++);
+	nftnl_batch_update(batch->b);
+	return batch;
+}
+
+void cc_nft_batch_free(struct cc_nft_batch *batch)
+{
+	if (!batch)
+		return;
+	nftnl_batch_free(batch->b);
+	free(batch);
+}
+
+void cc_nft_batch_update(struct cc_nft_batch *batch)
+{
+	nftnl_batch_update(batch->b);
+}
+
+void cc_nft_batch_oom(struct cc_nft_batch *batch)
+{
+	batch->oom = true;
+}
+
+/* Every message asks for an answer, so the commit knows exactly how many
+ * to read. */
+struct nlmsghdr *cc_nft_put_header(struct cc_nft_batch *batch, int type, uint16_t flags)
+{
+	return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(batch->b), (uint16_t)type, NFPROTO_INET, flags | NLM_F_ACK,
+				     batch->seq++);
+}
+
+void cc_nft_put_table(struct cc_nft_batch *batch, const char *name, int type, uint16_t flags)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!t) {
+		batch->oom = true;
+		return;
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
+	nlh = cc_nft_put_header(batch, type, flags);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	nftnl_batch_update(batch->b);
+}
+
+void cc_nft_put_fresh_table(struct cc_nft_batch *batch, const char *table)
+{
+	cc_nft_put_table(batch, table, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	cc_nft_put_table(batch, table, NFT_MSG_DELTABLE, 0);
+	cc_nft_put_table(batch, table, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+}
+
+void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const char *name)
+{
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!o) {
+		batch->oom = true;
+		return;
+	}
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, table);
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, NFPROTO_INET);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
+	nlh = cc_nft_put_header(batch, NFT_MSG_NEWOBJ, NLM_F_CREATE);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	nftnl_obj_free(o);
+	nftnl_batch_update(batch->b);
+}
+
+void cc_nft_put_chain(struct cc_nft_batch *batch, const char *table, const char *name, const struct cc_nft_hook *hook)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c) {
+		batch->oom = true;
+		return;
+	}
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+	if (hook) {
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook->hooknum);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, hook->priority);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, hook->type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, hook->policy);
+	}
+	nlh = cc_nft_put_header(batch, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	nftnl_batch_update(batch->b);
+}
+
+/* A rule that lost an expression to a failed allocation must never be
+ * sent (without its match, an accept would accept everything): the rule
+ * being built notes it here, and put_rule fails the batch. Rules are built
+ * and put one at a time by one thread. */
+static __thread bool expression_lost;
+
+struct nftnl_rule *cc_nft_new_rule(const char *table, const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (r) {
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	}
+	return r;
+}
+
+void cc_nft_put_rule(struct cc_nft_batch *batch, struct nftnl_rule *r)
+{
+	struct nlmsghdr *nlh;
+
+	if (!r || expression_lost) {
+		expression_lost = false;
+		batch->oom = true;
+		if (r)
+			nftnl_rule_free(r);
+		return;
+	}
+	nlh = cc_nft_put_header(batch, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	nftnl_batch_update(batch->b);
+}
+
+void cc_nft_add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	if (e)
+		nftnl_rule_add_expr(r, e);
+	else if (r)
+		expression_lost = true;
+}
+
+void cc_nft_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("meta") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+/* meta skuid is host-endian; sets and ranges compare big-endian bytes. */
+void cc_nft_to_big_endian_u32(struct nftnl_rule *r, uint32_t reg)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("byteorder") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, reg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, reg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 4);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 4);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_cmp(struct nftnl_rule *r, uint32_t reg, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("cmp") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, reg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len, uint32_t dreg)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("payload") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_verdict(struct nftnl_rule *r, int code, const char *chain)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("immediate") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)code);
+		if (chain)
+			nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_reject(struct nftnl_rule *r, uint32_t type, uint8_t code)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("reject") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, type);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, code);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_counter_ref(struct nftnl_rule *r, const char *name)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("objref") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);
+		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_masked_cmp(struct nftnl_rule *r, uint32_t reg, const void *mask, const void *value, uint32_t len)
+{
+	static const uint8_t zero[16];
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("bitwise") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	}
+	cc_nft_add_expr(r, e);
+	cc_nft_cmp(r, reg, NFT_CMP_EQ, value, len);
+}
+
+void cc_nft_ct_established(struct nftnl_rule *r)
+{
+	struct nftnl_expr *ct = r ? nftnl_expr_alloc("ct") : NULL;
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
+	struct nftnl_expr *bitwise;
+
+	if (ct) {
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	cc_nft_add_expr(r, ct);
+	bitwise = r ? nftnl_expr_alloc("bitwise") : NULL;
+	if (bitwise) {
+		nftnl_expr_set_u32(bitwise, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(bitwise, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(bitwise, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
+		nftnl_expr_set(bitwise, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+		nftnl_expr_set(bitwise, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
+	}
+	cc_nft_add_expr(r, bitwise);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+/* Read every answer; remember the first error. All answers are queued by
+ * the time sendmsg returns (the kernel handles a batch synchronously). */
+static int collect_answers(struct mnl_socket *nl, uint32_t expected, int *first_error)
+{
+	char buf[RECEIVE_BUFFER];
+	uint32_t seen = 0;
+
+	*first_error = 0;
+	while (seen < expected) {
+		ssize_t got = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		int len = (int)got;
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+				if (e->error && !*first_error)
+					*first_error = -e->error;
+				seen++;
+			}
+		}
+	}
+	return 0;
+}
+
+/* A netfilter socket of the caller's network namespace, or of `netns_fd`:
+ * a socket belongs to the namespace it was made in, so the thread enters
+ * that one just for the socket() call. */
+static struct mnl_socket *open_socket(int netns_fd)
+{
+	struct mnl_socket *nl;
+	int home = -1, saved;
+
+	if (netns_fd >= 0) {
+		home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (home < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
+			saved = errno;
+			if (home >= 0)
+				close(home);
+			errno = saved;
+			return NULL;
+		}
+	}
+	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	saved = errno;
+	if (home >= 0) {
+		/* Going home cannot fail for the one who could leave; if it ever
+		 * did, staying in a cell's namespace is not an option. */
+		if (setns(home, CLONE_NEWNET) < 0)
+			abort();
+		close(home);
+	}
+	if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		saved = errno;
+		mnl_socket_close(nl);
+		nl = NULL;
+	}
+	errno = saved;
+	return nl;
+}
+
+int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc_err *err)
+{
+	return cc_nft_batch_commit_in(batch, -1, kernel_errno, err);
+}
+
+int cc_nft_batch_commit_in(struct cc_nft_batch *batch, int netns_fd, int *kernel_errno, struct cc_err *err)
+{
+	struct mnl_socket *nl;
+	struct iovec *iov;
+	struct msghdr msg;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	uint32_t expected = batch->seq - batch->first_seq - 1;
+	int iov_len, size, rc = -1;
+
+	*kernel_errno = 0;
+	if (batch->oom)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "building the nftables batch");
+	nftnl_batch_end(nftnl_batch_buffer(batch->b), batch->seq);
+	nftnl_batch_update(batch->b);
+	nl = open_socket(netns_fd);
+	if (!nl) {
+		*kernel_errno = errno;
+		rc = cc_nft_kernel_error(errno, err);
+		goto out;
+	}
+	/* Answers carry only the header of their message, not a copy of it,
+	 * and there is room for all of them (each is a ~1 KiB buffer). */
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &(int){1}, sizeof(int));
+	size = (int)expected * 1024 + 64 * 1024;
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	iov_len = nftnl_batch_iovec_len(batch->b);
+	iov = calloc((size_t)iov_len, sizeof(*iov));
+	if (!iov) {
+		rc = cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "sending the nftables batch");
+		goto out;
+	}
+	nftnl_batch_iovec(batch->b, iov, (uint32_t)iov_len);
+	/* A large batch goes in one sendmsg: make room for it. */
+	size = 0;
+	for (int i = 0; i < iov_len; i++)
+		size += (int)iov[i].iov_len;
+	size += 64 * 1024;
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &kernel;
+	msg.msg_namelen = sizeof(kernel);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)iov_len;
+	if (sendmsg(mnl_socket_get_fd(nl), &msg, 0) < 0 || collect_answers(nl, expected, kernel_errno) < 0) {
+		*kernel_errno = errno;
+		rc = cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot talk to nftables over netlink");
+	} else if (*kernel_errno) {
+		rc = cc_nft_kernel_error(*kernel_errno, err);
+	} else {
+		rc = 0;
+	}
+	free(iov);
+out:
+	if (nl)
+		mnl_socket_close(nl);
+	return rc;
+}
+

@@ -108,7 +108,7 @@ static int finish(struct admin *a, struct egress_request *r, const char *action,
 	    cc_registry_commit(&a->reg, &a->err) < 0) {
 		cc_registry_rollback(&a->reg);
 		/* The kernel may hold a change the registry lost: rebuild it. */
-		cc_egress_rebuild(&a->reg, &a->config, a->now, &(struct cc_err){0});
+		cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &(struct cc_err){0});
 		return -1;
 	}
 	print_result(a, r, verb);
@@ -373,23 +373,24 @@ static int refresh(struct admin *a)
 static int apply(struct admin *a)
 {
 	struct cc_nft_element *els;
-	size_t n;
+	size_t n, cells = 0;
 	int rc;
 
 	if (a->opt.argc > 0)
-		return cc_fail(&a->err, CC_ERR_USAGE, "egress apply takes no chat: it rebuilds the table for all chats");
-	if (cc_registry_begin_read(&a->reg, &a->err) < 0)
+		return cc_fail(&a->err, CC_ERR_USAGE, "egress apply takes no chat: it rebuilds the tables of all running cells");
+	/* A write transaction: no login builds a cell's table meanwhile. */
+	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
 	rc = cc_egress_collect(&a->reg, 0, a->now, &els, &n, &a->err);
 	if (rc == 0) {
 		free(els);
-		rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
+		rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &cells, &a->err);
 	}
 	cc_registry_rollback(&a->reg);
 	if (rc == 0 && a->opt.json)
-		printf("{\"elements\":%zu}\n", n);
+		printf("{\"elements\":%zu,\"cells\":%zu}\n", n, cells);
 	else if (rc == 0)
-		printf("egress table inet %s rebuilt with %zu elements\n", CC_NFT_TABLE, n);
+		printf("egress tables of %zu running cells rebuilt (%zu elements in the registry)\n", cells, n);
 	return rc;
 }
 

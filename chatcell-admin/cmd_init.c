@@ -193,10 +193,11 @@ int cmd_init(struct admin *a)
 		return -1;
 	if (cc_shims_sync(&a->config, CHATCELL_SHIMS_LIST, &shims, &a->err) < 0)
 		return -1;
-	/* The egress table, so that chats are confined from the start. */
-	if (cc_registry_begin_read(&a->reg, &a->err) < 0)
+	/* The egress tables of running cells, as the registry says (a write
+	 * transaction: no login builds a cell's table meanwhile). */
+	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
-	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
+	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &a->err);
 	/* Every chat's budget on its trees as chatcell.conf names them now
 	 * (a landlock_write path may be new), in the same read transaction. */
 	if (rc == 0 && a->config.disk_quota)

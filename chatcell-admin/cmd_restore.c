@@ -204,9 +204,9 @@ static int rebuild_host(struct admin *a)
 	int rc;
 
 	if (cc_shims_sync(&a->config, CHATCELL_SHIMS_LIST, &shims, &a->err) < 0 ||
-	    cc_registry_begin_read(&a->reg, &a->err) < 0)
+	    cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
-	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
+	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &a->err);
 	cc_registry_rollback(&a->reg);
 	return rc;
 }

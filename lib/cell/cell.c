@@ -25,8 +25,9 @@
 #include "base/trusted_dir.h"
 #include "cell/cell_mounts.h"
 #include "fs/tmp_instances.h"
+#include "net/cell_net.h"
 
-#define CELL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+#define CELL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWNET)
 #define STOP_WAIT_MS 10000
 /* The longest a login waits for a new keeper's mounts (pam_chatcell(8)). */
 #define KEEPER_SETUP_WAIT_MS 10000
@@ -34,6 +35,9 @@
 #define KEEPER_RECORD_FD 3
 #define KEEPER_REPORT_FD 4
 #define KEEPER_KEPT_FD 5
+#define KEEPER_INDEX_FD 6
+/* What the keeper's setup reports first: the index of its network. */
+#define KEEPER_INDEX "i"
 
 static void record_name(uint32_t uid, char out[16])
 {
@@ -184,15 +188,36 @@ static int keep_descriptor(const struct cc_cell_spec *spec)
 	return 0;
 }
 
+/* The cell's network index: the first byte of the index file, from
+ * spec->net_first on, that no other keeper holds a write lock on, locked
+ * by this keeper for its whole life (a dead keeper frees its index with
+ * its lock). -1 if every index is taken. */
+static int64_t take_index(const struct cc_cell_spec *spec)
+{
+	for (uint64_t n = 0; n < spec->net_slots; n++) {
+		uint64_t index = (spec->net_first + n) % spec->net_slots;
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)index, .l_len = 1};
+
+		if (fcntl(KEEPER_INDEX_FD, F_SETLK, &fl) == 0)
+			return (int64_t)index;
+		if (errno != EAGAIN && errno != EACCES)
+			return -1;
+	}
+	errno = ENOSPC;
+	return -1;
+}
+
 /* The keeper side of the start, as PID 1 of the new PID namespace: report
  * what fails on `report` and exit; on success exec the keeper program,
  * which says it is ready on KEEPER_REPORT_FD and keeps the lock. */
-__attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *spec, int record, int go, int report)
+__attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *spec, int record, int index_file,
+						    int go, int report)
 {
 	struct cc_err err = {0};
 	sigset_t none;
-	char idle[16], c;
-	int null, high_record, high_report;
+	char idle[16], index_text[32], c;
+	int null, high_record, high_report, high_index;
+	int64_t index;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -204,9 +229,11 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	high_record = fcntl(record, F_DUPFD_CLOEXEC, 16);
 	high_report = fcntl(report, F_DUPFD_CLOEXEC, 16);
-	if (null < 0 || high_record < 0 || high_report < 0 || setsid() < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(null, 2) < 0 || dup2(high_record, KEEPER_RECORD_FD) < 0 || dup2(high_report, KEEPER_REPORT_FD) < 0 ||
-	    close_range(KEEPER_REPORT_FD + 1, ~0U, 0) < 0) {
+	high_index = fcntl(index_file, F_DUPFD_CLOEXEC, 16);
+	if (null < 0 || high_record < 0 || high_report < 0 || high_index < 0 || setsid() < 0 || dup2(null, 0) < 0 ||
+	    dup2(null, 1) < 0 || dup2(null, 2) < 0 || dup2(high_record, KEEPER_RECORD_FD) < 0 ||
+	    dup2(high_report, KEEPER_REPORT_FD) < 0 || dup2(high_index, KEEPER_INDEX_FD) < 0 ||
+	    close_range(KEEPER_REPORT_FD + 1, KEEPER_INDEX_FD - 1, 0) < 0 || close_range(KEEPER_INDEX_FD + 1, ~0U, 0) < 0) {
 		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot prepare the keeper's descriptors");
 		cc_write_all(report, err.msg, strlen(err.msg));
 		_exit(1);
@@ -216,6 +243,19 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 		cc_fail_errno(&err, CC_ERR_CONFLICT, errno, "another keeper holds the cell record");
 		goto fail;
 	}
+	index = take_index(spec);
+	if (index < 0) {
+		if (errno == ENOSPC)
+			cc_fail(&err, CC_ERR_CONFLICT,
+				"all %llu cell network addresses are taken by running cells; widen cell_ipv4_range and "
+				"cell_ipv6_range in chatcell.conf",
+				(unsigned long long)spec->net_slots);
+		else
+			cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot lock a cell network index");
+		goto fail;
+	}
+	snprintf(index_text, sizeof(index_text), KEEPER_INDEX "%lld\n", (long long)index);
+	cc_write_all(KEEPER_REPORT_FD, index_text, strlen(index_text));
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot create the cell's cgroup namespace (unshare)");
 		goto fail;
@@ -237,14 +277,17 @@ fail:
 	_exit(1);
 }
 
-/* What the keeper reported: "+" from the keeper program when it is ready
- * (true), after "k" if its setup kept a descriptor for logins (*kept), or
- * why its setup failed (in msg; empty if it died silently). */
-static bool keeper_ready(int fd, char *msg, size_t size, bool *kept)
+/* What the keeper reported: its network index (*index), then "+" from the
+ * keeper program when it is ready (true), after "k" if its setup kept a
+ * descriptor for logins (*kept), or why its setup failed (in msg; empty if
+ * it died silently). */
+static bool keeper_ready(int fd, char *msg, size_t size, int64_t *index, bool *kept)
 {
 	struct pollfd report = {.fd = fd, .events = POLLIN};
 	size_t len = 0;
+	char *end;
 
+	*index = -1;
 	for (;;) {
 		ssize_t n;
 		int r = poll(&report, 1, KEEPER_SETUP_WAIT_MS);
@@ -266,10 +309,71 @@ static bool keeper_ready(int fd, char *msg, size_t size, bool *kept)
 			break;
 	}
 	msg[len] = '\0';
+	end = strchr(msg, '\n');
+	if (strncmp(msg, KEEPER_INDEX, strlen(KEEPER_INDEX)) == 0 && end) {
+		uint64_t value;
+
+		*end = '\0';
+		if (cc_parse_u64(msg + strlen(KEEPER_INDEX), 0, UINT32_MAX, &value) == 0)
+			*index = (int64_t)value;
+		memmove(msg, end + 1, strlen(end + 1) + 1);
+	}
 	*kept = strncmp(msg, CC_KEEPER_KEPT, strlen(CC_KEEPER_KEPT)) == 0;
 	if (*kept)
-		memmove(msg, msg + strlen(CC_KEEPER_KEPT), len - strlen(CC_KEEPER_KEPT) + 1);
+		memmove(msg, msg + strlen(CC_KEEPER_KEPT), strlen(msg) - strlen(CC_KEEPER_KEPT) + 1);
 	return strcmp(msg, CC_KEEPER_READY) == 0;
+}
+
+/* The file whose bytes the keepers lock as their network indexes. */
+static int open_index_file(struct cc_err *err)
+{
+	cc_cleanup_close int dir = cc_open_trusted_dir(CC_CELL_DIR, 0700, err);
+	struct stat st;
+	int fd;
+
+	if (dir < 0)
+		return -1;
+	fd = openat(dir, CC_CELL_INDEX_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s/%s", CC_CELL_DIR, CC_CELL_INDEX_FILE);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077)) {
+		close(fd);
+		return cc_fail(err, CC_ERR_PERMISSION, "%s/%s must be a root-owned 0600 file; refusing it", CC_CELL_DIR,
+			       CC_CELL_INDEX_FILE);
+	}
+	return fd;
+}
+
+/* The cell's network: its veth pair, made from the host's side into the
+ * keeper's namespace. A pair left by a cell that ended a moment ago (the
+ * kernel removes a namespace's links after its last process, not at once)
+ * holds the same index: it is removed and the pair made again. */
+static int build_network(const struct cc_cell_spec *spec, pid_t keeper, int64_t index, struct cc_err *err)
+{
+	struct cc_cell_addrs addrs;
+	char path[64];
+	cc_cleanup_close int netns = -1;
+	int rc;
+
+	if (index < 0)
+		return cc_fail(err, CC_ERR_SYSTEM, "its keeper reported no network index");
+	if (cc_cell_addrs(spec->net_config, (uint32_t)index, &addrs, err) < 0)
+		return -1;
+	/* The keeper is this process's child and not reaped: its PID is its own. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)keeper);
+	netns = open(path, O_RDONLY | O_CLOEXEC);
+	if (netns < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s", path);
+	rc = cc_cell_net_create(&addrs, netns, err);
+	if (rc < 0 && err->kind == CC_ERR_CONFLICT) {
+		struct cc_err stale = {0};
+
+		if (cc_cell_net_destroy((uint32_t)index, &stale) == 0) {
+			memset(err, 0, sizeof(*err));
+			rc = cc_cell_net_create(&addrs, netns, err);
+		}
+	}
+	return rc;
 }
 
 /* Does the chat have /tmp instances yet (made at its first cell)? */
@@ -339,7 +443,9 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 		  struct cc_err *err)
 {
 	cc_cleanup_close int record = open_record(spec->uid, true, true, err);
+	cc_cleanup_close int index_file = -1;
 	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
+	int64_t index = -1;
 	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
 	char msg[sizeof(err->msg)] = "";
 	bool reaped = false, kept = false;
@@ -350,6 +456,9 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	cc_copy(cell->name, sizeof(cell->name), spec->name);
 	cell->made_instances = !instances_exist(spec->name);
 	if (record < 0)
+		return -1;
+	index_file = open_index_file(err);
+	if (index_file < 0)
 		return -1;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
 		cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot start the cell of %s (pipe)", spec->name);
@@ -366,13 +475,13 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	if (pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		keeper_setup(spec, record, go[0], report[1]);
+		keeper_setup(spec, record, index_file, go[0], report[1]);
 	}
 	close(go[0]), go[0] = -1;
 	close(report[1]), report[1] = -1;
 	if (place && place((pid_t)pid, place_ctx, err) < 0)
 		goto kill;
-	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg), &kept)) {
+	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg), &index, &kept)) {
 		if (!msg[0]) {
 			siginfo_t info;
 
@@ -381,6 +490,10 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 			describe_silent_end(&info, msg, sizeof(msg));
 		}
 		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name, msg);
+		goto kill;
+	}
+	if (build_network(spec, (pid_t)pid, index, err) < 0) {
+		cc_err_prefix(err, "cannot set up the network of the cell of %s: ", spec->name);
 		goto kill;
 	}
 	if (kept)
@@ -409,6 +522,59 @@ out:
 	return cell->started ? 0 : -1;
 }
 
+int cc_cell_netns_open(const struct cc_cell *cell)
+{
+	char path[64];
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cell->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Opened by PID: the keeper must still be the process of that PID. */
+	if (syscall(SYS_pidfd_send_signal, cell->pidfd, 0, NULL, 0) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int cc_cell_each(cc_cell_visit visit, void *ctx, struct cc_err *err)
+{
+	cc_cleanup_close int dir = cc_open_trusted_dir(CC_CELL_DIR, 0, err);
+	DIR *d;
+	const struct dirent *de;
+	int rc = 0;
+
+	if (dir < 0)
+		return err->kind == CC_ERR_NOT_FOUND ? (memset(err, 0, sizeof(*err)), 0) : -1;
+	d = fdopendir(dir);
+	if (!d)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot read %s", CC_CELL_DIR);
+	dir = -1; /* the stream owns it now */
+	while (rc == 0 && (de = readdir(d))) {
+		struct cc_cell cell;
+		uint64_t uid;
+		int found;
+
+		if (cc_parse_u64(de->d_name, 0, UINT32_MAX, &uid) < 0)
+			continue;
+		found = cc_cell_find((uint32_t)uid, &cell, err);
+		if (found < 0) {
+			rc = -1;
+			break;
+		}
+		if (found > 0) {
+			rc = visit((uint32_t)uid, &cell, ctx, err);
+			cc_cell_close(&cell);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
 int cc_cell_kept_fd(const struct cc_cell *cell)
 {
 	return (int)syscall(SYS_pidfd_getfd, cell->pidfd, KEEPER_KEPT_FD, 0);
@@ -432,10 +598,10 @@ void cc_cell_close(struct cc_cell *cell)
 
 int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct cc_err *err)
 {
-	static const char *const kinds[] = {"mnt", "ipc", "uts", "cgroup", "pid"};
-	int *fds[] = {&back->mnt, &back->ipc, &back->uts, &back->cgroup, &back->pid};
+	static const char *const kinds[] = {"mnt", "ipc", "uts", "cgroup", "pid", "net"};
+	int *fds[] = {&back->mnt, &back->ipc, &back->uts, &back->cgroup, &back->pid, &back->net};
 
-	back->mnt = back->ipc = back->uts = back->cgroup = back->pid = -1;
+	back->mnt = back->ipc = back->uts = back->cgroup = back->pid = back->net = -1;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		char path[32];
 
@@ -464,8 +630,8 @@ int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct
 
 void cc_cell_return(struct cc_cell_return *back)
 {
-	const int types[] = {CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP, CLONE_NEWPID};
-	const int fds[] = {back->mnt, back->ipc, back->uts, back->cgroup, back->pid};
+	const int types[] = {CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP, CLONE_NEWPID, CLONE_NEWNET};
+	const int fds[] = {back->mnt, back->ipc, back->uts, back->cgroup, back->pid, back->net};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
@@ -477,7 +643,7 @@ void cc_cell_return(struct cc_cell_return *back)
 
 void cc_cell_return_drop(struct cc_cell_return *back)
 {
-	int *ns_fds[] = {&back->mnt, &back->ipc, &back->uts, &back->cgroup, &back->pid};
+	int *ns_fds[] = {&back->mnt, &back->ipc, &back->uts, &back->cgroup, &back->pid, &back->net};
 
 	for (size_t i = 0; i < sizeof(ns_fds) / sizeof(ns_fds[0]); i++) {
 		int fd = *ns_fds[i];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The chat cell: one set of namespaces per chat (PID, IPC, UTS, cgroup and
- * mount), held by a small keeper process that is PID 1 of the chat's PID
+/* The chat cell: one set of namespaces per chat (PID, IPC, UTS, cgroup,
+ * mount and network), held by a small keeper process that is PID 1 of the chat's PID
  * namespace, which every login of the chat joins with one setns() on the
  * keeper's pidfd (Linux 5.8). The keeper reaps orphans and does nothing
  * else; when it dies, by `suspend`, `delete`, a crash or its idle timer,
@@ -24,6 +24,8 @@
 #include "cell/cell_spec.h"
 
 #define CC_CELL_DIR CHATCELL_RUN_DIR "/cells"
+/* The keepers' network indexes: keeper N holds a write lock on byte N. */
+#define CC_CELL_INDEX_FILE "net-index"
 #define CC_KEEPER_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-keeper"
 /* What the keeper program writes on descriptor 4 once it runs (descriptor
  * 3 is the cell record, whose lock it holds; 5, if open, the descriptor
@@ -57,6 +59,15 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
  * allowed to trace the keeper), or -1 with errno. */
 int cc_cell_kept_fd(const struct cc_cell *cell);
 
+/* The cell's network namespace, as a new descriptor, or -1 with errno
+ * (ESRCH: the keeper has ended). */
+int cc_cell_netns_open(const struct cc_cell *cell);
+
+/* Call `visit` for every running cell, with its keeper found; stops at
+ * the first visit that fails (-1). 0 when all were visited. */
+typedef int (*cc_cell_visit)(uint32_t uid, const struct cc_cell *cell, void *ctx, struct cc_err *err);
+int cc_cell_each(cc_cell_visit visit, void *ctx, struct cc_err *err);
+
 /* End the cell this process started (a login that failed after all). */
 void cc_cell_abandon(struct cc_cell *cell);
 
@@ -64,12 +75,12 @@ void cc_cell_close(struct cc_cell *cell);
 
 /* The namespaces a process had before it joined a cell, to go back. */
 struct cc_cell_return {
-	int mnt, ipc, uts, cgroup, pid;
+	int mnt, ipc, uts, cgroup, pid, net;
 	char cwd[4096];
 };
 
-/* Move the calling process into the cell: its mount, IPC, UTS and cgroup
- * namespaces, and the PID namespace of the children it starts from now on.
+/* Move the calling process into the cell: its mount, IPC, UTS, cgroup and
+ * network namespaces, and the PID namespace of the children it starts from now on.
  * The working directory is kept by path, resolved in the cell. */
 int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct cc_err *err);
 

@@ -11,6 +11,7 @@
 #include "base/cleanup.h"
 #include "base/trusted_dir.h"
 #include "cell/bind_instances.h"
+#include "cell/cell_resolv.h"
 #include "cell/private_proc.h"
 #include "fs/tmp_instances.h"
 
@@ -164,7 +165,7 @@ int cc_cell_build_mounts(const struct cc_cell_spec *spec, struct cc_err *err)
 	if (mount_instances(spec, err) < 0 || cc_mount_private_proc(spec->proc_gid, err) < 0 ||
 	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, err) < 0 ||
 	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, err) < 0 || mount_blanks(err) < 0 ||
-	    mount_cgroup_view(spec, err) < 0)
+	    mount_cgroup_view(spec, err) < 0 || cc_cell_mount_resolv_conf(spec->net_config, err) < 0)
 		return -1;
 	return 0;
 }

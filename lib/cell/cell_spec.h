@@ -26,6 +26,11 @@ struct cc_cell_spec {
 	unsigned ptys_max;  /* devpts max= */
 	unsigned idle_stop; /* seconds without a process before the keeper ends the cell; 0: never */
 	bool cgroup2;       /* /sys/fs/cgroup shows the cell's own cgroup (v2, limits on); else nothing */
+	/* The cell's network: its addresses come from net_config's ranges, at
+	 * the first free index from net_first on (of net_slots). */
+	const struct cc_config *net_config;
+	uint64_t net_slots;
+	uint64_t net_first;
 	/* A descriptor the cell keeps for its logins, made by its keeper's
 	 * setup once the cell's namespaces and mounts exist (the Landlock
 	 * ruleset, lib/sandbox), or NULL; keep_key says what it was made

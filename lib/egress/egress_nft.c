@@ -308,6 +308,23 @@ static void put_shared_elements(struct cc_nft_batch *batch, const struct cc_conf
 	put_all_sets(batch, NFT_MSG_NEWSETELEM, els, n, false);
 }
 
+/* IPv6 neighbour discovery into the cell: the host must find the cell's
+ * address on the link (ARP is not IP, so IPv4 needs no rule):
+ * icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept */
+static struct nftnl_rule *rule_neighbour_discovery(void)
+{
+	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "input");
+	uint8_t icmpv6 = IPPROTO_ICMPV6, solicit = 135, advert = 136;
+
+	cc_nft_meta(r, NFT_META_L4PROTO, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &icmpv6, sizeof(icmpv6));
+	cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_GTE, &solicit, sizeof(solicit));
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_LTE, &advert, sizeof(advert));
+	cc_nft_verdict(r, NF_ACCEPT, NULL);
+	return r;
+}
+
 void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	static const struct cc_nft_hook output = {NF_INET_LOCAL_OUT, 0, "filter", NF_ACCEPT};
@@ -328,6 +345,7 @@ void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_conf
 	cc_nft_put_rule(batch, rule_chat_uids(config));
 	cc_nft_put_rule(batch, rule_loopback("input", NFT_META_IIF));
 	cc_nft_put_rule(batch, rule_established("input"));
+	cc_nft_put_rule(batch, rule_neighbour_discovery());
 	put_shared_elements(batch, config);
 }
 

@@ -8,6 +8,7 @@
  *   chain input   (hook input, priority filter, policy drop)
  *       iif "lo" accept
  *       ct state established,related accept          # replies, nothing new
+ *       icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
  *   chain chat
  *       ct state established,related accept
  *       meta skuid . ip daddr . meta l4proto . th dport @exact4 accept

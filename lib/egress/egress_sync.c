@@ -2,11 +2,15 @@
 #include "egress/egress_sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/cleanup.h"
 #include "base/grow.h"
+#include "cell/cell.h"
+#include "db/chats.h"
 #include "db/egress_store.h"
-#include "egress/nft_probe.h"
 
 struct collection {
 	struct cc_nft_element *items;
@@ -50,25 +54,35 @@ int cc_egress_collect(struct cc_registry *reg, int64_t chat, int64_t now, struct
 	return 0;
 }
 
-static int commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc_err *err)
+/* Send the batch to the table of the cell whose network namespace is
+ * `netns` (-1: the caller's own, when it has joined the cell). */
+static int commit(struct cc_nft_batch *batch, int netns, int *kernel_errno, struct cc_err *err)
 {
 	int rc;
 
 	if (!batch)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "building the nftables batch");
-	rc = cc_nft_batch_commit(batch, kernel_errno, err);
+	rc = cc_nft_batch_commit_in(batch, netns, kernel_errno, err);
 	cc_nft_batch_free(batch);
 	return rc;
 }
 
-int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, int64_t now, struct cc_err *err)
+/* Build the table of chat `uid`'s cell anew from the registry. */
+static int rebuild_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int netns,
+			int64_t now, struct cc_err *err)
 {
-	struct cc_nft_element *els;
+	struct cc_nft_element *els = NULL;
 	struct cc_nft_batch *batch;
-	size_t n;
+	struct cc_chat chat;
+	size_t n = 0;
 	int kernel_errno = 0;
+	int found = cc_chats_find_by_uid(reg, uid, &chat, err);
 
-	if (cc_egress_collect(reg, 0, now, &els, &n, err) < 0)
+	if (found < 0)
+		return -1;
+	/* A cell of no chat (deleted while it ran) gets a table that lets
+	 * nothing out; `delete` ends the cell anyway. */
+	if (found > 0 && cc_egress_collect(reg, chat.id, now, &els, &n, err) < 0)
 		return -1;
 	batch = cc_nft_batch_new();
 	if (batch) {
@@ -76,46 +90,126 @@ int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, i
 		cc_nft_batch_add(batch, els, n);
 	}
 	free(els);
-	if (commit(batch, &kernel_errno, err) < 0) {
-		cc_err_prefix(err, "rebuilding the egress table: ");
+	return commit(batch, netns, &kernel_errno, err);
+}
+
+struct rebuild_walk {
+	struct cc_registry *reg;
+	const struct cc_config *config;
+	int64_t now;
+	size_t cells;
+};
+
+static int rebuild_one(uint32_t uid, const struct cc_cell *cell, void *ctx, struct cc_err *err)
+{
+	struct rebuild_walk *w = ctx;
+	cc_cleanup_close int netns = cc_cell_netns_open(cell);
+
+	if (netns < 0)
+		return errno == ESRCH || errno == ENOENT ? 0 : cc_fail_errno(err, CC_ERR_SYSTEM, errno,
+									    "cannot open the network namespace of cell %u", uid);
+	if (rebuild_cell(w->reg, w->config, uid, netns, w->now, err) < 0) {
+		cc_err_prefix(err, "rebuilding the egress table of cell %u: ", uid);
 		return -1;
 	}
+	w->cells++;
 	return 0;
+}
+
+int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, int64_t now, size_t *cells,
+		      struct cc_err *err)
+{
+	struct rebuild_walk w = {reg, config, now, 0};
+	int rc = cc_cell_each(rebuild_one, &w, err);
+
+	if (cells)
+		*cells = w.cells;
+	return rc;
+}
+
+/* The elements of `uid` among `els`, copied to the front of `out`. */
+static size_t of_uid(const struct cc_nft_element *els, size_t count, uint32_t uid, struct cc_nft_element *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++)
+		if (els[i].uid == uid)
+			out[n++] = els[i];
+	return n;
+}
+
+/* One chat's change, to its cell if one runs. */
+static int change_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid,
+		       const struct cc_nft_element *add, size_t add_count, const struct cc_nft_element *remove,
+		       size_t remove_count, int64_t now, struct cc_err *err)
+{
+	struct cc_cell cell;
+	struct cc_nft_batch *batch;
+	int found = cc_cell_find(uid, &cell, err), kernel_errno = 0, rc;
+	cc_cleanup_close int netns = -1;
+
+	if (found <= 0)
+		return found; /* no cell: its next one is built from the registry */
+	netns = cc_cell_netns_open(&cell);
+	cc_cell_close(&cell);
+	if (netns < 0)
+		return errno == ESRCH || errno == ENOENT ? 0 : cc_fail_errno(err, CC_ERR_SYSTEM, errno,
+									    "cannot open the network namespace of cell %u", uid);
+	batch = cc_nft_batch_new();
+	if (batch) {
+		cc_nft_batch_remove(batch, remove, remove_count);
+		cc_nft_batch_add(batch, add, add_count);
+	}
+	rc = commit(batch, netns, &kernel_errno, err);
+	if (rc == 0 || kernel_errno != ENOENT)
+		return rc;
+	/* The cell's table is gone: the registry (with this change) says what to build. */
+	memset(err, 0, sizeof(*err));
+	return rebuild_cell(reg, config, uid, netns, now, err);
 }
 
 int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
 		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
 		     struct cc_err *err)
 {
-	struct cc_nft_batch *batch = cc_nft_batch_new();
-	int kernel_errno = 0;
+	struct cc_nft_element *mine = calloc(add_count + remove_count + 1, sizeof(*mine));
+	int rc = 0;
 
-	if (batch) {
-		cc_nft_batch_remove(batch, remove, remove_count);
-		cc_nft_batch_add(batch, add, add_count);
+	if (!mine)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "changing the egress tables");
+	/* Each chat's part goes to its own cell, once. */
+	for (size_t i = 0; rc == 0 && i < add_count + remove_count; i++) {
+		uint32_t uid = i < add_count ? add[i].uid : remove[i - add_count].uid;
+		bool seen = false;
+		size_t na, nr;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = (j < add_count ? add[j].uid : remove[j - add_count].uid) == uid;
+		if (seen)
+			continue;
+		na = of_uid(add, add_count, uid, mine);
+		nr = of_uid(remove, remove_count, uid, mine + na);
+		rc = change_cell(reg, config, uid, mine, na, mine + na, nr, now, err) < 0 ? -1 : 0;
 	}
-	if (commit(batch, &kernel_errno, err) == 0)
-		return 0;
-	if (kernel_errno != ENOENT)
-		return -1;
-	/* The table is gone: the registry (with this change) says what to build. */
-	return cc_egress_rebuild(reg, config, now, err);
+	free(mine);
+	return rc;
 }
 
 int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int64_t now,
 			  struct cc_err *err)
 {
 	struct cc_nft_element *els;
+	struct cc_nft_batch *batch;
 	size_t n;
-	int exists = cc_nft_table_exists(err), rc;
+	int kernel_errno = 0;
 
-	if (exists < 0)
-		return -1;
-	if (!exists)
-		return cc_egress_rebuild(reg, config, now, err);
 	if (cc_egress_collect(reg, chat, now, &els, &n, err) < 0)
 		return -1;
-	rc = cc_egress_change(reg, config, els, n, NULL, 0, now, err);
+	batch = cc_nft_batch_new();
+	if (batch) {
+		cc_nft_batch_replace_table(batch, config);
+		cc_nft_batch_add(batch, els, n);
+	}
 	free(els);
-	return rc;
+	return commit(batch, -1, &kernel_errno, err);
 }

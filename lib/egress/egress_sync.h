@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Keeping the kernel's egress table equal to the registry. The registry is
- * the truth: the table can always be rebuilt from it in one transaction,
- * which is also how a table that vanished (`nft flush ruleset`, a reboot,
- * the admin reloading nftables.conf) is recovered, as systemd does: an
- * update that fails with ENOENT rebuilds the table and is retried once. */
+/* Keeping the kernel's egress tables equal to the registry. Each running
+ * cell has its own table, in its own network namespace (egress_nft.h); a
+ * chat without a running cell has none, and its next cell is built from
+ * the registry. The registry is the truth: a cell's table can always be
+ * rebuilt from it in one transaction. Callers hold a registry write
+ * transaction, so a login building its cell's table and a change to that
+ * chat's allowlist never interleave. */
 #ifndef CHATCELL_EGRESS_SYNC_H
 #define CHATCELL_EGRESS_SYNC_H
 
@@ -20,16 +22,20 @@
 int cc_egress_collect(struct cc_registry *reg, int64_t chat, int64_t now, struct cc_nft_element **elements,
 		      size_t *count, struct cc_err *err);
 
-/* Rebuild the whole table from the registry as one transaction. */
-int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, int64_t now, struct cc_err *err);
+/* Rebuild the table of every running cell from the registry, one
+ * transaction per cell; how many in *cells (if not NULL). */
+int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, int64_t now, size_t *cells,
+		      struct cc_err *err);
 
 /* Add and remove elements whose change the registry already holds (in the
- * caller's open transaction); a vanished table is rebuilt instead. */
+ * caller's open transaction), in the cells of their chats that run; a
+ * vanished table is rebuilt instead. */
 int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
 		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
 		     struct cc_err *err);
 
-/* At session start: the chat's elements are in the kernel afterwards, or
+/* At session start, with the caller inside the chat's cell (its network
+ * namespace joined): the cell's table is built anew from the registry, or
  * this fails. */
 int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int64_t now,
 			  struct cc_err *err);

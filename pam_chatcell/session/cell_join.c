@@ -33,9 +33,10 @@ int cell_join_running(struct chat_user *cu)
 	return found;
 }
 
-/* Steps 3-5, with the cell found: 1 done, 0 the chat has no cgroup or its
+/* Steps 3-5, with the cell found: 1 done, 0 the chat has no cgroup, its
  * disk budget is not in force everywhere (the configuration changed after
- * the cell started: the start path makes it so, or refuses), -1 refused. */
+ * the cell started) or its cell has no egress table: the start path makes
+ * it so, or refuses; -1 refused. */
 static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell *cell)
 {
 	enum cc_cgroup_backend backend;
@@ -51,9 +52,16 @@ static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell 
 	if (cc_cgroup_attach(backend, &cu->config, cu->uid, cu->user, getpid(), &cu->err) < 0)
 		return cu->err.kind == CC_ERR_NOT_FOUND ? 0 : -1;
 	target = (struct session_target){.name = cu->user, .uid = cu->uid, .cell = cell};
-	rc = cc_cell_join(cell, &back, &cu->err);
-	if (rc == 0)
-		rc = session_env_seal(pamh, &cu->config, &target, &back, &cu->err);
+	if (cc_cell_join(cell, &back, &cu->err) < 0)
+		return -1;
+	/* The cell's egress table, in its namespace, now this thread's: only
+	 * root on the host can remove it; then the start path rebuilds it. */
+	rc = cc_nft_table_exists(&cu->err);
+	if (rc <= 0) {
+		cc_cell_return(&back);
+		return rc;
+	}
+	rc = session_env_seal(pamh, &cu->config, &target, &back, &cu->err);
 	return rc < 0 ? -1 : 1;
 }
 
@@ -66,9 +74,7 @@ int cell_join_session(pam_handle_t *pamh, struct chat_user *cu)
 		return -1;
 	rc = find_cell(cu, &cell);
 	if (rc > 0) {
-		int table = cc_nft_table_exists(&cu->err);
-
-		rc = table <= 0 ? table : enter(pamh, cu, &cell);
+		rc = enter(pamh, cu, &cell);
 		cc_cell_close(&cell);
 	}
 	close(lock_fd);

@@ -65,6 +65,20 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	return cc_cgroup_join(backend, &cu->config, cu->uid, cu->chat.name, &limits, getpid(), &cu->err);
 }
 
+/* Step 4, inside the cell: its egress table, built from the registry under
+ * a write transaction, so that no change to the allowlist (which commits
+ * to the registry and then to running cells) falls between the two. */
+static int build_egress(struct chat_user *cu, struct cc_registry *reg)
+{
+	int rc;
+
+	if (cc_registry_begin_write(reg, &cu->err) < 0)
+		return -1;
+	rc = cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
+	cc_registry_rollback(reg);
+	return rc;
+}
+
 int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg)
 {
 	struct cc_cell cell = {.pidfd = -1};
@@ -85,7 +99,7 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 	if (rc == 0)
 		rc = cc_cell_join(&cell, &back, &cu->err);
 	if (rc == 0) {
-		rc = cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
+		rc = build_egress(cu, reg);
 		if (rc < 0)
 			cc_cell_return(&back);
 		else

@@ -1,19 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Egress allowlists through real login sessions, on loopback addresses of
-# the sandbox's own network namespace (never any other address): what a
-# chat may reach, the exact errno of what it may not, recovery of a flushed
-# table, host rules with DNS TTLs, delete, and bad rules.
+# Egress allowlists through real login sessions. Each chat's cell has its
+# own network namespace, routed to the sandbox's (the "host" here, itself a
+# private namespace); the listeners are on addresses of a veth link of the
+# sandbox (10.99.0.0/24, fd00::/64: never anything outside it). What a chat
+# may reach, the exact errno of what it may not, a flushed host ruleset
+# that opens nothing, host rules with DNS TTLs, delete, and bad rules. The
+# tables are read inside each cell's namespace (in_cell).
 . "$(dirname "$0")/../lib/common.sh"
 
 start_syslog
 use_chatcell_nss
-for i in 2 3 4 5 6 7 8 9; do ip addr add "127.0.0.$i/8" dev lo; done
-ip -6 addr add fd00::2/128 dev lo
-ip -6 addr add fd00::4/128 dev lo
+ip link add upl0 type veth peer name upl1 # (this kernel has no dummy links)
+ip link set upl1 up
+ip link set upl0 up
+for i in 2 3 4 5 6 7 8 9; do ip addr add "10.99.0.$i/24" dev upl0; done
+for i in 1 2 4; do ip -6 addr add "fd00::$i/64" dev upl0 nodad; done
 ports="8000 8001 8002"
 specs=()
-for addr in 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.9 "[::1]" "[fd00::2]" "[fd00::4]"; do
+for addr in 10.99.0.2 10.99.0.3 10.99.0.4 10.99.0.5 10.99.0.9 "[fd00::1]" "[fd00::2]" "[fd00::4]"; do
 	for port in $ports; do specs+=("$addr:$port/tcp"); done
 	specs+=("$addr:5353/udp")
 done
@@ -26,77 +31,85 @@ b=$(chat_user egress-b)
 c=$(chat_user egress-c)
 probe=$CC_HELPERS/net_probe
 as_session() { chatcell-admin run "$1" -- "$probe" "${@:2}"; } # a real PAM session
+in_cell() { nsenter --net="/proc/$(keeper_of "$1")/ns/net" "${@:2}"; } # CHAT_ID COMMAND...
 
-run chatcell-admin egress allow egress-a 127.0.0.2 --port 8000
-is "$rc:$out" "0:$a: 127.0.0.2/32 tcp 8000 allowed" "allow 127.0.0.2:8000/tcp for A"
-run as_session egress-a tcp 127.0.0.2 8000
+run chatcell-admin egress allow egress-a 10.99.0.2 --port 8000
+is "$rc:$out" "0:$a: 10.99.0.2/32 tcp 8000 allowed" "allow 10.99.0.2:8000/tcp for A"
+run as_session egress-a tcp 10.99.0.2 8000
 is "$out" "ok" "A reaches its allowed address through a login session"
-run as_session egress-a tcp 127.0.0.3 8000
-is "$out" "ECONNREFUSED" "A to 127.0.0.3:8000 is refused at once (TCP reset: ECONNREFUSED)"
-run as_session egress-a tcp 127.0.0.2 8001
+run as_session egress-a tcp 10.99.0.3 8000
+is "$out" "ECONNREFUSED" "A to 10.99.0.3:8000 is refused at once (TCP reset: ECONNREFUSED)"
+run as_session egress-a tcp 10.99.0.2 8001
 is "$out" "ECONNREFUSED" "A to the allowed address on another port is refused"
-run as_session egress-b tcp 127.0.0.2 8000
-is "$out" "ECONNREFUSED" "B to A's allowed address is refused (loopback is not exempt)"
-is "$("$probe" tcp 127.0.0.3 8001)" "ok" "root reaches everything"
-is "$(runuser -u carol -- "$probe" tcp 127.0.0.9 8002)" "ok" "a non-chat user reaches everything"
-rejected() { nft -j list counter inet chatcell rejected | python3 -c 'import json,sys; print([o["counter"]["packets"] for o in json.load(sys.stdin)["nftables"] if "counter" in o][0])'; }
+run as_session egress-b tcp 10.99.0.2 8000
+is "$out" "ECONNREFUSED" "B to A's allowed address is refused"
+is "$("$probe" tcp 10.99.0.3 8001)" "ok" "root reaches everything"
+is "$(runuser -u carol -- "$probe" tcp 10.99.0.9 8002)" "ok" "a non-chat user reaches everything"
+rejected() { in_cell egress-a nft -j list counter inet chatcell rejected | python3 -c 'import json,sys; print([o["counter"]["packets"] for o in json.load(sys.stdin)["nftables"] if "counter" in o][0])'; }
 before=$(rejected)
-as_session egress-a tcp 127.0.0.3 8000 >/dev/null
+as_session egress-a tcp 10.99.0.3 8000 >/dev/null
 is "$(($(rejected) - before))" 1 "a refused connection is counted"
 
 # UDP and IPv6 behave the same way.
-chatcell-admin egress allow egress-a 127.0.0.2 --port 5353 --proto udp >/dev/null
-chatcell-admin egress allow egress-a ::1 --port 8000 >/dev/null
-chatcell-admin egress allow egress-a ::1 --port 5353 --proto udp >/dev/null
-run as_session egress-a udp 127.0.0.2 5353
+chatcell-admin egress allow egress-a 10.99.0.2 --port 5353 --proto udp >/dev/null
+chatcell-admin egress allow egress-a fd00::1 --port 8000 >/dev/null
+chatcell-admin egress allow egress-a fd00::1 --port 5353 --proto udp >/dev/null
+run as_session egress-a udp 10.99.0.2 5353
 is "$out" "ok" "UDP: A's allowed datagram goes out and the echo comes back"
-run as_session egress-a udp 127.0.0.3 5353
+run as_session egress-a udp 10.99.0.3 5353
 is "$out" "EPERM" "UDP: a datagram to a denied address fails at once (EPERM from send)"
-run as_session egress-a tcp ::1 8000
-is "$out" "ok" "IPv6: A reaches [::1]:8000"
+run as_session egress-a tcp fd00::1 8000
+is "$out" "ok" "IPv6: A reaches [fd00::1]:8000"
 run as_session egress-a tcp fd00::2 8000
 is "$out" "ECONNREFUSED" "IPv6: A to [fd00::2]:8000 is refused"
-run as_session egress-a udp ::1 5353
+run as_session egress-a udp fd00::1 5353
 is "$out" "ok" "IPv6 UDP: allowed"
 run as_session egress-a udp fd00::2 5353
 is "$out" "EPERM" "IPv6 UDP: denied at once"
 
 # A prefix and a port range; removing a rule takes effect for new connections.
-chatcell-admin egress allow egress-c 127.0.0.0/29 --port 8000-8001 >/dev/null
-run as_session egress-c tcp 127.0.0.5 8001
-is "$out" "ok" "prefix /29 and port range 8000-8001: 127.0.0.5:8001 allowed"
-run as_session egress-c tcp 127.0.0.5 8002
+chatcell-admin egress allow egress-c 10.99.0.0/29 --port 8000-8001 >/dev/null
+run as_session egress-c tcp 10.99.0.5 8001
+is "$out" "ok" "prefix /29 and port range 8000-8001: 10.99.0.5:8001 allowed"
+run as_session egress-c tcp 10.99.0.5 8002
 is "$out" "ECONNREFUSED" "a port outside the range is refused"
-run as_session egress-c tcp 127.0.0.9 8000
+run as_session egress-c tcp 10.99.0.9 8000
 is "$out" "ECONNREFUSED" "an address outside the prefix is refused"
-run chatcell-admin egress deny egress-c 127.0.0.0/29 --port 8000-8001
+run chatcell-admin egress deny egress-c 10.99.0.0/29 --port 8000-8001
 is "$rc" 0 "deny removes the rule"
-run as_session egress-c tcp 127.0.0.5 8001
+run as_session egress-c tcp 10.99.0.5 8001
 is "$out" "ECONNREFUSED" "after deny, a new connection is refused"
-run chatcell-admin egress allow egress-c 127.0.0.0/29 --port 8000
-run chatcell-admin egress allow egress-c 127.0.0.4 --port 8000
-is "$rc:$err" "5:chatcell-admin egress: 127.0.0.4/32 tcp 8000 overlaps the rule 127.0.0.0/29 tcp 8000 of $c; deny that one first, or allow one range that covers both" "an overlapping rule is a conflict, said plainly"
+run chatcell-admin egress allow egress-c 10.99.0.0/29 --port 8000
+run chatcell-admin egress allow egress-c 10.99.0.4 --port 8000
+is "$rc:$err" "5:chatcell-admin egress: 10.99.0.4/32 tcp 8000 overlaps the rule 10.99.0.0/29 tcp 8000 of $c; deny that one first, or allow one range that covers both" "an overlapping rule is a conflict, said plainly"
 
-# Recovery: a flushed ruleset comes back before the next login's first command.
+# A flushed host ruleset opens nothing: each cell's table is in the cell's
+# own namespace, which `nft flush ruleset` on the host does not touch.
 nft flush ruleset
 run nft list tables
-is "$out" "" "nft flush ruleset removed every table"
-run as_session egress-a tcp 127.0.0.2 8000
-is "$out" "ok" "the next login of A restores the table before its first command"
-run as_session egress-a tcp 127.0.0.3 8000
-is "$out" "ECONNREFUSED" "and the policy is whole: denials too"
-nft flush ruleset
+is "$out" "" "nft flush ruleset removed every table of the host"
+run as_session egress-a tcp 10.99.0.3 8000
+is "$out" "ECONNREFUSED" "after the flush, A's denied connection is still refused"
+run as_session egress-a tcp 10.99.0.2 8000
+is "$out" "ok" "and its allowed one still works"
+run in_cell egress-a nft list tables
+is "$out" "table inet chatcell" "A's cell kept its table"
+in_cell egress-a nft delete table inet chatcell
+run as_session egress-a tcp 10.99.0.3 8000
+is "$out" "ECONNREFUSED" "a cell table removed by root inside the cell is rebuilt by the next login"
 run chatcell-admin egress apply
-like "$out" "egress table inet chatcell rebuilt with * elements" "egress apply rebuilds the table on an empty kernel"
-# elements SET...: one line per element of the sets, as a JSON list of fields.
-elements() { for set in "$@"; do nft -j list set inet chatcell "$set"; done | python3 -c '
+like "$out" "egress tables of * running cells rebuilt (* elements in the registry)" "egress apply rebuilds the tables of the running cells"
+# elements CHAT_ID SET...: one line per element of the sets in the chat's
+# cell, as a JSON list of fields.
+elements() { for set in "${@:2}"; do in_cell "$1" nft -j list set inet chatcell "$set"; done | python3 -c '
 import json, sys
 for doc in sys.stdin.read().replace("}}]}\n{", "}}]}\n\n{").split("\n\n"):
     for o in json.loads(doc)["nftables"]:
         for e in o.get("set", {}).get("elem", []):
             v = e["elem"]["val"] if isinstance(e, dict) and "elem" in e else e
             print(json.dumps(v["concat"] if isinstance(v, dict) else v))' | sort; }
-is "$(elements exact4 allow4 | wc -l):$(elements exact6 allow6 | wc -l)" "3:2" "every rule of every chat is back (3 IPv4, 2 IPv6)"
+is "$(elements egress-a exact4 allow4 | wc -l):$(elements egress-a exact6 allow6 | wc -l)" "2:2" "A's cell has A's rules (2 IPv4, 2 IPv6)"
+is "$(elements egress-c exact4 allow4 | wc -l):$(elements egress-c exact6 allow6 | wc -l)" "1:0" "C's cell has C's rule only"
 
 # Host rules: resolved by a DNS server of our own on loopback.
 echo "nameserver 127.0.0.10" >/etc/resolv.conf
@@ -105,7 +118,7 @@ ip addr add 127.0.0.10/8 dev lo
 start_dns() { # TTL
 	start_ready /bin/sh -c "dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
 		--listen-address=127.0.0.10 --port=53 --user=root --local-ttl=$1 --log-facility=- \
-		--pid-file=/run/test-dnsmasq.pid --address=/api.test/127.0.0.4 --address=/api.test/fd00::4 \
+		--pid-file=/run/test-dnsmasq.pid --address=/api.test/10.99.0.4 --address=/api.test/fd00::4 \
 		--address=/nx.test/ 2>&1 |
 		{ IFS= read -r started; echo ready; exec cat >/dev/null; }"
 }
@@ -113,15 +126,15 @@ stop_dns() { kill "$(cat /run/test-dnsmasq.pid)"; }
 start_dns 600
 run chatcell-admin egress allow egress-b --host api.test --port 8000
 is "$rc:$out" "0:$b: host api.test tcp 8000 (2 addresses) allowed" "allow --host resolves A and AAAA"
-run as_session egress-b tcp 127.0.0.4 8000
+run as_session egress-b tcp 10.99.0.4 8000
 is "$out" "ok" "B reaches the A record's address"
 run as_session egress-b tcp fd00::4 8000
 is "$out" "ok" "B reaches the AAAA record's address"
-timeouts=$(nft -j list set inet chatcell exact4 | python3 -c '
+timeouts=$(in_cell egress-b nft -j list set inet chatcell exact4 | python3 -c '
 import json, sys
 for o in json.load(sys.stdin)["nftables"]:
     for e in o.get("set", {}).get("elem", []):
-        if isinstance(e, dict) and "elem" in e and "127.0.0.4" in json.dumps(e):
+        if isinstance(e, dict) and "elem" in e and "10.99.0.4" in json.dumps(e):
             print(e["elem"].get("timeout"))')
 # The timeout runs from the answer: 599 when a second boundary passed
 # between resolving and inserting (seen under the sanitizers).
@@ -131,27 +144,27 @@ is "$(echo "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(d["name"], [(r["rule"], r["host"], bool(r["expires_at"])) for r in d["rules"]], d["hosts"], d["shared"])')" \
-	"$b [('127.0.0.4/32 tcp 8000', 'api.test', True), ('fd00::4/128 tcp 8000', 'api.test', True)] [{'host': 'api.test', 'proto': 'tcp', 'ports': '8000'}] []" \
+	"$b [('10.99.0.4/32 tcp 8000', 'api.test', True), ('fd00::4/128 tcp 8000', 'api.test', True)] [{'host': 'api.test', 'proto': 'tcp', 'ports': '8000'}] []" \
 	"egress list --json shows the rules, their host and expiry"
 stop_dns
 start_dns 1
 run chatcell-admin egress refresh egress-b
 is "$rc" 0 "egress refresh re-resolves (now with a 1 s TTL)"
 deadline=$((SECONDS + 15))
-while nft list set inet chatcell exact4 | grep -q "127.0.0.4" && [ "$SECONDS" -lt "$deadline" ]; do
-	nft list set inet chatcell exact4 >/dev/null # poll the kernel's state, not the clock
+while in_cell egress-b nft list set inet chatcell exact4 | grep -q "10.99.0.4" && [ "$SECONDS" -lt "$deadline" ]; do
+	: # poll the kernel's state, not the clock
 done
-run nft list set inet chatcell exact4
-[[ "$out" != *127.0.0.4* ]]
+run in_cell egress-b nft list set inet chatcell exact4
+[[ "$out" != *10.99.0.4* ]]
 ok "the element expired out of the kernel set" test $? -eq 0
-run as_session egress-b tcp 127.0.0.4 8000
+run as_session egress-b tcp 10.99.0.4 8000
 is "$out" "ECONNREFUSED" "an expired element stops matching"
 run chatcell-admin egress allow egress-b --host nx.test --port 80
 is "$rc:$err" "3:chatcell-admin egress: nx.test does not resolve to any IPv4 or IPv6 address" "a host name that does not resolve is refused"
 stop_dns
 
 # Bad rules: each its exact error, and the kernel state unchanged.
-state_before=$(nft -j list ruleset)
+state_before=$(in_cell egress-a nft -j list ruleset)
 bad() { # DESCRIPTION EXPECTED ARGS...
 	local desc=$1 expected=$2
 	shift 2
@@ -160,18 +173,17 @@ bad() { # DESCRIPTION EXPECTED ARGS...
 }
 bad "a bad prefix" "prefix length '33' is not a number from 0 to 32" 127.0.0.1/33 --port 80
 bad "host bits under the prefix" "'127.0.0.1/24' has host bits set below the /24 prefix" 127.0.0.1/24 --port 80
-bad "port 0" "port '0' must be a number from 1 to 65535 or a range FIRST-LAST within it" 127.0.0.9 --port 0
-bad "port 65536" "port '65536' must be a number from 1 to 65535 or a range FIRST-LAST within it" 127.0.0.9 --port 65536
-bad "an unknown protocol" "unknown protocol 'icmp' (expected tcp or udp)" 127.0.0.9 --port 80 --proto icmp
+bad "port 0" "port '0' must be a number from 1 to 65535 or a range FIRST-LAST within it" 10.99.0.9 --port 0
+bad "port 65536" "port '65536' must be a number from 1 to 65535 or a range FIRST-LAST within it" 10.99.0.9 --port 65536
+bad "an unknown protocol" "unknown protocol 'icmp' (expected tcp or udp)" 10.99.0.9 --port 80 --proto icmp
 bad "not an address" "'example.com' is not an IPv4 or IPv6 address" example.com --port 80
-is "$(nft -j list ruleset)" "$state_before" "no bad rule changed the kernel's state"
+is "$(in_cell egress-a nft -j list ruleset)" "$state_before" "no bad rule changed the kernel's state"
 
-# delete removes every element of the chat.
-a_uid=$(id -u "$a")
+# delete ends the chat's cell, and its table with it; other cells keep theirs.
+a_keeper=$(keeper_of egress-a)
 chatcell-admin delete egress-a >/dev/null
-left=$(elements exact4 exact6 allow4 allow6 | grep -c "^\[$a_uid,")
-is "$left" 0 "after delete, no element of A's UID remains (nft -j list set, parsed)"
-is "$(elements exact4 exact6 allow4 allow6 | grep -c "^\[$(id -u "$c"),")" 1 "and the other chats keep theirs"
+ok "after delete, A's cell (and its table) is gone" wait_gone "$a_keeper"
+is "$(elements egress-c exact4 allow4 | wc -l)" 1 "and C's cell keeps its rule"
 
 kill "$LISTENER_PID"
 done_testing

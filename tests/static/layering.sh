@@ -16,11 +16,11 @@ declare -A below=(
 	[fs]="base config fs"
 	[cgroup]="base config cgroup"
 	[disk]="base config fs disk"
-	[cell]="base config view fs cgroup sandbox cell"
+	[cell]="base config view fs cgroup sandbox net cell"
 	[sandbox]="base config view sandbox"
 	[net]="base config net"
 	[db]="base config identity db"
-	[egress]="base config identity db egress"
+	[egress]="base config identity db cell egress"
 	[nss_chatcell]="base view"
 	[pam_module]="base view pam_chatcell"
 )

@@ -19,10 +19,11 @@
 #include "base/grow.h"
 #include "commands.h"
 #include "db/egress_store.h"
+#include "db/events.h"
 #include "egress/dns_lookup.h"
 #include "egress/egress_policy.h"
 #include "egress/egress_sync.h"
-#include "db/events.h"
+#include "fs/chat_lock.h"
 #include "json.h"
 
 /* The chat and the rule a command is about. */
@@ -72,15 +73,37 @@ static int read_request(struct admin *a, struct egress_request *r, bool need_rul
 }
 
 /* Begin the transaction and find the chat inside it. */
+/* The registry's write transaction and the chat's work lock, held from the
+ * kernel change to the registry's commit: a login that builds the chat's
+ * cell table (under the same lock) reads all of the change or none. */
 static int begin(struct admin *a, struct egress_request *r)
 {
+	int rc;
+
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
 	if (admin_find_target(a, &r->target, &r->chat) <= 0) {
 		cc_registry_rollback(&a->reg);
 		return -1;
 	}
+	rc = cc_chat_lock(a->lock_fd, r->chat.uid, true);
+	if (rc < 0) {
+		cc_registry_rollback(&a->reg);
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", r->chat.name);
+	}
 	return 0;
+}
+
+/* allow or deny, under begin()'s transaction and lock. */
+static int change(struct admin *a, struct egress_request *r, int (*locked)(struct admin *, struct egress_request *))
+{
+	int rc;
+
+	if (begin(a, r) < 0)
+		return -1;
+	rc = locked(a, r);
+	cc_chat_unlock(a->lock_fd, r->chat.uid);
+	return rc;
 }
 
 static struct cc_egress_ctx policy_ctx(struct admin *a)
@@ -129,14 +152,12 @@ static int no_such_rule(struct admin *a, const struct egress_request *r)
 		       r->chat.name, r->text);
 }
 
-static int allow(struct admin *a, struct egress_request *r)
+static int allow_locked(struct admin *a, struct egress_request *r)
 {
 	struct cc_egress_ctx x = policy_ctx(a);
 	unsigned added;
 	int rc;
 
-	if (begin(a, r) < 0)
-		return -1;
 	if (!r->host) {
 		rc = cc_egress_allow_address(&x, &r->chat, &r->rule, &a->err);
 		if (rc == 0)
@@ -161,13 +182,11 @@ static int allow(struct admin *a, struct egress_request *r)
 	return finish(a, r, "egress-allow", "allowed");
 }
 
-static int deny(struct admin *a, struct egress_request *r)
+static int deny_locked(struct admin *a, struct egress_request *r)
 {
 	struct cc_egress_ctx x = policy_ctx(a);
 	int rc;
 
-	if (begin(a, r) < 0)
-		return -1;
 	rc = r->host ? cc_egress_deny_host(&x, &r->chat, r->host, &r->rule, &a->err)
 		     : cc_egress_deny_address(&x, &r->chat, &r->rule, &a->err);
 	if (rc == 0)
@@ -346,18 +365,32 @@ static int refresh(struct admin *a)
 		struct cc_chat owner;
 		unsigned added;
 
+		bool locked = false;
+		int rc;
+
 		if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 			break;
-		if (cc_chats_find_by_id(&a->reg, r.hosts[i].chat, &owner, &a->err) <= 0 ||
+		/* As allow and deny: the owner's work lock until the commit. */
+		rc = cc_chats_find_by_id(&a->reg, r.hosts[i].chat, &owner, &a->err) <= 0 ? -1 : 0;
+		if (rc == 0) {
+			rc = cc_chat_lock(a->lock_fd, owner.uid, true);
+			if (rc < 0)
+				cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", owner.name);
+			locked = rc == 0;
+		}
+		if (rc < 0 ||
 		    cc_egress_refresh_host(&x, &owner, r.hosts[i].id, r.hosts[i].host, &r.hosts[i].ports, &added,
 					   &a->err) < 0 ||
 		    cc_events_add(&a->reg, a->now, a->actor, "egress-refresh", &owner, r.hosts[i].host, &a->err) < 0 ||
 		    cc_registry_commit(&a->reg, &a->err) < 0) {
 			cc_registry_rollback(&a->reg);
+			if (locked)
+				cc_chat_unlock(a->lock_fd, owner.uid);
 			fprintf(stderr, "chatcell-admin egress refresh: %s\n", a->err.msg);
 			failed++;
 			continue;
 		}
+		cc_chat_unlock(a->lock_fd, owner.uid);
 		if (!a->opt.json)
 			printf("%s: host %s: %u address%s\n", owner.name, r.hosts[i].host, added, added == 1 ? "" : "es");
 	}
@@ -414,5 +447,5 @@ int cmd_egress(struct admin *a)
 			       sub);
 	if (read_request(a, &r, true) < 0)
 		return -1;
-	return strcmp(sub, "allow") == 0 ? allow(a, &r) : deny(a, &r);
+	return change(a, &r, strcmp(sub, "allow") == 0 ? allow_locked : deny_locked);
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "output.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cell/cell.h"
 #include "cgroup/cgroup.h"
-#include "disk/disk_budget.h"
 #include "db/events.h"
+#include "disk/disk_budget.h"
+#include "egress/egress_counter.h"
 #include "limits_text.h"
 #include "sandbox_report.h"
 #include "json.h"
@@ -178,13 +181,34 @@ static void print_disk_usage(struct admin *a, const struct cc_chat *chat)
 	       (unsigned long long)u.inodes_used);
 }
 
-/* Whether the chat's cell runs, its keeper, processes and age. */
+/* The packets the running cell's egress table refused: 1 read, else 0. */
+static int cell_rejected(uint32_t uid, struct cc_egress_count *count)
+{
+	struct cc_err ignored = {0};
+	struct cc_cell cell;
+	int netns, rc = 0;
+
+	if (cc_cell_find(uid, &cell, &ignored) <= 0)
+		return 0;
+	netns = cc_cell_netns_open(&cell);
+	cc_cell_close(&cell);
+	if (netns >= 0) {
+		rc = cc_egress_rejected(netns, count, &ignored) > 0;
+		close(netns);
+	}
+	return rc;
+}
+
+/* Whether the chat's cell runs, its keeper, processes and age, and what
+ * its egress table refused. */
 static void print_cell(struct admin *a, const struct cc_chat *chat)
 {
 	struct cc_cell_status st;
+	struct cc_egress_count rejected;
 	struct cc_err err = {0};
 	char started[32];
 	int found = cc_cell_status(chat->uid, &st, &err);
+	bool counted = found > 0 && cell_rejected(chat->uid, &rejected);
 
 	if (a->opt.json) {
 		if (found <= 0) {
@@ -193,6 +217,9 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 		}
 		printf(",\"cell\":{\"running\":true,\"keeper_pid\":%d,\"processes\":%u", (int)st.pid, st.processes);
 		json_field_time(stdout, "started_at", st.started, 1);
+		if (counted)
+			printf(",\"egress_rejected\":{\"packets\":%llu,\"bytes\":%llu}",
+			       (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
 		fputc('}', stdout);
 		return;
 	}
@@ -204,6 +231,9 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 		format_time(st.started, started, sizeof(started));
 		printf("%-12s running since %s (%lld s), keeper pid %d, %u process%s\n", "cell", started,
 		       (long long)(a->now - st.started), (int)st.pid, st.processes, st.processes == 1 ? "" : "es");
+		if (counted)
+			printf("%-12s %llu packets (%llu bytes) refused by the egress policy since the cell started\n",
+			       "rejected", (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
 	}
 }
 

@@ -525,7 +525,7 @@ out:
 int cc_cell_netns_open(const struct cc_cell *cell)
 {
 	char path[64];
-	int fd, saved;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cell->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -533,7 +533,8 @@ int cc_cell_netns_open(const struct cc_cell *cell)
 		return -1;
 	/* Opened by PID: the keeper must still be the process of that PID. */
 	if (syscall(SYS_pidfd_send_signal, cell->pidfd, 0, NULL, 0) < 0) {
-		saved = errno;
+		int saved = errno;
+
 		close(fd);
 		errno = saved;
 		return -1;
@@ -543,17 +544,19 @@ int cc_cell_netns_open(const struct cc_cell *cell)
 
 int cc_cell_each(cc_cell_visit visit, void *ctx, struct cc_err *err)
 {
-	cc_cleanup_close int dir = cc_open_trusted_dir(CC_CELL_DIR, 0, err);
+	int dir = cc_open_trusted_dir(CC_CELL_DIR, 0, err);
 	DIR *d;
 	const struct dirent *de;
 	int rc = 0;
 
 	if (dir < 0)
 		return err->kind == CC_ERR_NOT_FOUND ? (memset(err, 0, sizeof(*err)), 0) : -1;
-	d = fdopendir(dir);
-	if (!d)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot read %s", CC_CELL_DIR);
-	dir = -1; /* the stream owns it now */
+	d = fdopendir(dir); /* the stream owns the descriptor from here */
+	if (!d) {
+		rc = cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot read %s", CC_CELL_DIR);
+		close(dir);
+		return rc;
+	}
 	while (rc == 0 && (de = readdir(d))) {
 		struct cc_cell cell;
 		uint64_t uid;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/cell_addr.h"
+
 /* nft's datatype ids, concatenated 6 bits each: what `nft list` shows. */
 #define TYPE_UID 24
 #define TYPE_IPV4 7
@@ -289,17 +291,27 @@ static void put_all_sets(struct cc_nft_batch *batch, int type, const struct cc_n
 	}
 }
 
-/* The config's shared entries: DNS servers (udp and tcp 53) and egress_allow. */
+/* The config's shared entries: DNS servers (udp and tcp 53) and
+ * egress_allow. A server on the host's loopback is reached from a cell
+ * through its gateway, which the host's part forwards to it. */
 static void put_shared_elements(struct cc_nft_batch *batch, const struct cc_config *config)
 {
+	static const uint8_t gateway[4] = CC_CELL_GATEWAY4;
 	struct cc_nft_element els[CC_EGRESS_DEFAULTS_MAX + 2 * CC_DNS_SERVERS_MAX];
 	size_t n = 0;
+	bool gateway_added = false;
 
 	for (unsigned i = 0; i < config->egress_allow_count; i++)
 		els[n++] = (struct cc_nft_element){0, config->egress_allow[i], 0};
 	for (unsigned i = 0; i < config->dns_server_count; i++) {
 		struct cc_egress_rule dns = config->dns_servers[i];
 
+		if (dns.family == AF_INET && dns.addr[0] == 127) {
+			if (gateway_added)
+				continue;
+			gateway_added = true;
+			memcpy(dns.addr, gateway, sizeof(gateway));
+		}
 		dns.proto = IPPROTO_UDP;
 		els[n++] = (struct cc_nft_element){0, dns, 0};
 		dns.proto = IPPROTO_TCP;

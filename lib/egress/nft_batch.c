@@ -2,8 +2,9 @@
 #include "egress/nft_batch.h"
 #include "egress/nft_probe.h"
 
+#include "base/netns_socket.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/batch.h>
 #include <libnftnl/chain.h>
@@ -16,11 +17,12 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "base/netns_socket.h"
 
 /* Batch pages (more are chained as a batch grows), and room for the
  * largest message that may start near a page's end: small enough that a
@@ -344,39 +346,28 @@ static int collect_answers(struct mnl_socket *nl, uint32_t expected, int *first_
 	return 0;
 }
 
-/* A netfilter socket of the caller's network namespace, or of `netns_fd`:
- * a socket belongs to the namespace it was made in, so the thread enters
- * that one just for the socket() call. */
-static struct mnl_socket *open_socket(int netns_fd)
+struct mnl_socket *cc_nft_socket_open(int netns_fd)
 {
+	int fd = cc_netns_socket(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	struct mnl_socket *nl;
-	int home = -1, saved;
 
-	if (netns_fd >= 0) {
-		home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (home < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
-			saved = errno;
-			if (home >= 0)
-				close(home);
-			errno = saved;
-			return NULL;
-		}
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
 	}
-	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	saved = errno;
-	if (home >= 0) {
-		/* Going home cannot fail for the one who could leave; if it ever
-		 * did, staying in a cell's namespace is not an option. */
-		if (setns(home, CLONE_NEWNET) < 0)
-			abort();
-		close(home);
+	nl = mnl_socket_fdopen(fd);
+	if (!nl) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		saved = errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int saved = errno;
+
 		mnl_socket_close(nl);
-		nl = NULL;
+		errno = saved;
+		return NULL;
 	}
-	errno = saved;
 	return nl;
 }
 
@@ -399,7 +390,7 @@ int cc_nft_batch_commit_in(struct cc_nft_batch *batch, int netns_fd, int *kernel
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "building the nftables batch");
 	nftnl_batch_end(nftnl_batch_buffer(batch->b), batch->seq);
 	nftnl_batch_update(batch->b);
-	nl = open_socket(netns_fd);
+	nl = cc_nft_socket_open(netns_fd);
 	if (!nl) {
 		*kernel_errno = errno;
 		rc = cc_nft_kernel_error(errno, err);

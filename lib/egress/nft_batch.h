@@ -26,6 +26,12 @@ void cc_nft_batch_free(struct cc_nft_batch *batch);
 int cc_nft_batch_commit(struct cc_nft_batch *batch, int *kernel_errno, struct cc_err *err);
 int cc_nft_batch_commit_in(struct cc_nft_batch *batch, int netns_fd, int *kernel_errno, struct cc_err *err);
 
+/* A bound netfilter socket of the caller's network namespace, or (netns_fd
+ * >= 0) of that one: a socket belongs to the namespace it was made in.
+ * NULL with errno. */
+struct mnl_socket;
+struct mnl_socket *cc_nft_socket_open(int netns_fd);
+
 /* The building blocks. A message header (NLM_F_ACK added), then the
  * payload, then cc_nft_batch_update; or a failed allocation noted. */
 struct nlmsghdr *cc_nft_put_header(struct cc_nft_batch *batch, int type, uint16_t flags);

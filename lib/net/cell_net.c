@@ -64,6 +64,11 @@ static void link_up_requests(struct cc_rtnl *r, unsigned link, bool proxy_arp, c
 		af = mnl_attr_nest_start(nlh, AF_INET);
 		conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
 		mnl_attr_put_u32(nlh, IPV4_DEVCONF_PROXY_ARP, 1);
+		/* The host's part forwards the cell's DNS queries to a resolver on
+		 * the host's loopback (127.0.0.53): routing there from this link
+		 * needs route_localnet. A cell cannot send to 127/8 itself (its
+		 * own loopback takes those, and it has no raw sockets). */
+		mnl_attr_put_u32(nlh, IPV4_DEVCONF_ROUTE_LOCALNET, 1);
 		mnl_attr_nest_end(nlh, conf);
 		mnl_attr_nest_end(nlh, af);
 	}

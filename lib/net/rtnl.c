@@ -7,28 +7,33 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
-#include "base/cleanup.h"
+#include "base/netns_socket.h"
 
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
 #endif
 
-static int open_socket(struct cc_rtnl *r)
+/* The socket, in the namespace of netns_fd (-1: the caller's). */
+static int open_socket(struct cc_rtnl *r, int netns_fd)
 {
 	/* A kernel that does not answer fails the request (EAGAIN) instead of
 	 * hanging the login that asked. */
 	const struct timeval patience = {.tv_sec = 5};
-	int one = 1;
+	int one = 1, fd = cc_netns_socket(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 
-	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!r->nl)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	r->nl = mnl_socket_fdopen(fd);
+	if (!r->nl) {
+		close(fd);
+		return -ENOMEM;
+	}
 	/* Refusals without the request echoed back: a batch's answers fit
 	 * one small read. */
 	mnl_socket_setsockopt(r->nl, NETLINK_CAP_ACK, &one, sizeof(one));
@@ -45,29 +50,12 @@ static int open_socket(struct cc_rtnl *r)
 
 int cc_rtnl_open(struct cc_rtnl *r, int netns_fd)
 {
-	cc_cleanup_close int self = -1;
-	int rc;
-
 	r->nl = NULL;
 	r->seq = 1;
 	r->count = 0;
 	r->len = 0;
 	r->overflow = false;
-	if (netns_fd < 0)
-		return open_socket(r);
-	/* A socket belongs to the namespace it was made in: make it there, then
-	 * come straight back (setns moves the calling thread only). */
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return -errno;
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return -errno;
-	rc = open_socket(r);
-	if (setns(self, CLONE_NEWNET) < 0) {
-		cc_rtnl_close(r);
-		return -ENOTRECOVERABLE;
-	}
-	return rc;
+	return open_socket(r, netns_fd);
 }
 
 void cc_rtnl_close(struct cc_rtnl *r)

@@ -65,18 +65,13 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	return cc_cgroup_join(backend, &cu->config, cu->uid, cu->chat.name, &limits, getpid(), &cu->err);
 }
 
-/* Step 4, inside the cell: its egress table, built from the registry under
- * a write transaction, so that no change to the allowlist (which commits
- * to the registry and then to running cells) falls between the two. */
+/* Step 4, inside the cell: its egress table, built from the registry. The
+ * chat's work lock, held here, keeps out a change to its allowlist, which
+ * chatcell-admin makes under that lock from the kernel change to the
+ * registry's commit: the registry read here has all of it or none. */
 static int build_egress(struct chat_user *cu, struct cc_registry *reg)
 {
-	int rc;
-
-	if (cc_registry_begin_write(reg, &cu->err) < 0)
-		return -1;
-	rc = cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
-	cc_registry_rollback(reg);
-	return rc;
+	return cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
 }
 
 int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg)

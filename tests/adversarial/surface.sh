@@ -120,13 +120,14 @@ read -r _ <"$io/b-ready"
 listen_abstract surface-root root-secret /run/root-ready &
 root_job=$!
 read -r _ </run/root-ready
-run python3 -c "$connect_abstract" surface-b
-is "$out" "b-secret" "control: root connects to B's abstract socket"
+run nsenter --net="/proc/$(keeper_of surface-chat-b)/ns/net" python3 -c "$connect_abstract" surface-b
+is "$out" "b-secret" "control: root inside B's cell's network namespace connects to B's abstract socket"
 run as_nobody "python3 -c '$connect_abstract' surface-root"
 is "$out" "root-secret" "control: nobody connects to a root service's abstract socket"
 for path in su runuser sshd run; do
 	run "login_$path" "$a" "python3 -c '$connect_abstract' surface-b; python3 -c '$connect_abstract' surface-root"
-	is "$out" $'EPERM\nEPERM' "attack surface/abstract-connect via $path: neither B's nor a root service's abstract socket (EPERM)"
+	# Abstract names belong to a network namespace: each cell has its own.
+	is "$out" $'ECONNREFUSED\nECONNREFUSED' "attack surface/abstract-connect via $path: neither B's nor a root service's abstract socket exists in A's cell"
 done
 # A squats a name B would connect to: B's data never reaches A.
 mkfifo -m 666 "$io/a-ready"
@@ -134,7 +135,7 @@ login_su "$a" "$(declare -f listen_abstract); listen_abstract surface-squat a-go
 a_job=$!
 read -r _ <"$io/a-ready"
 run login_runuser "$b" "python3 -c '$connect_abstract' surface-squat"
-is "$out" "EPERM" "attack surface/abstract-squat: B's connect to the name A squats is refused (EPERM)"
+is "$out" "ECONNREFUSED" "attack surface/abstract-squat: B's connect to the name A squats finds nothing (A's name is in A's cell)"
 kill "$a_job" "$b_job" "$root_job" 2>/dev/null
 # The chats' listeners live on in their cells.
 pkill -u "$a" -f surface-squat

@@ -82,9 +82,10 @@ run python3 "$CC_SRCDIR/tests/lib/check_consistency.py"
 is "$out" "consistent 2" "registry, view and homes agree"
 is "$(stat -c %a "$state/registry.db" "$state/hmac.key")" "600
 600" "the restored registry and key are 0600"
-like "$(nft list set inet chatcell exact4)" "*203.0.113.5*" "the egress table is rebuilt with the chat's rule"
 run runuser -u "$a" -- /bin/echo in
 is "$rc:$out" "0:in" "the chat logs in"
+like "$(nsenter --net="/proc/$(keeper_of backup-chat-a)/ns/net" nft list set inet chatcell exact4)" "*203.0.113.5*" \
+	"its cell's egress table has the chat's rule from the restored registry"
 
 # A damaged registry is moved aside, not overwritten in place.
 head -c 4096 /dev/urandom >"$state/registry.db"

@@ -86,8 +86,8 @@ is "$(routes | tr ';' '\n' | grep -c 'dev cc0')" "1" "one IPv4 route to the cell
 like "$(routes)" "*10.77.0.1 dev cc0*" "the host routes 10.77.0.1/32 to cc0"
 is "$(ip -j -6 route show dev cc0 | /usr/bin/python3 -c 'import json,sys; print(" ".join(sorted(r["dst"] for r in json.load(sys.stdin))))')" \
 	"fde8:edd2:e0ff::1 fe80::/64" "the host routes fde8:edd2:e0ff::1/128 to cc0 (and fe80::/64 of its own address)"
-is "$(cat /proc/sys/net/ipv4/conf/cc0/proxy_arp /proc/sys/net/ipv4/conf/cc0/forwarding | paste -sd' ')" "1 0" \
-	"proxy ARP is on for cc0 alone, forwarding is not"
+is "$(cat /proc/sys/net/ipv4/conf/cc0/{proxy_arp,route_localnet,forwarding} | paste -sd' ')" "1 1 0" \
+	"proxy ARP and route_localnet (DNS to the host's stub) are on for cc0 alone, forwarding is not"
 is "$(links in_ns "$ns1")" "eth0 veth UP,LOWER_UP; lo - UP,LOWER_UP" "inside: eth0 and lo, both up"
 is "$(addrs in_ns "$ns1")" "eth0 10.77.0.1/32; eth0 fde8:edd2:e0ff::1/128; lo 127.0.0.1/8; lo ::1/128" \
 	"inside: the cell's /32 and /128 on eth0, and loopback"

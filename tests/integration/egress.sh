@@ -49,6 +49,10 @@ rejected() { in_cell egress-a nft -j list counter inet chatcell rejected | pytho
 before=$(rejected)
 as_session egress-a tcp 10.99.0.3 8000 >/dev/null
 is "$(($(rejected) - before))" 1 "a refused connection is counted"
+shown() { chatcell-admin --json show egress-a | python3 -c 'import json,sys; print(json.load(sys.stdin)["cell"]["egress_rejected"]["packets"])'; }
+is "$(shown)" "$(rejected)" "show --json reports the cell's rejected packets"
+like "$(chatcell-admin show egress-a)" "*rejected     $(rejected) packets (* bytes) refused by the egress policy since the cell started*" \
+	"show prints them"
 
 # UDP and IPv6 behave the same way.
 chatcell-admin egress allow egress-a 10.99.0.2 --port 5353 --proto udp >/dev/null

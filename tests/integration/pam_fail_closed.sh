@@ -78,8 +78,9 @@ refused_cleanly "the kernel refuses the cell's cgroup namespace" \
 	"$sf" unshare EPERM su "$c2" -c true
 refused_cleanly "the kernel refuses the cell's namespaces" \
 	"cannot create the cell of $c2 (clone3, Linux 5.5): Operation not permitted" "$c2" "$sf" clone3 EPERM su "$c2" -c true
-refused_cleanly "the kernel refuses to join the cell" \
-	"cannot join the chat's cell (setns on the keeper's pidfd): Operation not permitted" "$c2" \
+# setns() is first needed to reach into the new cell's network namespace.
+refused_cleanly "the kernel refuses to enter the cell's network namespace" \
+	"cannot set up the network of the cell of $c2: entering the cell's network namespace was refused (this needs CAP_SYS_ADMIN, i.e. root)" "$c2" \
 	"$sf" setns EPERM su "$c2" -c true
 refused_cleanly "the kernel refuses the session's system call filter" \
 	"cannot install the session's system call filter: the kernel refuses seccomp() (CONFIG_SECCOMP_FILTER, Linux 3.17 or later, is needed)" \

@@ -20,7 +20,7 @@ declare -A below=(
 	[sandbox]="base config view sandbox"
 	[net]="base config net"
 	[db]="base config identity db"
-	[egress]="base config identity db cell egress"
+	[egress]="base config identity db cell net egress"
 	[nss_chatcell]="base view"
 	[pam_module]="base view pam_chatcell"
 )

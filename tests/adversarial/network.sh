@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Adversarial suite, network plane: what chat A can learn about, or do to,
+# chat B through the network stack once each cell has a network namespace
+# of its own. Each attack ("attack net/NAME") sits next to a control that
+# shows the same probe working where chatcell does not stand in the way:
+# B on its own sockets, or root inside B's cell. Only loopback addresses
+# and the cells' own addresses are used.
+. "$(dirname "$0")/../lib/common.sh"
+
+setup_logins
+a=$(chat_user "net-chat-a")
+b=$(chat_user "net-chat-b")
+probe=$CC_HELPERS/net_probe
+ss=$(command -v ss) # by its path: a chat's PATH leaves out /usr/sbin
+login_run() { chatcell-admin run --user "$1" -- /bin/sh -c "$2"; }
+in_cell() { nsenter --net="/proc/$(keeper_of "$1")/ns/net" "${@:2}"; } # CHAT_ID COMMAND...
+lo_packets() { awk '$1 == "lo:" { print $3 }' "$@"; } # received packets of lo in a /proc/net/dev
+
+# A's cell first, idle: its loopback's counters before B does anything.
+login_run "$a" "true"
+a_lo_before=$(login_run "$a" "cat /proc/net/dev" | lo_packets)
+
+# B serves on its loopback (TCP 3000, IPv4 and IPv6), on every address
+# (3001), and on an abstract unix socket, from its own cell.
+start_ready chatcell-admin run --user "$b" -- "$probe" listen 127.0.0.1 3000
+b_jobs=$READY_PID
+start_ready chatcell-admin run --user "$b" -- "$probe" listen ::1 3000
+b_jobs+=" $READY_PID"
+start_ready chatcell-admin run --user "$b" -- "$probe" listen 0.0.0.0 3001
+b_jobs+=" $READY_PID"
+start_ready chatcell-admin run --user "$b" -- "$probe" abstract-listen chatcell-test-b
+b_jobs+=" $READY_PID"
+b_addr=$(in_cell net-chat-b ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }')
+ok "B's cell has its own address on eth0 ($b_addr)" test -n "$b_addr"
+
+# Controls: B reaches its own servers from another login.
+is "$(login_run "$b" "$probe tcp 127.0.0.1 3000")" ok "control: B's other login reaches its 127.0.0.1:3000"
+is "$(login_run "$b" "$probe tcp ::1 3000")" ok "control: B's other login reaches its [::1]:3000"
+is "$(login_run "$b" "$probe abstract chatcell-test-b")" ok "control: B reaches its abstract socket @chatcell-test-b"
+like "$(login_run "$b" "cat /proc/net/tcp")" "*:0BB8 00000000:0000 0A*" "control: B's /proc/net/tcp lists its listener on port 3000"
+like "$(login_run "$b" "cat /proc/net/unix")" "*@chatcell-test-b*" "control: B's /proc/net/unix lists its abstract socket"
+like "$(login_run "$b" "$ss -Htln")" "*127.0.0.1:3000*" "control: B's ss (sock_diag) lists its listener"
+is "$(in_cell net-chat-b "$probe" tcp 127.0.0.1 3000)" ok "control: root inside B's cell reaches B's 127.0.0.1:3000"
+is "$(in_cell net-chat-b "$probe" tcp "$b_addr" 3001)" ok "control: inside B's cell, B's own address reaches 3001"
+
+# The attacks.
+is "$(login_run "$a" "$probe tcp 127.0.0.1 3000")" ECONNREFUSED "attack net/loopback-port: A to 127.0.0.1:3000 finds nothing (B's is in B's cell)"
+is "$(login_run "$a" "$probe tcp ::1 3000")" ECONNREFUSED "attack net/loopback-port-ipv6: A to [::1]:3000 finds nothing"
+is "$("$probe" tcp 127.0.0.1 3000)" ECONNREFUSED "attack net/host-to-cell-loopback: the host's 127.0.0.1:3000 is not B's"
+is "$(login_run "$a" "$probe abstract chatcell-test-b")" ECONNREFUSED "attack net/abstract-socket: A cannot connect to B's @chatcell-test-b"
+run login_run "$a" "cat /proc/net/tcp /proc/net/tcp6"
+[[ "$out" != *:0BB8* && "$out" != *:0BB9* ]]
+ok "attack net/proc-net-tcp: A's /proc/net/tcp and tcp6 show none of B's sockets" test $? -eq 0
+run login_run "$a" "cat /proc/net/unix"
+[[ "$out" != *chatcell-test-b* ]]
+ok "attack net/proc-net-unix: A's /proc/net/unix shows no abstract name of B's" test $? -eq 0
+run login_run "$a" "$ss -Htuanx"
+[[ "$out" != *:3000* && "$out" != *:3001* && "$out" != *chatcell-test-b* ]]
+ok "attack net/sock-diag: A's ss (sock_diag) shows none of B's sockets" test $? -eq 0
+is "$(login_run "$a" "$probe bind 127.0.0.1 3000")" ok "attack net/port-collision: A takes 127.0.0.1:3000 too (its own port space)"
+is "$(login_run "$a" "$probe bind 0.0.0.0 3001")" ok "attack net/port-squat: A binding B's 0.0.0.0:3001 takes nothing from B"
+is "$(login_run "$b" "$probe tcp 127.0.0.1 3000")" ok "and B still reaches its own 127.0.0.1:3000"
+run env NET_PROBE_TIMEOUT_MS=1500 "$probe" tcp "$b_addr" 3001
+is "$out" ETIMEDOUT "attack net/inbound-from-host: nothing opens a connection into B's cell (its input chain drops it)"
+run login_run "$a" "NET_PROBE_TIMEOUT_MS=1500 $probe tcp $b_addr 3001"
+is "$out" ECONNREFUSED "attack net/cell-to-cell: A to B's cell address is refused by A's own egress policy"
+for _ in 1 2 3 4 5; do login_run "$b" "$probe tcp 127.0.0.1 3000" >/dev/null; done
+b_lo=$(login_run "$b" "cat /proc/net/dev" | lo_packets)
+ok "control: B's loopback counted B's traffic ($b_lo packets)" test "$b_lo" -ge 10
+is "$(login_run "$a" "cat /proc/net/dev" | lo_packets)" "$((a_lo_before + 4))" \
+	"attack net/lo-counters: A's loopback counters moved only by A's own 4 probe packets, not B's traffic"
+
+kill $b_jobs 2>/dev/null
+wait $b_jobs 2>/dev/null
+done_testing

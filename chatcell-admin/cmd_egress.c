@@ -22,6 +22,8 @@
 #include "egress/dns_lookup.h"
 #include "egress/egress_policy.h"
 #include "egress/egress_sync.h"
+#include "egress/host_nft.h"
+#include "host_net.h"
 #include "db/events.h"
 #include "json.h"
 
@@ -372,6 +374,8 @@ static int refresh(struct admin *a)
 
 static int apply(struct admin *a)
 {
+	struct cc_forwarding_report forwarding;
+	char host_line[HOST_NET_LINE];
 	struct cc_nft_element *els;
 	size_t n;
 	int rc;
@@ -386,10 +390,17 @@ static int apply(struct admin *a)
 		rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &a->err);
 	}
 	cc_registry_rollback(&a->reg);
-	if (rc == 0 && a->opt.json)
-		printf("{\"elements\":%zu}\n", n);
-	else if (rc == 0)
+	/* At boot, too, the host's part: its table and forwarding. */
+	if (rc == 0)
+		rc = host_net_apply(a, &forwarding, host_line, sizeof(host_line));
+	if (rc == 0 && a->opt.json) {
+		printf("{\"elements\":%zu,", n);
+		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);
+		fputs("}\n", stdout);
+	} else if (rc == 0) {
 		printf("egress table inet %s rebuilt with %zu elements\n", CC_NFT_TABLE, n);
+		printf("%s\n", host_line);
+	}
 	return rc;
 }
 

@@ -19,6 +19,8 @@
 #include "limits_text.h"
 #include "sandbox_report.h"
 #include "egress/egress_sync.h"
+#include "egress/host_nft.h"
+#include "host_net.h"
 #include "db/settings.h"
 #include "fs/shims.h"
 #include "identity/subid.h"
@@ -179,7 +181,8 @@ static int apply_disk_budget(const struct cc_chat *chat, void *ctx)
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
-	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160], io_line[IO_DISKS_TEXT];
+	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160], io_line[IO_DISKS_TEXT], host_line[HOST_NET_LINE];
+	struct cc_forwarding_report forwarding;
 	struct sandbox_report sandbox;
 	struct disk_report disk;
 	int rc, legacy_tiocsti;
@@ -203,6 +206,10 @@ int cmd_init(struct admin *a)
 		rc = cc_chats_each(&a->reg, false, false, apply_disk_budget, a, &a->err);
 	cc_registry_rollback(&a->reg);
 	if (rc < 0)
+		return -1;
+	/* The host's part of the cells' network (it replaces a per-UID egress
+	 * table of an earlier chatcell on the host: the same name). */
+	if (host_net_apply(a, &forwarding, host_line, sizeof(host_line)) < 0)
 		return -1;
 	if (report_limits(a, limits_line, sizeof(limits_line)) < 0)
 		return -1;
@@ -233,6 +240,8 @@ int cmd_init(struct admin *a)
 		json_field_string(stdout, "io_disks", io_line, 1);
 		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
 		printf("%s,", disk.json);
+		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);
+		fputc(',', stdout);
 		sandbox_report_json(stdout, &sandbox);
 		fputs("}\n", stdout);
 		return 0;
@@ -245,5 +254,6 @@ int cmd_init(struct admin *a)
 	printf("%s\n", disk.line);
 	printf("%s\n", io_line);
 	printf("Landlock: %s\n", sandbox.line);
+	printf("%s\n", host_line);
 	return 0;
 }

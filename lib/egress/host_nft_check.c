@@ -123,9 +123,9 @@ static int count_rules(struct mnl_socket *nl, struct rule_count *count, uint32_t
 /* Say what is missing; returns 0 (not intact). */
 __attribute__((format(printf, 3, 4))) static int damaged(char *damage, size_t damage_len, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (damage && damage_len) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vsnprintf(damage, damage_len, fmt, ap);
 		va_end(ap);

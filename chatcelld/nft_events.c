@@ -12,6 +12,9 @@
  * kernel drops them and says ENOBUFS, which is handled like a change. */
 #define EVENT_QUEUE_BYTES (4 * 1024 * 1024)
 #define EVENT_BUFFER 65536
+/* Read at most this many queued datagrams before looking: a storm of
+ * changes must not keep the table from being looked at. */
+#define DRAIN_MAX 4096
 
 struct mnl_socket *nft_events_open(struct cc_err *err)
 {
@@ -50,27 +53,28 @@ int nft_events_wait(struct mnl_socket *nl, struct cc_err *err)
 {
 	static char buf[EVENT_BUFFER];
 	bool look = false;
-	int flags = 0; /* block for the first, then read what else is queued */
+	unsigned drained = 0;
 
-	for (;;) {
-		ssize_t got = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), flags);
+	while (drained < DRAIN_MAX) {
+		/* Block for the first, then read only what else is queued. */
+		ssize_t got = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), look ? MSG_DONTWAIT : 0);
 
+		if (look)
+			drained++;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0 && errno == ENOBUFS) { /* events were lost: anything may have changed */
 			look = true;
-			flags = MSG_DONTWAIT;
 			continue;
 		}
-		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && flags)
+		if (got < 0 && look && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 1;
 		if (got < 0)
 			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot read nftables' events");
 		if (ends_transaction(buf, got))
 			look = true;
-		if (look)
-			flags = MSG_DONTWAIT;
 	}
+	return 1;
 }
 
 void nft_events_close(struct mnl_socket *nl)

@@ -269,5 +269,15 @@ is "$(sysctl_values)" "1 1 2 0" "and nothing is changed"
 chmod 0600 "$saved"
 run chatcell-admin uninstall-host
 is "$rc:$(sysctl_values)" "0:0 0 1 0" "control: once it is 0600 again, uninstall-host restores"
+chatcell-admin init >/dev/null 2>&1
+cp "$saved" /run/saved.good
+echo "kernel.core_pattern |/tmp/x" >>"$saved"
+run chatcell-admin uninstall-host
+is "$rc:$err" "1:chatcell-admin uninstall-host: /var/lib/chatcell/host-sysctl.saved has a line chatcell did not write: 'kernel.core_pattern |/tmp/x'; check the file (the settings as they were before chatcell) and remove that line" \
+	"a saved file naming a key chatcell never changes is refused"
+is "$(sysctl_values)" "1 1 2 0" "and nothing is changed"
+cp /run/saved.good "$saved"
+run chatcell-admin uninstall-host
+is "$rc:$(sysctl_values)" "0:0 0 1 0" "control: without that line, uninstall-host restores"
 ip link del ra0
 done_testing

@@ -444,7 +444,6 @@ out:
 	return rc;
 }
 
-
 void cc_nft_skuid_range(struct nftnl_rule *r, uint32_t first, uint32_t last)
 {
 	uint32_t lo = htonl(first), hi = htonl(last);

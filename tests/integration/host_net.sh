@@ -82,9 +82,11 @@ EOF
 connect() { /usr/bin/python3 /run/connect.py "$@"; }
 
 # --- init: the table and forwarding, what it changed recorded --------------
-ip link add ra0 type veth peer name ra1 # two links that take advertisements
-sysctl -qw net.ipv6.conf.ra1.accept_ra=0 net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+ip link add ra0 type veth peer name ra1
+ip link add cc9 type veth peer name x9 # named like a cell's link
+sysctl -qw net.ipv6.conf.ra1.accept_ra=0 net.ipv6.conf.x9.accept_ra=0 net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 is "$(sysctl_values)" "0 0 1 0" "before init: no forwarding; ra0 takes router advertisements, ra1 does not"
+is "$(cat /proc/sys/net/ipv6/conf/{lo,cc9}/accept_ra | paste -sd' ')" "1 1" "and so do lo and cc9"
 run chatcell-admin init
 is "$rc" 0 "init succeeds"
 is "$(tail -1 <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells)" \
@@ -96,6 +98,8 @@ is "$(table_rules)" 'iifname "cc*" oifname "cc*" counter name "dropped" drop;oif
 is "$(sysctl_values)" "1 1 2 0" "forwarding is on; ra0 takes advertisements though it forwards (accept_ra 2); ra1 is left alone"
 is "$(cat "$saved" | paste -sd';')" "net.ipv6.conf.ra0.accept_ra 1;net.ipv4.ip_forward 0;net.ipv6.conf.all.forwarding 0" \
 	"the saved file holds the values before init, of the keys init changed only"
+is "$(cat /proc/sys/net/ipv6/conf/{lo,cc9}/accept_ra | paste -sd' ')" "1 1" "lo and cc9 (a cell's name) are left alone"
+ip link del cc9
 is "$(stat -c '%U %a' "$saved")" "root 600" "the saved file is root's, 0600"
 cp "$saved" /run/saved.first
 run chatcell-admin init

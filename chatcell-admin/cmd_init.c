@@ -238,10 +238,10 @@ int cmd_init(struct admin *a)
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
 		json_field_string(stdout, "io_disks", io_line, 1);
+		fputc(',', stdout);
+		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);
 		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
 		printf("%s,", disk.json);
-		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);
-		fputc(',', stdout);
 		sandbox_report_json(stdout, &sandbox);
 		fputs("}\n", stdout);
 		return 0;
@@ -253,7 +253,7 @@ int cmd_init(struct admin *a)
 	printf("%s\n", limits_line);
 	printf("%s\n", disk.line);
 	printf("%s\n", io_line);
-	printf("Landlock: %s\n", sandbox.line);
 	printf("%s\n", host_line);
+	printf("Landlock: %s\n", sandbox.line);
 	return 0;
 }

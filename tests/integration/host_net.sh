@@ -89,7 +89,7 @@ is "$(sysctl_values)" "0 0 1 0" "before init: no forwarding; ra0 takes router ad
 is "$(cat /proc/sys/net/ipv6/conf/{lo,cc9}/accept_ra | paste -sd' ')" "1 1" "and so do lo and cc9"
 run chatcell-admin init
 is "$rc" 0 "init succeeds"
-is "$(tail -1 <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells)" \
+is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells)" \
 	"init says what it changed on the host's network"
 is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2" \
 	"table inet chatcell has exactly the chains forward, postrouting (nat, srcnat) and output, with their rules"
@@ -103,7 +103,7 @@ ip link del cc9
 is "$(stat -c '%U %a' "$saved")" "root 600" "the saved file is root's, 0600"
 cp "$saved" /run/saved.first
 run chatcell-admin init
-is "$rc:$(tail -1 <<<"$out" | cut -d')' -f1)" "0:host network: forwarding on (as it was" "a second init changes nothing"
+is "$rc:$(grep '^host network:' <<<"$out" | cut -d')' -f1)" "0:host network: forwarding on (as it was" "a second init changes nothing"
 ok "a second init keeps the saved file as it was (chatcell's own 1 is not recorded as previous)" cmp -s "$saved" /run/saved.first
 run chatcell-admin --json init
 is "$rc:$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["host_network"], sort_keys=True))' <<<"$out")" \

@@ -34,10 +34,23 @@ static int fail(const struct cc_err *err)
 	return EXIT_FAILURE;
 }
 
+/* chatcell.conf as it is now (init may have built the table from a newer
+ * one); the last good one if it cannot be read. */
+static void reload(const char *config_path, struct cc_config *config)
+{
+	struct cc_config fresh;
+	struct cc_err err = {0};
+
+	if (cc_config_load(&fresh, config_path, &err) == 0)
+		*config = fresh;
+	else
+		fprintf(stderr, "chatcelld: %s; rebuilding from the configuration read before\n", err.msg);
+}
+
 /* Look at the table after a change, and rebuild it if it is not whole.
  * Returns 0, or -1 when the rebuilt table does not check out (a bug, or
  * someone changing it as fast as it is made: systemd restarts us). */
-static int look(const struct cc_config *config)
+static int look(const char *config_path, struct cc_config *config)
 {
 	struct cc_err err = {0};
 	struct timespec seen;
@@ -50,6 +63,7 @@ static int look(const struct cc_config *config)
 		return 0;
 	if (intact < 0) /* cannot tell: rebuild, the safe side */
 		snprintf(damage, sizeof(damage), "could not be checked (%s)", err.msg);
+	reload(config_path, config);
 	if (cc_host_nft_apply(config, &err) < 0) {
 		/* The next change tries again. */
 		fprintf(stderr, "chatcelld: table inet %s %s; rebuilding it failed: %s\n", CC_HOST_NFT_TABLE, damage,
@@ -133,7 +147,7 @@ int main(int argc, char **argv)
 			nft_events_close(events);
 			return fail(&err);
 		}
-		if (look(&config) < 0) {
+		if (look(config_path, &config) < 0) {
 			nft_events_close(events);
 			return EXIT_FAILURE;
 		}

@@ -174,6 +174,19 @@ ok "after 50 unrelated changes, a flush is restored in ${MS} ms" wait_restores 4
 cpu_ms=$((($(ticks) - before) * 1000 / $(getconf CLK_TCK)))
 ok "chatcelld's CPU time over the 50 changes and the restore stays small (${cpu_ms} ms, under 200)" test "$cpu_ms" -lt 200
 is "$(restores)" 4 "exactly one restore per damage: none for unrelated changes or its own"
+write_config <<'EOF'
+cell_ipv4_range = 10.99.4.0/24
+cell_ipv6_range = fd12:3456:789a:1::/64
+EOF
+timed nft flush ruleset
+ok "with other ranges in chatcell.conf, a flush is restored (${MS} ms)" wait_restores 5
+is "$(table_rules | tr ';' '\n' | grep masquerade | paste -sd';')" \
+	'ip saddr 10.99.4.0/24 oifname != "cc*" masquerade;ip6 saddr fd12:3456:789a:1::/64 oifname != "cc*" masquerade' \
+	"the rebuilt table has the ranges of chatcell.conf as it is now"
+write_config </dev/null
+timed nft flush ruleset
+ok "and back with the default ranges (${MS} ms)" wait_restores 6
+like "$(table_rules)" '*ip saddr 10.77.0.0/16 oifname != "cc*" masquerade*' "the default ranges again"
 kill "$daemon"
 wait "$daemon" 2>/dev/null
 

@@ -119,6 +119,11 @@ int admin_open(struct admin *a, enum admin_mode mode)
 		return -1;
 	a->state_fd = cc_open_trusted_dir(CHATCELL_STATE_DIR, make ? 0755 : 0, &a->err);
 	if (a->state_fd < 0) {
+		if (mode == ADMIN_HOST && a->err.kind == CC_ERR_NOT_FOUND) {
+			a->err.kind = CC_OK; /* nothing recorded there, nothing to restore */
+			a->err.msg[0] = '\0';
+			return 0;
+		}
 		if (!make && a->err.kind == CC_ERR_NOT_FOUND)
 			return cc_fail(&a->err, CC_ERR_CONFIG, "%s does not exist; run 'chatcell-admin init' first",
 				       CHATCELL_STATE_DIR);
@@ -128,7 +133,7 @@ int admin_open(struct admin *a, enum admin_mode mode)
 	if (mode == ADMIN_STOP)
 		disk_reserve_release_if_full(a->state_fd);
 	/* restore puts the registry and the host key in place first. */
-	return mode == ADMIN_RESTORE ? 0 : admin_open_host(a, mode);
+	return mode == ADMIN_RESTORE || mode == ADMIN_HOST ? 0 : admin_open_host(a, mode);
 }
 
 int admin_open_host(struct admin *a, enum admin_mode mode)

@@ -89,6 +89,7 @@ enum admin_mode {
 	ADMIN_INIT,    /* init: make what is missing */
 	ADMIN_REPAIR,  /* repair: reports what it makes, so no warnings about it */
 	ADMIN_RESTORE, /* restore: the state directory only, the rest once restored */
+	ADMIN_HOST,    /* uninstall-host: the state directory if there is one, nothing else */
 };
 
 /* Load the configuration and open everything a command needs. */

@@ -23,7 +23,9 @@
 #include "egress/dns_lookup.h"
 #include "egress/egress_policy.h"
 #include "egress/egress_sync.h"
+#include "egress/host_nft.h"
 #include "fs/chat_lock.h"
+#include "host_net.h"
 #include "json.h"
 
 /* The chat and the rule a command is about. */
@@ -405,13 +407,15 @@ static int refresh(struct admin *a)
 
 static int apply(struct admin *a)
 {
+	struct cc_forwarding_report forwarding;
+	char host_line[HOST_NET_LINE];
 	struct cc_nft_element *els;
 	size_t n, cells = 0;
 	int rc;
 
 	if (a->opt.argc > 0)
 		return cc_fail(&a->err, CC_ERR_USAGE, "egress apply takes no chat: it rebuilds the tables of all running cells");
-	/* A write transaction: no login builds a cell's table meanwhile. */
+	/* A write transaction: no allowlist change commits meanwhile. */
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
 	rc = cc_egress_collect(&a->reg, 0, a->now, &els, &n, &a->err);
@@ -420,10 +424,17 @@ static int apply(struct admin *a)
 		rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &cells, &a->err);
 	}
 	cc_registry_rollback(&a->reg);
-	if (rc == 0 && a->opt.json)
-		printf("{\"elements\":%zu,\"cells\":%zu}\n", n, cells);
-	else if (rc == 0)
+	/* At boot, too, the host's part: its table and forwarding. */
+	if (rc == 0)
+		rc = host_net_apply(a, &forwarding, host_line, sizeof(host_line));
+	if (rc == 0 && a->opt.json) {
+		printf("{\"elements\":%zu,\"cells\":%zu,", n, cells);
+		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);
+		fputs("}\n", stdout);
+	} else if (rc == 0) {
 		printf("egress tables of %zu running cells rebuilt (%zu elements in the registry)\n", cells, n);
+		printf("%s\n", host_line);
+	}
 	return rc;
 }
 

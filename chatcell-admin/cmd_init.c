@@ -19,6 +19,9 @@
 #include "limits_text.h"
 #include "sandbox_report.h"
 #include "egress/egress_sync.h"
+#include "egress/host_nft.h"
+#include "host_net.h"
+#include "net/route_check.h"
 #include "db/settings.h"
 #include "fs/shims.h"
 #include "identity/subid.h"
@@ -179,7 +182,8 @@ static int apply_disk_budget(const struct cc_chat *chat, void *ctx)
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
-	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160], io_line[IO_DISKS_TEXT];
+	char limits_line[sizeof(((struct cc_err *)0)->msg) + 160], io_line[IO_DISKS_TEXT], host_line[HOST_NET_LINE];
+	struct cc_forwarding_report forwarding;
 	struct sandbox_report sandbox;
 	struct disk_report disk;
 	int rc, legacy_tiocsti;
@@ -194,7 +198,7 @@ int cmd_init(struct admin *a)
 	if (cc_shims_sync(&a->config, CHATCELL_SHIMS_LIST, &shims, &a->err) < 0)
 		return -1;
 	/* The egress tables of running cells, as the registry says (a write
-	 * transaction: no login builds a cell's table meanwhile). */
+	 * transaction: no allowlist change commits meanwhile). */
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
 	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &a->err);
@@ -204,6 +208,12 @@ int cmd_init(struct admin *a)
 		rc = cc_chats_each(&a->reg, false, false, apply_disk_budget, a, &a->err);
 	cc_registry_rollback(&a->reg);
 	if (rc < 0)
+		return -1;
+	/* The host's part of the cells' network (it replaces a per-UID egress
+	 * table of an earlier chatcell on the host: the same name), for cell
+	 * ranges the host does not route elsewhere. */
+	if (cc_cell_ranges_check_routes(&a->config, &a->err) < 0 ||
+	    host_net_apply(a, &forwarding, host_line, sizeof(host_line)) < 0)
 		return -1;
 	if (report_limits(a, limits_line, sizeof(limits_line)) < 0)
 		return -1;
@@ -232,6 +242,8 @@ int cmd_init(struct admin *a)
 		       a->config.user_prefix, a->config.shims_dir, shims.linked, shims.missing, shims.privileged);
 		json_field_string(stdout, "limits", limits_line, 0);
 		json_field_string(stdout, "io_disks", io_line, 1);
+		fputc(',', stdout);
+		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);
 		printf(",\"legacy_tiocsti\":%s,", legacy_tiocsti ? "true" : "false");
 		printf("%s,", disk.json);
 		sandbox_report_json(stdout, &sandbox);
@@ -245,6 +257,7 @@ int cmd_init(struct admin *a)
 	printf("%s\n", limits_line);
 	printf("%s\n", disk.line);
 	printf("%s\n", io_line);
+	printf("%s\n", host_line);
 	printf("Landlock: %s\n", sandbox.line);
 	return 0;
 }

@@ -18,6 +18,7 @@ int cmd_egress(struct admin *a);
 int cmd_limits(struct admin *a);
 int cmd_backup(struct admin *a);
 int cmd_restore(struct admin *a);
+int cmd_uninstall_host(struct admin *a);
 /* These two return the command's exit status (>= 0) or -1. */
 int cmd_run(struct admin *a);
 int cmd_shell(struct admin *a);

@@ -56,6 +56,7 @@ static const struct command commands[] = {
 	{"repair", cmd_repair, 0, false, false, "repair"},
 	{"backup", cmd_backup, OPT_FORCE, false, false, "backup DIR [--force]"},
 	{"restore", cmd_restore, OPT_FORCE, false, false, "restore DIR [--force]"},
+	{"uninstall-host", cmd_uninstall_host, 0, false, false, "uninstall-host"},
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -216,6 +217,8 @@ static enum admin_mode open_mode(const struct command *cmd)
 		return ADMIN_INIT;
 	if (cmd->run == cmd_repair)
 		return ADMIN_REPAIR;
+	if (cmd->run == cmd_uninstall_host)
+		return ADMIN_HOST;
 	if (cmd->run == cmd_suspend || cmd->run == cmd_delete)
 		return ADMIN_STOP;
 	return cmd->run == cmd_restore ? ADMIN_RESTORE : ADMIN_USE;

@@ -230,32 +230,55 @@ else
 	say "  (not shown: $loop_why; the VM tier shows it: make -C build check-vm)"
 fi
 
-section "what chat A can reach on the network (nftables table inet chatcell)"
-# Services on loopback addresses of the sandbox's own network namespace.
+section "what chat A can reach on the network (its cell's own network namespace and egress table)"
+# Services on a veth link of the sandbox's own network namespace (the
+# "host" here), at 10.99.0.2 and 10.99.0.3.
 ip link set lo up
-ip addr add 127.0.0.2/8 dev lo
-ip addr add 127.0.0.3/8 dev lo
+ip link add demo0 type veth peer name demo1
+ip link set demo1 up
+ip link set demo0 up
+ip addr add 10.99.0.2/24 dev demo0
+ip addr add 10.99.0.3/24 dev demo0
 mkfifo /run/demo-listener
-/usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 127.0.0.2:8000/tcp 127.0.0.3:8000/tcp >/run/demo-listener &
+/usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 10.99.0.2:8000/tcp 10.99.0.3:8000/tcp >/run/demo-listener &
 listener=$!
 read -r _ </run/demo-listener
-say "  $(chatcell-admin egress allow "$chat_a_id" 127.0.0.2 --port 8000)"
-connect() { # CHAT ADDRESS: a TCP connection from the chat's login session
+say "  $(chatcell-admin egress allow "$chat_a_id" 10.99.0.2 --port 8000)"
+connect() { # CHAT ADDRESS [PORT]: a TCP connection from the chat's login session
 	chatcell-admin run "$1" -- /usr/bin/python3 -c '
 import errno, socket, sys
 try:
-    socket.create_connection((sys.argv[1], 8000), timeout=5).close()
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()
     print("connected")
 except OSError as e:
     print(errno.errorcode.get(e.errno, str(e)))
-    sys.exit(1)' "$2"
+    sys.exit(1)' "$2" "${3:-8000}"
 }
-expect allowed "A connects to 127.0.0.2:8000 (its allowlist)" connect "$chat_a_id" 127.0.0.2
-expect denied "A connects to 127.0.0.3:8000" connect "$chat_a_id" 127.0.0.3
-expect denied "B connects to A's 127.0.0.2:8000" connect "$chat_b_id" 127.0.0.2
-expect allowed "root connects to 127.0.0.3:8000 (only chats are filtered)" /usr/bin/python3 -c \
-	'import socket; socket.create_connection(("127.0.0.3", 8000), timeout=5).close(); print("connected")'
-kill "$listener"
+expect allowed "A connects to 10.99.0.2:8000 (its allowlist)" connect "$chat_a_id" 10.99.0.2
+expect denied "A connects to 10.99.0.3:8000" connect "$chat_a_id" 10.99.0.3
+expect denied "B connects to A's 10.99.0.2:8000" connect "$chat_b_id" 10.99.0.2
+expect allowed "root connects to 10.99.0.3:8000 (only chats are filtered)" /usr/bin/python3 -c \
+	'import socket; socket.create_connection(("10.99.0.3", 8000), timeout=5).close(); print("connected")'
+nft flush ruleset
+expect denied "after nft flush ruleset on the host, A connects to 10.99.0.3:8000 (its table is in its cell)" \
+	connect "$chat_a_id" 10.99.0.3
+chatcell-admin egress apply >/dev/null
+# A's server on its cell's loopback: its own, in a cell of its own.
+mkfifo /run/demo-a-server
+chatcell-admin run "$chat_a_id" -- /usr/bin/python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 3000)); s.listen(8)
+print("ready", flush=True)
+while True: s.accept()[0].close()' >/run/demo-a-server &
+a_server=$!
+read -r _ </run/demo-a-server
+expect allowed "A connects to its own server on 127.0.0.1:3000" connect "$chat_a_id" 127.0.0.1 3000
+expect denied "B connects to 127.0.0.1:3000 (B's loopback is B's)" connect "$chat_b_id" 127.0.0.1 3000
+expect denied "B sees A's listener in /proc/net/tcp" run_as "$chat_b_id" 'grep -q ":0BB8 00000000:0000 0A" /proc/net/tcp'
+expect allowed "B listens on 127.0.0.1:3000 too (its own port space)" run_as "$chat_b_id" \
+	"/usr/bin/python3 -c 'import socket; socket.socket().bind((\"127.0.0.1\", 3000)); print(\"bound\")'"
+kill "$a_server" "$listener"
+wait "$a_server" 2>/dev/null
 
 section "deleting chat B"
 (

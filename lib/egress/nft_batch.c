@@ -2,8 +2,7 @@
 #include "egress/nft_batch.h"
 #include "egress/nft_probe.h"
 
-#include "base/netns_socket.h"
-
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/batch.h>
@@ -434,3 +433,36 @@ out:
 	return rc;
 }
 
+void cc_nft_skuid_range(struct nftnl_rule *r, uint32_t first, uint32_t last)
+{
+	uint32_t lo = htonl(first), hi = htonl(last);
+
+	cc_nft_meta(r, NFT_META_SKUID, NFT_REG_1);
+	cc_nft_to_big_endian_u32(r, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_GTE, &lo, sizeof(lo));
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_LTE, &hi, sizeof(hi));
+}
+
+void cc_nft_ifname_prefix(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *prefix)
+{
+	cc_nft_meta(r, key, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, op, prefix, (uint32_t)strlen(prefix));
+}
+
+void cc_nft_addr_in_prefix(struct nftnl_rule *r, int family, bool source, const uint8_t *addr, unsigned prefix_len)
+{
+	bool v4 = family == AF_INET;
+	uint8_t nfproto = v4 ? NFPROTO_IPV4 : NFPROTO_IPV6, mask[16] = {0}, net[16] = {0};
+	uint32_t len = v4 ? 4 : 16;
+	/* IPv4: saddr at 12, daddr at 16; IPv6: saddr at 8, daddr at 24 */
+	uint32_t offset = v4 ? (source ? 12 : 16) : (source ? 8 : 24);
+
+	for (unsigned bit = 0; bit < prefix_len && bit < len * 8; bit++)
+		mask[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+	for (uint32_t i = 0; i < len; i++)
+		net[i] = addr[i] & mask[i];
+	cc_nft_meta(r, NFT_META_NFPROTO, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &nfproto, sizeof(nfproto));
+	cc_nft_payload(r, NFT_PAYLOAD_NETWORK_HEADER, offset, len, NFT_REG_1);
+	cc_nft_masked_cmp(r, NFT_REG_1, mask, net, len);
+}

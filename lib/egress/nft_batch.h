@@ -80,4 +80,14 @@ void cc_nft_ct_established(struct nftnl_rule *r);
 /* the bits of register `reg` under `mask`, compared to `value` (len bytes) */
 void cc_nft_masked_cmp(struct nftnl_rule *r, uint32_t reg, const void *mask, const void *value, uint32_t len);
 
+/* meta skuid <first>-<last>: the socket owner's UID in a range (the UID is
+ * host-endian, the range compares big-endian bytes, hence the byteorder). */
+void cc_nft_skuid_range(struct nftnl_rule *r, uint32_t first, uint32_t last);
+/* meta iifname|oifname (key) ==|!= (op) "<prefix>*": a wildcard interface
+ * name is a compare of its first bytes, without the NUL (as nft does it). */
+void cc_nft_ifname_prefix(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *prefix);
+/* ip saddr|daddr (or ip6) within family's prefix `addr`/`prefix_len`: the
+ * nfproto check, the header field, then a masked compare. */
+void cc_nft_addr_in_prefix(struct nftnl_rule *r, int family, bool source, const uint8_t *addr, unsigned prefix_len);
+
 #endif

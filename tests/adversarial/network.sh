@@ -17,10 +17,6 @@ login_run() { chatcell-admin run --user "$1" -- /bin/sh -c "$2"; }
 in_cell() { nsenter --net="/proc/$(keeper_of "$1")/ns/net" "${@:2}"; } # CHAT_ID COMMAND...
 lo_packets() { awk '$1 == "lo:" { print $3 }' "$@"; } # received packets of lo in a /proc/net/dev
 
-# A's cell first, idle: its loopback's counters before B does anything.
-login_run "$a" "true"
-a_lo_before=$(login_run "$a" "cat /proc/net/dev" | lo_packets)
-
 # B serves on its loopback (TCP 3000, IPv4 and IPv6), on every address
 # (3001), and on an abstract unix socket, from its own cell.
 start_ready chatcell-admin run --user "$b" -- "$probe" listen 127.0.0.1 3000
@@ -37,7 +33,7 @@ ok "B's cell has its own address on eth0 ($b_addr)" test -n "$b_addr"
 # Controls: B reaches its own servers from another login.
 is "$(login_run "$b" "$probe tcp 127.0.0.1 3000")" ok "control: B's other login reaches its 127.0.0.1:3000"
 is "$(login_run "$b" "$probe tcp ::1 3000")" ok "control: B's other login reaches its [::1]:3000"
-is "$(login_run "$b" "$probe abstract chatcell-test-b")" ok "control: B reaches its abstract socket @chatcell-test-b"
+is "$(in_cell net-chat-b "$probe" abstract chatcell-test-b)" ok "control: root inside B's cell reaches B's abstract socket @chatcell-test-b"
 like "$(login_run "$b" "cat /proc/net/tcp")" "*:0BB8 00000000:0000 0A*" "control: B's /proc/net/tcp lists its listener on port 3000"
 like "$(login_run "$b" "cat /proc/net/unix")" "*@chatcell-test-b*" "control: B's /proc/net/unix lists its abstract socket"
 like "$(login_run "$b" "$ss -Htln")" "*127.0.0.1:3000*" "control: B's ss (sock_diag) lists its listener"
@@ -65,11 +61,13 @@ run env NET_PROBE_TIMEOUT_MS=1500 "$probe" tcp "$b_addr" 3001
 is "$out" ETIMEDOUT "attack net/inbound-from-host: nothing opens a connection into B's cell (its input chain drops it)"
 run login_run "$a" "NET_PROBE_TIMEOUT_MS=1500 $probe tcp $b_addr 3001"
 is "$out" ECONNREFUSED "attack net/cell-to-cell: A to B's cell address is refused by A's own egress policy"
+a_lo_before=$(login_run "$a" "cat /proc/net/dev" | lo_packets)
+b_lo_before=$(login_run "$b" "cat /proc/net/dev" | lo_packets)
 for _ in 1 2 3 4 5; do login_run "$b" "$probe tcp 127.0.0.1 3000" >/dev/null; done
 b_lo=$(login_run "$b" "cat /proc/net/dev" | lo_packets)
-ok "control: B's loopback counted B's traffic ($b_lo packets)" test "$b_lo" -ge 10
-is "$(login_run "$a" "cat /proc/net/dev" | lo_packets)" "$((a_lo_before + 4))" \
-	"attack net/lo-counters: A's loopback counters moved only by A's own 4 probe packets, not B's traffic"
+ok "control: B's loopback counted B's 5 connections ($((b_lo - b_lo_before)) packets)" test $((b_lo - b_lo_before)) -ge 15
+is "$(login_run "$a" "cat /proc/net/dev" | lo_packets)" "$a_lo_before" \
+	"attack net/lo-counters: A's loopback counters did not move with B's traffic"
 
 kill $b_jobs 2>/dev/null
 wait $b_jobs 2>/dev/null

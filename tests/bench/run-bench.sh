@@ -182,6 +182,15 @@ echo "lib/net, median of 200 cells: create ${net_create} us (target <= 2000 us),
 echo "13 ip processes + ip link del, median of 30: create ${ip_create} us, teardown ${ip_teardown} us; create ratio lib/net / ip $(ratio "$net_create" "$ip_create"), both $(ratio "$net_both" "$((ip_create + ip_teardown))")"
 
 echo
+echo "== a cell's traffic: from inside a cell (its veth, its egress table) vs a host process with no rules =="
+ip addr add 10.99.0.1/32 dev lo
+read -r cc_cell cc_host tput_cell tput_host cc_change < <("$B/cell_egress_bench" "$uid" 10.99.0.1 8001 20000 1024 500)
+echo "connect()+close() as a chat UID: cell ${cc_cell} us, host without rules ${cc_host} us: ratio $(ratio "$cc_cell" "$cc_host") (target <= 1.3)"
+echo "bulk TCP, 1 GiB: cell ${tput_cell} MB/s, host ${tput_host} MB/s: ratio $(ratio "$tput_cell" "$tput_host") (target >= 0.8)"
+echo "policy change for a running cell (one element, its own transaction into the cell's namespace): ${cc_change} us median of 500 (target <= 50 us)"
+nft flush ruleset
+
+echo
 echo "== useradd -U + mkdir + chown + chmod (the seed design), median =="
 useradd_at() { # EXISTING
 	local n=$1

@@ -102,7 +102,7 @@ in_cell egress-a nft delete table inet chatcell
 run as_session egress-a tcp 10.99.0.3 8000
 is "$out" "ECONNREFUSED" "a cell table removed by root inside the cell is rebuilt by the next login"
 run chatcell-admin egress apply
-like "$out" "egress tables of * running cells rebuilt (* elements in the registry)" "egress apply rebuilds the tables of the running cells"
+like "$out" "egress tables of * running cells rebuilt (* elements in the registry)*host network: *" "egress apply rebuilds the tables of the running cells and the host's part"
 # elements CHAT_ID SET...: one line per element of the sets in the chat's
 # cell, as a JSON list of fields.
 elements() { for set in "${@:2}"; do in_cell "$1" nft -j list set inet chatcell "$set"; done | python3 -c '
@@ -163,6 +163,18 @@ run in_cell egress-b nft list set inet chatcell exact4
 ok "the element expired out of the kernel set" test $? -eq 0
 run as_session egress-b tcp 10.99.0.4 8000
 is "$out" "ECONNREFUSED" "an expired element stops matching"
+# DNS inside a cell: with the resolver on the host's loopback in
+# dns_servers, a new cell's resolv.conf names its gateway, and the host's
+# part forwards the queries there.
+printf 'dns_servers = 127.0.0.10\n' >>/etc/chatcell/chatcell.conf
+chatcell-admin init >/dev/null
+chat_user egress-d >/dev/null
+is "$(chatcell-admin run egress-d -- /bin/cat /etc/resolv.conf)" "# This cell's resolvers (dns_servers in chatcell.conf), made by chatcell.
+nameserver 169.254.1.1" "a new cell's resolv.conf names its gateway for the resolver on the host's loopback"
+run chatcell-admin run egress-d -- /usr/bin/getent ahostsv4 api.test
+like "$out" "10.99.0.4 * api.test*" "the cell resolves through its gateway (DNAT to 127.0.0.10:53 on the host)"
+run chatcell-admin run egress-d -- "$probe" udp 10.99.0.9 53
+is "$out" "EPERM" "and DNS to any other address is refused"
 run chatcell-admin egress allow egress-b --host nx.test --port 80
 is "$rc:$err" "3:chatcell-admin egress: nx.test does not resolve to any IPv4 or IPv6 address" "a host name that does not resolve is refused"
 stop_dns

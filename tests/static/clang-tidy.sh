@@ -11,7 +11,7 @@ command -v clang-tidy >/dev/null || skip_all "clang-tidy is not installed (apt-g
 flags=(-std=gnu11 "${static_defines[@]}" -I"$src/lib" -I"${CC_TOP_BUILDDIR:?}/lib" -I"$src" -I"$CC_TOP_BUILDDIR")
 findings=""
 for file in "$src"/lib/*/*.c "$src"/db/*.c "$src"/nss_chatcell/*.c "$src"/pam_chatcell/*.c "$src"/pam_chatcell/*/*.c \
-	"$src"/chatcell-admin/*.c; do
+	"$src"/chatcell-admin/*.c "$src"/chatcelld/*.c; do
 	out=$(clang-tidy -quiet --config-file="$src/.clang-tidy" "$file" -- "${flags[@]}" 2>/dev/null | grep -E 'warning:|error:')
 	[ -n "$out" ] && findings+="$out"$'\n'
 done

@@ -13,7 +13,7 @@ run cppcheck -q --enable=warning,style,performance,portability --std=c11 --error
 	--inline-suppr --suppress="unreadVariable:*nss_chatcell/*" \
 	-D'NSS_DECLARE_MODULE_FUNCTIONS(m)=' "${static_defines[@]}" \
 	-I "$src/lib" -I "${CC_TOP_BUILDDIR:?}/lib" -I "$src" -I "$CC_TOP_BUILDDIR" \
-	"$src/lib" "$src/db" "$src/nss_chatcell" "$src/pam_chatcell" "$src/chatcell-admin"
+	"$src/lib" "$src/db" "$src/nss_chatcell" "$src/pam_chatcell" "$src/chatcell-admin" "$src/chatcelld"
 is "$rc" 0 "cppcheck reports nothing"
 [ -n "$err" ] && diag "$err"
 done_testing

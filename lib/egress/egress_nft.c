@@ -97,14 +97,8 @@ static void lookup(struct nftnl_rule *r, enum set_id id, uint32_t sreg)
 static struct nftnl_rule *rule_chat_uids(const struct cc_config *config)
 {
 	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "output");
-	uint32_t lo = htonl(config->uid_min), hi = htonl(config->uid_max);
 
-	if (!r)
-		return NULL;
-	cc_nft_meta(r, NFT_META_SKUID, NFT_REG_1);
-	cc_nft_to_big_endian_u32(r, NFT_REG_1);
-	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_GTE, &lo, sizeof(lo));
-	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_LTE, &hi, sizeof(hi));
+	cc_nft_skuid_range(r, config->uid_min, config->uid_max);
 	cc_nft_verdict(r, NFT_JUMP, "chat");
 	return r;
 }

@@ -69,6 +69,42 @@ ok "control: B's loopback counted B's 5 connections ($((b_lo - b_lo_before)) pac
 is "$(login_run "$a" "cat /proc/net/dev" | lo_packets)" "$a_lo_before" \
 	"attack net/lo-counters: A's loopback counters did not move with B's traffic"
 
+# ssh port forwarding: sshd connects for the chat from inside its cell, so
+# the chat's egress policy holds, also after the host's ruleset is flushed.
+ip link add upl0 type veth peer name upl1 # (this kernel has no dummy links)
+ip link set upl1 up
+ip link set upl0 up
+ip addr add 10.99.0.2/24 dev upl0
+ip addr add 10.99.0.3/24 dev upl0
+banner='import select, socket, sys
+ss = []
+for a in sys.argv[1:]:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((a, 8000)); s.listen(8); ss.append(s)
+print("ready", flush=True)
+while True:
+    for s in select.select(ss, [], [])[0]:
+        c, _ = s.accept(); c.sendall(b"hello"); c.close()'
+start_ready /usr/bin/python3 -c "$banner" 10.99.0.2 10.99.0.3
+banner_pid=$READY_PID
+chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 >/dev/null
+start_sshd 2222
+authorize_key "$a"
+read_tunnel='import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10); print(s.recv(100).decode() or "EOF")'
+tunnel() { # LOCAL_PORT TARGET: what A's ssh -N -L LOCAL_PORT:TARGET:8000 delivers
+	ssh -q -f -i "$SSH_KEY" -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o ExitOnForwardFailure=yes -N -L "$1:$2:8000" "$a@127.0.0.1"
+	/usr/bin/python3 -c "$read_tunnel" "$1"
+}
+is "$(/usr/bin/python3 -c 'import socket; print(socket.create_connection(("10.99.0.3", 8000)).recv(100).decode())')" hello \
+	"control: root on the host gets the banner of 10.99.0.3:8000"
+is "$(tunnel 9100 10.99.0.2)" hello "control: A's ssh -L to its allowed 10.99.0.2:8000 carries the banner"
+is "$(tunnel 9101 10.99.0.3)" EOF "attack net/ssh-forward: A's ssh -L to 10.99.0.3:8000 carries nothing (sshd connects from A's cell)"
+nft flush ruleset
+is "$(tunnel 9102 10.99.0.3)" EOF "attack net/ssh-forward-after-flush: the same after nft flush ruleset on the host"
+pkill -f "ssh -q -f -i $SSH_KEY" 2>/dev/null
+kill "$banner_pid" "$SSHD_PID" 2>/dev/null
+
 kill $b_jobs 2>/dev/null
 wait $b_jobs 2>/dev/null
 done_testing

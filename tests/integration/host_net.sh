@@ -87,8 +87,13 @@ ip link add cc9 type veth peer name x9 # named like a cell's link
 sysctl -qw net.ipv6.conf.ra1.accept_ra=0 net.ipv6.conf.x9.accept_ra=0 net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 is "$(sysctl_values)" "0 0 1 0" "before init: no forwarding; ra0 takes router advertisements, ra1 does not"
 is "$(cat /proc/sys/net/ipv6/conf/{lo,cc9}/accept_ra | paste -sd' ')" "1 1" "and so do lo and cc9"
+# An earlier chatcell's per-UID egress table on the host: init replaces it.
+nft add table inet chatcell
+nft add set inet chatcell exact4 '{ type uid . ipv4_addr . inet_proto . inet_service; flags timeout; }'
+nft add element inet chatcell exact4 '{ 1879048192 . 192.0.2.9 . tcp . 443 }'
 run chatcell-admin init
 is "$rc" 0 "init succeeds"
+is "$(nft list sets inet | grep -c 'set exact4')" 0 "the old per-UID table on the host is gone (its sets with it)"
 is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells, prerouting: DNS from cells to a resolver on the host's loopback)" \
 	"init says what it changed on the host's network"
 is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2" \

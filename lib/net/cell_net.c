@@ -12,6 +12,13 @@
 
 #include "net/rtnl.h"
 
+/* The pair's MTU: a cell's traffic to the host itself moves in 64 KiB
+ * segments, as over loopback, instead of 1500-byte frames, each its own
+ * trip through both stacks (pasta's default, 65520, for the same reason).
+ * Traffic beyond the host is held to the path's MTU as ever: TCP by the
+ * peer's MSS, the rest by fragmentation or path MTU discovery. */
+#define CC_CELL_MTU 65520
+
 static const uint8_t host_mac[6] = CC_CELL_HOST_MAC;
 static const uint8_t gateway4[4] = CC_CELL_GATEWAY4;
 static const uint8_t gateway6[16] = CC_CELL_GATEWAY6;
@@ -28,6 +35,7 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
 	cc_rtnl_link(nlh, 0, false);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, a->host_link);
 	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(host_mac), host_mac);
+	mnl_attr_put_u32(nlh, IFLA_MTU, CC_CELL_MTU);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -37,6 +45,7 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
 	nlh->nlmsg_len += MNL_ALIGN(sizeof(*peer_ifi));
 	memset(peer_ifi, 0, sizeof(*peer_ifi));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, CC_CELL_LINK);
+	mnl_attr_put_u32(nlh, IFLA_MTU, CC_CELL_MTU);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);

@@ -136,6 +136,10 @@ a_job=$!
 read -r _ <"$io/a-ready"
 run login_runuser "$b" "python3 -c '$connect_abstract' surface-squat"
 is "$out" "ECONNREFUSED" "attack surface/abstract-squat: B's connect to the name A squats finds nothing (A's name is in A's cell)"
+run python3 -c "$connect_abstract" surface-squat
+is "$out" "ECONNREFUSED" "attack surface/abstract-squat-root: a root service's connect to the name A squats finds nothing either"
+run nsenter --net="/proc/$(keeper_of surface-chat-a)/ns/net" python3 -c "$connect_abstract" surface-squat
+is "$out" "a-got-you" "control: inside A's cell the squatted name answers (the listener is real)"
 kill "$a_job" "$b_job" "$root_job" 2>/dev/null
 # The chats' listeners live on in their cells.
 pkill -u "$a" -f surface-squat

@@ -104,6 +104,19 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 	rc = cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, true, &a->err);
 	if (rc == 0) {
 		rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
+		/* As a login would, too: a new cell has its egress table before
+		 * anything of the chat runs in it. */
+		if (rc == 0 && cell.started) {
+			int netns = cc_cell_netns_open(&cell);
+
+			rc = netns < 0 ? cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno,
+						       "cannot open the network namespace of the new cell of %s", chat->name)
+				       : cc_egress_build_cell(&a->reg, &a->config, chat->uid, netns, a->now, &a->err);
+			if (netns >= 0)
+				close(netns);
+			if (rc < 0)
+				cc_cell_abandon(&cell);
+		}
 		cc_cell_close(&cell);
 	}
 	cc_chat_unlock(a->lock_fd, chat->uid);

@@ -68,7 +68,7 @@ static int commit(struct cc_nft_batch *batch, int netns, int *kernel_errno, stru
 }
 
 /* Build the table of chat `uid`'s cell anew from the registry. */
-static int rebuild_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int netns,
+int cc_egress_build_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int netns,
 			int64_t now, struct cc_err *err)
 {
 	struct cc_nft_element *els = NULL;
@@ -108,7 +108,7 @@ static int rebuild_one(uint32_t uid, const struct cc_cell *cell, void *ctx, stru
 	if (netns < 0)
 		return errno == ESRCH || errno == ENOENT ? 0 : cc_fail_errno(err, CC_ERR_SYSTEM, errno,
 									    "cannot open the network namespace of cell %u", uid);
-	if (rebuild_cell(w->reg, w->config, uid, netns, w->now, err) < 0) {
+	if (cc_egress_build_cell(w->reg, w->config, uid, netns, w->now, err) < 0) {
 		cc_err_prefix(err, "rebuilding the egress table of cell %u: ", uid);
 		return -1;
 	}
@@ -165,7 +165,7 @@ static int change_cell(struct cc_registry *reg, const struct cc_config *config, 
 		return rc;
 	/* The cell's table is gone: the registry (with this change) says what to build. */
 	memset(err, 0, sizeof(*err));
-	return rebuild_cell(reg, config, uid, netns, now, err);
+	return cc_egress_build_cell(reg, config, uid, netns, now, err);
 }
 
 int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,

@@ -34,6 +34,12 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
 		     struct cc_err *err);
 
+/* Build the table of chat `uid`'s cell, whose network namespace is
+ * `netns`, anew from the registry (a cell of no chat gets a table that lets
+ * nothing out). */
+int cc_egress_build_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int netns,
+			 int64_t now, struct cc_err *err);
+
 /* At session start, with the caller inside the chat's cell (its network
  * namespace joined): the cell's table is built anew from the registry, or
  * this fails. */

@@ -294,6 +294,8 @@ run chatcell-admin --json show cell-chat-f
 like "$out" '*"cell":{"running":true,"keeper_pid":*,"processes":0,"started_at":"*"}*' "show --json: the cell runs, with no process but its keeper"
 f_keeper=$(keeper_of cell-chat-f)
 is "$(cat "/proc/$f_keeper/comm")" chatcell-keeper "its keeper (pid $f_keeper) is alive"
+is "$(nsenter --net="/proc/$f_keeper/ns/net" nft list tables)" "table inet chatcell" \
+	"the cell ensure --start made has its egress table before anything of the chat runs in it"
 f_pidns=$(readlink "/proc/$f_keeper/ns/pid")
 run login_runuser "$f" "readlink /proc/self/ns/pid"
 is "$rc:$out" "0:$f_pidns" "a login of F joins the cell ensure --start made"

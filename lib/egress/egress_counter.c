@@ -33,8 +33,7 @@ int cc_egress_rejected(int netns_fd, struct cc_egress_count *count, struct cc_er
 	struct mnl_socket *nl = cc_nft_socket_open(netns_fd);
 	struct nftnl_obj *o;
 	struct nlmsghdr *nlh;
-	uint32_t portid;
-	int rc = -1;
+	int rc;
 
 	memset(count, 0, sizeof(*count));
 	if (!nl)
@@ -50,30 +49,7 @@ int cc_egress_rejected(int netns_fd, struct cc_egress_count *count, struct cc_er
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETOBJ, NFPROTO_INET, NLM_F_ACK, 1);
 	nftnl_obj_nlmsg_build_payload(nlh, o);
 	nftnl_obj_free(o);
-	portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = cc_nft_kernel_error(errno, err);
-		goto out;
-	}
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		int r;
-
-		if (len < 0) {
-			rc = cc_nft_kernel_error(errno, err);
-			break;
-		}
-		r = mnl_cb_run(buf, (size_t)len, 1, portid, parse_counter, count);
-		if (r < 0) {
-			rc = errno == ENOENT ? 0 : cc_nft_kernel_error(errno, err);
-			break;
-		}
-		if (r == MNL_CB_STOP) {
-			rc = 1;
-			break;
-		}
-	}
-out:
+	rc = cc_nft_ask(nl, nlh, parse_counter, count, err);
 	mnl_socket_close(nl);
 	return rc;
 }

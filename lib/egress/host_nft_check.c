@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 
 /* Room for a dump's parts: the kernel fills each up to the reader's buffer. */
-#define ANSWER_BUFFER 32768
 /* A request: a header and a name or two. */
 #define REQUEST_BUFFER 1024
 
@@ -70,34 +69,13 @@ static int count_rule(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Send one request and read its answers. 1 answered, 0 ENOENT, -1 error. */
-static int ask(struct mnl_socket *nl, const struct nlmsghdr *request, mnl_cb_t cb, void *data, struct cc_err *err)
-{
-	char buf[ANSWER_BUFFER];
-
-	if (mnl_socket_sendto(nl, request, request->nlmsg_len) < 0)
-		return cc_nft_kernel_error(errno, err);
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		int r;
-
-		if (len < 0)
-			return cc_nft_kernel_error(errno, err);
-		r = mnl_cb_run(buf, (size_t)len, request->nlmsg_seq, mnl_socket_get_portid(nl), cb, data);
-		if (r < 0)
-			return errno == ENOENT ? 0 : cc_nft_kernel_error(errno, err);
-		if (r == MNL_CB_STOP)
-			return 1;
-	}
-}
-
 static int table_exists(struct mnl_socket *nl, uint32_t seq, struct cc_err *err)
 {
 	char buf[REQUEST_BUFFER];
 	struct nlmsghdr *nlh = put_request(buf, NFT_MSG_GETTABLE, NLM_F_ACK, seq);
 
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, CC_HOST_NFT_TABLE);
-	return ask(nl, nlh, NULL, NULL, err);
+	return cc_nft_ask(nl, nlh, NULL, NULL, err);
 }
 
 static int chain_exists(struct mnl_socket *nl, const char *chain, uint32_t seq, struct cc_err *err)
@@ -107,7 +85,7 @@ static int chain_exists(struct mnl_socket *nl, const char *chain, uint32_t seq, 
 
 	mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, CC_HOST_NFT_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, chain);
-	return ask(nl, nlh, NULL, NULL, err);
+	return cc_nft_ask(nl, nlh, NULL, NULL, err);
 }
 
 static int count_rules(struct mnl_socket *nl, struct rule_count *count, uint32_t seq, struct cc_err *err)
@@ -117,7 +95,7 @@ static int count_rules(struct mnl_socket *nl, struct rule_count *count, uint32_t
 
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, CC_HOST_NFT_TABLE);
 	memset(count, 0, sizeof(*count));
-	return ask(nl, nlh, count_rule, count, err);
+	return cc_nft_ask(nl, nlh, count_rule, count, err);
 }
 
 /* Say what is missing; returns 0 (not intact). */

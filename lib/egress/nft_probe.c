@@ -46,43 +46,36 @@ static struct nlmsghdr *get_table_request(char *buf)
 	return nlh;
 }
 
-int cc_nft_table_exists(struct cc_err *err)
+int cc_nft_ask(struct mnl_socket *nl, const struct nlmsghdr *request, mnl_cb_t cb, void *data, struct cc_err *err)
 {
-	char buf[8192]; /* the answer: one table, or an error */
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	struct nlmsghdr *nlh;
-	int rc = -1;
+	char buf[32768]; /* a dump answers in batches of up to 32 KiB (MNL_SOCKET_DUMP_SIZE) */
 
-	if (!nl)
+	if (mnl_socket_sendto(nl, request, request->nlmsg_len) < 0)
 		return cc_nft_kernel_error(errno, err);
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = cc_nft_kernel_error(errno, err);
-		goto out;
-	}
-	nlh = get_table_request(buf);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = cc_nft_kernel_error(errno, err);
-		goto out;
-	}
 	for (;;) {
 		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		int r;
 
-		if (len < 0) {
-			rc = cc_nft_kernel_error(errno, err);
-			break;
-		}
-		r = mnl_cb_run(buf, (size_t)len, 1, mnl_socket_get_portid(nl), NULL, NULL);
-		if (r < 0) {
-			rc = errno == ENOENT ? 0 : cc_nft_kernel_error(errno, err);
-			break;
-		}
-		if (r == MNL_CB_STOP) {
-			rc = 1;
-			break;
-		}
+		if (len < 0)
+			return cc_nft_kernel_error(errno, err);
+		r = mnl_cb_run(buf, (size_t)len, request->nlmsg_seq, mnl_socket_get_portid(nl), cb, data);
+		if (r < 0)
+			return errno == ENOENT ? 0 : cc_nft_kernel_error(errno, err);
+		if (r == MNL_CB_STOP)
+			return 1;
 	}
-out:
+}
+
+int cc_nft_table_exists(struct cc_err *err)
+{
+	char buf[512];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	int rc;
+
+	if (!nl)
+		return cc_nft_kernel_error(errno, err);
+	rc = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ? cc_nft_kernel_error(errno, err)
+							     : cc_nft_ask(nl, get_table_request(buf), NULL, NULL, err);
 	mnl_socket_close(nl);
 	return rc;
 }

@@ -8,6 +8,12 @@
 
 #include "base/error.h"
 
+#include <libmnl/libmnl.h>
+
+/* Send one request on `nl` and read its answers (data answers to `cb`):
+ * 1 answered, 0 the kernel said ENOENT, -1 error (err set). */
+int cc_nft_ask(struct mnl_socket *nl, const struct nlmsghdr *request, mnl_cb_t cb, void *data, struct cc_err *err);
+
 /* Is the table there? 1, 0, or -1 (err set). */
 int cc_nft_table_exists(struct cc_err *err);
 

@@ -26,6 +26,30 @@ struct cc_egress_host {
 	struct cc_egress_rule ports; /* proto and ports only */
 };
 
+/* A --domain rule: a name pattern (dns/dns_name.h, normalised) the DNS
+ * gate answers for the chat, and the ports its addresses are opened for. */
+struct cc_egress_domain {
+	int64_t id;
+	int64_t chat;
+	uint32_t uid;
+	char pattern[CC_HOST_NAME_MAX + 1];
+	bool any_port;               /* every TCP and UDP port but 53 and 853 */
+	struct cc_egress_rule ports; /* proto and ports only, when !any_port */
+	bool private_ok;             /* answers may point at private addresses (--private) */
+};
+
+/* Returns 1 added, 0 the same rule (pattern and ports) was there (its
+ * private_ok is updated). */
+int cc_egress_add_domain(struct cc_registry *reg, int64_t chat, const struct cc_egress_domain *domain,
+			 struct cc_err *err);
+/* Returns 0 or 1 (rows removed). */
+int cc_egress_remove_domain(struct cc_registry *reg, int64_t chat, const struct cc_egress_domain *domain,
+			    struct cc_err *err);
+typedef int (*cc_egress_domain_visitor)(const struct cc_egress_domain *domain, void *ctx);
+/* Domain rules of one chat (chat > 0) or of every live chat (chat == 0). */
+int cc_egress_each_domain(struct cc_registry *reg, int64_t chat, cc_egress_domain_visitor visit, void *ctx,
+			  struct cc_err *err);
+
 /* Returns 1 when added, 0 when the same rule was already there. */
 int cc_egress_add_rule(struct cc_registry *reg, int64_t chat, const struct cc_egress_rule *rule, int64_t host_id,
 		       int64_t expires_at, struct cc_err *err);

@@ -16,6 +16,7 @@
 #define CC_PATH_LIST_MAX 1024
 #define CC_EGRESS_DEFAULTS_MAX 64
 #define CC_DNS_SERVERS_MAX 8
+#define CC_DNS_ALLOW_MAX 64
 
 /* Where per-chat limits are enforced. chatcell.conf may say "auto"; the
  * backend cgroup.h resolves for a host is never CC_CGROUP_AUTO. */
@@ -86,8 +87,25 @@ struct cc_config {
 	/* Egress defaults applied to every chat. */
 	struct cc_egress_rule egress_allow[CC_EGRESS_DEFAULTS_MAX];
 	unsigned egress_allow_count;
+	/* The resolvers the DNS gate (chatcelld) asks; cells reach only the gate. */
 	struct cc_egress_rule dns_servers[CC_DNS_SERVERS_MAX];
 	unsigned dns_server_count;
+
+	/* The DNS gate. dns_allow: names every chat may look up, as
+	 * "PATTERN [tcp|udp PORT[-PORT]]" (dns/dns_name.h); without ports, every
+	 * TCP and UDP port but 53 and 853. */
+	struct cc_dns_allow {
+		char pattern[254];
+		bool any_port;
+		struct cc_egress_rule ports; /* proto and ports, when !any_port */
+	} dns_allow[CC_DNS_ALLOW_MAX];
+	unsigned dns_allow_count;
+	uint16_t dns_gate_port; /* where the gate listens on 127.0.0.1; default 5300 */
+	uint32_t dns_min_ttl;   /* seconds an answer's addresses stay open at least; default 60 */
+	uint32_t dns_max_ttl;   /* and at most; default 86400 */
+	uint32_t dns_grace;     /* seconds added to the TTL for connections made late; default 120 */
+	uint32_t dns_rate;      /* queries per second per chat; default 50 */
+	uint32_t dns_burst;     /* queries a chat may send at once above the rate; default 200 */
 
 	/* Where each cell's own IPv4 /32 and IPv6 /128 come from
 	 * (lib/net/cell_addr.h). */

@@ -68,4 +68,26 @@ void cc_nft_batch_remove(struct cc_nft_batch *batch, const struct cc_nft_element
  * intersecting addresses and ports)? The kernel refuses overlaps. */
 bool cc_nft_rules_overlap(const struct cc_egress_rule *a, const struct cc_egress_rule *b);
 
+/* An address a DNS answer gave the chat (the DNS gate, chatcelld), kept in
+ * the learned sets until its timeout: dns4/dns6 (uid . addr . proto . port,
+ * hash) for a --domain rule with ports, dnsany4/dnsany6 (uid . addr, hash)
+ * for one without, which allows every TCP and UDP port but 53 and 853. */
+struct cc_nft_learned {
+	uint32_t uid;
+	int family;       /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network byte order */
+	bool any_port;
+	uint8_t proto;    /* IPPROTO_TCP or IPPROTO_UDP, when !any_port */
+	uint16_t port;    /* when !any_port */
+	uint64_t timeout_ms;
+};
+
+/* Add learned elements (one already there is not an error; its timeout
+ * stays as it was). */
+void cc_nft_batch_learn(struct cc_nft_batch *batch, const struct cc_nft_learned *els, size_t count);
+/* Delete learned elements; each must be there (ENOENT fails the batch). */
+void cc_nft_batch_unlearn(struct cc_nft_batch *batch, const struct cc_nft_learned *els, size_t count);
+/* Empty the four learned sets. */
+void cc_nft_batch_forget_learned(struct cc_nft_batch *batch);
+
 #endif

@@ -1,22 +1,31 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chatcelld: keeps the host's part of the cells' network in place. It
- * builds the table inet chatcell at start, then watches nftables: after
- * every transaction it checks the table and rebuilds it when it is not
- * whole (`nft flush ruleset`, an nftables.conf reload, a hand edit). Its
- * own rebuild is a transaction too; it finds the table whole and does
- * nothing, so it never feeds itself. See chatcelld(8). */
+/* chatcelld: the host's part of the cells' network.
+ *  - It builds the table inet chatcell at start, then watches nftables:
+ *    after every transaction it checks the table and rebuilds it when it
+ *    is not whole (`nft flush ruleset`, an nftables.conf reload, a hand
+ *    edit). Its own rebuild is a transaction too; it finds the table whole
+ *    and does nothing, so it never feeds itself.
+ *  - It is the cells' DNS gate (gate.h).
+ * One thread, one epoll loop. See chatcelld(8). */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config/conf.h"
 #include "egress/host_nft.h"
+#include "gate.h"
+#include "loop.h"
 #include "nft_events.h"
+#include "sd_notify.h"
 
 #define EXIT_USAGE 2
 
@@ -80,10 +89,66 @@ static int look(const char *config_path, struct cc_config *config)
 	return 0;
 }
 
+/* The host's table, watched. */
+struct host_watch {
+	struct watch w;
+	struct loop *loop;
+	struct mnl_socket *events;
+	const char *config_path;
+	struct cc_config *config;
+};
+
+static void host_events_ready(struct watch *w, uint32_t events)
+{
+	struct host_watch *h = watch_owner(w, struct host_watch, w);
+	struct cc_err err = {0};
+	int changed = nft_events_read(h->events, &err);
+
+	(void)events;
+	if (changed < 0) {
+		fprintf(stderr, "chatcelld: %s\n", err.msg);
+		h->loop->stop = 1 + EXIT_FAILURE;
+		return;
+	}
+	if (changed && look(h->config_path, h->config) < 0)
+		h->loop->stop = 1 + EXIT_FAILURE;
+}
+
+struct signals {
+	struct watch w;
+	struct loop *loop;
+};
+
+static void signal_ready(struct watch *w, uint32_t events)
+{
+	struct signals *s = watch_owner(w, struct signals, w);
+	struct signalfd_siginfo si;
+
+	(void)events;
+	if (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		s->loop->stop = 1 + EXIT_SUCCESS;
+}
+
+static int watch_signals(struct signals *s, struct loop *loop, struct cc_err *err)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (s->w.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "signalfd");
+	s->w.ready = signal_ready;
+	s->loop = loop;
+	return loop_add(loop, &s->w, EPOLLIN, err);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: chatcelld [--config FILE] [--once]\n"
-		     "Keeps the table inet %s (the host's part of the chats' cells) in place. See chatcelld(8).\n",
+		     "Keeps the table inet %s (the host's part of the chats' cells) in place, and answers the\n"
+		     "cells' DNS questions (the DNS gate). See chatcelld(8).\n",
 		CC_HOST_NFT_TABLE);
 }
 
@@ -94,12 +159,16 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	static struct gate gate; /* large: not on the stack */
+	static struct cc_config gate_config;
 	const char *config_path = CHATCELL_CONF_PATH;
 	struct cc_config config;
 	struct cc_err err = {0};
-	struct mnl_socket *events = NULL;
+	struct host_watch host = {0};
+	struct signals signals = {0};
+	struct loop loop;
 	bool once = false;
-	int c;
+	int c, status;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -130,26 +199,49 @@ int main(int argc, char **argv)
 	}
 	if (cc_config_load(&config, config_path, &err) < 0)
 		return fail(&err);
-	/* Subscribe before building, so no change after it goes unseen. */
-	if (!once && !(events = nft_events_open(&err)))
-		return fail(&err);
-	if (cc_host_nft_apply(&config, &err) < 0) {
-		nft_events_close(events);
-		return fail(&err);
-	}
 	if (once) {
+		if (cc_host_nft_apply(&config, &err) < 0)
+			return fail(&err);
 		printf("table inet %s is in place\n", CC_HOST_NFT_TABLE);
 		return EXIT_SUCCESS;
 	}
-	fprintf(stderr, "chatcelld: table inet %s is in place; watching nftables\n", CC_HOST_NFT_TABLE);
-	for (;;) {
-		if (nft_events_wait(events, &err) < 0) {
-			nft_events_close(events);
-			return fail(&err);
-		}
-		if (look(config_path, &config) < 0) {
-			nft_events_close(events);
-			return EXIT_FAILURE;
-		}
-	}
+	if (loop_open(&loop, &err) < 0)
+		return fail(&err);
+	/* Subscribe before building, so no change after it goes unseen. */
+	host.loop = &loop;
+	host.config_path = config_path;
+	host.config = &config;
+	if (!(host.events = nft_events_open(&err)))
+		goto failed;
+	host.w.fd = nft_events_fd(host.events);
+	host.w.ready = host_events_ready;
+	if (loop_add(&loop, &host.w, EPOLLIN, &err) < 0 || cc_host_nft_apply(&config, &err) < 0 ||
+	    watch_signals(&signals, &loop, &err) < 0)
+		goto failed;
+	/* The gate reads the configuration it started with; a new dns_*
+	 * setting takes a restart (chatcelld(8)). */
+	gate_config = config;
+	if (gate_open(&gate, &gate_config, &loop, &err) < 0)
+		goto failed;
+	fprintf(stderr, "chatcelld: table inet %s is in place; watching nftables; DNS gate on 127.0.0.1:%u\n",
+		CC_HOST_NFT_TABLE, (unsigned)config.dns_gate_port);
+	notify_systemd("READY=1");
+	status = loop_run(&loop, &err);
+	if (status < 0)
+		fprintf(stderr, "chatcelld: %s\n", err.msg);
+	notify_systemd("STOPPING=1");
+	fprintf(stderr, "chatcelld: stopping; the DNS gate answered %llu questions, refused %llu, failed %llu\n",
+		(unsigned long long)gate.answered, (unsigned long long)gate.refused,
+		(unsigned long long)gate.failed);
+	gate_close(&gate);
+	nft_events_close(host.events);
+	if (signals.w.fd > 0)
+		close(signals.w.fd);
+	loop_close(&loop);
+	return status < 0 ? EXIT_FAILURE : status;
+failed:
+	gate_close(&gate);
+	nft_events_close(host.events);
+	loop_close(&loop);
+	return fail(&err);
 }

@@ -49,32 +49,33 @@ static bool ends_transaction(const char *buf, ssize_t got)
 	return false;
 }
 
-int nft_events_wait(struct mnl_socket *nl, struct cc_err *err)
+int nft_events_read(struct mnl_socket *nl, struct cc_err *err)
 {
 	static char buf[EVENT_BUFFER];
 	bool look = false;
-	unsigned drained = 0;
 
-	while (drained < DRAIN_MAX) {
-		/* Block for the first, then read only what else is queued. */
-		ssize_t got = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), look ? MSG_DONTWAIT : 0);
+	for (unsigned drained = 0; drained < DRAIN_MAX; drained++) {
+		ssize_t got = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
 
-		if (look)
-			drained++;
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0 && errno == ENOBUFS) { /* events were lost: anything may have changed */
 			look = true;
 			continue;
 		}
-		if (got < 0 && look && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 1;
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return look ? 1 : 0;
 		if (got < 0)
 			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot read nftables' events");
 		if (ends_transaction(buf, got))
 			look = true;
 	}
 	return 1;
+}
+
+int nft_events_fd(struct mnl_socket *nl)
+{
+	return mnl_socket_get_fd(nl);
 }
 
 void nft_events_close(struct mnl_socket *nl)

@@ -13,10 +13,13 @@ struct mnl_socket;
 /* Subscribe. Events are queued from here on: subscribe, then look. */
 struct mnl_socket *nft_events_open(struct cc_err *err);
 
-/* Block until at least one transaction has ended, or events were lost (the
- * queue overflowed: something may have changed); everything queued is
- * read. Returns 1 (look at the table now), or -1 (err set). */
-int nft_events_wait(struct mnl_socket *nl, struct cc_err *err);
+/* Read everything queued, without waiting. Returns 1 when a transaction
+ * ended or events were lost (the queue overflowed: something may have
+ * changed), so look at the table now; 0 when not; -1 (err set). */
+int nft_events_read(struct mnl_socket *nl, struct cc_err *err);
+
+/* The descriptor to wait on. */
+int nft_events_fd(struct mnl_socket *nl);
 
 void nft_events_close(struct mnl_socket *nl);
 

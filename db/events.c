@@ -66,3 +66,21 @@ int cc_events_each_for_chat(struct cc_registry *reg, int64_t chat, cc_event_visi
 	sqlite3_finalize(stmt);
 	return result;
 }
+
+int cc_events_trim(struct cc_registry *reg, int64_t chat, const char *action, unsigned keep, struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (cc_registry_prepare(reg,
+				"DELETE FROM events WHERE chat = ?1 AND action = ?2 AND id NOT IN "
+				"(SELECT id FROM events WHERE chat = ?1 AND action = ?2 ORDER BY id DESC LIMIT ?3)",
+				&stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, chat);
+	sqlite3_bind_text(stmt, 2, action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, keep);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : cc_registry_fail(reg, rc, "trimming the audit trail", err);
+}

@@ -27,6 +27,10 @@ struct cc_event {
  * walk filled in (the walk then returns -1). */
 typedef int (*cc_event_visitor)(const struct cc_event *event, void *ctx);
 
+/* Keep only the `keep` latest events of `action` for one chat row (the
+ * DNS gate's refusals, which would otherwise grow without end). */
+int cc_events_trim(struct cc_registry *reg, int64_t chat, const char *action, unsigned keep, struct cc_err *err);
+
 /* The events of one chat row, oldest first. */
 int cc_events_each_for_chat(struct cc_registry *reg, int64_t chat, cc_event_visitor visit, void *ctx,
 			    struct cc_err *err);

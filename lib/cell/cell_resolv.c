@@ -14,37 +14,20 @@
 #include "base/fs_util.h"
 #include "net/cell_addr.h"
 
-static bool on_loopback(const struct cc_egress_rule *server)
-{
-	static const uint8_t v6_loopback[16] = {[15] = 1};
-
-	if (server->family == AF_INET)
-		return server->addr[0] == 127;
-	return memcmp(server->addr, v6_loopback, 16) == 0;
-}
-
 void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 {
 	static const uint8_t gateway[4] = CC_CELL_GATEWAY4;
-	size_t len = 0;
-	bool gateway_named = false;
+	char text[INET_ADDRSTRLEN];
 
-	len += (size_t)snprintf(out, size, "# This cell's resolvers (dns_servers in chatcell.conf), made by chatcell.\n");
-	for (unsigned i = 0; i < config->dns_server_count && len < size; i++) {
-		const struct cc_egress_rule *server = &config->dns_servers[i];
-		char text[INET6_ADDRSTRLEN];
-
-		if (on_loopback(server)) {
-			/* Reached through the gateway, once, whichever loopback address. */
-			if (gateway_named)
-				continue;
-			gateway_named = true;
-			inet_ntop(AF_INET, gateway, text, sizeof(text));
-		} else {
-			inet_ntop(server->family, server->addr, text, sizeof(text));
-		}
-		len += (size_t)snprintf(out + len, size - len, "nameserver %s\n", text);
-	}
+	(void)config;
+	inet_ntop(AF_INET, gateway, text, sizeof(text));
+	/* trust-ad off and one attempt per server: the gate answers at once,
+	 * REFUSED included, and a gate that is down must fail fast. */
+	snprintf(out, size,
+		 "# This cell's only resolver: chatcelld's DNS gate, through the cell's gateway.\n"
+		 "# It answers the names the chat's rules allow (chatcell-admin egress allow --domain).\n"
+		 "nameserver %s\n",
+		 text);
 }
 
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
@@ -54,8 +37,6 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 	cc_cleanup_close int fs = -1, root = -1, file = -1, tree = -1, target = -1;
 	char text[1024];
 
-	if (config->dns_server_count == 0)
-		return 0;
 	/* Followed if it is a link (systemd-resolved's stub-resolv.conf): root's /etc. */
 	target = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
 	if (target < 0)

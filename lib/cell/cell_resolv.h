@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The cell's own /etc/resolv.conf: the host's names resolvers on the
+/* The cell's own /etc/resolv.conf. The host's may name resolvers on the
  * host's loopback (systemd-resolved's 127.0.0.53), which a cell cannot
- * reach, since its loopback is its own. The cell gets a file naming
- * `dns_servers`, each one as the cell reaches it: an address on the
- * host's loopback becomes the cell's gateway, 169.254.1.1, which the
- * host's part forwards to it. */
+ * reach, and a cell must not reach any resolver but the DNS gate anyway
+ * (chatcelld): the cell's file names only its gateway, 169.254.1.1, whose
+ * port 53 the host's table sends to the gate. */
 #ifndef CHATCELL_CELL_RESOLV_H
 #define CHATCELL_CELL_RESOLV_H
 
@@ -18,7 +17,7 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 
 /* Inside the cell's mount namespace: a read-only file with that text over
  * /etc/resolv.conf (over the file it links to, if it is a link). Nothing
- * when dns_servers is empty or the host has no /etc/resolv.conf. */
+ * when the host has no /etc/resolv.conf. */
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err);
 
 #endif

@@ -77,27 +77,20 @@ static void put_output_rule(struct cc_nft_batch *batch, const struct cc_config *
 	cc_nft_put_rule(batch, r);
 }
 
-/* The first of dns_servers on the host's IPv4 loopback (systemd-resolved's
- * 127.0.0.53), or NULL. */
-static const uint8_t *loopback_resolver(const struct cc_config *config)
-{
-	for (unsigned i = 0; i < config->dns_server_count; i++)
-		if (config->dns_servers[i].family == AF_INET && config->dns_servers[i].addr[0] == 127)
-			return config->dns_servers[i].addr;
-	return NULL;
-}
-
-/* A cell's DNS queries to its gateway (its resolv.conf names the gateway
- * when the resolver is on the host's loopback, cell_resolv.h) go to that
- * resolver; without one they are dropped. Two rules either way (UDP, TCP):
+/* Every cell's DNS goes to the gate (chatcelld, on the host's loopback):
+ * its resolv.conf names its gateway (cell_resolv.h), and two rules (UDP,
+ * TCP) send that to the gate:
  *   iifname "cc*" ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53
- *       dnat ip to RESOLVER | drop */
+ *       dnat ip to 127.0.0.1:dns_gate_port
+ * A gate that is not running answers nothing: lookups fail, nothing else
+ * does. */
 static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	static const uint8_t gateway[4] = CC_CELL_GATEWAY4;
 	static const uint8_t protos[] = {IPPROTO_UDP, IPPROTO_TCP};
-	const uint8_t *resolver = loopback_resolver(config);
+	static const uint8_t gate[4] = {127, 0, 0, 1};
 	static const uint8_t dns_port[2] = {0, 53}; /* big-endian, as on the wire */
+	uint8_t gate_port[2] = {(uint8_t)(config->dns_gate_port >> 8), (uint8_t)config->dns_gate_port};
 
 	for (size_t i = 0; i < sizeof(protos); i++) {
 		struct nftnl_rule *r = cc_nft_new_rule(CC_HOST_NFT_TABLE, "prerouting");
@@ -109,15 +102,16 @@ static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *co
 		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &protos[i], 1);
 		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
 		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, dns_port, sizeof(dns_port));
-		if (!resolver) {
-			cc_nft_verdict(r, NF_DROP, NULL);
-			cc_nft_put_rule(batch, r);
-			continue;
-		}
 		e = r ? nftnl_expr_alloc("immediate") : NULL;
 		if (e) {
 			nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
-			nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, resolver, 4);
+			nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, gate, sizeof(gate));
+		}
+		cc_nft_add_expr(r, e);
+		e = r ? nftnl_expr_alloc("immediate") : NULL;
+		if (e) {
+			nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_2);
+			nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, gate_port, sizeof(gate_port));
 		}
 		cc_nft_add_expr(r, e);
 		e = r ? nftnl_expr_alloc("nat") : NULL;
@@ -125,6 +119,7 @@ static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *co
 			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
 		}
 		cc_nft_add_expr(r, e);
 		cc_nft_put_rule(batch, r);

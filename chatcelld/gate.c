@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The DNS gate's UDP side, its upstream questions and its timer (gate.h). */
+#include "gate.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/trusted_dir.h"
+#include "dns/addr_kind.h"
+#include "dns/dns_name.h"
+#include "dns/dns_reply.h"
+#include "net/cell_addr.h"
+
+#define TIMER_MS 250
+#define UDP_READS_PER_WAKEUP 64
+
+int64_t gate_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* dns_servers[i] as a socket address (IPv4 as v4-mapped IPv6). */
+static void server_address(const struct cc_config *config, unsigned i, struct sockaddr_in6 *sa)
+{
+	const struct cc_egress_rule *s = &config->dns_servers[i];
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin6_family = AF_INET6;
+	sa->sin6_port = htons(53);
+	if (s->family == AF_INET6) {
+		memcpy(&sa->sin6_addr, s->addr, 16);
+	} else {
+		sa->sin6_addr.s6_addr[10] = 0xff;
+		sa->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&sa->sin6_addr.s6_addr[12], s->addr, 4);
+	}
+}
+
+void gate_reply(struct gate *g, const struct gate_client *client, const uint8_t *msg, size_t len)
+{
+	if (client->tcp) {
+		gate_tcp_reply(g, client->conn, msg, len);
+		return;
+	}
+	/* A full socket buffer drops the answer; the client asks again. */
+	(void)sendto(g->udp.fd, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&client->addr, sizeof(client->addr));
+}
+
+static void reply_error(struct gate *g, const struct gate_client *client, const struct cc_dns_query *q,
+			unsigned rcode)
+{
+	uint8_t out[CC_DNS_UDP_MIN];
+	size_t len = cc_dns_build_error(q, rcode, out, sizeof(out));
+
+	if (rcode == CC_DNS_RCODE_REFUSED)
+		g->refused++;
+	else
+		g->failed++;
+	if (len)
+		gate_reply(g, client, out, len);
+}
+
+void gate_pending_free(struct gate *g, struct gate_pending *p)
+{
+	if (!p->used)
+		return;
+	gate_tcp_forget(g, p);
+	if (p->client.tcp && p->client.conn)
+		gate_tcp_unbind(p->client.conn, p);
+	free(p->msg);
+	g->pending_by_id[p->upstream_id] = 0;
+	memset(p, 0, sizeof(*p));
+	g->pending_count--;
+}
+
+/* A free slot with an ID no other pending question has. */
+static struct gate_pending *pending_new(struct gate *g)
+{
+	uint16_t id;
+
+	if (g->pending_count >= GATE_PENDING_MAX)
+		return NULL;
+	do {
+		if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+			return NULL;
+	} while (g->pending_by_id[id]);
+	for (unsigned n = 0; n < GATE_PENDING_MAX; n++) {
+		unsigned i = (g->pending_cursor + n) % GATE_PENDING_MAX;
+
+		if (!g->pending[i].used) {
+			g->pending[i].used = true;
+			g->pending[i].upstream_id = id;
+			g->pending_by_id[id] = (uint16_t)(i + 1);
+			g->pending_cursor = i + 1;
+			g->pending_count++;
+			return &g->pending[i];
+		}
+	}
+	return NULL;
+}
+
+/* Send p's question to dns_servers[p->server]: 0, or -1. */
+static int ask(struct gate *g, struct gate_pending *p)
+{
+	struct sockaddr_in6 server;
+
+	server_address(g->config, p->server, &server);
+	cc_dns_set_id(p->msg, p->msg_len, p->upstream_id);
+	p->sent_ms = gate_now_ms();
+	if (p->client.tcp)
+		return gate_tcp_ask(g, p, &server, p->msg, p->msg_len);
+	if (sendto(g->upstream.fd, p->msg, p->msg_len, MSG_DONTWAIT, (const struct sockaddr *)&server,
+		   sizeof(server)) < 0)
+		return -1;
+	return 0;
+}
+
+void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_client *client, const uint8_t *msg,
+		   size_t len)
+{
+	struct cc_dns_query q;
+	struct gate_pending *p;
+	int64_t now = gate_now_ms();
+	int rc = cc_dns_parse_query(msg, len, &q);
+
+	if (rc < 0)
+		return;
+	if (rc > 0) {
+		reply_error(g, client, &q, (unsigned)rc);
+		return;
+	}
+	if (!cell) { /* not from a cell: a health check, or someone on the host */
+		reply_error(g, client, &q, CC_DNS_RCODE_REFUSED);
+		return;
+	}
+	if (!gate_rate_take(g, cell, now)) {
+		gate_refusal(g, cell, q.name, "over the query rate", now);
+		reply_error(g, client, &q, CC_DNS_RCODE_REFUSED);
+		return;
+	}
+	gate_policy_refresh(g, cell);
+	if (q.qclass != CC_DNS_CLASS_IN || !gate_policy_allows(cell, q.name, NULL)) {
+		gate_refusal(g, cell, q.name, "no rule allows it", now);
+		reply_error(g, client, &q, CC_DNS_RCODE_REFUSED);
+		return;
+	}
+	if (g->config->dns_server_count == 0 || !(p = pending_new(g))) {
+		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	p->query = q;
+	p->client = *client;
+	p->msg = malloc(len);
+	if (!p->msg) {
+		gate_pending_free(g, p);
+		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	memcpy(p->msg, msg, len);
+	p->msg_len = len;
+	p->server = 0;
+	if (client->tcp)
+		gate_tcp_bind(client->conn, p);
+	if (ask(g, p) < 0) {
+		gate_pending_free(g, p);
+		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
+	}
+}
+
+/* Is every name the answer leads to allowed? Known DNS-over-HTTPS names
+ * only by an exact rule (gate_policy_allows knows). */
+static bool chain_allowed(const struct gate_cell *cell, const struct cc_dns_answer *a, const char **bad)
+{
+	for (unsigned i = 1; i < a->chain_len; i++) {
+		if (!gate_policy_allows(cell, a->chain[i], NULL)) {
+			*bad = a->chain[i];
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Which addresses may the chat have: rebinding protection. */
+static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a, bool private_ok, bool *keep)
+{
+	const struct cc_config *c = g->config;
+	struct cc_addr_prefix cells4 = {c->cell_ipv4_range.addr, c->cell_ipv4_range.prefix_len};
+	struct cc_addr_prefix cells6 = {c->cell_ipv6_range.addr, c->cell_ipv6_range.prefix_len};
+
+	for (unsigned i = 0; i < a->addr_count; i++) {
+		enum cc_addr_kind kind = cc_addr_kind(a->addrs[i].family, a->addrs[i].addr, cells4, cells6);
+
+		keep[i] = kind == CC_ADDR_PUBLIC || (kind == CC_ADDR_PRIVATE && private_ok);
+	}
+}
+
+void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len)
+{
+	static struct cc_dns_answer a;
+	static uint8_t out[CC_DNS_MSG_MAX];
+	struct gate_client client = p->client;
+	struct cc_dns_query q = p->query;
+	struct gate_cell *cell = gate_cell_get(g, client.index, client.serial);
+	bool matched[GATE_RULES_MAX] = {false};
+	bool keep[CC_DNS_ADDRS_MAX];
+	bool private_ok = false;
+	const char *bad = NULL;
+	size_t out_len;
+	int rc;
+
+	q.id = p->upstream_id;
+	rc = cc_dns_parse_answer(msg, len, &q, &a);
+	q.id = p->query.id;
+	gate_pending_free(g, p);
+	if (rc < 0) {
+		if (cell)
+			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	if (!cell) /* the cell ended meanwhile */
+		return;
+	gate_policy_refresh(g, cell);
+	if (!gate_policy_allows(cell, q.name, matched)) {
+		reply_error(g, &client, &q, CC_DNS_RCODE_REFUSED); /* the rule went while we asked */
+		return;
+	}
+	if (!chain_allowed(cell, &a, &bad)) {
+		char what[CC_DNS_NAME_TEXT_MAX + 32];
+
+		snprintf(what, sizeof(what), "%s (an alias of it)", bad);
+		gate_refusal(g, cell, q.name, what, gate_now_ms());
+		reply_error(g, &client, &q, CC_DNS_RCODE_REFUSED);
+		return;
+	}
+	if (q.qtype != CC_DNS_TYPE_A && q.qtype != CC_DNS_TYPE_AAAA) {
+		/* No addresses to open: the answer goes as it came. */
+		memcpy(out, msg, len);
+		cc_dns_set_id(out, len, q.id);
+		g->answered++;
+		gate_reply(g, &client, out, len);
+		return;
+	}
+	for (size_t i = 0; i < cell->rule_count; i++)
+		if (matched[i] && cell->rules[i].private_ok)
+			private_ok = true;
+	judge_addresses(g, &a, private_ok, keep);
+	if (gate_learn(g, cell, matched, a.addrs, keep, a.addr_count) < 0) {
+		reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	out_len = cc_dns_build_answer(&q, &a, keep, client.tcp ? CC_DNS_MSG_MAX : q.edns_udp_size, out, sizeof(out));
+	if (!out_len) {
+		reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	if (a.flags & CC_DNS_FLAG_TC) /* the upstream's answer was cut: so is ours */
+		out[2] |= CC_DNS_FLAG_TC >> 8;
+	g->answered++;
+	gate_reply(g, &client, out, out_len);
+}
+
+/* Queries from cells, arriving through the host's DNAT. */
+static void udp_ready(struct watch *w, uint32_t events)
+{
+	struct gate *g = watch_owner(w, struct gate, udp);
+	static uint8_t buf[CC_DNS_MSG_MAX];
+
+	(void)events;
+	for (unsigned n = 0; n < UDP_READS_PER_WAKEUP; n++) {
+		char control[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct gate_client client = {0};
+		struct iovec iov = {buf, sizeof(buf)};
+		struct msghdr mh = {.msg_name = &client.addr, .msg_namelen = sizeof(client.addr), .msg_iov = &iov,
+				    .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+		int ifindex = -1;
+		bool from_cell;
+		struct gate_cell *cell;
+		ssize_t got = recvmsg(w->fd, &mh, MSG_DONTWAIT);
+
+		if (got < 0)
+			return;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+				ifindex = ((const struct in_pktinfo *)(const void *)CMSG_DATA(c))->ipi_ifindex;
+		cell = gate_cell_of(g, ifindex, &client.addr, &from_cell);
+		if (!cell && from_cell)
+			continue; /* a cell's link or address, but not both of one cell: spoofed */
+		if (cell) {
+			client.index = cell->index;
+			client.serial = cell->serial;
+		}
+		gate_question(g, cell, &client, buf, (size_t)got);
+	}
+}
+
+static bool same_server(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
+{
+	return a->sin6_port == b->sin6_port && memcmp(&a->sin6_addr, &b->sin6_addr, 16) == 0;
+}
+
+static void upstream_ready(struct watch *w, uint32_t events)
+{
+	struct gate *g = watch_owner(w, struct gate, upstream);
+	static uint8_t buf[CC_DNS_MSG_MAX];
+
+	(void)events;
+	for (unsigned n = 0; n < UDP_READS_PER_WAKEUP; n++) {
+		struct sockaddr_in6 from, expected;
+		socklen_t from_len = sizeof(from);
+		ssize_t got = recvfrom(w->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
+		uint16_t id;
+
+		if (got < 0)
+			return;
+		if (got < CC_DNS_HEADER_LEN)
+			continue;
+		id = (uint16_t)(buf[0] << 8 | buf[1]);
+		if (g->pending_by_id[id]) {
+			struct gate_pending *p = &g->pending[g->pending_by_id[id] - 1];
+
+			server_address(g->config, p->server, &expected);
+			if (!p->client.tcp && same_server(&from, &expected))
+				gate_upstream_answer(g, p, buf, (size_t)got);
+		}
+	}
+}
+
+/* Questions nobody answered: the next resolver, then SERVFAIL. */
+static void expire_pending(struct gate *g, int64_t now)
+{
+	for (unsigned i = 0; i < GATE_PENDING_MAX && g->pending_count; i++) {
+		struct gate_pending *p = &g->pending[i];
+
+		if (!p->used || now - p->sent_ms < GATE_UPSTREAM_TIMEOUT_MS)
+			continue;
+		if (p->server + 1 < g->config->dns_server_count) {
+			gate_tcp_forget(g, p);
+			p->server++;
+			if (ask(g, p) == 0)
+				continue;
+		}
+		{
+			struct gate_client client = p->client;
+			struct cc_dns_query q = p->query;
+
+			gate_pending_free(g, p);
+			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+		}
+	}
+}
+
+static void timer_ready(struct watch *w, uint32_t events)
+{
+	struct gate *g = watch_owner(w, struct gate, timer);
+	uint64_t ticks;
+	int64_t now = gate_now_ms();
+
+	(void)events;
+	if (read(w->fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return;
+	expire_pending(g, now);
+	gate_tcp_sweep(g, now);
+	for (uint32_t i = 0; i < g->capacity; i++)
+		if (g->cells[i])
+			gate_audit_flush(g, g->cells[i], now,
+					 now - g->cells[i]->audit_since_ms >= GATE_AUDIT_INTERVAL_MS);
+}
+
+static int listen_socket(int type, uint16_t port, struct cc_err *err)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int one = 1;
+	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (type == SOCK_DGRAM && setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0) {
+		close(fd);
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "IP_PKTINFO on the DNS gate's socket");
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || (type == SOCK_STREAM && listen(fd, 64) < 0)) {
+		int e = errno;
+
+		close(fd);
+		return cc_fail_errno(err, CC_ERR_SYSTEM, e,
+				     "the DNS gate cannot listen on 127.0.0.1:%u/%s (dns_gate_port in chatcell.conf)",
+				     (unsigned)port, type == SOCK_DGRAM ? "udp" : "tcp");
+	}
+	return fd;
+}
+
+static void tcp_ready(struct watch *w, uint32_t events)
+{
+	(void)events;
+	gate_tcp_accept(watch_owner(w, struct gate, tcp));
+}
+
+int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop, struct cc_err *err)
+{
+	struct itimerspec every = {{0, TIMER_MS * 1000000L}, {0, TIMER_MS * 1000000L}};
+	uint64_t capacity = cc_cell_capacity(config);
+	int zero = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->config = config;
+	g->loop = loop;
+	g->udp.fd = g->tcp.fd = g->upstream.fd = g->timer.fd = -1;
+	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;
+	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(*g->cells));
+	if (!g->cells)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "the DNS gate's cell table");
+	if ((g->udp.fd = listen_socket(SOCK_DGRAM, config->dns_gate_port, err)) < 0 ||
+	    (g->tcp.fd = listen_socket(SOCK_STREAM, config->dns_gate_port, err)) < 0)
+		return -1;
+	g->upstream.fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (g->upstream.fd < 0 || setsockopt(g->upstream.fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's upstream socket");
+	g->timer.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (g->timer.fd < 0 || timerfd_settime(g->timer.fd, 0, &every, NULL) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "the DNS gate's timer");
+	g->udp.ready = udp_ready;
+	g->tcp.ready = tcp_ready;
+	g->upstream.ready = upstream_ready;
+	g->timer.ready = timer_ready;
+	if (loop_add(loop, &g->udp, EPOLLIN, err) < 0 || loop_add(loop, &g->tcp, EPOLLIN, err) < 0 ||
+	    loop_add(loop, &g->upstream, EPOLLIN, err) < 0 || loop_add(loop, &g->timer, EPOLLIN, err) < 0)
+		return -1;
+	return 0;
+}
+
+void gate_close(struct gate *g)
+{
+	struct watch *watches[] = {&g->udp, &g->tcp, &g->upstream, &g->timer};
+
+	if (!g->config)
+		return; /* never opened */
+	for (unsigned i = 0; i < GATE_PENDING_MAX; i++)
+		gate_pending_free(g, &g->pending[i]);
+	gate_tcp_close_all(g);
+	gate_cells_close(g);
+	free(g->cells);
+	g->cells = NULL;
+	for (size_t i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
+		if (watches[i]->fd >= 0)
+			close(watches[i]->fd);
+		watches[i]->fd = -1;
+	}
+	if (g->reg_open) {
+		sqlite3_finalize(g->data_version_stmt);
+		cc_registry_close(&g->reg);
+	}
+	g->reg_open = false;
+	g->config = NULL;
+}

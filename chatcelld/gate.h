@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The DNS gate: the only DNS server a cell can reach. The host's table
+ * sends each cell's queries to its gateway (169.254.1.1:53) here, to
+ * 127.0.0.1:dns_gate_port. The gate knows the cell from the link the query
+ * came in on, answers only names the chat's rules allow (REFUSED for the
+ * rest, which go nowhere), asks dns_servers for the others, and puts the
+ * addresses of each answer into the chat's learned sets in its cell's
+ * table before the chat sees the answer, so the first connect works.
+ *
+ * Internal to chatcelld: gate.c (UDP, upstream, timers), gate_tcp.c,
+ * gate_cells.c (who asks), gate_policy.c (rules), gate_learn.c (the
+ * cells' learned sets), gate_audit.c (rate limits and refusals). */
+#ifndef CHATCELLD_GATE_H
+#define CHATCELLD_GATE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "config/conf.h"
+#include "db/egress_store.h"
+#include "db/registry.h"
+#include <sqlite3.h>
+#include "dns/dns_wire.h"
+#include "loop.h"
+
+#define GATE_PENDING_MAX 4096    /* questions waiting for an upstream */
+#define GATE_TCP_CLIENTS_MAX 256 /* TCP connections from cells at once */
+#define GATE_TCP_PER_CELL 8
+#define GATE_UPSTREAM_TIMEOUT_MS 2000 /* then the next resolver, then SERVFAIL */
+#define GATE_TCP_IDLE_MS 10000
+#define GATE_AUDIT_INTERVAL_MS 60000 /* refused names are logged once per chat per interval */
+#define GATE_REFUSALS_LOGGED 8       /* names per chat per interval; the rest are counted */
+#define GATE_REGISTRY_WAIT_MS 25     /* for the registry's write lock, at most */
+#define GATE_REFUSAL_EVENTS_KEPT 20  /* per chat in the registry's audit trail */
+#define GATE_CHAT_RULES_MAX 256      /* --domain rules of one chat the gate applies */
+#define GATE_RULES_MAX (GATE_CHAT_RULES_MAX + CC_DNS_ALLOW_MAX)
+
+/* One rule as the gate applies it: a chat's --domain rule or dns_allow. */
+struct gate_rule {
+	char pattern[CC_HOST_NAME_MAX + 1];
+	bool wildcard;
+	bool any_port;
+	uint8_t proto;
+	uint16_t port_first, port_last;
+	bool private_ok;
+};
+
+struct gate_learned; /* gate_learn.c */
+
+/* A running cell the gate has seen a query from. */
+struct gate_cell {
+	struct watch keeper_exit; /* the keeper's pidfd: the cell ended */
+	struct gate *gate;
+	uint32_t index, uid;
+	uint64_t serial; /* tells a later cell on the same index apart */
+	char user[CC_NAME_MAX + 1];
+	int pidfd, netns;
+	int64_t chat; /* chats.id */
+	struct gate_rule *rules; /* the chat's, then dns_allow */
+	size_t rule_count;
+	uint64_t rules_epoch; /* the gate's, when they were read */
+	struct gate_learned *learned;
+	double tokens; /* rate limit: a token bucket */
+	int64_t tokens_at_ms;
+	unsigned tcp_clients;
+	/* refusals in the current audit interval */
+	char refused[GATE_REFUSALS_LOGGED][CC_DNS_NAME_TEXT_MAX + 16];
+	unsigned refused_count, refused_logged, refused_more;
+	int64_t audit_since_ms;
+};
+
+/* Who to answer: a UDP client (address) or a TCP connection. */
+struct gate_client {
+	bool tcp;
+	struct sockaddr_in addr;
+	struct gate_tcp_client *conn;
+	uint32_t index;
+	uint64_t serial;
+};
+
+struct gate_pending {
+	bool used;
+	uint16_t upstream_id;
+	struct cc_dns_query query; /* with the chat's ID */
+	struct gate_client client;
+	uint8_t *msg; /* the query as received (ID replaced when sent) */
+	size_t msg_len;
+	unsigned server; /* index into dns_servers */
+	int64_t sent_ms;
+	struct gate_tcp_upstream *tcp; /* an upstream TCP connection, or NULL */
+};
+
+struct gate {
+	const struct cc_config *config;
+	struct cc_registry reg;
+	bool reg_open;
+	int64_t data_version; /* the registry's, when it was last looked at */
+	uint64_t rules_epoch; /* moves on when the registry changed */
+	sqlite3_stmt *data_version_stmt;
+	struct loop *loop;
+	struct watch udp, tcp, upstream, timer;
+	uint64_t next_serial;
+	struct gate_cell **cells; /* by index */
+	uint32_t capacity;
+	struct gate_pending pending[GATE_PENDING_MAX];
+	unsigned pending_count, pending_cursor;
+	uint16_t pending_by_id[65536]; /* slot + 1 of the question with this upstream ID, or 0 */
+	unsigned tcp_clients;
+	struct gate_tcp_client *tcp_list;
+	struct gate_tcp_upstream *upstream_list;
+	uint64_t answered, refused, failed; /* for the log at exit */
+};
+
+/* Open the listening sockets on 127.0.0.1:dns_gate_port and the registry;
+ * add them to the loop. */
+int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop, struct cc_err *err);
+void gate_close(struct gate *g);
+
+int64_t gate_now_ms(void);
+
+/* gate.c: a parsed question from a client, and its answer. */
+void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_client *client, const uint8_t *msg,
+		   size_t len);
+void gate_reply(struct gate *g, const struct gate_client *client, const uint8_t *msg, size_t len);
+/* An upstream answer (UDP or TCP) for pending slot p. */
+void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len);
+void gate_pending_free(struct gate *g, struct gate_pending *p);
+
+/* gate_tcp.c */
+struct gate_tcp_client;
+struct gate_tcp_upstream;
+void gate_tcp_accept(struct gate *g);
+void gate_tcp_reply(struct gate *g, struct gate_tcp_client *conn, const uint8_t *msg, size_t len);
+int gate_tcp_ask(struct gate *g, struct gate_pending *p, const struct sockaddr_in6 *server, const uint8_t *msg,
+		 size_t len);
+/* The client connection waits for p; p goes when the connection does. */
+void gate_tcp_bind(struct gate_tcp_client *conn, struct gate_pending *p);
+void gate_tcp_unbind(struct gate_tcp_client *conn, const struct gate_pending *p);
+void gate_tcp_sweep(struct gate *g, int64_t now_ms);
+/* Close p's upstream TCP connection, if any. */
+void gate_tcp_forget(struct gate *g, struct gate_pending *p);
+void gate_tcp_close_all(struct gate *g);
+
+/* gate_cells.c: the cell whose link `ifindex` is and whose address `from`
+ * is (UDP), or whose address `from` is (TCP, ifindex 0: the handshake
+ * proved the address), found or attached. NULL if none: *from_cell then
+ * says whether it still came from a cell's link or address (a spoofed or
+ * stale source: drop it) or from elsewhere (the host: answer REFUSED). */
+struct gate_cell *gate_cell_of(struct gate *g, int ifindex, const struct sockaddr_in *from, bool *from_cell);
+struct gate_cell *gate_cell_get(struct gate *g, uint32_t index, uint64_t serial);
+void gate_cells_close(struct gate *g);
+
+/* gate_policy.c */
+/* Reload the cell's rules when the registry changed; a cell whose rules
+ * changed forgets what it learned. */
+void gate_policy_refresh(struct gate *g, struct gate_cell *cell);
+/* Does some rule allow `name`? The rules that match it are marked in
+ * `matched` (rule_count entries) unless it is NULL. */
+bool gate_policy_allows(const struct gate_cell *cell, const char *name, bool *matched);
+
+/* gate_learn.c: open the addresses for the chat before it sees them.
+ * 0, or -1 (the answer becomes SERVFAIL). */
+int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, const struct cc_dns_addr *addrs,
+	       const bool *keep, unsigned count);
+void gate_learn_forget(struct gate *g, struct gate_cell *cell);
+void gate_learn_free(struct gate_cell *cell);
+
+/* gate_audit.c */
+bool gate_rate_take(struct gate *g, struct gate_cell *cell, int64_t now_ms);
+void gate_refusal(struct gate *g, struct gate_cell *cell, const char *name, const char *why, int64_t now_ms);
+/* Log what was refused and not yet logged; at the interval's end (or with
+ * `end`), start a new interval. */
+void gate_audit_flush(struct gate *g, struct gate_cell *cell, int64_t now_ms, bool end);
+
+#endif

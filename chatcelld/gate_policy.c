@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The names a cell's chat may look up: its --domain rules from the
+ * registry, then dns_allow from chatcell.conf. The registry is read again
+ * only when it changed (SQLite's data_version moves when another
+ * connection commits), so the common query reads nothing. */
+#include "gate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/trusted_dir.h"
+#include "db/chats.h"
+#include "dns/dns_name.h"
+
+static int open_registry(struct gate *g, struct cc_err *err)
+{
+	int dir;
+
+	if (g->reg_open)
+		return 0;
+	dir = cc_open_trusted_dir(CHATCELL_STATE_DIR, 0, err);
+	if (dir < 0)
+		return -1;
+	if (cc_registry_open(&g->reg, dir, CHATCELL_STATE_DIR, false, err) < 0)
+		return -1;
+	g->reg_open = true;
+	/* The loop answers every cell: it never waits long for a writer (in
+	 * WAL mode a reader does not wait at all; an audit write may lose). */
+	sqlite3_busy_timeout(g->reg.db, GATE_REGISTRY_WAIT_MS);
+	if (cc_registry_prepare(&g->reg, "PRAGMA data_version", &g->data_version_stmt, err) < 0) {
+		cc_registry_close(&g->reg);
+		g->reg_open = false;
+		return -1;
+	}
+	g->rules_epoch++;
+	return 0;
+}
+
+/* Move the epoch on when someone committed to the registry since. */
+static void look_at_registry(struct gate *g)
+{
+	struct cc_err err = {0};
+	int64_t version;
+
+	if (!g->reg_open) {
+		if (open_registry(g, &err) < 0) {
+			static bool said;
+
+			if (!said)
+				fprintf(stderr, "chatcelld: DNS gate: %s; only dns_allow applies until it can be read\n",
+					err.msg);
+			said = true;
+		}
+		return;
+	}
+	if (sqlite3_step(g->data_version_stmt) != SQLITE_ROW) {
+		sqlite3_reset(g->data_version_stmt);
+		g->rules_epoch++; /* cannot tell: read again */
+		return;
+	}
+	version = sqlite3_column_int64(g->data_version_stmt, 0);
+	sqlite3_reset(g->data_version_stmt);
+	if (version != g->data_version) {
+		g->data_version = version;
+		g->rules_epoch++;
+	}
+}
+
+struct collect {
+	struct gate_rule *rules;
+	size_t count;
+	bool dropped;
+};
+
+static void put_rule(struct collect *c, const char *pattern, bool any_port, const struct cc_egress_rule *ports,
+		     bool private_ok)
+{
+	struct gate_rule *r;
+
+	if (c->count == GATE_RULES_MAX) {
+		c->dropped = true;
+		return;
+	}
+	r = &c->rules[c->count++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->pattern, sizeof(r->pattern), "%s", pattern);
+	r->wildcard = pattern[0] == '*';
+	r->any_port = any_port;
+	if (!any_port) {
+		r->proto = ports->proto;
+		r->port_first = ports->port_first;
+		r->port_last = ports->port_last;
+	}
+	r->private_ok = private_ok;
+}
+
+static int take_domain(const struct cc_egress_domain *d, void *ctx)
+{
+	struct collect *c = ctx;
+
+	if (c->count >= GATE_CHAT_RULES_MAX) {
+		c->dropped = true;
+		return 0;
+	}
+	put_rule(c, d->pattern, d->any_port, &d->ports, d->private_ok);
+	return 0;
+}
+
+static bool same_rules(const struct gate_rule *a, size_t a_count, const struct gate_rule *b, size_t b_count)
+{
+	return a_count == b_count && (a_count == 0 || memcmp(a, b, a_count * sizeof(*a)) == 0);
+}
+
+void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
+{
+	struct collect c = {0};
+	struct cc_err err = {0};
+
+	look_at_registry(g);
+	if (cell->rules && cell->rules_epoch == g->rules_epoch)
+		return;
+	c.rules = calloc(GATE_RULES_MAX, sizeof(*c.rules));
+	if (!c.rules)
+		return; /* keeps the rules it had */
+	if (g->reg_open) {
+		struct cc_chat chat;
+		int found = cc_chats_find_by_uid(&g->reg, cell->uid, &chat, &err);
+
+		if (found > 0 && chat.state == CC_STATE_ACTIVE)
+			found = cc_egress_each_domain(&g->reg, chat.id, take_domain, &c, &err);
+		if (found < 0) {
+			/* Fail closed: nothing of the chat's own until it can be read. */
+			fprintf(stderr, "chatcelld: DNS gate: rules of %s: %s\n", cell->user, err.msg);
+			c.count = 0;
+		}
+	}
+	for (unsigned i = 0; i < g->config->dns_allow_count; i++) {
+		const struct cc_dns_allow *a = &g->config->dns_allow[i];
+
+		put_rule(&c, a->pattern, a->any_port, &a->ports, false);
+	}
+	if (c.dropped)
+		fprintf(stderr, "chatcelld: DNS gate: %s has more than %u domain rules; the rest are not applied\n",
+			cell->user, GATE_CHAT_RULES_MAX);
+	if (cell->rules && !same_rules(cell->rules, cell->rule_count, c.rules, c.count))
+		gate_learn_forget(g, cell); /* a rule went or changed: what it opened goes too */
+	free(cell->rules);
+	cell->rules = c.rules;
+	cell->rule_count = c.count;
+	cell->rules_epoch = g->rules_epoch;
+}
+
+bool gate_policy_allows(const struct gate_cell *cell, const char *name, bool *matched)
+{
+	bool resolver = cc_dns_known_resolver(name);
+	bool any = false;
+
+	for (size_t i = 0; i < cell->rule_count; i++) {
+		const struct gate_rule *r = &cell->rules[i];
+		bool hit = !(resolver && r->wildcard) && cc_dns_pattern_match(r->pattern, name);
+
+		if (matched)
+			matched[i] = hit;
+		any = any || hit;
+	}
+	return any;
+}

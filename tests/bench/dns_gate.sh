@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The DNS gate's benchmark, part of `make bench` (run-bench.sh sources it
+# inside its sandbox, after `init`): from inside a cell, the median round
+# trip of a question through the gate against the same question sent
+# straight to the same dnsmasq (reached through an address rule, the same
+# veth hop), and the gate's throughput with 1,000 chats holding rules.
+# Figures and ratios only; nothing is asserted.
+dns_bench() {
+	local H=$CC_BUILDDIR/helpers B=$CC_BUILDDIR/bench i dnsmasq_pid gate_pid direct via
+	ip link add bupl0 type veth peer name bupl1
+	ip link set bupl1 up
+	ip link set bupl0 up
+	ip addr add 198.51.100.53/24 dev bupl0
+	ip addr add 127.0.0.10/8 dev lo
+	dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.10 \
+		--listen-address=198.51.100.53 --port=53 --user=root --local-ttl=600 --cache-size=10000 \
+		--address=/bench.test/198.51.100.60 --pid-file=/run/bench-dnsmasq.pid &
+	dnsmasq_pid=$!
+	cat >>/etc/chatcell/chatcell.conf <<-CONF
+		dns_servers = 127.0.0.10
+		dns_rate = 1000000
+		dns_burst = 1000000
+	CONF
+	chatcell-admin init >/dev/null
+	for i in $(seq 1 1000); do
+		chatcell-admin ensure "dns-bench-$i" >/dev/null
+		chatcell-admin egress allow "dns-bench-$i" --domain "*.rules$i.example" --port 443 >/dev/null
+	done
+	chatcell-admin egress allow dns-bench-1 --domain bench.test --port 443 >/dev/null
+	chatcell-admin egress allow dns-bench-2 --domain bench.test --port 443 >/dev/null
+	chatcell-admin egress allow dns-bench-1 198.51.100.53 --port 53 --proto udp >/dev/null
+	chatcelld 2>/run/bench-chatcelld.log &
+	gate_pid=$!
+	timeout 10 tail -n +1 -f /run/bench-chatcelld.log | grep -q -m1 'DNS gate on'
+	for i in 1 2 3; do
+		direct=$(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 198.51.100.53 bench.test 2000)
+		via=$(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 169.254.1.1 bench.test 2000)
+		echo "round $i: median round trip through the gate $via us, straight to dnsmasq $direct us: ratio $(ratio "$via" "$direct") (target <= 1.3)"
+	done
+	echo "throughput through the gate, 2 cells with 64 questions in flight each for 5 s, 1,000 chats with rules:"
+	chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" flood 169.254.1.1 bench.test 5 64 >/run/bench-flood-1 &
+	chatcell-admin run dns-bench-2 -- "$B/dns_gate_bench" flood 169.254.1.1 bench.test 5 64 >/run/bench-flood-2
+	wait $!
+	awk '{ q += $1; f += $2 } END { printf "%.0f answers/s in all (%d not NOERROR) (target >= 20000)\n", q, f }' \
+		/run/bench-flood-1 /run/bench-flood-2
+	echo "straight to dnsmasq from one cell, for scale: $(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" flood 198.51.100.53 bench.test 5 64 | cut -d' ' -f1) answers/s"
+	kill "$gate_pid" "$dnsmasq_pid"
+	wait "$gate_pid" "$dnsmasq_pid" 2>/dev/null || true
+}

@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The DNS gate (chatcelld) through real login sessions: a name a chat's
+# rule allows resolves and connects with no address rule; the answer's
+# addresses time out after TTL + grace; answers differ per chat; big
+# answers fall back to TCP; the gate down means lookups fail and nothing
+# else; refusals are logged once and shown by `show`. The attacks are in
+# tests/adversarial/dns.sh. Setup and addresses: tests/lib/dns_gate.sh.
+. "$(dirname "$0")/../lib/common.sh"
+. "$CC_SRCDIR/tests/lib/dns_gate.sh"
+
+dns_gate_setup
+a=$(chat_user dns-a)
+b=$(chat_user dns-b)
+
+is "$(in_session dns-a /bin/cat /etc/resolv.conf | grep -v '^#')" "nameserver 169.254.1.1" \
+	"a cell's resolv.conf names only its gateway (the gate)"
+run "$dns_probe" 127.0.0.1 api.test
+is "$out" "REFUSED tc=0 -" "a question from the host, not from a cell, is refused (the gate answers: it runs)"
+
+# --- a name rule is all a chat needs ----------------------------------------
+run chatcell-admin egress allow dns-a --domain api.test --port 8000
+is "$rc:$out" "0:$a: domain api.test tcp 8000 allowed" "allow --domain api.test --port 8000 for A"
+run in_session dns-a "$probe" tcp 198.51.100.4 8000
+is "$out" "ECONNREFUSED" "control: before any lookup, A cannot reach api.test's address"
+run in_session dns-a /bin/sh -c "/usr/bin/getent ahostsv4 api.test | head -1; $probe tcp 198.51.100.4 8000"
+is "$out" "198.51.100.4    STREAM api.test
+ok" "A resolves api.test through the gate and its first connect works"
+ok "the upstream was asked for api.test" upstream_asked api.test
+run in_session dns-a "$dns_probe" "$GATE" api.test AAAA
+is "$out" "NOERROR tc=0 2001:db8::4" "the AAAA answer comes through too"
+is "$(in_session dns-a "$probe" tcp 2001:db8::4 8000)" ok "and its IPv6 address opens"
+is "$(in_session dns-a "$probe" tcp 198.51.100.4 8001)" ECONNREFUSED "only the rule's port opens (8001 stays shut)"
+like "$(in_cell dns-a nft list set inet chatcell dns4)" "*$(id -u "$a") . 198.51.100.4 . tcp . 8000 timeout 10m1s expires *" \
+	"the element is uid . address . tcp . 8000 with the TTL (600 s) + grace (1 s) as its timeout"
+
+# --- two chats, the same name, different answers ---------------------------
+run in_session dns-b "$dns_probe" "$GATE" api.test
+is "$out" "REFUSED tc=0 -" "B, without a rule for api.test, is refused the same name"
+is "$(in_session dns-b "$probe" tcp 198.51.100.4 8000)" ECONNREFUSED "and A's answer opened nothing for B"
+chatcell-admin egress allow dns-b --domain api.test >/dev/null
+run in_session dns-b /bin/sh -c "$dns_probe $GATE api.test; $probe tcp 198.51.100.4 8001"
+is "$out" "NOERROR tc=0 198.51.100.4
+ok" "with a rule and no --port, B gets the answer and every port"
+like "$(in_cell dns-b nft list set inet chatcell dnsany4)" "*$(id -u "$b") . 198.51.100.4 timeout *" \
+	"an any-port rule's address is in dnsany4"
+
+# --- TTL and grace ---------------------------------------------------------
+chatcell-admin egress allow dns-a --domain ttl.test --port 8000 >/dev/null
+run in_session dns-a /bin/sh -c "$dns_probe $GATE ttl.test; $probe tcp 198.51.100.7 8000"
+is "$out" "NOERROR tc=0 198.51.100.7
+ok" "ttl.test (TTL 1) resolves and connects"
+deadline=$((SECONDS + 20))
+while in_cell dns-a nft list set inet chatcell dns4 | grep -q 198.51.100.7 && [ "$SECONDS" -lt "$deadline" ]; do
+	: # poll the kernel's state, not the clock
+done
+run in_cell dns-a nft list set inet chatcell dns4
+[[ "$out" != *198.51.100.7* && "$out" == *198.51.100.4* ]]
+ok "after TTL + grace (2 s) the address left A's set; api.test's (600 s) stays" test $? -eq 0
+is "$(in_session dns-a "$probe" tcp 198.51.100.7 8000)" ECONNREFUSED "a new connection after the grace period is refused"
+run in_session dns-a /bin/sh -c "$dns_probe $GATE ttl.test >/dev/null; $probe tcp 198.51.100.7 8000"
+is "$out" ok "a new lookup opens it again"
+
+# --- truncation and TCP ----------------------------------------------------
+chatcell-admin egress allow dns-a --domain big.test --port 8000 >/dev/null
+run in_session dns-a "$dns_probe" --noedns "$GATE" big.test
+like "$out" "NOERROR tc=1 198.51.100.1*" "40 A records do not fit 512 bytes: the UDP answer is cut and says so (TC)"
+run in_session dns-a "$dns_probe" --tcp "$GATE" big.test
+is "$(echo "$out" | tr ',' '\n' | wc -l)" 40 "over TCP (the gate asks upstream over TCP too) all 40 come"
+run in_session dns-a /bin/sh -c "/usr/bin/getent ahostsv4 big.test | grep -c STREAM"
+is "$out" 40 "glibc's resolver falls back to TCP on its own and gets all 40"
+like "$(in_cell dns-a nft list set inet chatcell dns4)" "*198.51.100.139 . tcp . 8000*" "the last of the 40 addresses is in A's set"
+
+# --- refusals: logged once, shown ------------------------------------------
+run in_session dns-b "$dns_probe" "$GATE" not-allowed.test
+is "$out" "REFUSED tc=0 -" "B asks for a name it has no rule for"
+in_session dns-b "$dns_probe" "$GATE" not-allowed.test >/dev/null
+is "$(grep -c "DNS gate refused $b: " "$GATED_LOG")" 1 "the refusal is logged once for the interval, by B's user name"
+like "$(grep "DNS gate refused $b: " "$GATED_LOG")" "*refused $b: not-allowed.test" "the line names the name"
+unlike "$(cat "$GATED_LOG")" "*dns-b*" "the log never holds the chat ID"
+like "$(chatcell-admin show dns-b)" "*dns-refused chatcelld: not-allowed.test*" "show lists B's recent DNS refusals (its audit trail)"
+
+# --- the gate down: lookups fail, nothing else changes ---------------------
+chatcell-admin egress allow dns-b 198.51.100.5 --port 8000 >/dev/null
+ruleset_before=$(nft list ruleset)
+kill "$GATED_PID"
+wait "$GATED_PID" 2>/dev/null
+run in_session dns-a "$dns_probe" "$GATE" api.test
+is "$out" "ECONNREFUSED" "with the gate stopped, a lookup fails at once (nothing listens behind the gateway)"
+run in_session dns-a /usr/bin/getent ahostsv4 api.test
+is "$rc" 2 "getent finds nothing"
+is "$(in_session dns-b "$probe" tcp 198.51.100.5 8000)" ok "an address rule still works"
+is "$(nft list ruleset)" "$ruleset_before" "the host's table is as it was"
+: >>"$GATED_LOG"
+chatcelld 2>>"$GATED_LOG" &
+GATED_PID=$!
+timeout 10 tail -n 1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
+run in_session dns-a "$dns_probe" "$GATE" api.test
+is "$out" "NOERROR tc=0 198.51.100.4" "a restarted gate answers again"
+
+kill "$GATED_PID"
+wait "$GATED_PID" 2>/dev/null
+done_testing

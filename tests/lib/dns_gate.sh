@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The DNS gate's test bed, sourced after common.sh by dns_gate.sh and the
+# adversarial dns.sh: chatcell initialised with logins, dnsmasq as the
+# upstream on 127.0.0.10 (its query log in $DNS_LOG), "outside" addresses
+# on a veth link of the sandbox (TEST-NET-2 and the IPv6 documentation
+# prefix: addresses no rebinding rule refuses), listeners on them, and
+# chatcelld running (its log in $GATED_LOG).
+#   198.51.100.4  api.test (A, with 2001:db8::4 as AAAA); listeners 8000, 8001, 853
+#   198.51.100.5  other.test (alias.test is a CNAME to it); listener 8000
+#   198.51.100.6  api2.test (good-alias.test is a CNAME to it); listener 8000
+#   198.51.100.7  ttl.test, TTL 1; listener 8000
+#   198.51.100.8  any name under rate.test and exfil.test; dns.google too
+#   127.0.0.1 loop.test, 10.77.0.9 cellname.test (a cell's), 10.99.0.4 priv.test
+#   big.test: 40 A records (198.51.100.100-139), more than 512 bytes
+DNS_LOG=/run/test-dnsmasq.log
+GATED_LOG=/run/chatcelld.log
+GATE=169.254.1.1
+dns_probe=$CC_HELPERS/dns_probe
+probe=$CC_HELPERS/net_probe
+
+dns_gate_setup() {
+	start_syslog
+	use_chatcell_nss
+	ip link add upl0 type veth peer name upl1
+	ip link set upl1 up
+	ip link set upl0 up
+	for i in 4 5 6 7 8; do ip addr add "198.51.100.$i/24" dev upl0; done
+	ip -6 addr add 2001:db8::4/64 dev upl0 nodad
+	start_listeners 198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:853/tcp 198.51.100.5:8000/tcp \
+		198.51.100.6:8000/tcp 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp "[2001:db8::4]:8000/tcp" \
+		198.51.100.8:53/udp
+	ip addr add 127.0.0.10/8 dev lo
+	local big=() i
+	for i in $(seq 100 139); do big+=("--host-record=big.test,198.51.100.$i"); done
+	: >"$DNS_LOG"
+	# dnsmasq logs "started" once its sockets are bound; that line is the signal.
+	start_ready /bin/sh -c "dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
+		--listen-address=127.0.0.10 --port=53 --user=root --local-ttl=600 --log-queries --log-facility=- \
+		--pid-file=/run/test-dnsmasq.pid \
+		--host-record=api.test,198.51.100.4,2001:db8::4 --host-record=other.test,198.51.100.5 \
+		--host-record=api2.test,198.51.100.6 --host-record=ttl.test,198.51.100.7,1 \
+		--cname=alias.test,other.test --cname=good-alias.test,api2.test \
+		--address=/rate.test/198.51.100.8 --address=/exfil.test/198.51.100.8 --address=/dns.google/198.51.100.8 \
+		--host-record=loop.test,127.0.0.1 --host-record=cellname.test,10.77.0.9 --host-record=priv.test,10.99.0.4 \
+		${big[*]} 2>&1 | { IFS= read -r started; echo ready; exec cat >>$DNS_LOG; }"
+	write_config <<-CONF
+		dns_servers = 127.0.0.10
+		dns_min_ttl = 1
+		dns_grace = 1
+		dns_rate = 1
+		dns_burst = 12
+	CONF
+	chatcell-admin init >/dev/null
+	enable_pam_chatcell >/dev/null
+	: >"$GATED_LOG"
+	chatcelld 2>>"$GATED_LOG" &
+	GATED_PID=$!
+	timeout 10 tail -n +1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
+}
+
+# The upstream saw a question for NAME?
+upstream_asked() { grep -q "query\[[A-Z]*\] $1 from" "$DNS_LOG"; }
+# A command in a login session of CHAT_ID (a real PAM session).
+in_session() { chatcell-admin run "$1" -- "${@:2}"; }
+in_cell() { nsenter --net="/proc/$(keeper_of "$1")/ns/net" "${@:2}"; } # CHAT_ID COMMAND...
+# The learned elements of CHAT_ID's cell, one per line.
+learned() { in_cell "$1" nft list set inet chatcell "$2" | tr -d '\t' | sed -n 's/^elements = { //p;s/^\([0-9].*\)/\1/p'; }

@@ -68,7 +68,9 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text)
 		if (n & POINTER_BITS)
 			return -1; /* the 01 and 10 label types (RFC 6891 retired them) */
 		wire += 1u + n;
-		if (wire > NAME_WIRE_MAX)
+		/* A label leaves room for the root's byte after it, so the text
+		 * never passes 253 characters. */
+		if (wire + (n ? 1 : 0) > NAME_WIRE_MAX)
 			return -1;
 		if (n == 0)
 			break;

@@ -832,6 +832,10 @@ static void build_answer_truncates_to_limit(void **state)
 	assert_int_equal(out[7], 29);
 	assert_int_equal(out[11], 1);
 	assert_int_equal(out[2] & (CC_DNS_FLAG_TC >> 8), CC_DNS_FLAG_TC >> 8);
+	/* Room for a 30th record, but not for it and the OPT record. */
+	n = cc_dns_build_answer(&qe, &a, keep, 33 + 30 * 16, out, sizeof(out));
+	assert_int_equal(n, 33 + 29 * 16 + 11);
+	assert_int_equal(out[7], 29);
 
 	/* Over TCP all 40 fit, TC clear. */
 	n = cc_dns_build_answer(&q, &a, keep, CC_DNS_MSG_MAX, out, sizeof(out));

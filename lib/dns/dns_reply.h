@@ -9,8 +9,8 @@
 
 #include "dns/dns_wire.h"
 
-/* An answer with no records: the query's ID, QR and RA set, RD copied, the
- * RCODE given, the question when q->header_only is false, and an OPT
+/* An answer with no records: the query's ID, QR and RA set, RD and the
+ * opcode copied (RFC 1035 4.1.1), the RCODE given, the question when q->header_only is false, and an OPT
  * record (payload size 1232) when the query had one. Returns the length, or
  * 0 when out_size is too small. */
 size_t cc_dns_build_error(const struct cc_dns_query *q, unsigned rcode, uint8_t *out, size_t out_size);

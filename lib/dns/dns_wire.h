@@ -61,9 +61,10 @@ struct cc_dns_query {
  * QUERY). Returns -1 when it is too short to hold a header (drop it). On
  * FORMERR after the ID was read, q->id and q->flags are set, and
  * q->header_only says whether q->name/qtype/qclass were read. A name with a
- * byte outside printable ASCII, a '.' inside a label or a label over 63 is
- * FORMERR (such names match no rule anyway, and names stay printable in
- * logs). */
+ * byte outside printable ASCII (or a space), a '.' inside a label or a label
+ * over 63 is FORMERR (such names match no rule anyway, and names stay
+ * printable in logs and one word). Other additional records than OPT (TSIG)
+ * are checked for their form and skipped. */
 int cc_dns_parse_query(const uint8_t *msg, size_t len, struct cc_dns_query *q);
 
 /* The query as it goes upstream: the received message with a new ID. Returns
@@ -73,7 +74,7 @@ size_t cc_dns_copy_query(const uint8_t *msg, size_t len, uint16_t new_id, uint8_
 struct cc_dns_addr {
 	int family;        /* AF_INET or AF_INET6 */
 	uint8_t addr[16];  /* network byte order; IPv4 in the first 4 bytes */
-	uint32_t ttl;      /* seconds, as received (capped at 2^31-1 as RFC 2181 says) */
+	uint32_t ttl;      /* seconds, as received (one with the top bit set reads as 0, RFC 2181 8) */
 };
 
 struct cc_dns_answer {
@@ -83,7 +84,7 @@ struct cc_dns_answer {
 	char chain[CC_DNS_CHAIN_MAX + 1][CC_DNS_NAME_TEXT_MAX];
 	uint32_t chain_ttl[CC_DNS_CHAIN_MAX];
 	unsigned chain_len; /* names in chain[], at least 1 */
-	/* A and AAAA records (of the question's class) owned by the chain's last name. */
+	/* A and AAAA records (class IN) owned by the chain's last name. */
 	struct cc_dns_addr addrs[CC_DNS_ADDRS_MAX];
 	unsigned addr_count;
 	unsigned other_records; /* answer records that are neither (ignored; dropped when rebuilt) */
@@ -93,9 +94,13 @@ struct cc_dns_answer {
  * -1 when it is malformed or does not answer q: a different ID, QR clear, a
  * different question (names compared without case), a CNAME loop or a
  * chain longer than CC_DNS_CHAIN_MAX, more than CC_DNS_ADDRS_MAX addresses
- * for the last name. The gate answers SERVFAIL to -1. Records are walked in
- * order; a CNAME extends the chain only when its owner is the chain's last
- * name (RFC 1034 order), otherwise it counts as other_records. */
+ * for the last name, a malformed answer record (an A not 4 bytes, an AAAA
+ * not 16, a CNAME target not filling its RDATA, a name that a query could
+ * not carry). The gate answers SERVFAIL to -1. Records are walked in
+ * order; a CNAME (class IN) extends the chain only when its owner is the
+ * chain's last name (RFC 1034 order), otherwise it counts as other_records.
+ * The authority and additional sections are not read (nor checked): a
+ * rebuilt answer drops them, and upstream's TC bit is in a->flags. */
 int cc_dns_parse_answer(const uint8_t *msg, size_t len, const struct cc_dns_query *q, struct cc_dns_answer *a);
 
 #endif

@@ -37,6 +37,8 @@ struct admin_options {
 	const char *port;       /* egress --port */
 	const char *proto;      /* egress --proto */
 	const char *host;       /* egress --host */
+	const char *domain;     /* egress --domain */
+	bool private_ok;        /* egress --private */
 	const char *memory;     /* limits --memory */
 	const char *pids;       /* limits --pids */
 	const char *cpu;        /* limits --cpu */

@@ -5,11 +5,14 @@
  *
  *   egress allow   CHAT ADDRESS[/PREFIX] --port P[-Q] [--proto tcp|udp]
  *   egress allow   CHAT --host NAME --port P[-Q] [--proto tcp|udp]
+ *   egress allow   CHAT --domain PATTERN [--port P[-Q] [--proto tcp|udp]] [--private]
  *   egress deny    (the same forms)
  *   egress list    CHAT
  *   egress refresh [CHAT]      re-resolve --host rules
  *   egress apply               rebuild the kernel table from the registry
- * CHAT is a chat ID, --stdin or --user NAME. */
+ * CHAT is a chat ID, --stdin or --user NAME. A --domain rule is read by
+ * the DNS gate (chatcelld) at each query and changes no kernel table; when
+ * one goes, the addresses the chat learned are forgotten. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@
 #include "egress/egress_policy.h"
 #include "egress/egress_sync.h"
 #include "egress/host_nft.h"
+#include "egress_text.h"
 #include "fs/chat_lock.h"
 #include "host_net.h"
 #include "json.h"
@@ -34,21 +38,47 @@ struct egress_request {
 	struct cc_chat chat;
 	struct cc_egress_rule rule; /* with --host: proto and ports only */
 	const char *host;
-	char text[160]; /* the rule as people read it, for output and the audit trail */
+	bool is_domain;
+	struct cc_egress_domain domain; /* with --domain */
+	char text[320]; /* the rule as people read it, for output and the audit trail */
 };
+
+/* --domain PATTERN [--port P[-Q] [--proto tcp|udp]] [--private] */
+static int read_domain(struct admin *a, struct egress_request *r)
+{
+	struct admin_options *o = &a->opt;
+	struct cc_egress_domain *d = &r->domain;
+
+	if (o->host)
+		return cc_fail(&a->err, CC_ERR_USAGE, "give --domain or --host, not both");
+	if (o->proto && !o->port)
+		return cc_fail(&a->err, CC_ERR_USAGE, "--proto needs --port; without them a domain rule opens every TCP "
+						     "and UDP port but 53 and 853");
+	d->any_port = !o->port;
+	d->private_ok = o->private_ok;
+	if (o->port && (cc_egress_parse_proto(o->proto ? o->proto : "tcp", &d->ports, &a->err) < 0 ||
+			cc_egress_parse_ports(o->port, &d->ports, &a->err) < 0))
+		return -1;
+	if (cc_dns_rule_check(o->domain, d->any_port ? NULL : &d->ports, d->pattern, &a->err) < 0)
+		return -1;
+	r->is_domain = true;
+	egress_domain_text(d, false, r->text, sizeof(r->text));
+	return 0;
+}
 
 /* Operands after the subcommand: [CHAT_ID] [ADDRESS]. */
 static int read_request(struct admin *a, struct egress_request *r, bool need_rule)
 {
 	struct admin_options *o = &a->opt;
 	int chat_operands = (o->from_stdin || o->user) ? 0 : 1;
-	int rule_operands = need_rule && !o->host ? 1 : 0;
+	int rule_operands = need_rule && !o->host && !o->domain ? 1 : 0;
 	int saved_argc = o->argc;
 
 	memset(r, 0, sizeof(*r));
 	if (o->argc != chat_operands + rule_operands)
 		return cc_fail(&a->err, CC_ERR_USAGE,
-			       need_rule ? "give the chat (CHAT_ID, --stdin or --user NAME) and ADDRESS[/PREFIX] or --host NAME"
+			       need_rule ? "give the chat (CHAT_ID, --stdin or --user NAME) and ADDRESS[/PREFIX], --host NAME "
+					   "or --domain PATTERN"
 					 : "give the chat: CHAT_ID, --stdin or --user NAME");
 	o->argc = chat_operands;
 	if (admin_read_target(a, &r->target, true) < 0)
@@ -56,6 +86,10 @@ static int read_request(struct admin *a, struct egress_request *r, bool need_rul
 	o->argc = saved_argc;
 	if (!need_rule)
 		return 0;
+	if (o->domain)
+		return read_domain(a, r);
+	if (o->private_ok)
+		return cc_fail(&a->err, CC_ERR_USAGE, "--private applies to --domain rules only");
 	if (!o->port)
 		return cc_fail(&a->err, CC_ERR_USAGE, "give the destination port: --port PORT or --port FIRST-LAST");
 	if (cc_egress_parse_proto(o->proto ? o->proto : "tcp", &r->rule, &a->err) < 0 ||
@@ -154,12 +188,65 @@ static int no_such_rule(struct admin *a, const struct egress_request *r)
 		       r->chat.name, r->text);
 }
 
+struct domain_find {
+	const struct cc_egress_domain *want;
+	int found; /* 0 no, 1 yes, with the same --private, 2 yes, with the other */
+};
+
+static int find_domain(const struct cc_egress_domain *d, void *ctx)
+{
+	struct domain_find *f = ctx;
+	const struct cc_egress_domain *w = f->want;
+
+	if (strcmp(d->pattern, w->pattern) == 0 && d->any_port == w->any_port &&
+	    (d->any_port || (d->ports.proto == w->ports.proto && d->ports.port_first == w->ports.port_first &&
+			     d->ports.port_last == w->ports.port_last)))
+		f->found = d->private_ok == w->private_ok ? 1 : 2;
+	return 0;
+}
+
+/* The gate reads domain rules from the registry: no kernel change. */
+static int allow_domain(struct admin *a, struct egress_request *r)
+{
+	struct domain_find f = {&r->domain, 0};
+
+	if (cc_egress_each_domain(&a->reg, r->chat.id, find_domain, &f, &a->err) < 0 ||
+	    (f.found != 1 && cc_egress_add_domain(&a->reg, r->chat.id, &r->domain, &a->err) < 0)) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
+	egress_domain_text(&r->domain, true, r->text, sizeof(r->text));
+	if (f.found == 1)
+		return unchanged(a, r, "already allowed");
+	if (f.found == 2 && !r->domain.private_ok)
+		snprintf(r->text + strlen(r->text), sizeof(r->text) - strlen(r->text), ", not private");
+	return finish(a, r, "egress-allow", "allowed");
+}
+
+/* The rule goes, and with it whatever the chat's running cell learned
+ * (its learned sets hold one chat's addresses; the rules that remain let
+ * it learn theirs again at the next lookup). */
+static int deny_domain(struct admin *a, struct egress_request *r)
+{
+	int rc = cc_egress_remove_domain(&a->reg, r->chat.id, &r->domain, &a->err);
+
+	if (rc == 0)
+		no_such_rule(a, r);
+	if (rc <= 0 || cc_egress_forget_learned(&a->reg, &a->config, r->chat.uid, a->now, &a->err) < 0) {
+		cc_registry_rollback(&a->reg);
+		return -1;
+	}
+	return finish(a, r, "egress-deny", "denied");
+}
+
 static int allow_locked(struct admin *a, struct egress_request *r)
 {
 	struct cc_egress_ctx x = policy_ctx(a);
 	unsigned added;
 	int rc;
 
+	if (r->is_domain)
+		return allow_domain(a, r);
 	if (!r->host) {
 		rc = cc_egress_allow_address(&x, &r->chat, &r->rule, &a->err);
 		if (rc == 0)
@@ -189,6 +276,8 @@ static int deny_locked(struct admin *a, struct egress_request *r)
 	struct cc_egress_ctx x = policy_ctx(a);
 	int rc;
 
+	if (r->is_domain)
+		return deny_domain(a, r);
 	rc = r->host ? cc_egress_deny_host(&x, &r->chat, r->host, &r->rule, &a->err)
 		     : cc_egress_deny_address(&x, &r->chat, &r->rule, &a->err);
 	if (rc == 0)
@@ -261,23 +350,38 @@ static int print_host(const struct cc_egress_host *h, void *ctx)
 	return 0;
 }
 
+static int print_domain(const struct cc_egress_domain *d, void *ctx)
+{
+	struct list_print *p = ctx;
+	char text[320];
+
+	if (p->a->opt.json) {
+		if (!p->first)
+			fputc(',', stdout);
+		egress_domain_json(stdout, d);
+	} else {
+		egress_domain_text(d, true, text, sizeof(text));
+		printf("  %s\n", text);
+	}
+	p->first = false;
+	return 0;
+}
+
+/* chatcell.conf's egress_allow and dns_allow, as text. */
 static void print_shared(struct admin *a)
 {
-	char text[160];
+	char text[320];
 	bool first = true;
 
-	for (unsigned i = 0; i < a->config.egress_allow_count + a->config.dns_server_count; i++) {
-		struct cc_egress_rule rule;
-
+	for (unsigned i = 0; i < a->config.egress_allow_count + a->config.dns_allow_count; i++) {
 		if (i < a->config.egress_allow_count) {
-			rule = a->config.egress_allow[i];
-			cc_egress_format_rule(&rule, text, sizeof(text));
+			cc_egress_format_rule(&a->config.egress_allow[i], text, sizeof(text));
 		} else {
-			char addr[64];
+			const struct cc_dns_allow *allow = &a->config.dns_allow[i - a->config.egress_allow_count];
+			struct cc_egress_domain d = {.any_port = allow->any_port, .ports = allow->ports};
 
-			rule = a->config.dns_servers[i - a->config.egress_allow_count];
-			inet_ntop(rule.family, rule.addr, addr, sizeof(addr));
-			snprintf(text, sizeof(text), "%s udp,tcp 53 (dns_servers)", addr);
+			snprintf(d.pattern, sizeof(d.pattern), "%s", allow->pattern);
+			egress_domain_text(&d, false, text, sizeof(text));
 		}
 		if (a->opt.json) {
 			if (!first)
@@ -316,6 +420,11 @@ static int list(struct admin *a)
 		printf("],\"hosts\":[");
 	if (rc == 0)
 		rc = cc_egress_each_host(&a->reg, r.chat.id, print_host, &p, &a->err);
+	p.first = true;
+	if (a->opt.json)
+		printf("],\"domains\":[");
+	if (rc == 0)
+		rc = cc_egress_each_domain(&a->reg, r.chat.id, print_domain, &p, &a->err);
 	if (a->opt.json)
 		printf("],\"shared\":[");
 	print_shared(a);

@@ -19,7 +19,7 @@ enum opt_bit {
 	OPT_ARCHIVE = 1 << 2,
 	OPT_STATE = 1 << 3,
 	OPT_ALL = 1 << 4,
-	OPT_EGRESS = 1 << 5, /* --port, --proto, --host */
+	OPT_EGRESS = 1 << 5, /* --port, --proto, --host, --domain, --private */
 	OPT_LIMITS = 1 << 6, /* --memory, --pids, --cpu, --disk, --inodes, --io-weight, --io-max */
 	OPT_START = 1 << 7,
 	OPT_FORCE = 1 << 8,
@@ -52,6 +52,7 @@ static const struct command commands[] = {
 	 "         (each also max or default)"},
 	{"egress", cmd_egress, OPT_STDIN | OPT_USER | OPT_EGRESS, false, false,
 	 "egress allow|deny CHAT ADDRESS[/PREFIX] | --host NAME --port P[-Q] [--proto tcp|udp]\n"
+	 "  egress allow|deny CHAT --domain PATTERN [--port P[-Q] [--proto tcp|udp]] [--private]\n"
 	 "  egress list CHAT | egress refresh [CHAT] | egress apply   (CHAT: CHAT_ID | --stdin | --user NAME)"},
 	{"repair", cmd_repair, 0, false, false, "repair"},
 	{"backup", cmd_backup, OPT_FORCE, false, false, "backup DIR [--force]"},
@@ -91,7 +92,8 @@ static const struct option longopts[] = {
 	{"cpu", required_argument, NULL, 'C'},   {"start", no_argument, NULL, 'S'},
 	{"force", no_argument, NULL, 'f'},      {"disk", required_argument, NULL, 'D'},
 	{"inodes", required_argument, NULL, 'N'}, {"io-weight", required_argument, NULL, 'w'},
-	{"io-max", required_argument, NULL, 'I'},
+	{"io-max", required_argument, NULL, 'I'}, {"domain", required_argument, NULL, 'd'},
+	{"private", no_argument, NULL, 'v'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -131,6 +133,12 @@ static int parse_options(int argc, char **argv, const char *optstring, struct ad
 			break;
 		case 'H':
 			opt->host = optarg, *used |= OPT_EGRESS;
+			break;
+		case 'd':
+			opt->domain = optarg, *used |= OPT_EGRESS;
+			break;
+		case 'v':
+			opt->private_ok = true, *used |= OPT_EGRESS;
 			break;
 		case 'm':
 			opt->memory = optarg, *used |= OPT_LIMITS;

@@ -10,7 +10,9 @@
 #include "cgroup/cgroup.h"
 #include "db/events.h"
 #include "disk/disk_budget.h"
+#include "db/egress_store.h"
 #include "egress/egress_counter.h"
+#include "egress_text.h"
 #include "limits_text.h"
 #include "sandbox_report.h"
 #include "json.h"
@@ -237,6 +239,42 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 	}
 }
 
+struct domain_print {
+	bool json;
+	unsigned count;
+};
+
+static int print_domain(const struct cc_egress_domain *d, void *ctx)
+{
+	struct domain_print *p = ctx;
+	char text[320];
+
+	if (p->json) {
+		if (p->count)
+			fputc(',', stdout);
+		egress_domain_json(stdout, d);
+	} else {
+		egress_domain_text(d, true, text, sizeof(text));
+		printf("%-12s %s\n", p->count ? "" : "egress", text);
+	}
+	p->count++;
+	return 0;
+}
+
+/* The chat's domain rules (egress list shows every rule). */
+static int print_egress(struct admin *a, const struct cc_chat *chat)
+{
+	struct domain_print p = {a->opt.json, 0};
+	int rc;
+
+	if (a->opt.json)
+		fputs(",\"egress\":{\"domains\":[", stdout);
+	rc = cc_egress_each_domain(&a->reg, chat->id, print_domain, &p, &a->err);
+	if (a->opt.json)
+		fputs("]}", stdout);
+	return rc;
+}
+
 /* Landlock as the chat's next login gets it (the same for every chat). */
 static void print_sandbox(struct admin *a)
 {
@@ -264,9 +302,11 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 		print_limits_and_usage(a, chat);
 		print_disk_usage(a, chat);
 		print_cell(a, chat);
+		rc = print_egress(a, chat);
 		print_sandbox(a);
 		fputs(",\"events\":[", stdout);
-		rc = cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
+		if (rc == 0)
+			rc = cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);
 		fputs("]}\n", stdout);
 		return rc;
 	}
@@ -287,6 +327,8 @@ int output_chat_details(struct admin *a, const struct cc_chat *chat)
 	print_limits_and_usage(a, chat);
 	print_disk_usage(a, chat);
 	print_cell(a, chat);
+	if (print_egress(a, chat) < 0)
+		return -1;
 	print_sandbox(a);
 	printf("events:\n");
 	return cc_events_each_for_chat(&a->reg, chat->id, print_event, &p, &a->err);

@@ -132,10 +132,68 @@ int cc_egress_clear_host_addresses(struct cc_registry *reg, int64_t host_id, str
 	return step_done(reg, stmt, "clearing resolved addresses", err);
 }
 
+/* (chat, pattern, any_port, proto, port_first, port_last): the key of a
+ * domain rule; a rule for any port has proto and ports 0. */
+static void bind_domain(sqlite3_stmt *stmt, int64_t chat, const struct cc_egress_domain *d)
+{
+	sqlite3_bind_int64(stmt, 1, chat);
+	sqlite3_bind_text(stmt, 2, d->pattern, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, d->any_port);
+	sqlite3_bind_int(stmt, 4, d->any_port ? 0 : d->ports.proto);
+	sqlite3_bind_int(stmt, 5, d->any_port ? 0 : d->ports.port_first);
+	sqlite3_bind_int(stmt, 6, d->any_port ? 0 : d->ports.port_last);
+}
+
+int cc_egress_add_domain(struct cc_registry *reg, int64_t chat, const struct cc_egress_domain *domain,
+			 struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (cc_registry_prepare(reg,
+				"INSERT OR IGNORE INTO egress_domains (chat, pattern, any_port, proto, port_first, "
+				"port_last, private_ok) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				&stmt, err) < 0)
+		return -1;
+	bind_domain(stmt, chat, domain);
+	sqlite3_bind_int(stmt, 7, domain->private_ok);
+	if (step_done(reg, stmt, "adding the egress domain rule", err) < 0)
+		return -1;
+	if (sqlite3_changes(reg->db) > 0)
+		return 1;
+	/* The same rule: it takes this one's --private. */
+	if (cc_registry_prepare(reg,
+				"UPDATE egress_domains SET private_ok = ?7 WHERE chat = ?1 AND pattern = ?2 AND any_port = ?3 "
+				"AND proto = ?4 AND port_first = ?5 AND port_last = ?6",
+				&stmt, err) < 0)
+		return -1;
+	bind_domain(stmt, chat, domain);
+	sqlite3_bind_int(stmt, 7, domain->private_ok);
+	return step_done(reg, stmt, "updating the egress domain rule", err);
+}
+
+int cc_egress_remove_domain(struct cc_registry *reg, int64_t chat, const struct cc_egress_domain *domain,
+			    struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (cc_registry_prepare(reg,
+				"DELETE FROM egress_domains WHERE chat = ? AND pattern = ? AND any_port = ? AND proto = ? "
+				"AND port_first = ? AND port_last = ?",
+				&stmt, err) < 0)
+		return -1;
+	bind_domain(stmt, chat, domain);
+	if (step_done(reg, stmt, "removing the egress domain rule", err) < 0)
+		return -1;
+	return sqlite3_changes(reg->db);
+}
+
 int cc_egress_remove_chat(struct cc_registry *reg, int64_t chat, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;
 
+	if (cc_registry_prepare(reg, "DELETE FROM egress_domains WHERE chat = ?", &stmt, err) < 0 ||
+	    (sqlite3_bind_int64(stmt, 1, chat), step_done(reg, stmt, "removing egress domain rules", err)) < 0)
+		return -1;
 	if (cc_registry_prepare(reg, "DELETE FROM egress_hosts WHERE chat = ?", &stmt, err) < 0 ||
 	    (sqlite3_bind_int64(stmt, 1, chat), step_done(reg, stmt, "removing egress host rules", err)) < 0)
 		return -1;
@@ -230,6 +288,48 @@ int cc_egress_each_host(struct cc_registry *reg, int64_t chat, cc_egress_host_vi
 	}
 	if (result == 0 && rc != SQLITE_DONE)
 		result = cc_registry_fail(reg, rc, "reading egress host rules", err);
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+int cc_egress_each_domain(struct cc_registry *reg, int64_t chat, cc_egress_domain_visitor visit, void *ctx,
+			  struct cc_err *err)
+{
+#define DOMAIN_COLUMNS                                                                                       \
+	"SELECT d.id, d.chat, c.uid, d.pattern, d.any_port, d.proto, d.port_first, d.port_last, d.private_ok " \
+	"FROM egress_domains d JOIN chats c ON c.id = d.chat "
+	sqlite3_stmt *stmt;
+	int rc, result = 0;
+
+	if (prepare_walk(reg, chat, DOMAIN_COLUMNS "WHERE d.chat = ? ORDER BY d.id",
+			 DOMAIN_COLUMNS "WHERE c.state != 'deleted' ORDER BY d.id", &stmt, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct cc_egress_domain d;
+		const unsigned char *pattern = sqlite3_column_text(stmt, 3);
+
+		memset(&d, 0, sizeof(d));
+		d.id = sqlite3_column_int64(stmt, 0);
+		d.chat = sqlite3_column_int64(stmt, 1);
+		d.uid = (uint32_t)sqlite3_column_int64(stmt, 2);
+		if (!pattern || (size_t)sqlite3_column_bytes(stmt, 3) >= sizeof(d.pattern)) {
+			result = cc_fail(err, CC_ERR_SYSTEM, "the registry %s has a malformed egress domain rule; restore "
+							     "it from backup", reg->path);
+			break;
+		}
+		memcpy(d.pattern, pattern, (size_t)sqlite3_column_bytes(stmt, 3));
+		d.any_port = sqlite3_column_int(stmt, 4) != 0;
+		d.ports.proto = (uint8_t)sqlite3_column_int(stmt, 5);
+		d.ports.port_first = (uint16_t)sqlite3_column_int(stmt, 6);
+		d.ports.port_last = (uint16_t)sqlite3_column_int(stmt, 7);
+		d.private_ok = sqlite3_column_int(stmt, 8) != 0;
+		if (visit(&d, ctx) < 0) {
+			result = -1;
+			break;
+		}
+	}
+	if (result == 0 && rc != SQLITE_DONE)
+		result = cc_registry_fail(reg, rc, "reading egress domain rules", err);
 	sqlite3_finalize(stmt);
 	return result;
 }

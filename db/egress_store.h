@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The egress allowlists in the registry (schema version 2). */
+/* The egress allowlists in the registry (schema versions 2 and 5). */
 #ifndef CHATCELL_EGRESS_STORE_H
 #define CHATCELL_EGRESS_STORE_H
 
@@ -66,7 +66,7 @@ int cc_egress_remove_host(struct cc_registry *reg, int64_t chat, const char *hos
 /* Forget the addresses resolved for a host rule (before re-resolving). */
 int cc_egress_clear_host_addresses(struct cc_registry *reg, int64_t host_id, struct cc_err *err);
 
-/* Remove every rule of a chat (delete). */
+/* Remove every rule of a chat, domain rules included (delete). */
 int cc_egress_remove_chat(struct cc_registry *reg, int64_t chat, struct cc_err *err);
 
 /* A visitor returns 0 to go on, or -1 to stop with the err given to the

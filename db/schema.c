@@ -78,6 +78,20 @@ static const char *const migrations[] = {
 	 * chatcell.conf's). */
 	"ALTER TABLE chats ADD COLUMN io_weight INTEGER;"
 	"ALTER TABLE chats ADD COLUMN io_max TEXT;",
+	/* 5: --domain rules: name patterns the DNS gate answers for the chat,
+	 * and the ports their answers' addresses are opened for (any_port: every
+	 * TCP and UDP port but 53 and 853; proto and ports 0 then). */
+	"CREATE TABLE egress_domains ("
+	"  id INTEGER PRIMARY KEY,"
+	"  chat INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	"  pattern TEXT NOT NULL,"
+	"  any_port INTEGER NOT NULL CHECK (any_port IN (0, 1)),"
+	"  proto INTEGER NOT NULL CHECK (proto IN (0, 6, 17)),"
+	"  port_first INTEGER NOT NULL CHECK (port_first BETWEEN 0 AND 65535),"
+	"  port_last INTEGER NOT NULL CHECK (port_last BETWEEN port_first AND 65535),"
+	"  private_ok INTEGER NOT NULL CHECK (private_ok IN (0, 1)),"
+	"  UNIQUE (chat, pattern, any_port, proto, port_first, port_last)"
+	");",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

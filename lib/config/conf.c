@@ -15,6 +15,7 @@
 #include "base/parse_number.h"
 #include "base/path_syntax.h"
 #include "base/text_copy.h"
+#include "dns/dns_name.h"
 
 #define CONFIG_FILE_MAX (1024L * 1024L)
 #define CONFIG_LINE_MAX 4096
@@ -57,6 +58,12 @@ void cc_config_defaults(struct cc_config *config)
 	config->cell_ipv4_range.prefix_len = 16;
 	inet_pton(AF_INET6, "fde8:edd2:e0ff::", config->cell_ipv6_range.addr);
 	config->cell_ipv6_range.prefix_len = 48;
+	config->dns_gate_port = 5300;
+	config->dns_min_ttl = 60;
+	config->dns_max_ttl = 86400;
+	config->dns_grace = 120;
+	config->dns_rate = 50;
+	config->dns_burst = 200;
 }
 
 struct parse_ctx {
@@ -234,6 +241,50 @@ static int set_dns_servers(struct parse_ctx *ctx, const char *key, const char *v
 	return 0;
 }
 
+int cc_dns_rule_check(const char *pattern, const struct cc_egress_rule *ports, char *out, struct cc_err *err)
+{
+	char why[128];
+
+	if (cc_dns_pattern_normalize(pattern, out, CC_DNS_NAME_TEXT_MAX, why, sizeof(why)) < 0)
+		return cc_fail(err, CC_ERR_INVALID, "invalid name rule: %s", why);
+	if (ports && ports->port_last - ports->port_first + 1 > CC_DNS_PORTS_MAX)
+		return cc_fail(err, CC_ERR_INVALID,
+			       "ports %u-%u are %u ports; a name rule opens at most %d (the DNS gate adds one element per "
+			       "port and address)",
+			       ports->port_first, ports->port_last, ports->port_last - ports->port_first + 1,
+			       CC_DNS_PORTS_MAX);
+	return 0;
+}
+
+/* "PATTERN [tcp|udp PORT[-PORT]]" */
+static int add_dns_allow(struct parse_ctx *ctx, const char *key, const char *value)
+{
+	struct cc_config *c = ctx->config;
+	struct cc_dns_allow *allow = &c->dns_allow[c->dns_allow_count];
+	char copy[CONFIG_LINE_MAX], *fields[4], *save = NULL;
+	size_t n = 0;
+
+	if (c->dns_allow_count == CC_DNS_ALLOW_MAX)
+		return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s: at most %d name rules", ctx->origin, ctx->line,
+			       key, CC_DNS_ALLOW_MAX);
+	cc_copy(copy, sizeof(copy), value);
+	for (char *tok = strtok_r(copy, " \t", &save); tok && n < 4; tok = strtok_r(NULL, " \t", &save))
+		fields[n++] = tok;
+	if (n != 1 && n != 3)
+		return bad_value(ctx, key, "'PATTERN' or 'PATTERN tcp|udp PORT[-PORT]'", value);
+	memset(allow, 0, sizeof(*allow));
+	allow->any_port = n == 1;
+	if ((n == 3 && (cc_egress_parse_proto(fields[1], &allow->ports, ctx->err) < 0 ||
+			cc_egress_parse_ports(fields[2], &allow->ports, ctx->err) < 0)) ||
+	    cc_dns_rule_check(fields[0], n == 3 ? &allow->ports : NULL, allow->pattern, ctx->err) < 0) {
+		ctx->err->kind = CC_ERR_CONFIG;
+		cc_err_prefix(ctx->err, "%s:%u: %s: ", ctx->origin, ctx->line, key);
+		return -1;
+	}
+	c->dns_allow_count++;
+	return 0;
+}
+
 static int set_group(struct parse_ctx *ctx, const char *key, const char *value)
 {
 	if (!is_plain_name(value, sizeof(ctx->config->proc_admin_group) - 1))
@@ -300,6 +351,7 @@ enum key_id {
 	K_CGROUP_ROOT, K_CELL_IDLE_STOP, K_CELL_PTYS_MAX, K_LANDLOCK, K_LANDLOCK_READ, K_LANDLOCK_WRITE,
 	K_LANDLOCK_BIND_PORTS, K_SYSCALLS_32BIT, K_OPEN_FILES_MAX, K_PROCESSES_MAX, K_LOCKED_MEMORY_MAX, K_CORE_MAX,
 	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX, K_CELL_IPV4_RANGE, K_CELL_IPV6_RANGE, K_IO_WEIGHT, K_IO_MAX,
+	K_DNS_ALLOW, K_DNS_GATE_PORT, K_DNS_MIN_TTL, K_DNS_MAX_TTL, K_DNS_GRACE, K_DNS_RATE, K_DNS_BURST,
 };
 
 static const struct {
@@ -327,7 +379,15 @@ static const struct {
 	{"disk_quota", K_DISK_QUOTA, false}, {"disk_max", K_DISK_MAX, false},
 	{"inodes_max", K_INODES_MAX, false},
 	{"cell_ipv4_range", K_CELL_IPV4_RANGE, false}, {"cell_ipv6_range", K_CELL_IPV6_RANGE, false},
+	{"dns_allow", K_DNS_ALLOW, true},      {"dns_gate_port", K_DNS_GATE_PORT, false},
+	{"dns_min_ttl", K_DNS_MIN_TTL, false}, {"dns_max_ttl", K_DNS_MAX_TTL, false},
+	{"dns_grace", K_DNS_GRACE, false},     {"dns_rate", K_DNS_RATE, false},
+	{"dns_burst", K_DNS_BURST, false},
 };
+
+#define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(KEY_COUNT <= sizeof(((struct parse_ctx *)0)->seen_line) / sizeof(unsigned),
+	       "parse_ctx.seen_line has a place for every key");
 
 static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const char *value)
 {
@@ -450,8 +510,54 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 		return set_cell_range(ctx, key, value, AF_INET, &c->cell_ipv4_range);
 	case K_CELL_IPV6_RANGE:
 		return set_cell_range(ctx, key, value, AF_INET6, &c->cell_ipv6_range);
+	case K_DNS_ALLOW:
+		return add_dns_allow(ctx, key, value);
+	case K_DNS_GATE_PORT:
+		if (cc_parse_u64(value, 1, 65535, &v) < 0)
+			return bad_value(ctx, key, "a port from 1 to 65535", value);
+		c->dns_gate_port = (uint16_t)v;
+		return 0;
+	case K_DNS_MIN_TTL:
+	case K_DNS_MAX_TTL:
+		/* Never 0: a learned element without a timeout would stay for good. */
+		if (cc_parse_seconds(value, 1, 7ULL * 24 * 3600, &v) < 0)
+			return bad_value(ctx, key, "a duration from 1s to 168h such as 60, 90s, 30m or 2h", value);
+		*(id == K_DNS_MIN_TTL ? &c->dns_min_ttl : &c->dns_max_ttl) = (uint32_t)v;
+		return 0;
+	case K_DNS_GRACE:
+		if (cc_parse_seconds(value, 0, 7ULL * 24 * 3600, &v) < 0)
+			return bad_value(ctx, key, "a duration from 0 to 168h such as 0, 90s, 30m or 2h", value);
+		c->dns_grace = (uint32_t)v;
+		return 0;
+	case K_DNS_RATE:
+	case K_DNS_BURST:
+		if (cc_parse_u64(value, 1, 1000000, &v) < 0)
+			return bad_value(ctx, key, "a number of queries from 1 to 1000000", value);
+		*(id == K_DNS_RATE ? &c->dns_rate : &c->dns_burst) = (uint32_t)v;
+		return 0;
 	}
 	return -1;
+}
+
+static unsigned key_line(const struct parse_ctx *ctx, enum key_id id)
+{
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (keys[i].id == id)
+			return ctx->seen_line[i];
+	return 0;
+}
+
+/* Settings that must agree with each other, checked once the whole file is
+ * read; the error names the line of the one set last. */
+static int check_pair(struct parse_ctx *ctx, enum key_id low_id, const char *low, uint32_t low_value,
+		      enum key_id high_id, const char *high, uint32_t high_value)
+{
+	unsigned low_line = key_line(ctx, low_id), high_line = key_line(ctx, high_id);
+
+	if (high_value >= low_value)
+		return 0;
+	return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: %s (%u) must be at least %s (%u)", ctx->origin,
+		       high_line > low_line ? high_line : low_line, high, high_value, low, low_value);
 }
 
 static int unknown_key(struct parse_ctx *ctx, const char *key)
@@ -459,7 +565,7 @@ static int unknown_key(struct parse_ctx *ctx, const char *key)
 	char known[1024] = "";
 	size_t len = 0;
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && len < sizeof(known); i++)
+	for (size_t i = 0; i < KEY_COUNT && len < sizeof(known); i++)
 		len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "", keys[i].name);
 	return cc_fail(ctx->err, CC_ERR_CONFIG, "%s:%u: unknown key '%s' (known: %s)", ctx->origin, ctx->line, key,
 		       known);
@@ -495,7 +601,7 @@ static int parse_line(struct parse_ctx *ctx, char *line)
 	*eq = '\0';
 	key = trim(line);
 	value = trim(eq + 1);
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < KEY_COUNT; i++) {
 		if (strcmp(keys[i].name, key) != 0)
 			continue;
 		if (!keys[i].repeatable) {
@@ -532,6 +638,10 @@ int cc_config_parse(struct cc_config *config, const char *text, const char *orig
 			return -1;
 		p += len + (nl ? 1 : 0);
 	}
+	if (check_pair(&ctx, K_DNS_MIN_TTL, "dns_min_ttl", config->dns_min_ttl, K_DNS_MAX_TTL, "dns_max_ttl",
+		       config->dns_max_ttl) < 0 ||
+	    check_pair(&ctx, K_DNS_RATE, "dns_rate", config->dns_rate, K_DNS_BURST, "dns_burst", config->dns_burst) < 0)
+		return -1;
 	return 0;
 }
 

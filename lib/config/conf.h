@@ -17,6 +17,9 @@
 #define CC_EGRESS_DEFAULTS_MAX 64
 #define CC_DNS_SERVERS_MAX 8
 #define CC_DNS_ALLOW_MAX 64
+/* Ports one name rule may open: the DNS gate learns one element per port
+ * and address of an answer. */
+#define CC_DNS_PORTS_MAX 64
 
 /* Where per-chat limits are enforced. chatcell.conf may say "auto"; the
  * backend cgroup.h resolves for a host is never CC_CGROUP_AUTO. */
@@ -123,5 +126,10 @@ int cc_config_load(struct cc_config *config, const char *path, struct cc_err *er
 /* Parse a whole configuration text (exposed for unit tests). `origin` names
  * the file in messages. */
 int cc_config_parse(struct cc_config *config, const char *text, const char *origin, struct cc_err *err);
+
+/* A name rule (dns_allow, egress allow --domain): the pattern normalised
+ * into out (CC_DNS_NAME_TEXT_MAX bytes) and, if ports is not NULL, its
+ * ports at most CC_DNS_PORTS_MAX; else CC_ERR_INVALID with the reason. */
+int cc_dns_rule_check(const char *pattern, const struct cc_egress_rule *ports, char *out, struct cc_err *err);
 
 #endif

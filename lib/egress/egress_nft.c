@@ -29,17 +29,21 @@
  * an attribute can hold. */
 #define ELEMENTS_PER_MESSAGE 256
 
-enum set_id { EXACT4 = 1, EXACT6, ALLOW4, ALLOW6, SHARED4, SHARED6 };
+/* The order of the lookups in chain chat. */
+enum set_id { EXACT4 = 1, EXACT6, ALLOW4, ALLOW6, SHARED4, SHARED6, DNS4, DNS6, DNSANY4, DNSANY6 };
 
 static const struct set_shape {
 	const char *name;
 	int family;
 	bool per_chat;
 	bool interval;
+	bool addr_only; /* uid . addr, no protocol and port */
 } set_shapes[] = {
-	[EXACT4] = {"exact4", AF_INET, true, false},   [EXACT6] = {"exact6", AF_INET6, true, false},
-	[ALLOW4] = {"allow4", AF_INET, true, true},    [ALLOW6] = {"allow6", AF_INET6, true, true},
-	[SHARED4] = {"shared4", AF_INET, false, true}, [SHARED6] = {"shared6", AF_INET6, false, true},
+	[EXACT4] = {"exact4", AF_INET, true, false, false},   [EXACT6] = {"exact6", AF_INET6, true, false, false},
+	[ALLOW4] = {"allow4", AF_INET, true, true, false},    [ALLOW6] = {"allow6", AF_INET6, true, true, false},
+	[SHARED4] = {"shared4", AF_INET, false, true, false}, [SHARED6] = {"shared6", AF_INET6, false, true, false},
+	[DNS4] = {"dns4", AF_INET, true, false, false},       [DNS6] = {"dns6", AF_INET6, true, false, false},
+	[DNSANY4] = {"dnsany4", AF_INET, true, false, true},  [DNSANY6] = {"dnsany6", AF_INET6, true, false, true},
 };
 
 static void put_set(struct cc_nft_batch *batch, enum set_id id)
@@ -48,7 +52,8 @@ static void put_set(struct cc_nft_batch *batch, enum set_id id)
 	int addr_type = shape->family == AF_INET ? TYPE_IPV4 : TYPE_IPV6;
 	uint8_t addr_len = shape->family == AF_INET ? 4 : 16;
 	uint8_t fields[4];
-	uint32_t key_type = CONCAT2(CONCAT2(addr_type, TYPE_PROTO), TYPE_SERVICE);
+	uint32_t key_type = shape->addr_only ? (uint32_t)addr_type : (uint32_t)CONCAT2(CONCAT2(addr_type, TYPE_PROTO), TYPE_SERVICE);
+	uint32_t key_len = addr_len + (shape->addr_only ? 0u : 8u);
 	uint32_t flags = shape->interval ? NFT_SET_INTERVAL | NFT_SET_CONCAT : 0;
 	size_t n = 0;
 	struct nftnl_set *s = nftnl_set_alloc();
@@ -60,7 +65,8 @@ static void put_set(struct cc_nft_batch *batch, enum set_id id)
 	}
 	if (shape->per_chat) {
 		fields[n++] = 4;
-		key_type |= (uint32_t)TYPE_UID << 18;
+		key_type |= (uint32_t)TYPE_UID << (shape->addr_only ? 6 : 18);
+		key_len += 4;
 		flags |= NFT_SET_TIMEOUT;
 	}
 	fields[n++] = addr_len;
@@ -72,7 +78,7 @@ static void put_set(struct cc_nft_batch *batch, enum set_id id)
 	nftnl_set_set_u32(s, NFTNL_SET_ID, (uint32_t)id);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, flags);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, (shape->per_chat ? 4u : 0u) + addr_len + 4 + 4);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, key_len);
 	if (shape->interval) /* the field layout the interval lookup needs */
 		nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fields, (uint32_t)n);
 	nlh = cc_nft_put_header(batch, NFT_MSG_NEWSET, NLM_F_CREATE);
@@ -126,8 +132,19 @@ static struct nftnl_rule *rule_loopback(const char *chain, uint32_t key)
 	return r;
 }
 
-/* [meta skuid .] ip[6] daddr . meta l4proto . th dport @set accept */
-static struct nftnl_rule *rule_lookup(enum set_id id)
+/* meta l4proto `proto` (0: any) */
+static void match_l4proto(struct nftnl_rule *r, uint8_t proto)
+{
+	if (!proto)
+		return;
+	cc_nft_meta(r, NFT_META_L4PROTO, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &proto, sizeof(proto));
+}
+
+/* [meta l4proto tcp|udp] [meta skuid .] ip[6] daddr [. meta l4proto . th
+ * dport] @set accept; the protocol (0: none) only for the address-only sets,
+ * which allow TCP and UDP alone. */
+static struct nftnl_rule *rule_lookup(enum set_id id, uint8_t proto)
 {
 	const struct set_shape *shape = &set_shapes[id];
 	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
@@ -139,6 +156,7 @@ static struct nftnl_rule *rule_lookup(enum set_id id)
 		return NULL;
 	cc_nft_meta(r, NFT_META_NFPROTO, NFT_REG_1);
 	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &nfproto, sizeof(nfproto));
+	match_l4proto(r, proto);
 	if (shape->per_chat) {
 		cc_nft_meta(r, NFT_META_SKUID, reg);
 		if (shape->interval) /* interval keys compare big-endian bytes */
@@ -148,29 +166,71 @@ static struct nftnl_rule *rule_lookup(enum set_id id)
 	/* destination address: IPv4 header offset 16, IPv6 offset 24 */
 	cc_nft_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v4 ? 16 : 24, v4 ? 4 : 16, reg);
 	reg += v4 ? 1 : 4;
-	cc_nft_meta(r, NFT_META_L4PROTO, reg++);
-	cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg); /* destination port */
+	if (!shape->addr_only) {
+		cc_nft_meta(r, NFT_META_L4PROTO, reg++);
+		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg); /* destination port */
+	}
 	lookup(r, id, NFT_REG32_00);
 	cc_nft_verdict(r, NF_ACCEPT, NULL);
 	return r;
 }
 
-/* counter name "rejected", then the two rejects */
-static void put_reject_rules(struct cc_nft_batch *batch)
+/* [meta l4proto `proto`] [th dport `port`] counter name "rejected" and the
+ * reject a chat sees: a TCP reset, else ICMP administratively prohibited
+ * (proto 0, port 0: everything). */
+static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 {
 	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
-	uint8_t tcp = IPPROTO_TCP;
+	uint16_t port_be = htons(port);
 
+	match_l4proto(r, proto);
+	if (port) {
+		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
+		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &port_be, sizeof(port_be));
+	}
 	cc_nft_counter_ref(r, CC_NFT_COUNTER);
+	if (proto == IPPROTO_TCP)
+		cc_nft_reject(r, NFT_REJECT_TCP_RST, 0);
+	else
+		cc_nft_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
 	cc_nft_put_rule(batch, r);
-	r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
-	cc_nft_meta(r, NFT_META_L4PROTO, NFT_REG_1);
-	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &tcp, sizeof(tcp));
-	cc_nft_reject(r, NFT_REJECT_TCP_RST, 0);
-	cc_nft_put_rule(batch, r);
-	r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
-	cc_nft_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
-	cc_nft_put_rule(batch, r);
+}
+
+
+/* DNS goes to the gate alone: the cell's gateway on port 53, which the
+ * host's part sends to chatcelld's DNS gate (host_nft.h), then what the
+ * gate learned for the chat; other DNS and DNS over TLS (53, 853) is
+ * refused unless an address rule above allowed it, and only then an
+ * address learned without ports opens the rest of TCP and UDP:
+ *   ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 accept
+ *   meta skuid . ip[6] daddr . meta l4proto . th dport @dns4|@dns6 accept
+ *   meta l4proto tcp|udp th dport 53|853 counter name "rejected" reject
+ *   meta l4proto tcp|udp meta skuid . ip[6] daddr @dnsany4|@dnsany6 accept */
+static void put_dns_rules(struct cc_nft_batch *batch)
+{
+	static const uint8_t gateway[4] = CC_CELL_GATEWAY4, protos[] = {IPPROTO_UDP, IPPROTO_TCP};
+	static const uint16_t dns_ports[] = {53, 853};
+
+	for (size_t i = 0; i < sizeof(protos); i++) {
+		struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
+		uint16_t port = htons(53);
+
+		cc_nft_addr_in_prefix(r, AF_INET, false, gateway, 32);
+		match_l4proto(r, protos[i]);
+		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
+		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &port, sizeof(port));
+		cc_nft_verdict(r, NF_ACCEPT, NULL);
+		cc_nft_put_rule(batch, r);
+	}
+	cc_nft_put_rule(batch, rule_lookup(DNS4, 0));
+	cc_nft_put_rule(batch, rule_lookup(DNS6, 0));
+	for (size_t i = 0; i < sizeof(protos); i++)
+		for (size_t j = 0; j < sizeof(dns_ports) / sizeof(dns_ports[0]); j++)
+			put_reject(batch, protos[i], dns_ports[j]);
+	for (size_t i = 0; i < sizeof(protos); i++) {
+		cc_nft_put_rule(batch, rule_lookup(DNSANY4, protos[i]));
+		cc_nft_put_rule(batch, rule_lookup(DNSANY6, protos[i]));
+	}
 }
 
 /* The last address inside the prefix. */
@@ -183,30 +243,48 @@ static void prefix_end(const struct cc_egress_rule *rule, uint8_t *end)
 		end[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
 }
 
-/* Key (or key end) of an element: fields padded to 4 bytes, addresses and
- * ports big-endian, the UID big-endian in interval sets (as the rule's
- * byteorder expression makes it) and host-endian in the exact sets. */
-static size_t element_key(const struct cc_nft_element *el, const struct set_shape *shape, bool end, uint8_t *key)
+/* An element as a set holds it. Fields are padded to 4 bytes, addresses
+ * and ports big-endian, the UID big-endian in interval sets (as the rule's
+ * byteorder expression makes it) and host-endian in the others. */
+struct keyed {
+	uint8_t key[32], key_end[32];
+	uint32_t len;
+	uint64_t timeout_ms;
+};
+
+/* What put_elements sends: `count` elements of some kind; key_of fills
+ * `out` when element i belongs in set `only`. */
+struct element_list {
+	const void *els;
+	size_t count;
+	bool per_chat;
+	bool (*key_of)(const struct element_list *list, size_t i, enum set_id only, struct keyed *out);
+};
+
+/* uid [. addr], where key (32 bytes) has room; returns the length so far. */
+static size_t key_start(const struct set_shape *shape, uint32_t uid, int family, const uint8_t *addr, uint8_t *key)
 {
-	size_t addr_len = el->rule.family == AF_INET ? 4 : 16, n = 0;
-	uint16_t port = htons(end ? el->rule.port_last : el->rule.port_first);
+	size_t n = 0;
 
 	memset(key, 0, 32);
 	if (shape->per_chat) {
-		uint32_t uid = shape->interval ? htonl(el->uid) : el->uid;
+		uint32_t key_uid = shape->interval ? htonl(uid) : uid;
 
-		memcpy(key, &uid, 4);
+		memcpy(key, &key_uid, 4);
 		n = 4;
 	}
-	if (end)
-		prefix_end(&el->rule, key + n);
-	else
-		memcpy(key + n, el->rule.addr, addr_len);
-	n += addr_len;
-	key[n] = el->rule.proto;
-	n += 4;
-	memcpy(key + n, &port, 2);
-	return n + 4;
+	memcpy(key + n, addr, family == AF_INET ? 4 : 16);
+	return n + (family == AF_INET ? 4 : 16);
+}
+
+/* . proto . port after the address */
+static uint32_t key_ports(uint8_t *key, size_t n, uint8_t proto, uint16_t port)
+{
+	uint16_t port_be = htons(port);
+
+	key[n] = proto;
+	memcpy(key + n + 4, &port_be, 2);
+	return (uint32_t)(n + 8);
 }
 
 static enum set_id set_of(const struct cc_nft_element *el, bool per_chat)
@@ -221,13 +299,47 @@ static enum set_id set_of(const struct cc_nft_element *el, bool per_chat)
 	return v4 ? ALLOW4 : ALLOW6;
 }
 
+static bool rule_key(const struct element_list *list, size_t i, enum set_id only, struct keyed *out)
+{
+	const struct cc_nft_element *el = (const struct cc_nft_element *)list->els + i;
+	const struct set_shape *shape = &set_shapes[only];
+	uint8_t end[16];
+	size_t n;
+
+	if (set_of(el, list->per_chat) != only)
+		return false;
+	n = key_start(shape, el->uid, el->rule.family, el->rule.addr, out->key);
+	out->len = key_ports(out->key, n, el->rule.proto, el->rule.port_first);
+	if (shape->interval) {
+		prefix_end(&el->rule, end);
+		n = key_start(shape, el->uid, el->rule.family, end, out->key_end);
+		key_ports(out->key_end, n, el->rule.proto, el->rule.port_last);
+	}
+	out->timeout_ms = el->timeout_ms;
+	return true;
+}
+
+static bool learned_key(const struct element_list *list, size_t i, enum set_id only, struct keyed *out)
+{
+	const struct cc_nft_learned *el = (const struct cc_nft_learned *)list->els + i;
+	bool v4 = el->family == AF_INET;
+	enum set_id set = el->any_port ? (v4 ? DNSANY4 : DNSANY6) : (v4 ? DNS4 : DNS6);
+	size_t n;
+
+	if (set != only)
+		return false;
+	n = key_start(&set_shapes[only], el->uid, el->family, el->addr, out->key);
+	out->len = el->any_port ? (uint32_t)n : key_ports(out->key, n, el->proto, el->port);
+	out->timeout_ms = el->timeout_ms;
+	return true;
+}
+
 /* Messages of up to ELEMENTS_PER_MESSAGE elements of one set each. */
-static void put_elements(struct cc_nft_batch *batch, int type, const struct cc_nft_element *els, size_t count,
-			 bool per_chat, enum set_id only)
+static void put_elements(struct cc_nft_batch *batch, int type, const struct element_list *list, enum set_id only)
 {
 	size_t i = 0;
 
-	while (i < count) {
+	while (i < list->count) {
 		struct nftnl_set *s = nftnl_set_alloc();
 		size_t in_message = 0;
 
@@ -238,28 +350,22 @@ static void put_elements(struct cc_nft_batch *batch, int type, const struct cc_n
 		nftnl_set_set_str(s, NFTNL_SET_TABLE, CC_NFT_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, set_shapes[only].name);
 		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
-		for (; i < count && in_message < ELEMENTS_PER_MESSAGE; i++) {
+		for (; i < list->count && in_message < ELEMENTS_PER_MESSAGE; i++) {
 			struct nftnl_set_elem *e;
-			uint8_t key[32];
-			size_t len;
+			struct keyed k;
 
-			if (set_of(&els[i], per_chat) != only)
+			if (!list->key_of(list, i, only, &k))
 				continue;
 			e = nftnl_set_elem_alloc();
 			if (!e) {
 				cc_nft_batch_oom(batch);
 				break;
 			}
-			len = element_key(&els[i], &set_shapes[only], false, key);
-			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)len);
-			if (set_shapes[only].interval) {
-				uint8_t key_end[32];
-
-				element_key(&els[i], &set_shapes[only], true, key_end);
-				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, key_end, (uint32_t)len);
-			}
-			if (els[i].timeout_ms && type == NFT_MSG_NEWSETELEM)
-				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, els[i].timeout_ms);
+			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, k.key, k.len);
+			if (set_shapes[only].interval)
+				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, k.key_end, k.len);
+			if (k.timeout_ms && type == NFT_MSG_NEWSETELEM)
+				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, k.timeout_ms);
 			nftnl_set_elem_add(s, e);
 			in_message++;
 		}
@@ -276,41 +382,26 @@ static void put_elements(struct cc_nft_batch *batch, int type, const struct cc_n
 static void put_all_sets(struct cc_nft_batch *batch, int type, const struct cc_nft_element *els, size_t count,
 			 bool per_chat)
 {
+	const struct element_list list = {els, count, per_chat, rule_key};
+
 	if (per_chat) {
 		for (enum set_id id = EXACT4; id <= ALLOW6; id++)
-			put_elements(batch, type, els, count, true, id);
+			put_elements(batch, type, &list, id);
 	} else {
-		put_elements(batch, type, els, count, false, SHARED4);
-		put_elements(batch, type, els, count, false, SHARED6);
+		put_elements(batch, type, &list, SHARED4);
+		put_elements(batch, type, &list, SHARED6);
 	}
 }
 
-/* The config's shared entries: DNS servers (udp and tcp 53) and
- * egress_allow. A server on the host's loopback is reached from a cell
- * through its gateway, which the host's part forwards to it. */
+/* The config's shared entries: egress_allow. dns_servers are the DNS
+ * gate's upstreams, not the cells' (put_dns_rules). */
 static void put_shared_elements(struct cc_nft_batch *batch, const struct cc_config *config)
 {
-	static const uint8_t gateway[4] = CC_CELL_GATEWAY4;
-	struct cc_nft_element els[CC_EGRESS_DEFAULTS_MAX + 2 * CC_DNS_SERVERS_MAX];
+	struct cc_nft_element els[CC_EGRESS_DEFAULTS_MAX];
 	size_t n = 0;
-	bool gateway_added = false;
 
 	for (unsigned i = 0; i < config->egress_allow_count; i++)
 		els[n++] = (struct cc_nft_element){0, config->egress_allow[i], 0};
-	for (unsigned i = 0; i < config->dns_server_count; i++) {
-		struct cc_egress_rule dns = config->dns_servers[i];
-
-		if (dns.family == AF_INET && dns.addr[0] == 127) {
-			if (gateway_added)
-				continue;
-			gateway_added = true;
-			memcpy(dns.addr, gateway, sizeof(gateway));
-		}
-		dns.proto = IPPROTO_UDP;
-		els[n++] = (struct cc_nft_element){0, dns, 0};
-		dns.proto = IPPROTO_TCP;
-		els[n++] = (struct cc_nft_element){0, dns, 0};
-	}
 	put_all_sets(batch, NFT_MSG_NEWSETELEM, els, n, false);
 }
 
@@ -337,7 +428,7 @@ void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_conf
 	static const struct cc_nft_hook input = {NF_INET_LOCAL_IN, 0, "filter", NF_DROP};
 
 	cc_nft_put_fresh_table(batch, CC_NFT_TABLE);
-	for (enum set_id id = EXACT4; id <= SHARED6; id++)
+	for (enum set_id id = EXACT4; id <= DNSANY6; id++)
 		put_set(batch, id);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_COUNTER);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "chat", NULL);
@@ -345,8 +436,10 @@ void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_conf
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
 	cc_nft_put_rule(batch, rule_established("chat"));
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)
-		cc_nft_put_rule(batch, rule_lookup(id));
-	put_reject_rules(batch);
+		cc_nft_put_rule(batch, rule_lookup(id, 0));
+	put_dns_rules(batch);
+	put_reject(batch, IPPROTO_TCP, 0);
+	put_reject(batch, 0, 0);
 	cc_nft_put_rule(batch, rule_loopback("output", NFT_META_OIF));
 	cc_nft_put_rule(batch, rule_chat_uids(config));
 	cc_nft_put_rule(batch, rule_loopback("input", NFT_META_IIF));
@@ -364,6 +457,45 @@ void cc_nft_batch_remove(struct cc_nft_batch *batch, const struct cc_nft_element
 {
 	put_all_sets(batch, NFT_MSG_NEWSETELEM, elements, count, true);
 	put_all_sets(batch, NFT_MSG_DELSETELEM, elements, count, true);
+}
+
+static void put_learned(struct cc_nft_batch *batch, int type, const struct cc_nft_learned *els, size_t count)
+{
+	const struct element_list list = {els, count, true, learned_key};
+
+	for (enum set_id id = DNS4; id <= DNSANY6; id++)
+		put_elements(batch, type, &list, id);
+}
+
+void cc_nft_batch_learn(struct cc_nft_batch *batch, const struct cc_nft_learned *els, size_t count)
+{
+	put_learned(batch, NFT_MSG_NEWSETELEM, els, count);
+}
+
+void cc_nft_batch_unlearn(struct cc_nft_batch *batch, const struct cc_nft_learned *els, size_t count)
+{
+	put_learned(batch, NFT_MSG_DELSETELEM, els, count);
+}
+
+/* A DELSETELEM without elements flushes the set. */
+void cc_nft_batch_forget_learned(struct cc_nft_batch *batch)
+{
+	for (enum set_id id = DNS4; id <= DNSANY6; id++) {
+		struct nftnl_set *s = nftnl_set_alloc();
+		struct nlmsghdr *nlh;
+
+		if (!s) {
+			cc_nft_batch_oom(batch);
+			return;
+		}
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, CC_NFT_TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, set_shapes[id].name);
+		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+		nlh = cc_nft_put_header(batch, NFT_MSG_DELSETELEM, 0);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		nftnl_set_free(s);
+		cc_nft_batch_update(batch);
+	}
 }
 
 static bool ranges_meet(const uint8_t *a_lo, const uint8_t *a_hi, const uint8_t *b_lo, const uint8_t *b_hi,

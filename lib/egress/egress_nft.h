@@ -15,11 +15,16 @@
  *       meta skuid . ip6 daddr . meta l4proto . th dport @exact6 accept
  *       meta skuid . ip daddr . meta l4proto . th dport @allow4 accept
  *       meta skuid . ip6 daddr . meta l4proto . th dport @allow6 accept
- *       ip daddr . meta l4proto . th dport @shared4 accept   # dns_servers,
- *       ip6 daddr . meta l4proto . th dport @shared6 accept  # egress_allow
- *       counter name "rejected"
- *       meta l4proto tcp reject with tcp reset
- *       reject with icmpx admin-prohibited
+ *       ip daddr . meta l4proto . th dport @shared4 accept   # egress_allow
+ *       ip6 daddr . meta l4proto . th dport @shared6 accept
+ *       ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 accept  # the DNS gate
+ *       meta skuid . ip daddr . meta l4proto . th dport @dns4 accept   # learned
+ *       meta skuid . ip6 daddr . meta l4proto . th dport @dns6 accept
+ *       meta l4proto tcp|udp th dport 53|853 counter name "rejected" reject  # other DNS
+ *       meta l4proto tcp|udp meta skuid . ip daddr @dnsany4 accept     # learned,
+ *       meta l4proto tcp|udp meta skuid . ip6 daddr @dnsany6 accept    # any port
+ *       meta l4proto tcp counter name "rejected" reject with tcp reset
+ *       counter name "rejected" reject with icmpx admin-prohibited
  *
  * The table lives in the namespace it guards: `nft flush ruleset` on the
  * host acts on the host's namespace only, and the chat has no
@@ -30,7 +35,14 @@
  * to the allow sets, concatenations with the interval flag: O(1) lookups,
  * but the kernel clones such a set on every change, so a change costs
  * O(its size). Both have timeouts. Every change is one batch, applied by
- * the kernel atomically or not at all. */
+ * the kernel atomically or not at all.
+ *
+ * Cells reach DNS only through the DNS gate (chatcelld) at their gateway,
+ * which the host's part sends to the gate; the gate fills the learned sets
+ * dns4/dns6/dnsany4/dnsany6 (hash, timeouts) with the addresses of the
+ * answers it lets through. Queries to any other resolver and DNS over TLS
+ * are refused unless an address rule (or egress_allow) names them; a
+ * learned address without ports never opens 53 or 853. */
 #ifndef CHATCELL_EGRESS_NFT_H
 #define CHATCELL_EGRESS_NFT_H
 
@@ -82,8 +94,9 @@ struct cc_nft_learned {
 	uint64_t timeout_ms;
 };
 
-/* Add learned elements (one already there is not an error; its timeout
- * stays as it was). */
+/* Add learned elements (one already there is not an error: it takes the
+ * new timeout, shorter or longer, as the kernel (6.18) does; see
+ * tests/integration/egress_domain.sh). */
 void cc_nft_batch_learn(struct cc_nft_batch *batch, const struct cc_nft_learned *els, size_t count);
 /* Delete learned elements; each must be there (ENOENT fails the batch). */
 void cc_nft_batch_unlearn(struct cc_nft_batch *batch, const struct cc_nft_learned *els, size_t count);

@@ -138,10 +138,15 @@ static size_t of_uid(const struct cc_nft_element *els, size_t count, uint32_t ui
 	return n;
 }
 
-/* One chat's change, to its cell if one runs. */
+/* A change to chat `uid`'s cell, if one runs: build() fills the batch. */
+struct cell_change {
+	void (*build)(struct cc_nft_batch *batch, const struct cell_change *change);
+	const struct cc_nft_element *add, *remove;
+	size_t add_count, remove_count;
+};
+
 static int change_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid,
-		       const struct cc_nft_element *add, size_t add_count, const struct cc_nft_element *remove,
-		       size_t remove_count, int64_t now, struct cc_err *err)
+		       const struct cell_change *change, int64_t now, struct cc_err *err)
 {
 	struct cc_cell cell;
 	struct cc_nft_batch *batch;
@@ -156,16 +161,34 @@ static int change_cell(struct cc_registry *reg, const struct cc_config *config, 
 		return errno == ESRCH || errno == ENOENT ? 0 : cc_fail_errno(err, CC_ERR_SYSTEM, errno,
 									    "cannot open the network namespace of cell %u", uid);
 	batch = cc_nft_batch_new();
-	if (batch) {
-		cc_nft_batch_remove(batch, remove, remove_count);
-		cc_nft_batch_add(batch, add, add_count);
-	}
+	if (batch)
+		change->build(batch, change);
 	rc = commit(batch, netns, &kernel_errno, err);
 	if (rc == 0 || kernel_errno != ENOENT)
 		return rc;
 	/* The cell's table is gone: the registry (with this change) says what to build. */
 	memset(err, 0, sizeof(*err));
 	return cc_egress_build_cell(reg, config, uid, netns, now, err);
+}
+
+static void build_elements(struct cc_nft_batch *batch, const struct cell_change *change)
+{
+	cc_nft_batch_remove(batch, change->remove, change->remove_count);
+	cc_nft_batch_add(batch, change->add, change->add_count);
+}
+
+static void build_forget(struct cc_nft_batch *batch, const struct cell_change *change)
+{
+	(void)change;
+	cc_nft_batch_forget_learned(batch);
+}
+
+int cc_egress_forget_learned(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int64_t now,
+			     struct cc_err *err)
+{
+	const struct cell_change forget = {.build = build_forget};
+
+	return change_cell(reg, config, uid, &forget, now, err) < 0 ? -1 : 0;
 }
 
 int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
@@ -189,7 +212,10 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 			continue;
 		na = of_uid(add, add_count, uid, mine);
 		nr = of_uid(remove, remove_count, uid, mine + na);
-		rc = change_cell(reg, config, uid, mine, na, mine + na, nr, now, err) < 0 ? -1 : 0;
+		rc = change_cell(reg, config, uid, &(struct cell_change){build_elements, mine, mine + na, na, nr}, now,
+				 err) < 0
+			     ? -1
+			     : 0;
 	}
 	free(mine);
 	return rc;

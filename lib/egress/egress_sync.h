@@ -34,6 +34,12 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
 		     struct cc_err *err);
 
+/* Empty the learned sets (the DNS gate's) of chat `uid`'s cell, if one
+ * runs: after a domain rule is removed, no address it let the chat learn
+ * stays open. A vanished table is rebuilt instead. 0 or -1. */
+int cc_egress_forget_learned(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int64_t now,
+			     struct cc_err *err);
+
 /* Build the table of chat `uid`'s cell, whose network namespace is
  * `netns`, anew from the registry (a cell of no chat gets a table that lets
  * nothing out). */

@@ -9,8 +9,8 @@ src=${CC_SRCDIR:?}
 
 declare -A below=(
 	[base]="base"
-	[config]="base config"
 	[dns]="base dns"
+	[config]="base dns config"
 	[view]="base config view"
 	[view_nss]="base view"
 	[identity]="base config identity"
@@ -38,7 +38,7 @@ check() {
 	done
 }
 
-for plane in base config dns view identity fs cgroup disk cell sandbox net egress; do
+for plane in base dns config view identity fs cgroup disk cell sandbox net egress; do
 	findings+=$(check "$plane" "$src"/lib/"$plane"/*.[ch])
 done
 findings+=$(check db "$src"/db/*.[ch])

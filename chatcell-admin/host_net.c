@@ -17,8 +17,8 @@ int host_net_apply(struct admin *a, struct cc_forwarding_report *report, char *l
 	snprintf(line, line_len,
 		 "host network: forwarding on (%s), table inet %s (forward: nothing into or between cells, "
 		 "postrouting: masquerade, output: no network for chat UIDs outside their cells, "
-		 "prerouting: DNS from cells to a resolver on the host's loopback)",
-		 changes, CC_HOST_NFT_TABLE);
+		 "prerouting: DNS from cells to the DNS gate, chatcelld on 127.0.0.1:%u)",
+		 changes, CC_HOST_NFT_TABLE, (unsigned)a->config.dns_gate_port);
 	return 0;
 }
 

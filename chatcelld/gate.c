@@ -23,6 +23,12 @@
 
 #define TIMER_MS 250
 #define UDP_READS_PER_WAKEUP 64
+/* Rounds of GATE_BATCH questions per wakeup, so the other descriptors get
+ * their turn. */
+#define UDP_ROUNDS_PER_WAKEUP 4
+/* A question over UDP: 512 bytes without EDNS0; with it, a name, a
+ * question and an OPT record with options fit well under this. */
+#define CC_DNS_UDP_QUERY_MAX 4096
 
 int64_t gate_now_ms(void)
 {
@@ -55,8 +61,41 @@ void gate_reply(struct gate *g, const struct gate_client *client, const uint8_t 
 		gate_tcp_reply(g, client->conn, msg, len);
 		return;
 	}
-	/* A full socket buffer drops the answer; the client asks again. */
-	(void)sendto(g->udp.fd, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&client->addr, sizeof(client->addr));
+	if (len > GATE_BATCH_ANSWER_MAX) {
+		/* A full socket buffer drops the answer; the client asks again. */
+		(void)sendto(g->udp.fd, msg, len, MSG_DONTWAIT, (const struct sockaddr *)&client->addr,
+			     sizeof(client->addr));
+		return;
+	}
+	if (g->out_count == GATE_BATCH)
+		gate_flush(g);
+	g->out_addr[g->out_count] = client->addr;
+	memcpy(g->out_buf[g->out_count], msg, len);
+	g->out_len[g->out_count++] = len;
+}
+
+void gate_flush(struct gate *g)
+{
+	struct mmsghdr msgs[GATE_BATCH];
+	struct iovec iov[GATE_BATCH];
+	unsigned sent = 0;
+
+	for (unsigned i = 0; i < g->out_count; i++) {
+		iov[i] = (struct iovec){g->out_buf[i], g->out_len[i]};
+		msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &g->out_addr[i],
+						       .msg_namelen = sizeof(g->out_addr[i]),
+						       .msg_iov = &iov[i],
+						       .msg_iovlen = 1}};
+	}
+	while (sent < g->out_count) {
+		int n = sendmmsg(g->udp.fd, msgs + sent, g->out_count - sent, MSG_DONTWAIT);
+
+		if (n <= 0)
+			sent++; /* that one is dropped (a full buffer): the client asks again */
+		else
+			sent += (unsigned)n;
+	}
+	g->out_count = 0;
 }
 
 static void reply_error(struct gate *g, const struct gate_client *client, const struct cc_dns_query *q,
@@ -157,6 +196,8 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 		reply_error(g, client, &q, CC_DNS_RCODE_REFUSED);
 		return;
 	}
+	if (gate_answer_from_cache(g, cell, client, &q, now))
+		return;
 	if (g->config->dns_server_count == 0 || !(p = pending_new(g))) {
 		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
@@ -207,6 +248,63 @@ static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a,
 	}
 }
 
+/* Answer q with a (an A or AAAA answer from the resolver or the cache):
+ * the chat's rules for every name on the chain, the rebinding check, the
+ * addresses opened in its cell, then the answer. */
+static void deliver(struct gate *g, struct gate_cell *cell, const struct gate_client *client,
+		    const struct cc_dns_query *q, const struct cc_dns_answer *a)
+{
+	static uint8_t out[CC_DNS_MSG_MAX];
+	bool matched[GATE_RULES_MAX] = {false};
+	bool keep[CC_DNS_ADDRS_MAX];
+	bool private_ok = false;
+	const char *bad = NULL;
+	size_t out_len;
+
+	if (!gate_policy_allows(cell, q->name, matched)) {
+		reply_error(g, client, q, CC_DNS_RCODE_REFUSED); /* the rule went while we asked */
+		return;
+	}
+	if (!chain_allowed(cell, a, &bad)) {
+		char what[CC_DNS_NAME_TEXT_MAX + 32];
+
+		snprintf(what, sizeof(what), "%s (an alias of it)", bad);
+		gate_refusal(g, cell, q->name, what, gate_now_ms());
+		reply_error(g, client, q, CC_DNS_RCODE_REFUSED);
+		return;
+	}
+	for (size_t i = 0; i < cell->rule_count; i++)
+		if (matched[i] && cell->rules[i].private_ok)
+			private_ok = true;
+	judge_addresses(g, a, private_ok, keep);
+	if (gate_learn(g, cell, matched, a->addrs, keep, a->addr_count) < 0) {
+		reply_error(g, client, q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	out_len = cc_dns_build_answer(q, a, keep, client->tcp ? CC_DNS_MSG_MAX : q->edns_udp_size, out, sizeof(out));
+	if (!out_len) {
+		reply_error(g, client, q, CC_DNS_RCODE_SERVFAIL);
+		return;
+	}
+	if (a->flags & CC_DNS_FLAG_TC) /* the upstream's answer was cut: so is ours */
+		out[2] |= CC_DNS_FLAG_TC >> 8;
+	g->answered++;
+	gate_reply(g, client, out, out_len);
+}
+
+/* Answer from the cache: true if it did. */
+bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct gate_client *client,
+			    const struct cc_dns_query *q, int64_t now_ms)
+{
+	static struct cc_dns_answer a;
+
+	if (!gate_cache_get(g, q, &a, now_ms))
+		return false;
+	g->cached++;
+	deliver(g, cell, client, q, &a);
+	return true;
+}
+
 void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len)
 {
 	static struct cc_dns_answer a;
@@ -214,11 +312,7 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 	struct gate_client client = p->client;
 	struct cc_dns_query q = p->query;
 	struct gate_cell *cell = gate_cell_get(g, client.index, client.serial);
-	bool matched[GATE_RULES_MAX] = {false};
-	bool keep[CC_DNS_ADDRS_MAX];
-	bool private_ok = false;
 	const char *bad = NULL;
-	size_t out_len;
 	int rc;
 
 	q.id = p->upstream_id;
@@ -230,80 +324,80 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
 	}
+	if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA)
+		gate_cache_put(g, &q, &a, gate_now_ms());
 	if (!cell) /* the cell ended meanwhile */
 		return;
 	gate_policy_refresh(g, cell);
-	if (!gate_policy_allows(cell, q.name, matched)) {
-		reply_error(g, &client, &q, CC_DNS_RCODE_REFUSED); /* the rule went while we asked */
+	if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA) {
+		deliver(g, cell, &client, &q, &a);
 		return;
 	}
-	if (!chain_allowed(cell, &a, &bad)) {
-		char what[CC_DNS_NAME_TEXT_MAX + 32];
-
-		snprintf(what, sizeof(what), "%s (an alias of it)", bad);
-		gate_refusal(g, cell, q.name, what, gate_now_ms());
+	if (!gate_policy_allows(cell, q.name, NULL) || !chain_allowed(cell, &a, &bad)) {
 		reply_error(g, &client, &q, CC_DNS_RCODE_REFUSED);
 		return;
 	}
-	if (q.qtype != CC_DNS_TYPE_A && q.qtype != CC_DNS_TYPE_AAAA) {
-		/* No addresses to open: the answer goes as it came. */
-		memcpy(out, msg, len);
-		cc_dns_set_id(out, len, q.id);
-		g->answered++;
-		gate_reply(g, &client, out, len);
-		return;
-	}
-	for (size_t i = 0; i < cell->rule_count; i++)
-		if (matched[i] && cell->rules[i].private_ok)
-			private_ok = true;
-	judge_addresses(g, &a, private_ok, keep);
-	if (gate_learn(g, cell, matched, a.addrs, keep, a.addr_count) < 0) {
-		reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
-		return;
-	}
-	out_len = cc_dns_build_answer(&q, &a, keep, client.tcp ? CC_DNS_MSG_MAX : q.edns_udp_size, out, sizeof(out));
-	if (!out_len) {
-		reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
-		return;
-	}
-	if (a.flags & CC_DNS_FLAG_TC) /* the upstream's answer was cut: so is ours */
-		out[2] |= CC_DNS_FLAG_TC >> 8;
+	/* No addresses to open: the answer goes as it came. */
+	memcpy(out, msg, len);
+	cc_dns_set_id(out, len, q.id);
 	g->answered++;
-	gate_reply(g, &client, out, out_len);
+	gate_reply(g, &client, out, len);
 }
 
 /* Queries from cells, arriving through the host's DNAT. */
 static void udp_ready(struct watch *w, uint32_t events)
 {
 	struct gate *g = watch_owner(w, struct gate, udp);
-	static uint8_t buf[CC_DNS_MSG_MAX];
+	static uint8_t buf[GATE_BATCH][CC_DNS_UDP_QUERY_MAX];
+	static char control[GATE_BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
+	static struct sockaddr_in from[GATE_BATCH];
+	struct mmsghdr msgs[GATE_BATCH];
+	struct iovec iov[GATE_BATCH];
 
 	(void)events;
-	for (unsigned n = 0; n < UDP_READS_PER_WAKEUP; n++) {
-		char control[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct gate_client client = {0};
-		struct iovec iov = {buf, sizeof(buf)};
-		struct msghdr mh = {.msg_name = &client.addr, .msg_namelen = sizeof(client.addr), .msg_iov = &iov,
-				    .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
-		int ifindex = -1;
-		bool from_cell;
-		struct gate_cell *cell;
-		ssize_t got = recvmsg(w->fd, &mh, MSG_DONTWAIT);
+	gate_policy_check(g);
+	for (unsigned rounds = 0; rounds < UDP_ROUNDS_PER_WAKEUP; rounds++) {
+		int got;
 
-		if (got < 0)
-			return;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-				ifindex = ((const struct in_pktinfo *)(const void *)CMSG_DATA(c))->ipi_ifindex;
-		cell = gate_cell_of(g, ifindex, &client.addr, &from_cell);
-		if (!cell && from_cell)
-			continue; /* a cell's link or address, but not both of one cell: spoofed */
-		if (cell) {
-			client.index = cell->index;
-			client.serial = cell->serial;
+		for (unsigned i = 0; i < GATE_BATCH; i++) {
+			iov[i] = (struct iovec){buf[i], sizeof(buf[i])};
+			msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &from[i],
+							       .msg_namelen = sizeof(from[i]),
+							       .msg_iov = &iov[i],
+							       .msg_iovlen = 1,
+							       .msg_control = control[i],
+							       .msg_controllen = sizeof(control[i])}};
 		}
-		gate_question(g, cell, &client, buf, (size_t)got);
+		got = recvmmsg(w->fd, msgs, GATE_BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			break;
+		g->round++;
+		for (int i = 0; i < got; i++) {
+			struct msghdr *mh = &msgs[i].msg_hdr;
+			struct gate_client client = {.addr = from[i]};
+			int ifindex = -1; /* none: never matches a link */
+			bool from_cell;
+			struct gate_cell *cell;
+
+			if (mh->msg_flags & MSG_TRUNC)
+				continue; /* no question is that long */
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+					ifindex = ((const struct in_pktinfo *)(const void *)CMSG_DATA(c))->ipi_ifindex;
+			cell = gate_cell_of(g, ifindex, &client.addr, &from_cell);
+			if (!cell && from_cell)
+				continue; /* a cell's address on another link: spoofed */
+			if (cell) {
+				client.index = cell->index;
+				client.serial = cell->serial;
+			}
+			gate_question(g, cell, &client, buf[i], msgs[i].msg_len);
+		}
+		gate_flush(g);
+		if (got < GATE_BATCH)
+			break;
 	}
+	gate_flush(g);
 }
 
 static bool same_server(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
@@ -317,6 +411,7 @@ static void upstream_ready(struct watch *w, uint32_t events)
 	static uint8_t buf[CC_DNS_MSG_MAX];
 
 	(void)events;
+	g->round++;
 	for (unsigned n = 0; n < UDP_READS_PER_WAKEUP; n++) {
 		struct sockaddr_in6 from, expected;
 		socklen_t from_len = sizeof(from);
@@ -324,7 +419,7 @@ static void upstream_ready(struct watch *w, uint32_t events)
 		uint16_t id;
 
 		if (got < 0)
-			return;
+			break;
 		if (got < CC_DNS_HEADER_LEN)
 			continue;
 		id = (uint16_t)(buf[0] << 8 | buf[1]);
@@ -336,6 +431,7 @@ static void upstream_ready(struct watch *w, uint32_t events)
 				gate_upstream_answer(g, p, buf, (size_t)got);
 		}
 	}
+	gate_flush(g);
 }
 
 /* Questions nobody answered: the next resolver, then SERVFAIL. */
@@ -369,14 +465,20 @@ static void timer_ready(struct watch *w, uint32_t events)
 	int64_t now = gate_now_ms();
 
 	(void)events;
+	g->round++;
 	if (read(w->fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return;
 	expire_pending(g, now);
 	gate_tcp_sweep(g, now);
+	/* A rule that went takes what it opened with it, questions or not. */
+	gate_policy_check(g);
 	for (uint32_t i = 0; i < g->capacity; i++)
-		if (g->cells[i])
-			gate_audit_flush(g, g->cells[i], now,
-					 now - g->cells[i]->audit_since_ms >= GATE_AUDIT_INTERVAL_MS);
+		if (g->cells[i] && g->cells[i]->rules_epoch != g->rules_epoch)
+			gate_policy_refresh(g, g->cells[i]);
+	for (uint32_t i = 0; i < g->capacity; i++)
+		if (g->cells[i] && now - g->cells[i]->audit_since_ms >= GATE_AUDIT_INTERVAL_MS)
+			gate_audit_flush(g, g->cells[i], now, true);
+	gate_flush(g);
 }
 
 static int listen_socket(int type, uint16_t port, struct cc_err *err)
@@ -422,7 +524,7 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	g->udp.fd = g->tcp.fd = g->upstream.fd = g->timer.fd = -1;
 	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;
 	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(*g->cells));
-	if (!g->cells)
+	if (!g->cells || gate_cache_open(g) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "the DNS gate's cell table");
 	if ((g->udp.fd = listen_socket(SOCK_DGRAM, config->dns_gate_port, err)) < 0 ||
 	    (g->tcp.fd = listen_socket(SOCK_STREAM, config->dns_gate_port, err)) < 0)
@@ -455,6 +557,7 @@ void gate_close(struct gate *g)
 	gate_cells_close(g);
 	free(g->cells);
 	g->cells = NULL;
+	gate_cache_close(g);
 	for (size_t i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
 		if (watches[i]->fd >= 0)
 			close(watches[i]->fd);

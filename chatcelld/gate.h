@@ -35,6 +35,9 @@
 #define GATE_REFUSALS_LOGGED 8       /* names per chat per interval; the rest are counted */
 #define GATE_REGISTRY_WAIT_MS 25     /* for the registry's write lock, at most */
 #define GATE_REFUSAL_EVENTS_KEPT 20  /* per chat in the registry's audit trail */
+#define GATE_BATCH 32                 /* UDP questions read, and answers sent, per system call */
+#define GATE_BATCH_ANSWER_MAX 1232    /* larger answers go at once */
+#define GATE_CACHE_SIZE 1024          /* answers kept (gate_cache.c) */
 #define GATE_CHAT_RULES_MAX 256      /* --domain rules of one chat the gate applies */
 #define GATE_RULES_MAX (GATE_CHAT_RULES_MAX + CC_DNS_ALLOW_MAX)
 
@@ -56,8 +59,10 @@ struct gate_cell {
 	struct gate *gate;
 	uint32_t index, uid;
 	uint64_t serial; /* tells a later cell on the same index apart */
+	uint64_t alive_round; /* the gate's round when the keeper was last seen alive */
 	char user[CC_NAME_MAX + 1];
 	int pidfd, netns;
+	int ifindex; /* of its link ccN on the host, once a question came in on it */
 	int64_t chat; /* chats.id */
 	struct gate_rule *rules; /* the chat's, then dns_allow */
 	size_t rule_count;
@@ -111,7 +116,14 @@ struct gate {
 	unsigned tcp_clients;
 	struct gate_tcp_client *tcp_list;
 	struct gate_tcp_upstream *upstream_list;
-	uint64_t answered, refused, failed; /* for the log at exit */
+	struct gate_cache_entry *cache;
+	uint64_t round; /* rounds of questions read: a keeper is asked once a round if it lives */
+	/* UDP answers waiting for the round's one sendmmsg */
+	struct sockaddr_in out_addr[GATE_BATCH];
+	uint8_t out_buf[GATE_BATCH][GATE_BATCH_ANSWER_MAX];
+	size_t out_len[GATE_BATCH];
+	unsigned out_count;
+	uint64_t answered, refused, failed, cached; /* for the log at exit */
 };
 
 /* Open the listening sockets on 127.0.0.1:dns_gate_port and the registry;
@@ -125,9 +137,21 @@ int64_t gate_now_ms(void);
 void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_client *client, const uint8_t *msg,
 		   size_t len);
 void gate_reply(struct gate *g, const struct gate_client *client, const uint8_t *msg, size_t len);
+/* Send the UDP answers waiting (each handler that may answer ends with it). */
+void gate_flush(struct gate *g);
+bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct gate_client *client,
+			    const struct cc_dns_query *q, int64_t now_ms);
 /* An upstream answer (UDP or TCP) for pending slot p. */
 void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len);
 void gate_pending_free(struct gate *g, struct gate_pending *p);
+
+/* gate_cache.c */
+struct gate_cache_entry;
+int gate_cache_open(struct gate *g);
+void gate_cache_close(struct gate *g);
+void gate_cache_put(struct gate *g, const struct cc_dns_query *q, const struct cc_dns_answer *a, int64_t now_ms);
+/* A kept answer to q, its TTLs counted down: true, or false. */
+bool gate_cache_get(struct gate *g, const struct cc_dns_query *q, struct cc_dns_answer *a, int64_t now_ms);
 
 /* gate_tcp.c */
 struct gate_tcp_client;
@@ -154,6 +178,9 @@ struct gate_cell *gate_cell_get(struct gate *g, uint32_t index, uint64_t serial)
 void gate_cells_close(struct gate *g);
 
 /* gate_policy.c */
+/* Has the registry changed? (Then every cell's rules are read again when
+ * next needed.) */
+void gate_policy_check(struct gate *g);
 /* Reload the cell's rules when the registry changed; a cell whose rules
  * changed forgets what it learned. */
 void gate_policy_refresh(struct gate *g, struct gate_cell *cell);

@@ -68,14 +68,19 @@ static void keeper_exited(struct watch *w, uint32_t events)
 	cell_free(cell->gate, cell);
 }
 
-/* Has the keeper not ended? Asked on every use, not left to the loop: a
- * new cell may hold the index before the old keeper's end is read. */
+/* Has the keeper not ended? Asked on use (once per round of questions
+ * read together), not left to the loop: a new cell may hold the index
+ * before the old keeper's end is read. */
 static bool alive(struct gate *g, struct gate_cell *cell)
 {
 	struct pollfd pfd = {.fd = cell->pidfd, .events = POLLIN};
 
-	if (poll(&pfd, 1, 0) == 0)
+	if (cell->alive_round == g->round && g->round)
+		return true; /* asked already for this round of questions */
+	if (poll(&pfd, 1, 0) == 0) {
+		cell->alive_round = g->round;
 		return true;
+	}
 	cell_free(g, cell);
 	return false;
 }
@@ -147,23 +152,26 @@ static bool in_cell_range(const struct cc_config *config, const struct in_addr *
 struct gate_cell *gate_cell_of(struct gate *g, int ifindex, const struct sockaddr_in *from, bool *from_cell)
 {
 	struct cc_cell_addrs addrs;
+	struct gate_cell *cell;
 	struct cc_err err = {0};
-	uint32_t index;
-	bool on_link;
+	uint32_t index, on_link;
 
-	*from_cell = false;
-	if (from->sin_family != AF_INET)
+	*from_cell = from->sin_family == AF_INET && in_cell_range(g->config, &from->sin_addr);
+	if (!*from_cell || address_index(g->config, &from->sin_addr, &index) < 0 || index >= g->capacity)
 		return NULL;
-	on_link = ifindex > 0 && link_index(ifindex, &index) == 0;
-	*from_cell = on_link || in_cell_range(g->config, &from->sin_addr);
-	if (!on_link && (ifindex > 0 || address_index(g->config, &from->sin_addr, &index) < 0))
+	cell = g->cells[index];
+	if (!cell || !alive(g, cell)) {
+		if (cc_cell_addrs(g->config, index, &addrs, &err) < 0 || memcmp(addrs.ipv4, &from->sin_addr, 4) != 0)
+			return NULL;
+		cell = attach(g, index);
+	}
+	if (!cell || ifindex == 0 || ifindex == cell->ifindex)
+		return cell; /* TCP (the handshake proved the address), or the link known */
+	/* The first question on this link: is it the cell's own, ccN? */
+	if (ifindex < 0 || link_index(ifindex, &on_link) < 0 || on_link != index)
 		return NULL;
-	if (index >= g->capacity || cc_cell_addrs(g->config, index, &addrs, &err) < 0 ||
-	    memcmp(addrs.ipv4, &from->sin_addr, 4) != 0)
-		return NULL; /* not the address of the link it came in on */
-	if (g->cells[index] && alive(g, g->cells[index]))
-		return g->cells[index];
-	return attach(g, index);
+	cell->ifindex = ifindex;
+	return cell;
 }
 
 struct gate_cell *gate_cell_get(struct gate *g, uint32_t index, uint64_t serial)

@@ -37,8 +37,10 @@ static int open_registry(struct gate *g, struct cc_err *err)
 	return 0;
 }
 
-/* Move the epoch on when someone committed to the registry since. */
-static void look_at_registry(struct gate *g)
+/* Move the epoch on when someone committed to the registry since. Once
+ * per round of questions and once per timer tick, not per question: the
+ * check is a read transaction, a few system calls. */
+void gate_policy_check(struct gate *g)
 {
 	struct cc_err err = {0};
 	int64_t version;
@@ -107,9 +109,18 @@ static int take_domain(const struct cc_egress_domain *d, void *ctx)
 	return 0;
 }
 
-static bool same_rules(const struct gate_rule *a, size_t a_count, const struct gate_rule *b, size_t b_count)
+/* Is every rule of `old` still in `now`? (A rule added opens nothing.) */
+static bool rules_kept(const struct gate_rule *old, size_t old_count, const struct gate_rule *now, size_t now_count)
 {
-	return a_count == b_count && (a_count == 0 || memcmp(a, b, a_count * sizeof(*a)) == 0);
+	for (size_t i = 0; i < old_count; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; j < now_count && !kept; j++)
+			kept = memcmp(&old[i], &now[j], sizeof(old[i])) == 0;
+		if (!kept)
+			return false;
+	}
+	return true;
 }
 
 void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
@@ -117,7 +128,6 @@ void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
 	struct collect c = {0};
 	struct cc_err err = {0};
 
-	look_at_registry(g);
 	if (cell->rules && cell->rules_epoch == g->rules_epoch)
 		return;
 	c.rules = calloc(GATE_RULES_MAX, sizeof(*c.rules));
@@ -143,7 +153,7 @@ void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
 	if (c.dropped)
 		fprintf(stderr, "chatcelld: DNS gate: %s has more than %u domain rules; the rest are not applied\n",
 			cell->user, GATE_CHAT_RULES_MAX);
-	if (cell->rules && !same_rules(cell->rules, cell->rule_count, c.rules, c.count))
+	if (cell->rules && !rules_kept(cell->rules, cell->rule_count, c.rules, c.count))
 		gate_learn_forget(g, cell); /* a rule went or changed: what it opened goes too */
 	free(cell->rules);
 	cell->rules = c.rules;

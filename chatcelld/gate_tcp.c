@@ -66,6 +66,7 @@ static void client_ready(struct watch *w, uint32_t events)
 	struct gate *g = c->g;
 	ssize_t got;
 
+	g->round++; /* keepers are asked afresh (gate_cells.c) */
 	if (events & (EPOLLHUP | EPOLLERR)) {
 		client_close(g, c);
 		return;
@@ -93,6 +94,7 @@ static void client_ready(struct watch *w, uint32_t events)
 		}
 		c->waiting = true;
 		loop_change(g->loop, &c->w, 0);
+		gate_policy_check(g);
 		gate_question(g, cell, &client, c->in + 2, len - 2);
 		/* A pipelined next question waits in the buffer (a client that
 		 * pipelines waits for the first answer anyway). */
@@ -126,6 +128,7 @@ void gate_tcp_reply(struct gate *g, struct gate_tcp_client *c, const uint8_t *ms
 
 void gate_tcp_accept(struct gate *g)
 {
+	g->round++;
 	for (;;) {
 		struct sockaddr_in peer;
 		socklen_t peer_len = sizeof(peer);
@@ -181,6 +184,7 @@ static void upstream_ready(struct watch *w, uint32_t events)
 	struct gate *g = u->g;
 	ssize_t n;
 
+	g->round++;
 	/* A failure is left to the timer: the next resolver, or SERVFAIL. */
 	if (events & EPOLLERR) {
 		upstream_close(g, u);

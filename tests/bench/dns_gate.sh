@@ -21,23 +21,33 @@ dns_bench() {
 		dns_servers = 127.0.0.10
 		dns_rate = 1000000
 		dns_burst = 1000000
+		landlock_read = $B
 	CONF
 	chatcell-admin init >/dev/null
-	for i in $(seq 1 1000); do
-		chatcell-admin ensure "dns-bench-$i" >/dev/null
-		chatcell-admin egress allow "dns-bench-$i" --domain "*.rules$i.example" --port 443 >/dev/null
-	done
+	# 1,000 chats with a rule each (written straight into the registry: the
+	# CLI path is measured elsewhere), and two that ask.
+	"$H/populate_chats" 1000 "dns-bench-many-" >/dev/null
+	sqlite3 /var/lib/chatcell/registry.db "INSERT INTO egress_domains
+		(chat, pattern, any_port, proto, port_first, port_last, private_ok)
+		SELECT id, '*.rules' || id || '.example', 0, 6, 443, 443, 0 FROM chats
+		WHERE CAST(chat_id AS TEXT) LIKE 'dns-bench-many-%'"
+	chatcell-admin repair >/dev/null 2>&1 || true # the NSS view learns of them
+	echo "chats holding domain rules: $(sqlite3 /var/lib/chatcell/registry.db "SELECT count(DISTINCT chat) FROM egress_domains")"
+	for i in 1 2; do chatcell-admin ensure "dns-bench-$i" >/dev/null; done
 	chatcell-admin egress allow dns-bench-1 --domain bench.test --port 443 >/dev/null
 	chatcell-admin egress allow dns-bench-2 --domain bench.test --port 443 >/dev/null
 	chatcell-admin egress allow dns-bench-1 198.51.100.53 --port 53 --proto udp >/dev/null
 	chatcelld 2>/run/bench-chatcelld.log &
 	gate_pid=$!
 	timeout 10 tail -n +1 -f /run/bench-chatcelld.log | grep -q -m1 'DNS gate on'
-	for i in 1 2 3; do
+	local ratios=""
+	for i in 1 2 3 4 5; do # alternating rounds: the VM's drift hits both alike
 		direct=$(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 198.51.100.53 bench.test 2000)
 		via=$(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 169.254.1.1 bench.test 2000)
-		echo "round $i: median round trip through the gate $via us, straight to dnsmasq $direct us: ratio $(ratio "$via" "$direct") (target <= 1.3)"
+		echo "round $i: median round trip through the gate $via us, straight to dnsmasq $direct us: $(ratio "$via" "$direct")"
+		ratios+="$(ratio "$via" "$direct")"$'\n'
 	done
+	echo "latency through the gate / straight to dnsmasq, median of the 5 rounds: $(sort -n <<<"$ratios" | sed -n 4p) (target <= 1.3)"
 	echo "throughput through the gate, 2 cells with 64 questions in flight each for 5 s, 1,000 chats with rules:"
 	chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" flood 169.254.1.1 bench.test 5 64 >/run/bench-flood-1 &
 	chatcell-admin run dns-bench-2 -- "$B/dns_gate_bench" flood 169.254.1.1 bench.test 5 64 >/run/bench-flood-2

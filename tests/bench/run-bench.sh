@@ -191,6 +191,11 @@ echo "policy change for a running cell (one element, its own transaction into th
 nft flush ruleset
 
 echo
+echo "== the DNS gate (chatcelld), from inside cells =="
+. "$CC_SRCDIR/tests/bench/dns_gate.sh"
+dns_bench
+
+echo
 echo "== useradd -U + mkdir + chown + chmod (the seed design), median =="
 useradd_at() { # EXISTING
 	local n=$1

@@ -3,7 +3,7 @@
  * lib/dns on purpose, so the tests do not check the gate's parser with
  * itself.
  *
- *   dns_probe [--tcp] [--noedns] SERVER NAME [A|AAAA|TXT]
+ *   dns_probe [--tcp] [--noedns] [--port N] SERVER NAME [A|AAAA|TXT]
  *       prints "RCODE tc=0|1 ADDRESS,ADDRESS..." (addresses of A/AAAA
  *       records in the answer section, in order; "-" for none), or the
  *       errno name (ECONNREFUSED, ETIMEDOUT) when no answer came
@@ -192,10 +192,12 @@ int main(int argc, char **argv)
 			edns = false;
 		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
 			count = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+			server.sin_port = htons((uint16_t)strtol(argv[++i], NULL, 10));
 	}
 	if (argc - i < 2 || argc - i > 3 || inet_pton(AF_INET, argv[i], &server.sin_addr) != 1 ||
 	    strlen(argv[i + 1]) > 253) {
-		fprintf(stderr, "usage: dns_probe [--tcp] [--noedns] [--count N] SERVER NAME [A|AAAA|TXT]\n");
+		fprintf(stderr, "usage: dns_probe [--tcp] [--noedns] [--count N] [--port N] SERVER NAME [A|AAAA|TXT]\n");
 		return 2;
 	}
 	if (argc - i == 3)

@@ -15,7 +15,7 @@ b=$(chat_user dns-b)
 
 is "$(in_session dns-a /bin/cat /etc/resolv.conf | grep -v '^#')" "nameserver 169.254.1.1" \
 	"a cell's resolv.conf names only its gateway (the gate)"
-run "$dns_probe" 127.0.0.1 api.test
+run "$dns_probe" --port 5300 127.0.0.1 api.test
 is "$out" "REFUSED tc=0 -" "a question from the host, not from a cell, is refused (the gate answers: it runs)"
 
 # --- a name rule is all a chat needs ----------------------------------------
@@ -71,14 +71,16 @@ run in_session dns-a /bin/sh -c "/usr/bin/getent ahostsv4 big.test | grep -c STR
 is "$out" 40 "glibc's resolver falls back to TCP on its own and gets all 40"
 like "$(in_cell dns-a nft list set inet chatcell dns4)" "*198.51.100.139 . tcp . 8000*" "the last of the 40 addresses is in A's set"
 
-# --- refusals: logged once, shown ------------------------------------------
-run in_session dns-b "$dns_probe" "$GATE" not-allowed.test
-is "$out" "REFUSED tc=0 -" "B asks for a name it has no rule for"
-in_session dns-b "$dns_probe" "$GATE" not-allowed.test >/dev/null
-is "$(grep -c "DNS gate refused $b: " "$GATED_LOG")" 1 "the refusal is logged once for the interval, by B's user name"
-like "$(grep "DNS gate refused $b: " "$GATED_LOG")" "*refused $b: not-allowed.test" "the line names the name"
-unlike "$(cat "$GATED_LOG")" "*dns-b*" "the log never holds the chat ID"
-like "$(chatcell-admin show dns-b)" "*dns-refused chatcelld: not-allowed.test*" "show lists B's recent DNS refusals (its audit trail)"
+# --- refusals: logged once per interval, shown -----------------------------
+c=$(chat_user dns-c)
+run in_session dns-c "$dns_probe" "$GATE" not-allowed.test
+is "$out" "REFUSED tc=0 -" "C asks for a name it has no rule for"
+in_session dns-c "$dns_probe" "$GATE" not-allowed.test >/dev/null
+in_session dns-c "$dns_probe" "$GATE" another.test >/dev/null
+is "$(grep "DNS gate refused $c: " "$GATED_LOG")" "chatcelld: DNS gate refused $c: not-allowed.test" \
+	"the interval's first refusal is logged at once, by C's user name; the repeat and the next name wait for the interval's end"
+unlike "$(cat "$GATED_LOG")" "*dns-c*" "the log never holds the chat ID"
+like "$(chatcell-admin show dns-c)" "*dns-refused chatcelld: not-allowed.test*" "show lists C's recent DNS refusals (its audit trail)"
 
 # --- the gate down: lookups fail, nothing else changes ---------------------
 chatcell-admin egress allow dns-b 198.51.100.5 --port 8000 >/dev/null

@@ -94,7 +94,7 @@ nft add element inet chatcell exact4 '{ 1879048192 . 192.0.2.9 . tcp . 443 }'
 run chatcell-admin init
 is "$rc" 0 "init succeeds"
 is "$(nft list sets inet | grep -c 'set exact4')" 0 "the old per-UID table on the host is gone (its sets with it)"
-is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells, prerouting: DNS from cells to a resolver on the host's loopback)" \
+is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells, prerouting: DNS from cells to the DNS gate, chatcelld on 127.0.0.1:5300)" \
 	"init says what it changed on the host's network"
 is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2" \
 	"table inet chatcell has exactly the chains forward, postrouting (nat, srcnat) and output, with their rules"
@@ -132,8 +132,8 @@ log=/run/chatcelld.log
 : >"$log"
 chatcelld 2>>"$log" &
 daemon=$!
-timeout 10 tail -n +1 -f "$log" | grep -q -m1 'watching nftables'
-is "$(cat "$log")" "chatcelld: table inet chatcell is in place; watching nftables" "chatcelld starts and watches"
+timeout 10 tail -n +1 -f "$log" | grep -q -m1 'DNS gate on'
+is "$(cat "$log")" "chatcelld: table inet chatcell is in place; watching nftables; DNS gate on 127.0.0.1:5300" "chatcelld starts, watches, and its DNS gate listens"
 
 restores() { grep -c 'restored in' "$log"; }
 # wait_restores N: until the log has N restore lines (at most 5 s).

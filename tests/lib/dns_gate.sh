@@ -9,7 +9,8 @@
 #   198.51.100.5  other.test (alias.test is a CNAME to it); listener 8000
 #   198.51.100.6  api2.test (good-alias.test is a CNAME to it); listener 8000
 #   198.51.100.7  ttl.test, TTL 1; listener 8000
-#   198.51.100.8  any name under rate.test and exfil.test; dns.google too
+#   198.51.100.8  any name under rate.test, exfil.test and cloudflare-dns.com
+#   api.test also has a TXT record
 #   127.0.0.1 loop.test, 10.77.0.9 cellname.test (a cell's), 10.99.0.4 priv.test
 #   big.test: 40 A records (198.51.100.100-139), more than 512 bytes
 DNS_LOG=/run/test-dnsmasq.log
@@ -40,7 +41,8 @@ dns_gate_setup() {
 		--host-record=api.test,198.51.100.4,2001:db8::4 --host-record=other.test,198.51.100.5 \
 		--host-record=api2.test,198.51.100.6 --host-record=ttl.test,198.51.100.7,1 \
 		--cname=alias.test,other.test --cname=good-alias.test,api2.test \
-		--address=/rate.test/198.51.100.8 --address=/exfil.test/198.51.100.8 --address=/dns.google/198.51.100.8 \
+		--address=/rate.test/198.51.100.8 --address=/exfil.test/198.51.100.8 --address=/cloudflare-dns.com/198.51.100.8 \
+		--txt-record=api.test,hello \
 		--host-record=loop.test,127.0.0.1 --host-record=cellname.test,10.77.0.9 --host-record=priv.test,10.99.0.4 \
 		${big[*]} 2>&1 | { IFS= read -r started; echo ready; exec cat >>$DNS_LOG; }"
 	write_config <<-CONF

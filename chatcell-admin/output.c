@@ -12,6 +12,7 @@
 #include "disk/disk_budget.h"
 #include "db/egress_store.h"
 #include "egress/egress_counter.h"
+#include "gate_probe.h"
 #include "egress_text.h"
 #include "limits_text.h"
 #include "sandbox_report.h"
@@ -222,7 +223,8 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 		if (counted)
 			printf(",\"egress_rejected\":{\"packets\":%llu,\"bytes\":%llu}",
 			       (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
-		fputc('}', stdout);
+		printf(",\"dns_gate\":{\"address\":\"127.0.0.1:%u\",\"answering\":%s}}", (unsigned)a->config.dns_gate_port,
+		       gate_answers(a->config.dns_gate_port) ? "true" : "false");
 		return;
 	}
 	if (found < 0) {
@@ -236,6 +238,12 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 		if (counted)
 			printf("%-12s %llu packets (%llu bytes) refused by the egress policy since the cell started\n",
 			       "rejected", (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
+		if (gate_answers(a->config.dns_gate_port))
+			printf("%-12s answering on 127.0.0.1:%u\n", "dns gate", (unsigned)a->config.dns_gate_port);
+		else
+			printf("%-12s NOT answering on 127.0.0.1:%u: the chat's lookups fail; start chatcelld "
+			       "(systemctl start chatcelld)\n",
+			       "dns gate", (unsigned)a->config.dns_gate_port);
 	}
 }
 

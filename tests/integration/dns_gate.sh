@@ -93,12 +93,17 @@ run in_session dns-a /usr/bin/getent ahostsv4 api.test
 is "$rc" 2 "getent finds nothing"
 is "$(in_session dns-b "$probe" tcp 198.51.100.5 8000)" ok "an address rule still works"
 is "$(nft list ruleset)" "$ruleset_before" "the host's table is as it was"
+like "$(chatcell-admin show dns-a)" "*dns gate     NOT answering on 127.0.0.1:5300: the chat's lookups fail; start chatcelld (systemctl start chatcelld)*" \
+	"show says the gate is not answering, and what to do"
+is "$(chatcell-admin --json show dns-a | python3 -c 'import json,sys; print(json.load(sys.stdin)["cell"]["dns_gate"])')" \
+	"{'address': '127.0.0.1:5300', 'answering': False}" "show --json too"
 : >>"$GATED_LOG"
 chatcelld 2>>"$GATED_LOG" &
 GATED_PID=$!
 timeout 10 tail -n 1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
 run in_session dns-a "$dns_probe" "$GATE" api.test
 is "$out" "NOERROR tc=0 198.51.100.4" "a restarted gate answers again"
+like "$(chatcell-admin show dns-a)" "*dns gate     answering on 127.0.0.1:5300*" "and show says so"
 
 kill "$GATED_PID"
 wait "$GATED_PID" 2>/dev/null

@@ -163,16 +163,11 @@ run in_cell egress-b nft list set inet chatcell exact4
 ok "the element expired out of the kernel set" test $? -eq 0
 run as_session egress-b tcp 10.99.0.4 8000
 is "$out" "ECONNREFUSED" "an expired element stops matching"
-# DNS inside a cell: with the resolver on the host's loopback in
-# dns_servers, a new cell's resolv.conf names its gateway, and the host's
-# part forwards the queries there.
-printf 'dns_servers = 127.0.0.10\n' >>/etc/chatcell/chatcell.conf
-chatcell-admin init >/dev/null
+# DNS inside a cell goes only to the DNS gate (tests/integration/dns_gate.sh);
+# straight to any resolver it is refused.
 chat_user egress-d >/dev/null
-is "$(chatcell-admin run egress-d -- /bin/cat /etc/resolv.conf)" "# This cell's resolvers (dns_servers in chatcell.conf), made by chatcell.
-nameserver 169.254.1.1" "a new cell's resolv.conf names its gateway for the resolver on the host's loopback"
-run chatcell-admin run egress-d -- /usr/bin/getent ahostsv4 api.test
-like "$out" "10.99.0.4 * api.test*" "the cell resolves through its gateway (DNAT to 127.0.0.10:53 on the host)"
+is "$(chatcell-admin run egress-d -- /bin/cat /etc/resolv.conf | grep -v '^#')" "nameserver 169.254.1.1" \
+	"a cell's resolv.conf names its gateway (the DNS gate) alone"
 run chatcell-admin run egress-d -- "$probe" udp 10.99.0.9 53
 is "$out" "EPERM" "and DNS to any other address is refused"
 run chatcell-admin egress allow egress-b --host nx.test --port 80

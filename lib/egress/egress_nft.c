@@ -303,7 +303,6 @@ static bool rule_key(const struct element_list *list, size_t i, enum set_id only
 {
 	const struct cc_nft_element *el = (const struct cc_nft_element *)list->els + i;
 	const struct set_shape *shape = &set_shapes[only];
-	uint8_t end[16];
 	size_t n;
 
 	if (set_of(el, list->per_chat) != only)
@@ -311,6 +310,8 @@ static bool rule_key(const struct element_list *list, size_t i, enum set_id only
 	n = key_start(shape, el->uid, el->rule.family, el->rule.addr, out->key);
 	out->len = key_ports(out->key, n, el->rule.proto, el->rule.port_first);
 	if (shape->interval) {
+		uint8_t end[16];
+
 		prefix_end(&el->rule, end);
 		n = key_start(shape, el->uid, el->rule.family, end, out->key_end);
 		key_ports(out->key_end, n, el->rule.proto, el->rule.port_last);

@@ -33,8 +33,10 @@ int cc_dns_pattern_normalize(const char *pattern, char *out, size_t out_size, ch
 	if (len >= out_size)
 		return refuse(why, why_size, "the name does not fit the buffer given for it");
 	for (size_t i = 0; i <= len; i++) {
-		char c = i < len ? pattern[i] : '.';
+		char c = '.'; /* the end of the last label */
 
+		if (i < len)
+			c = pattern[i];
 		if (c == '.') {
 			if (label == 0)
 				return refuse(why, why_size, empty_label);
@@ -54,8 +56,11 @@ int cc_dns_pattern_normalize(const char *pattern, char *out, size_t out_size, ch
 	if (pattern[0] == '*' && labels == 2)
 		return refuse(why, why_size,
 			      "'*.' needs at least two labels after it: a wildcard may not cover a top-level domain");
-	for (size_t i = 0; i < len; i++)
-		out[i] = (pattern[i] >= 'A' && pattern[i] <= 'Z') ? (char)(pattern[i] + ('a' - 'A')) : pattern[i];
+	for (size_t i = 0; i < len; i++) {
+		out[i] = pattern[i];
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	}
 	out[len] = '\0';
 	if (why_size > 0)
 		why[0] = '\0';

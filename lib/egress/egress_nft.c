@@ -52,7 +52,7 @@ static void put_set(struct cc_nft_batch *batch, enum set_id id)
 	int addr_type = shape->family == AF_INET ? TYPE_IPV4 : TYPE_IPV6;
 	uint8_t addr_len = shape->family == AF_INET ? 4 : 16;
 	uint8_t fields[4];
-	uint32_t key_type = shape->addr_only ? (uint32_t)addr_type : (uint32_t)CONCAT2(CONCAT2(addr_type, TYPE_PROTO), TYPE_SERVICE);
+	uint32_t key_type = (uint32_t)(shape->addr_only ? addr_type : CONCAT2(CONCAT2(addr_type, TYPE_PROTO), TYPE_SERVICE));
 	uint32_t key_len = addr_len + (shape->addr_only ? 0u : 8u);
 	uint32_t flags = shape->interval ? NFT_SET_INTERVAL | NFT_SET_CONCAT : 0;
 	size_t n = 0;
@@ -195,7 +195,6 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 		cc_nft_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
 	cc_nft_put_rule(batch, r);
 }
-
 
 /* DNS goes to the gate alone: the cell's gateway on port 53, which the
  * host's part sends to chatcelld's DNS gate (host_nft.h), then what the

@@ -353,13 +353,14 @@ static int print_host(const struct cc_egress_host *h, void *ctx)
 static int print_domain(const struct cc_egress_domain *d, void *ctx)
 {
 	struct list_print *p = ctx;
-	char text[320];
 
 	if (p->a->opt.json) {
 		if (!p->first)
 			fputc(',', stdout);
 		egress_domain_json(stdout, d);
 	} else {
+		char text[320];
+
 		egress_domain_text(d, true, text, sizeof(text));
 		printf("  %s\n", text);
 	}

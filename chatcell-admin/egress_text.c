@@ -30,13 +30,13 @@ void egress_domain_text(const struct cc_egress_domain *d, bool with_private, cha
 
 void egress_domain_json(FILE *out, const struct cc_egress_domain *d)
 {
-	char ports[16];
-
 	fputc('{', out);
 	json_field_string(out, "domain", d->pattern, 0);
 	if (d->any_port) {
 		fputs(",\"any_port\":true", out);
 	} else {
+		char ports[16];
+
 		ports_text(&d->ports, ports, sizeof(ports));
 		json_field_string(out, "proto", proto_name(d->ports.proto), 1);
 		json_field_string(out, "ports", ports, 1);

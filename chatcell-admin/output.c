@@ -255,13 +255,14 @@ struct domain_print {
 static int print_domain(const struct cc_egress_domain *d, void *ctx)
 {
 	struct domain_print *p = ctx;
-	char text[320];
 
 	if (p->json) {
 		if (p->count)
 			fputc(',', stdout);
 		egress_domain_json(stdout, d);
 	} else {
+		char text[320];
+
 		egress_domain_text(d, true, text, sizeof(text));
 		printf("%-12s %s\n", p->count ? "" : "egress", text);
 	}

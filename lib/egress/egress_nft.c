@@ -52,7 +52,7 @@ static void put_set(struct cc_nft_batch *batch, enum set_id id)
 	int addr_type = shape->family == AF_INET ? TYPE_IPV4 : TYPE_IPV6;
 	uint8_t addr_len = shape->family == AF_INET ? 4 : 16;
 	uint8_t fields[4];
-	uint32_t key_type = shape->addr_only ? (uint32_t)addr_type : (uint32_t)CONCAT2(CONCAT2(addr_type, TYPE_PROTO), TYPE_SERVICE);
+	uint32_t key_type = (uint32_t)(shape->addr_only ? addr_type : CONCAT2(CONCAT2(addr_type, TYPE_PROTO), TYPE_SERVICE));
 	uint32_t key_len = addr_len + (shape->addr_only ? 0u : 8u);
 	uint32_t flags = shape->interval ? NFT_SET_INTERVAL | NFT_SET_CONCAT : 0;
 	size_t n = 0;
@@ -196,7 +196,6 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 	cc_nft_put_rule(batch, r);
 }
 
-
 /* DNS goes to the gate alone: the cell's gateway on port 53, which the
  * host's part sends to chatcelld's DNS gate (host_nft.h), then what the
  * gate learned for the chat; other DNS and DNS over TLS (53, 853) is
@@ -303,7 +302,6 @@ static bool rule_key(const struct element_list *list, size_t i, enum set_id only
 {
 	const struct cc_nft_element *el = (const struct cc_nft_element *)list->els + i;
 	const struct set_shape *shape = &set_shapes[only];
-	uint8_t end[16];
 	size_t n;
 
 	if (set_of(el, list->per_chat) != only)
@@ -311,6 +309,8 @@ static bool rule_key(const struct element_list *list, size_t i, enum set_id only
 	n = key_start(shape, el->uid, el->rule.family, el->rule.addr, out->key);
 	out->len = key_ports(out->key, n, el->rule.proto, el->rule.port_first);
 	if (shape->interval) {
+		uint8_t end[16];
+
 		prefix_end(&el->rule, end);
 		n = key_start(shape, el->uid, el->rule.family, end, out->key_end);
 		key_ports(out->key_end, n, el->rule.proto, el->rule.port_last);

@@ -275,7 +275,8 @@ static void reports_structural_errors(void **state)
 		    "cgroup_root, dns_servers, egress_allow, cell_idle_stop, cell_ptys_max, landlock, landlock_read, "
 		    "landlock_write, landlock_bind_ports, syscalls_32bit, open_files_max, processes_max, "
 		    "locked_memory_max, core_max, disk_quota, disk_max, inodes_max, cell_ipv4_range, "
-		    "cell_ipv6_range)");
+		    "cell_ipv6_range, dns_allow, dns_gate_port, dns_min_ttl, dns_max_ttl, dns_grace, dns_rate, "
+		    "dns_burst)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("cell_idle_stop = 10d\n",
 		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '10d'");
@@ -356,6 +357,103 @@ static void reports_bad_values(void **state)
 						"addresses (no prefixes), got '10.0.0.0/8'");
 	parse_fails("egress_allow = 10.0.0.1 tcp 0",
 		    "t.conf:1: egress_allow: port '0' must be a number from 1 to 65535 or a range FIRST-LAST within it");
+}
+
+static void parses_the_dns_gate_keys(void **state)
+{
+	struct cc_config c;
+
+	cc_config_defaults(&c);
+	assert_int_equal(c.dns_allow_count, 0);
+	assert_int_equal(c.dns_gate_port, 5300);
+	assert_int_equal(c.dns_min_ttl, 60);
+	assert_int_equal(c.dns_max_ttl, 86400);
+	assert_int_equal(c.dns_grace, 120);
+	assert_int_equal(c.dns_rate, 50);
+	assert_int_equal(c.dns_burst, 200);
+	parse_ok("dns_allow = API.Anthropic.com.\n"
+		 "dns_allow = *.pypi.org tcp 443\n"
+		 "dns_allow = ntp.example.net udp 123-124\n"
+		 "dns_gate_port = 53\n"
+		 "dns_min_ttl = 5m\n"
+		 "dns_max_ttl = 2h\n"
+		 "dns_grace = 0\n"
+		 "dns_rate = 10\n"
+		 "dns_burst = 10\n",
+		 &c);
+	assert_int_equal(c.dns_allow_count, 3);
+	assert_string_equal(c.dns_allow[0].pattern, "api.anthropic.com");
+	assert_true(c.dns_allow[0].any_port);
+	assert_string_equal(c.dns_allow[1].pattern, "*.pypi.org");
+	assert_false(c.dns_allow[1].any_port);
+	assert_int_equal(c.dns_allow[1].ports.proto, 6);
+	assert_int_equal(c.dns_allow[1].ports.port_first, 443);
+	assert_int_equal(c.dns_allow[1].ports.port_last, 443);
+	assert_int_equal(c.dns_allow[2].ports.proto, 17);
+	assert_int_equal(c.dns_allow[2].ports.port_first, 123);
+	assert_int_equal(c.dns_allow[2].ports.port_last, 124);
+	assert_int_equal(c.dns_gate_port, 53);
+	assert_int_equal(c.dns_min_ttl, 300);
+	assert_int_equal(c.dns_max_ttl, 7200);
+	assert_int_equal(c.dns_grace, 0);
+	assert_int_equal(c.dns_rate, 10);
+	assert_int_equal(c.dns_burst, 10);
+	/* 64 ports is the most one rule opens. */
+	parse_ok("dns_allow = a.example.com tcp 1000-1063\n", &c);
+	assert_int_equal(c.dns_allow[0].ports.port_last, 1063);
+}
+
+static void reports_bad_dns_gate_values(void **state)
+{
+	parse_fails("dns_allow = \n", "t.conf:1: dns_allow has no value");
+	parse_fails("dns_allow = *\n", "t.conf:1: dns_allow: invalid name rule: '*' alone would allow every name");
+	parse_fails("dns_allow = *.com\n", "t.conf:1: dns_allow: invalid name rule: '*.' needs at least two labels "
+					   "after it: a wildcard may not cover a top-level domain");
+	parse_fails("dns_allow = a..b\n", "t.conf:1: dns_allow: invalid name rule: the name has an empty label (two "
+					  "dots in a row, or a leading dot)");
+	parse_fails("dns_allow = a/b.com\n", "t.conf:1: dns_allow: invalid name rule: the name has a character other "
+					     "than letters, digits, '-' and '_'");
+	parse_fails("dns_allow = a.com tcp\n",
+		    "t.conf:1: dns_allow: expected 'PATTERN' or 'PATTERN tcp|udp PORT[-PORT]', got 'a.com tcp'");
+	parse_fails("dns_allow = a.com tcp 443 x\n",
+		    "t.conf:1: dns_allow: expected 'PATTERN' or 'PATTERN tcp|udp PORT[-PORT]', got 'a.com tcp 443 x'");
+	parse_fails("dns_allow = a.com icmp 1\n", "t.conf:1: dns_allow: unknown protocol 'icmp' (expected tcp or udp)");
+	parse_fails("dns_allow = a.com tcp 0\n",
+		    "t.conf:1: dns_allow: port '0' must be a number from 1 to 65535 or a range FIRST-LAST within it");
+	parse_fails("\ndns_allow = a.com udp 1000-1064\n",
+		    "t.conf:2: dns_allow: ports 1000-1064 are 65 ports; a name rule opens at most 64 (the DNS gate adds "
+		    "one element per port and address)");
+	parse_fails("dns_gate_port = 0\n", "t.conf:1: dns_gate_port: expected a port from 1 to 65535, got '0'");
+	parse_fails("dns_gate_port = 65536\n", "t.conf:1: dns_gate_port: expected a port from 1 to 65535, got '65536'");
+	parse_fails("dns_min_ttl = 0\n",
+		    "t.conf:1: dns_min_ttl: expected a duration from 1s to 168h such as 60, 90s, 30m or 2h, got '0'");
+	parse_fails("dns_max_ttl = 8d\n",
+		    "t.conf:1: dns_max_ttl: expected a duration from 1s to 168h such as 60, 90s, 30m or 2h, got '8d'");
+	parse_fails("dns_grace = -1\n",
+		    "t.conf:1: dns_grace: expected a duration from 0 to 168h such as 0, 90s, 30m or 2h, got '-1'");
+	parse_fails("dns_rate = 0\n", "t.conf:1: dns_rate: expected a number of queries from 1 to 1000000, got '0'");
+	parse_fails("dns_burst = many\n", "t.conf:1: dns_burst: expected a number of queries from 1 to 1000000, got 'many'");
+	parse_fails("dns_rate = 1\ndns_rate = 2\n", "t.conf:2: dns_rate is already set at line 1");
+	/* Pairs: the error names the line of the one set last. */
+	parse_fails("dns_max_ttl = 30\n", "t.conf:1: dns_max_ttl (30) must be at least dns_min_ttl (60)");
+	parse_fails("dns_max_ttl = 300\n\ndns_min_ttl = 10m\n",
+		    "t.conf:3: dns_max_ttl (300) must be at least dns_min_ttl (600)");
+	parse_fails("dns_rate = 500\n", "t.conf:1: dns_burst (200) must be at least dns_rate (500)");
+	parse_fails("dns_rate = 5\ndns_burst = 4\n", "t.conf:2: dns_burst (4) must be at least dns_rate (5)");
+}
+
+static void caps_repeated_dns_allow_rules(void **state)
+{
+	static const char line[] = "dns_allow = a.example.com\n";
+	char text[(sizeof(line) - 1) * (CC_DNS_ALLOW_MAX + 1) + 1];
+	char expected[128];
+	size_t used = 0;
+
+	for (int i = 0; i <= CC_DNS_ALLOW_MAX; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s", line);
+	snprintf(expected, sizeof(expected), "t.conf:%d: dns_allow: at most %d name rules", CC_DNS_ALLOW_MAX + 1,
+		 CC_DNS_ALLOW_MAX);
+	parse_fails(text, expected);
 }
 
 static void caps_repeated_egress_rules(void **state)
@@ -467,6 +565,9 @@ int main(void)
 		cmocka_unit_test(rejects_overlong_line),
 		cmocka_unit_test(reports_bad_values),
 		cmocka_unit_test(caps_repeated_egress_rules),
+		cmocka_unit_test(parses_the_dns_gate_keys),
+		cmocka_unit_test(reports_bad_dns_gate_values),
+		cmocka_unit_test(caps_repeated_dns_allow_rules),
 		cmocka_unit_test(a_missing_named_file_is_an_error),
 		cmocka_unit_test(refuses_unsafe_files),
 		cmocka_unit_test(refuses_nul_bytes_and_reports_file_lines),

@@ -11,6 +11,7 @@
 
 #include "cmocka_all.h"
 
+#include "db/egress_store.h"
 #include "db/events.h"
 #include "registry_fixture.h"
 #include "db/settings.h"
@@ -334,6 +335,84 @@ static void identity_settings_guard_the_config(void **state)
 			    "while no chat exists)");
 }
 
+struct domain_walk {
+	char seen[256];
+};
+
+static int note_domain(const struct cc_egress_domain *d, void *ctx)
+{
+	struct domain_walk *w = ctx;
+	size_t used = strlen(w->seen);
+
+	snprintf(w->seen + used, sizeof(w->seen) - used, "%s%u:%s:%d:%u:%u-%u:%d", used ? " " : "", d->uid,
+		 d->pattern, d->any_port, d->ports.proto, d->ports.port_first, d->ports.port_last, d->private_ok);
+	return 0;
+}
+
+static const char *domains_of(struct cc_registry *reg, int64_t chat)
+{
+	static struct domain_walk w;
+	struct cc_err err;
+
+	w.seen[0] = '\0';
+	assert_int_equal(cc_egress_each_domain(reg, chat, note_domain, &w, &err), 0);
+	return w.seen;
+}
+
+/* Domain rules: a rule is its pattern and ports; the same one again only
+ * takes the new --private; they go with the chat's egress rules. */
+static void domain_rules_round_trip(void **state)
+{
+	struct cc_chat a, b;
+	struct cc_err err;
+	struct cc_egress_domain any = {.any_port = true}, tls = {.ports = {.proto = 6, .port_first = 443, .port_last = 443}};
+	FIXTURE();
+
+	registry_fixture_chat(&a, "domain-a", "chat-a1a1a1a1a1a1", 70040);
+	registry_fixture_chat(&b, "domain-b", "chat-b1b1b1b1b1b1", 70041);
+	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
+	assert_int_equal(cc_chats_insert(&f->reg, &b, &err), 0);
+	snprintf(any.pattern, sizeof(any.pattern), "api.example.com");
+	snprintf(tls.pattern, sizeof(tls.pattern), "*.example.com");
+	assert_int_equal(cc_egress_add_domain(&f->reg, a.id, &any, &err), 1);
+	assert_int_equal(cc_egress_add_domain(&f->reg, a.id, &tls, &err), 1);
+	assert_int_equal(cc_egress_add_domain(&f->reg, b.id, &tls, &err), 1);
+	tls.private_ok = true;
+	assert_int_equal(cc_egress_add_domain(&f->reg, a.id, &tls, &err), 0);
+	assert_string_equal(domains_of(&f->reg, a.id), "70040:api.example.com:1:0:0-0:0 70040:*.example.com:0:6:443-443:1");
+	assert_string_equal(domains_of(&f->reg, 0), "70040:api.example.com:1:0:0-0:0 70040:*.example.com:0:6:443-443:1 "
+						    "70041:*.example.com:0:6:443-443:0");
+	/* Another port is another rule. */
+	tls.ports.port_first = tls.ports.port_last = 8443;
+	assert_int_equal(cc_egress_remove_domain(&f->reg, a.id, &tls, &err), 0);
+	tls.ports.port_first = tls.ports.port_last = 443;
+	assert_int_equal(cc_egress_remove_domain(&f->reg, a.id, &tls, &err), 1);
+	assert_string_equal(domains_of(&f->reg, a.id), "70040:api.example.com:1:0:0-0:0");
+	assert_int_equal(cc_egress_remove_chat(&f->reg, a.id, &err), 0);
+	assert_string_equal(domains_of(&f->reg, a.id), "");
+	assert_string_equal(domains_of(&f->reg, 0), "70041:*.example.com:0:6:443-443:0");
+}
+
+/* A registry of schema 4 (before domain rules) gets the table. */
+static void migrates_to_domain_rules(void **state)
+{
+	struct cc_chat a;
+	struct cc_err err;
+	struct cc_egress_domain any = {.any_port = true};
+	FIXTURE();
+
+	assert_int_equal(cc_registry_schema_version(), 5);
+	assert_int_equal(sqlite3_exec(f->reg.db, "DROP TABLE egress_domains; PRAGMA user_version = 4", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(cc_registry_migrate(&f->reg, &err), 0);
+	assert_int_equal(user_version(&f->reg), 5);
+	registry_fixture_chat(&a, "domain-c", "chat-c1c1c1c1c1c1", 70042);
+	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
+	snprintf(any.pattern, sizeof(any.pattern), "api.example.com");
+	assert_int_equal(cc_egress_add_domain(&f->reg, a.id, &any, &err), 1);
+	assert_string_equal(domains_of(&f->reg, a.id), "70042:api.example.com:1:0:0-0:0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +428,8 @@ int main(void)
 		cmocka_unit_test(session_bookkeeping_never_waits),
 		cmocka_unit_test(events_are_kept_per_chat),
 		cmocka_unit_test(identity_settings_guard_the_config),
+		cmocka_unit_test(domain_rules_round_trip),
+		cmocka_unit_test(migrates_to_domain_rules),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

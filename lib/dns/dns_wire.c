@@ -10,6 +10,10 @@
 #define NAME_WIRE_MAX 255
 #define LABEL_MAX 63
 #define POINTER_BITS 0xc0
+/* A pointer lands on a label or the root byte, so a name of 255 bytes (127
+ * labels at most) needs at most 128 of them; chains of bare pointers past
+ * that would only cost the gate time. */
+#define JUMPS_MAX 128
 #define RR_FIXED_LEN 10 /* type, class, TTL, RDLENGTH after the owner name */
 #define TTL_TOP_BIT 0x80000000u
 
@@ -40,7 +44,7 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text)
 {
 	size_t pos = *off, end = 0, wire = 0, out = 0;
 	size_t segment = pos; /* where the labels since the last jump began */
-	bool jumped = false;
+	unsigned jumps = 0;
 
 	for (;;) {
 		uint8_t n;
@@ -57,11 +61,10 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text)
 			/* Strictly before the labels read since the last jump (or
 			 * the name's start): every jump lowers that, so this ends,
 			 * and no name can contain itself. */
-			if (target >= segment)
+			if (target >= segment || ++jumps > JUMPS_MAX)
 				return -1;
-			if (!jumped)
+			if (jumps == 1)
 				end = pos + 2;
-			jumped = true;
 			pos = segment = target;
 			continue;
 		}
@@ -91,7 +94,7 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text)
 	}
 	if (text)
 		text[out] = '\0';
-	*off = jumped ? end : pos + 1;
+	*off = jumps ? end : pos + 1;
 	return 0;
 }
 

@@ -373,6 +373,34 @@ static void pointer_loops(void **state)
 	assert_int_equal(cc_dns_parse_answer(m.b, m.n, &q, &a), -1);
 }
 
+/* A name through 128 pointers reads (a name of 127 one-letter labels could
+ * need that many); through 129, bare pointers that only cost time, not. */
+static void pointer_jumps_bounded(void **state)
+{
+	struct cc_dns_query q = query_for("www.example.com", CC_DNS_TYPE_A, false);
+	struct cc_dns_answer a;
+	struct msg m;
+
+	(void)state;
+	for (unsigned hops = 127; hops <= 128; hops++) {
+		size_t base;
+
+		answer_hdr(&m, "www.example.com", CC_DNS_TYPE_A, 2);
+		/* A record of an unknown type holding the chain of pointers. */
+		u16(&m, 0xc00c);
+		rr(&m, 99, CC_DNS_CLASS_IN, 1, 2 * hops);
+		base = m.n;
+		for (unsigned k = 0; k < hops; k++)
+			u16(&m, k == 0 ? 0xc00c : 0xc000 | (unsigned)(base + 2 * (k - 1)));
+		u16(&m, 0xc000 | (unsigned)(base + 2 * (hops - 1)));
+		rr(&m, CC_DNS_TYPE_A, CC_DNS_CLASS_IN, 1, 4);
+		u32(&m, 0xc0000201);
+		assert_int_equal(cc_dns_parse_answer(m.b, m.n, &q, &a), hops == 127 ? 0 : -1);
+		if (hops == 127)
+			assert_int_equal(a.addr_count, 1);
+	}
+}
+
 static void query_copy_and_set_id(void **state)
 {
 	uint8_t out[64];
@@ -700,6 +728,13 @@ static void build_error_replies(void **state)
 	assert_int_equal(cc_dns_build_error(&q, CC_DNS_RCODE_FORMERR, out, sizeof(out)), sizeof(bare));
 	assert_memory_equal(out, bare, sizeof(bare));
 	assert_int_equal(cc_dns_build_error(&q, CC_DNS_RCODE_FORMERR, out, 11), 0);
+	/* NOTIMP to a STATUS query: its opcode copied back. */
+	hdr(&m, 0x0102, 2 << 11, 1, 0, 0, 0);
+	question(&m, "example.com", CC_DNS_TYPE_A);
+	assert_int_equal(cc_dns_parse_query(m.b, m.n, &q), CC_DNS_RCODE_NOTIMP);
+	assert_int_equal(cc_dns_build_error(&q, CC_DNS_RCODE_NOTIMP, out, sizeof(out)), 12);
+	assert_int_equal(out[2], 0x90);
+	assert_int_equal(out[3], 0x84);
 
 	/* Without EDNS: the question, no OPT; it reads back as an answer. */
 	hdr(&m, 0x0102, CC_DNS_FLAG_RD, 1, 0, 0, 0);
@@ -917,6 +952,7 @@ int main(void)
 		cmocka_unit_test(query_root_and_longest_name),
 		cmocka_unit_test(query_refusals),
 		cmocka_unit_test(pointer_loops),
+		cmocka_unit_test(pointer_jumps_bounded),
 		cmocka_unit_test(query_copy_and_set_id),
 		cmocka_unit_test(query_every_prefix),
 		cmocka_unit_test(answer_addresses),

@@ -15,7 +15,7 @@ bool gate_answers(uint16_t port)
 	/* ID 0x6363, a query, one question: the root, type A, class IN */
 	static const uint8_t question[] = {0x63, 0x63, 0x00, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1};
 	struct sockaddr_in gate = {.sin_family = AF_INET, .sin_port = htons(port)};
-	uint8_t answer[512];
+	uint8_t answer[512] = {0};
 	struct pollfd pfd = {.events = POLLIN};
 	ssize_t got = -1;
 

@@ -319,6 +319,17 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 	rc = cc_dns_parse_answer(msg, len, &q, &a);
 	q.id = p->query.id;
 	gate_pending_free(g, p);
+	if (rc < 0 && cell && len >= CC_DNS_HEADER_LEN && (msg[2] & (CC_DNS_FLAG_TC >> 8))) {
+		/* Cut mid-record: say "truncated", so the client asks over TCP. */
+		uint8_t cut[CC_DNS_UDP_MIN];
+		size_t cut_len = cc_dns_build_error(&q, CC_DNS_RCODE_NOERROR, cut, sizeof(cut));
+
+		if (cut_len) {
+			cut[2] |= CC_DNS_FLAG_TC >> 8;
+			gate_reply(g, &client, cut, cut_len);
+		}
+		return;
+	}
 	if (rc < 0) {
 		if (cell)
 			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
@@ -413,7 +424,7 @@ static void upstream_ready(struct watch *w, uint32_t events)
 	(void)events;
 	g->round++;
 	for (unsigned n = 0; n < UDP_READS_PER_WAKEUP; n++) {
-		struct sockaddr_in6 from, expected;
+		struct sockaddr_in6 from = {0}, expected;
 		socklen_t from_len = sizeof(from);
 		ssize_t got = recvfrom(w->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
 		uint16_t id;
@@ -521,9 +532,10 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	memset(g, 0, sizeof(*g));
 	g->config = config;
 	g->loop = loop;
+	g->rules_epoch = 1; /* a cell's 0: its rules were never read */
 	g->udp.fd = g->tcp.fd = g->upstream.fd = g->timer.fd = -1;
 	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;
-	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(*g->cells));
+	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(struct gate_cell *));
 	if (!g->cells || gate_cache_open(g) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "the DNS gate's cell table");
 	if ((g->udp.fd = listen_socket(SOCK_DGRAM, config->dns_gate_port, err)) < 0 ||

@@ -66,7 +66,7 @@ struct gate_cell {
 	int64_t chat; /* chats.id */
 	struct gate_rule *rules; /* the chat's, then dns_allow */
 	size_t rule_count;
-	uint64_t rules_epoch; /* the gate's, when they were read */
+	uint64_t rules_epoch; /* the gate's, when they were read; 0: never */
 	struct gate_learned *learned;
 	double tokens; /* rate limit: a token bucket */
 	int64_t tokens_at_ms;

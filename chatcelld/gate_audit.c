@@ -73,10 +73,10 @@ failed:
 
 void gate_audit_flush(struct gate *g, struct gate_cell *cell, int64_t now_ms, bool end)
 {
-	char detail[512];
-	size_t len = 0;
-
 	if (cell->refused_logged < cell->refused_count || cell->refused_more) {
+		char detail[512];
+		size_t len = 0;
+
 		for (unsigned i = cell->refused_logged; i < cell->refused_count && len < sizeof(detail); i++)
 			len += (size_t)snprintf(detail + len, sizeof(detail) - len, "%s%s",
 						i > cell->refused_logged ? ", " : "", cell->refused[i]);

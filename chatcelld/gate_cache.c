@@ -78,7 +78,8 @@ bool gate_cache_get(struct gate *g, const struct cc_dns_query *q, struct cc_dns_
 	if (!g->cache || (q->qtype != CC_DNS_TYPE_A && q->qtype != CC_DNS_TYPE_AAAA))
 		return false;
 	e = &g->cache[slot_of(q->name, q->qtype)];
-	if (!e->expires_ms || e->qtype != q->qtype || now_ms >= e->expires_ms || strcmp(e->answer.chain[0], q->name))
+	if (!e->expires_ms || e->qtype != q->qtype || now_ms >= e->expires_ms ||
+	    strcmp(e->answer.chain[0], q->name) != 0)
 		return false;
 	*a = e->answer;
 	/* The TTLs count down, as a resolver's cache says them. */

@@ -109,6 +109,13 @@ static int take_domain(const struct cc_egress_domain *d, void *ctx)
 	return 0;
 }
 
+static bool same_rule(const struct gate_rule *a, const struct gate_rule *b)
+{
+	return strcmp(a->pattern, b->pattern) == 0 && a->wildcard == b->wildcard && a->any_port == b->any_port &&
+	       a->proto == b->proto && a->port_first == b->port_first && a->port_last == b->port_last &&
+	       a->private_ok == b->private_ok;
+}
+
 /* Is every rule of `old` still in `now`? (A rule added opens nothing.) */
 static bool rules_kept(const struct gate_rule *old, size_t old_count, const struct gate_rule *now, size_t now_count)
 {
@@ -116,7 +123,7 @@ static bool rules_kept(const struct gate_rule *old, size_t old_count, const stru
 		bool kept = false;
 
 		for (size_t j = 0; j < now_count && !kept; j++)
-			kept = memcmp(&old[i], &now[j], sizeof(old[i])) == 0;
+			kept = same_rule(&old[i], &now[j]);
 		if (!kept)
 			return false;
 	}
@@ -125,14 +132,14 @@ static bool rules_kept(const struct gate_rule *old, size_t old_count, const stru
 
 void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
 {
-	struct collect c = {0};
+	static struct gate_rule collected[GATE_RULES_MAX]; /* one loop, one thread */
+	struct collect c = {.rules = collected};
+	struct gate_rule *rules = NULL;
 	struct cc_err err = {0};
 
-	if (cell->rules && cell->rules_epoch == g->rules_epoch)
+	if (cell->rules_epoch == g->rules_epoch)
 		return;
-	c.rules = calloc(GATE_RULES_MAX, sizeof(*c.rules));
-	if (!c.rules)
-		return; /* keeps the rules it had */
+	memset(collected, 0, sizeof(collected));
 	if (g->reg_open) {
 		struct cc_chat chat;
 		int found = cc_chats_find_by_uid(&g->reg, cell->uid, &chat, &err);
@@ -142,6 +149,7 @@ void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
 		if (found < 0) {
 			/* Fail closed: nothing of the chat's own until it can be read. */
 			fprintf(stderr, "chatcelld: DNS gate: rules of %s: %s\n", cell->user, err.msg);
+			memset(collected, 0, sizeof(collected));
 			c.count = 0;
 		}
 	}
@@ -152,11 +160,15 @@ void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
 	}
 	if (c.dropped)
 		fprintf(stderr, "chatcelld: DNS gate: %s has more than %u domain rules; the rest are not applied\n",
-			cell->user, GATE_CHAT_RULES_MAX);
-	if (cell->rules && !rules_kept(cell->rules, cell->rule_count, c.rules, c.count))
+			cell->user, (unsigned)GATE_CHAT_RULES_MAX);
+	if (c.count && !(rules = malloc(c.count * sizeof(*rules))))
+		return; /* keeps the rules it had, and tries again next time */
+	if (c.count)
+		memcpy(rules, collected, c.count * sizeof(*rules));
+	if (cell->rules_epoch && !rules_kept(cell->rules, cell->rule_count, rules, c.count))
 		gate_learn_forget(g, cell); /* a rule went or changed: what it opened goes too */
 	free(cell->rules);
-	cell->rules = c.rules;
+	cell->rules = rules;
 	cell->rule_count = c.count;
 	cell->rules_epoch = g->rules_epoch;
 }

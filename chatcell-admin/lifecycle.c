@@ -80,6 +80,20 @@ static gid_t group_id(const char *name, gid_t fallback)
 	return found->gr_gid;
 }
 
+struct new_cell_egress {
+	struct admin *a;
+	const struct cc_chat *chat;
+};
+
+/* The new cell's egress table, built from the registry into its network
+ * namespace while its keeper makes the mounts (cc_cell_spec). */
+static int build_new_egress(int netns, void *ctx, struct cc_err *err)
+{
+	const struct new_cell_egress *e = ctx;
+
+	return cc_egress_ensure_chat(&e->a->reg, &e->a->config, e->chat->id, netns, e->a->now, err);
+}
+
 int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 {
 	enum cc_cgroup_backend backend;
@@ -103,20 +117,13 @@ int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 	/* As a login would: no cell without its disk budget. */
 	rc = cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, true, &a->err);
 	if (rc == 0) {
-		rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
 		/* As a login would, too: a new cell has its egress table before
 		 * anything of the chat runs in it. */
-		if (rc == 0 && cell.started) {
-			int netns = cc_cell_netns_open(&cell);
+		struct new_cell_egress egress = {a, chat};
 
-			rc = netns < 0 ? cc_fail_errno(&a->err, CC_ERR_SYSTEM, errno,
-						       "cannot open the network namespace of the new cell of %s", chat->name)
-				       : cc_egress_build_cell(&a->reg, &a->config, chat->uid, netns, a->now, &a->err);
-			if (netns >= 0)
-				close(netns);
-			if (rc < 0)
-				cc_cell_abandon(&cell);
-		}
+		spec.network_ready = build_new_egress;
+		spec.network_ready_ctx = &egress;
+		rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
 		cc_cell_close(&cell);
 	}
 	cc_chat_unlock(a->lock_fd, chat->uid);

@@ -277,51 +277,86 @@ fail:
 	_exit(1);
 }
 
-/* What the keeper reported: its network index (*index), then "+" from the
- * keeper program when it is ready (true), after "k" if its setup kept a
- * descriptor for logins (*kept), or why its setup failed (in msg; empty if
- * it died silently). */
-static bool keeper_ready(int fd, char *msg, size_t size, int64_t *index, bool *kept)
-{
-	struct pollfd report = {.fd = fd, .events = POLLIN};
-	size_t len = 0;
-	char *end;
+/* What the keeper reports on its pipe: its network index first ("i<n>\n"),
+ * then "+" from the keeper program when it is ready, after "k" if its setup
+ * kept a descriptor for logins; or why its setup failed (empty if it died
+ * silently). The text read so far is kept in `msg`, `len` bytes. */
+struct keeper_report {
+	int fd;
+	char msg[sizeof(((struct cc_err *)0)->msg)];
+	size_t len;
+	bool eof;
+};
 
-	*index = -1;
+/* Read more of the report: false on EOF or when the keeper took too long
+ * (then msg says so). */
+static bool report_read(struct keeper_report *r)
+{
+	struct pollfd report = {.fd = r->fd, .events = POLLIN};
+
 	for (;;) {
 		ssize_t n;
-		int r = poll(&report, 1, KEEPER_SETUP_WAIT_MS);
+		int ready = poll(&report, 1, KEEPER_SETUP_WAIT_MS);
 
-		if (r < 0 && errno == EINTR)
+		if (ready < 0 && errno == EINTR)
 			continue;
-		if (r == 0) {
-			snprintf(msg, size, "its keeper did not finish its setup within %d s", KEEPER_SETUP_WAIT_MS / 1000);
+		if (ready == 0) {
+			snprintf(r->msg, sizeof(r->msg), "its keeper did not finish its setup within %d s",
+				 KEEPER_SETUP_WAIT_MS / 1000);
+			r->len = strlen(r->msg);
+			r->eof = true;
 			return false;
 		}
-		n = read(fd, msg + len, size - 1 - len);
-
+		n = read(r->fd, r->msg + r->len, sizeof(r->msg) - 1 - r->len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == size - 1)
-			break;
+		if (n <= 0 || r->len + (size_t)n == sizeof(r->msg) - 1) {
+			r->len += n > 0 ? (size_t)n : 0;
+			r->msg[r->len] = '\0';
+			r->eof = true;
+			return false;
+		}
+		r->len += (size_t)n;
+		r->msg[r->len] = '\0';
+		return true;
 	}
-	msg[len] = '\0';
-	end = strchr(msg, '\n');
-	if (strncmp(msg, KEEPER_INDEX, strlen(KEEPER_INDEX)) == 0 && end) {
-		uint64_t value;
+}
 
-		*end = '\0';
-		if (cc_parse_u64(msg + strlen(KEEPER_INDEX), 0, UINT32_MAX, &value) == 0)
-			*index = (int64_t)value;
-		memmove(msg, end + 1, strlen(end + 1) + 1);
-	}
-	*kept = strncmp(msg, CC_KEEPER_KEPT, strlen(CC_KEEPER_KEPT)) == 0;
+/* The keeper's network index, reported before it builds its mounts, so
+ * the network is made while it does; -1 if its setup failed first (the
+ * reason is then in r->msg). */
+static int64_t keeper_index(struct keeper_report *r)
+{
+	char *end, number[24];
+	uint64_t value;
+	size_t digits;
+
+	while (!(end = memchr(r->msg, '\n', r->len)) && report_read(r))
+		;
+	if (!end || strncmp(r->msg, KEEPER_INDEX, strlen(KEEPER_INDEX)) != 0)
+		return -1;
+	digits = (size_t)(end - r->msg) - strlen(KEEPER_INDEX);
+	if (digits >= sizeof(number))
+		return -1;
+	memcpy(number, r->msg + strlen(KEEPER_INDEX), digits);
+	number[digits] = '\0';
+	if (cc_parse_u64(number, 0, UINT32_MAX, &value) < 0)
+		return -1;
+	r->len -= (size_t)(end + 1 - r->msg);
+	memmove(r->msg, end + 1, r->len + 1);
+	return (int64_t)value;
+}
+
+/* The rest of the report, to its end: true if the keeper is ready (and
+ * *kept if its setup kept a descriptor), else why not in r->msg. */
+static bool keeper_ready(struct keeper_report *r, bool *kept)
+{
+	while (!r->eof)
+		report_read(r);
+	*kept = strncmp(r->msg, CC_KEEPER_KEPT, strlen(CC_KEEPER_KEPT)) == 0;
 	if (*kept)
-		memmove(msg, msg + strlen(CC_KEEPER_KEPT), strlen(msg) - strlen(CC_KEEPER_KEPT) + 1);
-	return strcmp(msg, CC_KEEPER_READY) == 0;
+		memmove(r->msg, r->msg + strlen(CC_KEEPER_KEPT), strlen(r->msg) - strlen(CC_KEEPER_KEPT) + 1);
+	return strcmp(r->msg, CC_KEEPER_READY) == 0;
 }
 
 /* The file whose bytes the keepers lock as their network indexes. */
@@ -348,22 +383,13 @@ static int open_index_file(struct cc_err *err)
  * keeper's namespace. A pair left by a cell that ended a moment ago (the
  * kernel removes a namespace's links after its last process, not at once)
  * holds the same index: it is removed and the pair made again. */
-static int build_network(const struct cc_cell_spec *spec, pid_t keeper, int64_t index, struct cc_err *err)
+static int build_network(const struct cc_cell_spec *spec, int netns, int64_t index, struct cc_err *err)
 {
 	struct cc_cell_addrs addrs;
-	char path[64];
-	cc_cleanup_close int netns = -1;
 	int rc;
 
-	if (index < 0)
-		return cc_fail(err, CC_ERR_SYSTEM, "its keeper reported no network index");
 	if (cc_cell_addrs(spec->net_config, (uint32_t)index, &addrs, err) < 0)
 		return -1;
-	/* The keeper is this process's child and not reaped: its PID is its own. */
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)keeper);
-	netns = open(path, O_RDONLY | O_CLOEXEC);
-	if (netns < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s", path);
 	rc = cc_cell_net_create(&addrs, netns, err);
 	if (rc < 0 && err->kind == CC_ERR_CONFLICT) {
 		struct cc_err stale = {0};
@@ -374,6 +400,26 @@ static int build_network(const struct cc_cell_spec *spec, pid_t keeper, int64_t 
 		}
 	}
 	return rc;
+}
+
+/* What the new cell's network namespace gets from this side while its
+ * keeper builds the mounts: its veth pair, then what the starter adds
+ * (spec->network_ready: its egress table). */
+static int make_network(const struct cc_cell_spec *spec, pid_t keeper, int64_t index, struct cc_err *err)
+{
+	char path[64];
+	cc_cleanup_close int netns = -1;
+
+	/* The keeper is this process's child and not reaped: its PID is its own. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)keeper);
+	netns = open(path, O_RDONLY | O_CLOEXEC);
+	if (netns < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s", path);
+	if (build_network(spec, netns, index, err) < 0) {
+		cc_err_prefix(err, "cannot set up the network of the cell of %s: ", spec->name);
+		return -1;
+	}
+	return spec->network_ready ? spec->network_ready(netns, spec->network_ready_ctx, err) : 0;
 }
 
 /* Does the chat have /tmp instances yet (made at its first cell)? */
@@ -447,8 +493,9 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
 	int64_t index = -1;
 	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
-	char msg[sizeof(err->msg)] = "";
-	bool reaped = false, kept = false;
+	struct keeper_report r = {.fd = -1};
+	struct cc_err net_err = {0};
+	bool reaped = false, kept = false, ready = false;
 	long pid;
 	int rc;
 
@@ -479,21 +526,32 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	}
 	close(go[0]), go[0] = -1;
 	close(report[1]), report[1] = -1;
+	r.fd = report[0];
 	if (place && place((pid_t)pid, place_ctx, err) < 0)
 		goto kill;
-	if (cc_write_all(go[1], "g", 1) < 0 || !keeper_ready(report[0], msg, sizeof(msg), &index, &kept)) {
-		if (!msg[0]) {
+	if (cc_write_all(go[1], "g", 1) == 0) {
+		/* The network is made while the keeper builds its mounts. */
+		index = keeper_index(&r);
+		if (index >= 0 && make_network(spec, (pid_t)pid, index, &net_err) < 0)
+			index = -2;
+		ready = keeper_ready(&r, &kept);
+	}
+	/* A keeper that failed is the cause of whatever failed here too. */
+	if (ready && index == -2) {
+		*err = net_err;
+		goto kill;
+	}
+	if (!ready || index < 0) {
+		if (ready)
+			cc_copy(r.msg, sizeof(r.msg), "its keeper reported no network index");
+		else if (!r.msg[0]) {
 			siginfo_t info;
 
 			kill_and_reap(pidfd, &info);
 			reaped = true;
-			describe_silent_end(&info, msg, sizeof(msg));
+			describe_silent_end(&info, r.msg, sizeof(r.msg));
 		}
-		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name, msg);
-		goto kill;
-	}
-	if (build_network(spec, (pid_t)pid, index, err) < 0) {
-		cc_err_prefix(err, "cannot set up the network of the cell of %s: ", spec->name);
+		cc_fail(err, CC_ERR_SYSTEM, "cannot set up the cell of %s: %s", spec->name, r.msg);
 		goto kill;
 	}
 	if (kept)

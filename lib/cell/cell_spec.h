@@ -39,6 +39,12 @@ struct cc_cell_spec {
 	int (*keep)(void *ctx); /* the descriptor, or -1 for none */
 	void *keep_ctx;
 	char keep_key[CC_CELL_KEY_MAX + 1];
+	/* What the starter puts into the new cell's network namespace
+	 * (`netns`) once its network is made, while the keeper still builds
+	 * the mounts, before anything of the chat runs in it (the egress
+	 * table), or NULL; a failure ends the start. */
+	int (*network_ready)(int netns, void *ctx, struct cc_err *err);
+	void *network_ready_ctx;
 };
 
 /* The spec from the configuration; the tty group is looked up by the

@@ -221,8 +221,8 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 	return rc;
 }
 
-int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int64_t now,
-			  struct cc_err *err)
+int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int netns,
+			  int64_t now, struct cc_err *err)
 {
 	struct cc_nft_element *els;
 	struct cc_nft_batch *batch;
@@ -237,5 +237,5 @@ int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *confi
 		cc_nft_batch_add(batch, els, n);
 	}
 	free(els);
-	return commit(batch, -1, &kernel_errno, err);
+	return commit(batch, netns, &kernel_errno, err);
 }

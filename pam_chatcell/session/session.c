@@ -40,11 +40,29 @@ static int lock_chat(struct chat_user *cu, struct cc_registry *reg)
 	return lock_fd;
 }
 
+/* Step 4 for a cell this login starts: its egress table, built from the
+ * registry into its network namespace while its keeper makes the mounts.
+ * The chat's work lock, held here, keeps out a change to its allowlist,
+ * which chatcell-admin makes under that lock from the kernel change to the
+ * registry's commit: the registry read here has all of it or none. */
+struct new_cell_egress {
+	struct chat_user *cu;
+	struct cc_registry *reg;
+};
+
+static int build_new_egress(int netns, void *ctx, struct cc_err *err)
+{
+	const struct new_cell_egress *e = ctx;
+
+	return cc_egress_ensure_chat(e->reg, &e->cu->config, e->cu->chat.id, netns, (int64_t)time(NULL), err);
+}
+
 /* Steps 2 and 3: the chat's disk budget and cell (started if none runs),
  * and this process, and so everything the session forks, in its cgroup
  * with the chat's limits. */
-static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *cell)
+static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg, struct cc_cell *cell)
 {
+	struct new_cell_egress egress = {cu, reg};
 	enum cc_cgroup_backend backend;
 	struct cc_cell_spec spec;
 	struct cc_limits limits;
@@ -55,6 +73,8 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	tty = pam_modutil_getgrnam(pamh, "tty");
 	cc_cell_spec_init(&spec, &cu->config, cu->uid, cu->chat.name, tty ? tty->gr_gid : TTY_GID_DEFAULT,
 			  backend != CC_CGROUP_OFF);
+	spec.network_ready = build_new_egress;
+	spec.network_ready_ctx = &egress;
 	cc_limits_effective(&cu->config, cu->chat.memory_max, cu->chat.pids_max, cu->chat.cpu_max_percent,
 			    cu->chat.io_weight, cu->chat.io_max_set ? &cu->chat.io_max : NULL, &limits);
 	/* A new cell starts with the chat's disk budget in force, or not at all. */
@@ -65,13 +85,11 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_cell *c
 	return cc_cgroup_join(backend, &cu->config, cu->uid, cu->chat.name, &limits, getpid(), &cu->err);
 }
 
-/* Step 4, inside the cell: its egress table, built from the registry. The
- * chat's work lock, held here, keeps out a change to its allowlist, which
- * chatcell-admin makes under that lock from the kernel change to the
- * registry's commit: the registry read here has all of it or none. */
+/* Step 4 for a running cell whose table must be rebuilt, from inside it
+ * (the same lock and registry read as build_new_egress). */
 static int build_egress(struct chat_user *cu, struct cc_registry *reg)
 {
-	return cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
+	return cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, -1, (int64_t)time(NULL), &cu->err);
 }
 
 int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg)
@@ -89,12 +107,12 @@ int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *r
 	 * its noted logins go to the registry first (bookkeeping only). */
 	if (cc_cell_logins(cu->uid, &login, &logout))
 		cc_chats_fold_logins(reg, cu->uid, login, logout, &ignored);
-	rc = open_cell(pamh, cu, &cell);
+	rc = open_cell(pamh, cu, reg, &cell);
 	target = (struct session_target){.name = cu->chat.name, .uid = cu->uid, .cell = &cell};
 	if (rc == 0)
 		rc = cc_cell_join(&cell, &back, &cu->err);
 	if (rc == 0) {
-		rc = build_egress(cu, reg);
+		rc = cell.started ? 0 : build_egress(cu, reg);
 		if (rc < 0)
 			cc_cell_return(&back);
 		else

@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cgroup_join_bench: %s\n", err.msg);
 		return 1;
 	}
-	cc_limits_effective(&config, -1, -1, -1, &limits);
+	cc_limits_effective(&config, -1, -1, -1, -1, NULL, &limits);
 	ms = calloc((size_t)runs, sizeof(*ms));
 	if (!ms)
 		return 1;

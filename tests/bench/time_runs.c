@@ -4,9 +4,11 @@
  * replaced by the run's index, so each run can use a new chat ID. With
  * --pty each run has a new pseudo-terminal as its controlling terminal and
  * stdin, stdout and stderr (made before the clock starts), as from an
- * interactive shell.
+ * interactive shell. Without --pty, ";;" separates commands run one after
+ * another in each run, the next only if the last succeeded (as `a && b`,
+ * without a shell's own start in the time).
  *
- *   time_runs [--pty] RUNS COMMAND [ARGS...] */
+ *   time_runs [--pty] RUNS COMMAND [ARGS...] [;; COMMAND [ARGS...]]... */
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
@@ -74,6 +76,18 @@ static void drain(int master)
 	}
 }
 
+/* Cut `args` at its first ";;": the command after it, or NULL. */
+static char **next_command(char **args)
+{
+	for (char **a = args; *a; a++) {
+		if (strcmp(*a, ";;") == 0) {
+			*a = NULL;
+			return a + 1;
+		}
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	bool with_pty = argc > 1 && strcmp(argv[1], "--pty") == 0;
@@ -87,9 +101,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [--pty] RUNS COMMAND [ARGS...]\n", argv[0]);
 		return 2;
 	}
+	for (int i = 2; i < argc; i++) {
+		if (with_pty && strcmp(argv[i], ";;") == 0) {
+			fputs("time_runs: --pty runs one command\n", stderr);
+			return 2;
+		}
+	}
 	t = malloc(sizeof(double) * (size_t)runs);
 	for (int i = 0; i < runs; i++) {
-		char **args = expand(argv + 2, argc - 2, i);
+		char **args = expand(argv + 2, argc - 2, i), **next;
 		int master = -1, slave = -1, status;
 		double start;
 		pid_t pid;
@@ -99,23 +119,26 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		start = bench_now_us();
-		pid = fork();
-		if (pid == 0) {
-			child_io(with_pty, slave);
-			execvp(args[0], args);
-			_exit(127);
+		for (; args; args = next) {
+			next = next_command(args);
+			pid = fork();
+			if (pid == 0) {
+				child_io(with_pty, slave);
+				execvp(args[0], args);
+				_exit(127);
+			}
+			if (with_pty) {
+				close(slave);
+				drain(master);
+				close(master);
+			}
+			waitpid(pid, &status, 0);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				fprintf(stderr, "time_runs: run %d of %s failed (status %d)\n", i, args[0], status);
+				return 1;
+			}
 		}
-		if (with_pty) {
-			close(slave);
-			drain(master);
-			close(master);
-		}
-		waitpid(pid, &status, 0);
 		t[i] = (bench_now_us() - start) / 1e3;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			fprintf(stderr, "time_runs: run %d of %s failed (status %d)\n", i, args[0], status);
-			return 1;
-		}
 	}
 	printf("%.3f\n", bench_median(t, (size_t)runs));
 	return 0;

@@ -71,11 +71,7 @@ is "$(login_run "$a" "cat /proc/net/dev" | lo_packets)" "$a_lo_before" \
 
 # ssh port forwarding: sshd connects for the chat from inside its cell, so
 # the chat's egress policy holds, also after the host's ruleset is flushed.
-ip link add upl0 type veth peer name upl1 # (this kernel has no dummy links)
-ip link set upl1 up
-ip link set upl0 up
-ip addr add 10.99.0.2/24 dev upl0
-ip addr add 10.99.0.3/24 dev upl0
+start_uplink 10.99.0.2 10.99.0.3
 banner='import select, socket, sys
 ss = []
 for a in sys.argv[1:]:

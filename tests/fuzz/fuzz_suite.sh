@@ -9,6 +9,10 @@
 . "$(dirname "$0")/fuzz_lib.sh"
 : "${CC_BUILDDIR:?run through make check}"
 src=${CC_SRCDIR:?}
+# The harnesses are the same in every build (FUZZ_CC and FUZZ_CFLAGS, not
+# configure's compiler and flags), so scripts/test-all runs them once, in
+# the plain build.
+[ "${CC_SKIP_FUZZ:-}" = 1 ] && skip_all "the fuzz harnesses do not depend on the build's configuration: they run in the plain build only"
 
 fuzz_cc=${CC_FUZZ_CC:-clang}
 command -v "$fuzz_cc" >/dev/null ||

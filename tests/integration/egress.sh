@@ -11,11 +11,7 @@
 
 start_syslog
 use_chatcell_nss
-ip link add upl0 type veth peer name upl1 # (this kernel has no dummy links)
-ip link set upl1 up
-ip link set upl0 up
-for i in 2 3 4 5 6 7 8 9; do ip addr add "10.99.0.$i/24" dev upl0; done
-for i in 1 2 4; do ip -6 addr add "fd00::$i/64" dev upl0 nodad; done
+start_uplink 10.99.0.{2..9} fd00::{1,2,4}
 ports="8000 8001 8002"
 specs=()
 for addr in 10.99.0.2 10.99.0.3 10.99.0.4 10.99.0.5 10.99.0.9 "[fd00::1]" "[fd00::2]" "[fd00::4]"; do

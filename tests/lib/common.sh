@@ -179,6 +179,25 @@ start_syslog() {
 	start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/syslog_catcher.py" /run/sandbox-log.sock "$SYSLOG"
 }
 
+# start_uplink ADDRESS...: the sandbox's stand-in for the host's uplink, a
+# veth link upl0 (peer upl1; this kernel has no dummy links) with each
+# ADDRESS, IPv4 as /24 (10.99.0.0/24 by convention) and IPv6 as /64 (fd00::/64)
+# without duplicate address detection, so they are usable at once. Tests put
+# their listeners there (start_listeners) for cells to reach through the
+# host's routing, never anything outside the sandbox.
+start_uplink() {
+	local addr
+	ip link add upl0 type veth peer name upl1
+	ip link set upl1 up
+	ip link set upl0 up
+	for addr in "$@"; do
+		case "$addr" in
+		*:*) ip -6 addr add "$addr/64" dev upl0 nodad ;;
+		*) ip addr add "$addr/24" dev upl0 ;;
+		esac
+	done
+}
+
 # Loopback listeners (tests/lib/listener.py ADDRESS:PORT/PROTO...).
 start_listeners() {
 	start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" "$@"

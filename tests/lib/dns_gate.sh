@@ -22,11 +22,7 @@ probe=$CC_HELPERS/net_probe
 dns_gate_setup() {
 	start_syslog
 	use_chatcell_nss
-	ip link add upl0 type veth peer name upl1
-	ip link set upl1 up
-	ip link set upl0 up
-	for i in 4 5 6 7 8; do ip addr add "198.51.100.$i/24" dev upl0; done
-	ip -6 addr add 2001:db8::4/64 dev upl0 nodad
+	start_uplink 198.51.100.{4..8} 2001:db8::4
 	start_listeners 198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:853/tcp 198.51.100.5:8000/tcp \
 		198.51.100.6:8000/tcp 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp "[2001:db8::4]:8000/tcp" \
 		198.51.100.8:53/udp

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/fs_util.h"
+#include "base/trusted_dir.h"
 #include "net/cell_addr.h"
 
 void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
@@ -28,6 +30,41 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 		 "# It answers the names the chat's rules allow (chatcell-admin egress allow --domain).\n"
 		 "nameserver %s\n",
 		 text);
+}
+
+/* Linux before 6.15 cannot clone a file of a detached mount (open_tree
+ * gives EINVAL). There the text, the same for every cell, is kept in
+ * CHATCELL_RUN_DIR/resolv.conf (root's, 0644, written whole and renamed)
+ * and bind-mounted read-only with the classic mount(2). */
+static int bind_shared_copy(const char *text, int target, struct cc_err *err)
+{
+	cc_cleanup_close int dir = cc_open_trusted_dir(CHATCELL_RUN_DIR, 0755, err);
+	cc_cleanup_close int tmp = -1, file = -1;
+	char tmp_name[32], src[32], dst[32];
+
+	if (dir < 0)
+		return -1;
+	snprintf(tmp_name, sizeof(tmp_name), "resolv.conf.%d", (int)getpid());
+	tmp = openat(dir, tmp_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (tmp < 0 || fchmod(tmp, 0644) < 0 || cc_write_all(tmp, text, strlen(text)) < 0 ||
+	    renameat(dir, tmp_name, dir, "resolv.conf") < 0) {
+		int e = errno;
+
+		unlinkat(dir, tmp_name, 0);
+		return cc_fail_errno(err, CC_ERR_SYSTEM, e, "cannot write %s/resolv.conf", CHATCELL_RUN_DIR);
+	}
+	file = openat(dir, "resolv.conf", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (file < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s/resolv.conf", CHATCELL_RUN_DIR);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", file);
+	snprintf(dst, sizeof(dst), "/proc/self/fd/%d", target);
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own /etc/resolv.conf");
+	/* The new mount is on top: reached by the path (through its link, if any). */
+	if (mount(NULL, "/etc/resolv.conf", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make the cell's resolv.conf read-only");
+	return 0;
 }
 
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
@@ -55,6 +92,8 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 	if (file < 0 || cc_write_all(file, text, strlen(text)) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot write the cell's resolv.conf");
 	tree = open_tree(root, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 && errno == EINVAL)
+		return bind_shared_copy(text, target, err);
 	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, (struct mount_attr *)&readonly, sizeof(readonly)) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make the cell's resolv.conf read-only");
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

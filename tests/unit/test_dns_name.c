@@ -2,6 +2,7 @@
 /* Name rules (lib/dns/dns_name.h): what an administrator may write, its
  * normal form with the exact refusal, what each rule matches, and the
  * public DNS-over-HTTPS/TLS resolvers. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cmocka_all.h"
@@ -39,14 +40,14 @@ static void normalizes_rules(void **state)
 	normalized("localhost", "localhost");
 	/* 63 characters in a label, 253 in a name. */
 	memset(name, 'a', 63);
-	strcpy(name + 63, ".com");
+	snprintf(name + 63, sizeof(name) - 63, ".com");
 	normalized(name, name);
 	memset(name, 'b', 253);
 	name[63] = name[127] = name[191] = '.';
 	name[253] = '\0';
 	normalized(name, name);
 	memcpy(without_dot, name, sizeof(without_dot));
-	strcat(name, "."); /* a trailing dot does not count */
+	snprintf(name + 253, sizeof(name) - 253, "."); /* a trailing dot does not count */
 	normalized(name, without_dot);
 }
 
@@ -74,7 +75,7 @@ static void refuses_rules(void **state)
 	refused("*.*.example.com", "'*' may only be the whole first label, as in *.example.com");
 	refused("example.*", "'*' may only be the whole first label, as in *.example.com");
 	memset(name, 'a', 64);
-	strcpy(name + 64, ".com");
+	snprintf(name + 64, sizeof(name) - 64, ".com");
 	refused(name, "a label of the name is longer than 63 characters");
 	memset(name, 'b', 254);
 	name[63] = name[127] = name[191] = '.';

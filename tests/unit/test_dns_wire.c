@@ -821,8 +821,8 @@ static void build_answer_chain_round_trip(void **state)
 
 	(void)state;
 	answer_of(&a, &q, 2, true);
-	strcpy(a.chain[1], "cdn.example.net");
-	strcpy(a.chain[2], "edge.cdn.example.net");
+	snprintf(a.chain[1], sizeof(a.chain[1]), "cdn.example.net");
+	snprintf(a.chain[2], sizeof(a.chain[2]), "edge.cdn.example.net");
 	a.chain_ttl[0] = 60;
 	a.chain_ttl[1] = 0x90000000u; /* over 2^31-1: written as 2^31-1 */
 	a.chain_len = 3;

@@ -73,6 +73,9 @@ alive() { # PID...: all running (not gone, not zombies)
 	done
 }
 gone() { ! alive "$1"; }
+# A session that fails (or hangs) must fail its check, not hang the VM
+# until the host's timeout: each handshake on a fifo waits this long.
+HANDSHAKE_SECONDS=300
 # The forker (forker.py) in a session of USER, held on fifos: fork_start
 # starts it waiting, fork_go lets it fork and reads "FORKED ERRNO",
 # fork_end releases it.
@@ -89,12 +92,12 @@ fork_start() { # USER
 		echo "exited $?" >/run/fork-out
 	) &
 	FORK_JOB=$!
-	read -r ready <&"$fork_out"
+	read -r -t "$HANDSHAKE_SECONDS" ready <&"$fork_out" || ready="no answer in ${HANDSHAKE_SECONDS}s"
 	[ "$ready" = ready ] || echo "# forker did not start: $ready"
 }
 fork_go() {
 	echo go >&"$fork_in"
-	read -r FORKED FORK_ERRNO <&"$fork_out"
+	read -r -t "$HANDSHAKE_SECONDS" FORKED FORK_ERRNO <&"$fork_out" || FORKED="no answer in ${HANDSHAKE_SECONDS}s"
 }
 fork_end() {
 	exec {fork_in}>&-
@@ -188,11 +191,13 @@ exec {cpu_in}<>/run/cpu-in {cpu_out}<>/run/cpu-out
 (
 	exec {cpu_in}>&- {cpu_out}>&-
 	login_su "$a" 'echo up >/run/cpu-out; read -r _ </run/cpu-in; timeout 5 sh -c "while :; do :; done"; echo "$?" >/run/cpu-out'
+	echo "exited $?" >/run/cpu-out
 ) &
-read -r _ <&"$cpu_out"
+read -r -t "$HANDSHAKE_SECONDS" up <&"$cpu_out" || up="no answer in ${HANDSHAKE_SECONDS}s"
+[ "$up" = up ] || echo "# the CPU session did not start: $up"
 usage0=$(cg_key "$stat" usage_usec) throttled0=$(cg_key "$stat" nr_throttled) t0=$(date +%s%N)
 echo go >&"$cpu_in"
-read -r loop_rc <&"$cpu_out"
+read -r -t "$HANDSHAKE_SECONDS" loop_rc <&"$cpu_out" || loop_rc="no answer in ${HANDSHAKE_SECONDS}s"
 t1=$(date +%s%N) usage1=$(cg_key "$stat" usage_usec) throttled1=$(cg_key "$stat" nr_throttled)
 wait $!
 exec {cpu_in}>&- {cpu_out}>&-

@@ -129,6 +129,11 @@ first_command() { median_ms 20 chatcell-admin ensure "bench-first-$BASHPID-{}" '
 nobody_20() { median_ms 20 runuser -u nobody true; }
 read -r first_command nobody_first delta < <(alternate 5 first_command nobody_20)
 echo "ensure + run ${first_command} ms, against runuser -u nobody true ${nobody_first} ms: ratio $(ratio "$first_command" "$nobody_first") (target <= 2.0), +${delta} ms"
+# The floor of this path: the same two commands when the cell start costs
+# nothing (a new chat's ensure, then run into a cell that already runs).
+floor_command() { median_ms 20 chatcell-admin ensure "bench-floor-$BASHPID-{}" ';;' chatcell-admin run --user "$cell_chat" -- true; }
+read -r floor nobody_floor delta < <(alternate 5 floor_command nobody_20)
+echo "its floor, ensure NEW + run into a running cell: ${floor} ms, against ${nobody_floor} ms: ratio $(ratio "$floor" "$nobody_floor"); the cell start adds $(awk -v a="$first_command" -v b="$floor" 'BEGIN { printf "%.1f", a - b }') ms"
 # As measured before (through a shell, whose own start is in the time):
 first_in_sh=$(median_ms 60 sh -c 'chatcell-admin ensure bench-first-sh-{} >/dev/null && chatcell-admin run bench-first-sh-{} -- true')
 sh_alone=$(median_ms 200 sh -c true)

@@ -4,7 +4,7 @@
 # upstream on 127.0.0.10 (its query log in $DNS_LOG), "outside" addresses
 # on a veth link of the sandbox (TEST-NET-2 and the IPv6 documentation
 # prefix: addresses no rebinding rule refuses), listeners on them, and
-# chatcelld running (its log in $GATED_LOG).
+# chatcelld running (its log in $GATED_LOG; dns_gate_bed: all but chatcelld).
 #   198.51.100.4  api.test (A, with 2001:db8::4 as AAAA); listeners 8000, 8001, 853
 #   198.51.100.5  other.test (alias.test is a CNAME to it); listener 8000
 #   198.51.100.6  api2.test (good-alias.test is a CNAME to it); listener 8000
@@ -19,7 +19,8 @@ GATE=169.254.1.1
 dns_probe=$CC_HELPERS/dns_probe
 probe=$CC_HELPERS/net_probe
 
-dns_gate_setup() {
+# Everything but the gate itself (the VM tier starts it through systemd).
+dns_gate_bed() {
 	start_syslog
 	use_chatcell_nss
 	start_uplink 198.51.100.{4..8} 2001:db8::4
@@ -50,6 +51,10 @@ dns_gate_setup() {
 	CONF
 	chatcell-admin init >/dev/null
 	enable_pam_chatcell >/dev/null
+}
+
+dns_gate_setup() {
+	dns_gate_bed
 	: >"$GATED_LOG"
 	chatcelld 2>>"$GATED_LOG" &
 	GATED_PID=$!

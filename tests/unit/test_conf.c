@@ -442,32 +442,36 @@ static void reports_bad_dns_gate_values(void **state)
 	parse_fails("dns_rate = 5\ndns_burst = 4\n", "t.conf:2: dns_burst (4) must be at least dns_rate (5)");
 }
 
+/* `line` once more than `cap` allows: refused at the line past the cap,
+ * with "t.conf:<line>: " + `message`. */
+static void fails_past_cap(const char *line, int cap, const char *message)
+{
+	size_t size = strlen(line) * (size_t)(cap + 1) + 1, used = 0;
+	char *text = malloc(size);
+	char expected[128];
+
+	assert_non_null(text);
+	for (int i = 0; i <= cap; i++)
+		used += (size_t)snprintf(text + used, size - used, "%s", line);
+	snprintf(expected, sizeof(expected), "t.conf:%d: %s", cap + 1, message);
+	parse_fails(text, expected);
+	free(text);
+}
+
 static void caps_repeated_dns_allow_rules(void **state)
 {
-	static const char line[] = "dns_allow = a.example.com\n";
-	char text[(sizeof(line) - 1) * (CC_DNS_ALLOW_MAX + 1) + 1];
-	char expected[128];
-	size_t used = 0;
+	char message[64];
 
-	for (int i = 0; i <= CC_DNS_ALLOW_MAX; i++)
-		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s", line);
-	snprintf(expected, sizeof(expected), "t.conf:%d: dns_allow: at most %d name rules", CC_DNS_ALLOW_MAX + 1,
-		 CC_DNS_ALLOW_MAX);
-	parse_fails(text, expected);
+	snprintf(message, sizeof(message), "dns_allow: at most %d name rules", CC_DNS_ALLOW_MAX);
+	fails_past_cap("dns_allow = a.example.com\n", CC_DNS_ALLOW_MAX, message);
 }
 
 static void caps_repeated_egress_rules(void **state)
 {
-	static const char line[] = "egress_allow = 10.0.0.1 tcp 443\n";
-	char text[(sizeof(line) - 1) * (CC_EGRESS_DEFAULTS_MAX + 1) + 1];
-	char expected[128];
-	size_t used = 0;
+	char message[64];
 
-	for (int i = 0; i <= CC_EGRESS_DEFAULTS_MAX; i++)
-		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s", line);
-	snprintf(expected, sizeof(expected), "t.conf:%d: egress_allow: at most %d default rules",
-		 CC_EGRESS_DEFAULTS_MAX + 1, CC_EGRESS_DEFAULTS_MAX);
-	parse_fails(text, expected);
+	snprintf(message, sizeof(message), "egress_allow: at most %d default rules", CC_EGRESS_DEFAULTS_MAX);
+	fails_past_cap("egress_allow = 10.0.0.1 tcp 443\n", CC_EGRESS_DEFAULTS_MAX, message);
 }
 
 /* File-level checks need a file owned by root, so they run as root. */

@@ -39,10 +39,14 @@ trap 'rm -f "$script" ${disk:+"$disk"}' EXIT
 qemu_args=${VMTIER_QEMU_ARGS:-}
 if [ -n "$disk_mib" ]; then
 	disk=$(mktemp /tmp/chatcell-vm-disk.XXXXXX)
-	truncate -s "${disk_mib}M" "$disk" && mkfs.ext4 -q -F "$disk" ||
-		{ echo "Bail out! cannot make the VM's disk image $disk"; exit 1; }
 	qemu_args+=" -drive file=$disk,if=virtio,format=raw,cache=unsafe"
 fi
+make_disk() {
+	[ -z "$disk" ] && return
+	rm -f "$disk"
+	truncate -s "${disk_mib}M" "$disk" && mkfs.ext4 -q -F "$disk" ||
+		{ echo "Bail out! cannot make the VM's disk image $disk"; exit 1; }
+}
 cat >"$script" <<EOF
 #!/bin/bash
 export CC_SRCDIR='$srcdir' CC_BUILDDIR='$builddir' CC_TOP_BUILDDIR='$top_builddir'
@@ -51,5 +55,18 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 exec /bin/bash '$srcdir/tests/vm/guest/$guest_test'
 EOF
 
-diag "booting a $mode VM (qemu TCG) for $guest_test"
-VMTIER_KEEP_PATHS=$keep VMTIER_QEMU_ARGS=$qemu_args VMTIER_TIMEOUT=${VMTIER_TIMEOUT:-600} "$here/run-vm.sh" "$mode" "$script"
+boot() {
+	make_disk
+	diag "booting a $mode VM (qemu TCG) for $guest_test"
+	VMTIER_KEEP_PATHS=$keep VMTIER_QEMU_ARGS=$qemu_args VMTIER_TIMEOUT=${VMTIER_TIMEOUT:-600} "$here/run-vm.sh" "$mode" "$script"
+}
+# A boot that hangs before the test starts (an emulator stall; no code
+# under test has run) gets one more boot. A hung or failed test does not.
+boot
+rc=$?
+if [ "$rc" = 126 ]; then
+	diag "the VM's boot hung before its test started (its console is above); booting once more"
+	boot
+	rc=$?
+fi
+exit "$rc"

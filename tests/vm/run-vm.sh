@@ -18,7 +18,9 @@
 #           cwd /, stdin /dev/null, env VMTIER=1 VMTIER_MODE=MODE.
 #
 # Exit status: the test's own status; 124 = host timeout hit, 125 = the VM
-# stopped without handing back a result (both print "vmtier: NO RESULT").
+# stopped without handing back a result (both print "vmtier: NO RESULT"),
+# 126 = the guest's boot hung: its test had not started after
+# VMTIER_BOOT_TIMEOUT seconds (default 240).
 #
 # env: VMTIER_TIMEOUT   hard timeout in seconds for qemu   (default 300)
 #      VMTIER_MEM       guest RAM                          (default 1536M)
@@ -107,7 +109,15 @@ trap 'kill $QPID 2>/dev/null' INT TERM HUP
 # Safety net: the guest powers off by itself right after writing io/rc; if it
 # does not within VMTIER_GRACE seconds, kill qemu (the result is already here).
 GRACE=${VMTIER_GRACE:-15} RC_SEEN='' NOPOWEROFF=''
+# The guest creates io/output when its test starts (5-20 s after qemu does,
+# longer on a busy host). A guest that has not by then hangs in its boot,
+# before any code under test ran: say so apart from a hung test.
+BOOT_LIMIT=${VMTIER_BOOT_TIMEOUT:-240} BOOT_HUNG='' SECONDS=0
 while kill -0 $QPID 2>/dev/null; do
+	if [ ! -e "$RUN/io/output" ] && (( SECONDS >= BOOT_LIMIT )); then
+		echo "vmtier: the guest did not start its test within ${BOOT_LIMIT}s (its boot hung); killing qemu" >&2
+		BOOT_HUNG=1; kill $QPID 2>/dev/null; break
+	fi
 	if [ -f "$RUN/io/rc" ]; then
 		RC_SEEN=${RC_SEEN:-$SECONDS}
 		if (( SECONDS - RC_SEEN >= GRACE )); then
@@ -137,7 +147,9 @@ if [ -f "$RUN/io/rc" ]; then
 	exit "$RC"
 fi
 
-if [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
+if [ -n "$BOOT_HUNG" ]; then
+	RC=126
+elif [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
 	echo "vmtier: NO RESULT: host timeout (${TIMEOUT}s) hit after ${WALL}s" >&2; RC=124
 else
 	echo "vmtier: NO RESULT: VM stopped (qemu rc=$QRC) after ${WALL}s without io/rc" >&2; RC=125

@@ -3,8 +3,41 @@
 
 #include "egress/host_nft.h"
 #include "json.h"
+#include "net/cell_addr.h"
 
+#include <net/if.h>
 #include <string.h>
+
+/* Links of the host named like cells' links that are not: the table takes
+ * them for cells' (nothing new forwarded into them, their DNS to the gate),
+ * and only a warning can say so. */
+static void warn_foreign_links(void)
+{
+	struct if_nameindex *links = if_nameindex();
+	char names[512] = "";
+	size_t used = 0;
+	unsigned count = 0;
+
+	if (!links)
+		return;
+	for (const struct if_nameindex *l = links; l->if_index; l++) {
+		if (!cc_cell_host_link_like(l->if_name) || cc_cell_host_link_index(l->if_name, &(uint32_t){0}))
+			continue;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", count ? ", " : "", l->if_name);
+		count++;
+	}
+	if_freenameindex(links);
+	if (count) {
+		const char *them = count == 1 ? "it" : "them";
+
+		fprintf(stderr,
+			"chatcell-admin: warning: %s %s: chatcell takes every link whose name starts with '%s' for a "
+			"cell's, so its table forwards nothing new into %s and sends DNS arriving on %s for 169.254.1.1 "
+			"to the DNS gate; rename %s (ip link set NAME name NEWNAME)\n",
+			count == 1 ? "link" : "links", names, CC_CELL_HOST_LINK_PREFIX, them, them, them);
+	}
+}
 
 int host_net_apply(struct admin *a, struct cc_forwarding_report *report, char *line, size_t line_len)
 {
@@ -19,6 +52,7 @@ int host_net_apply(struct admin *a, struct cc_forwarding_report *report, char *l
 		 "postrouting: masquerade, output: no network for chat UIDs outside their cells, "
 		 "prerouting: DNS from cells to the DNS gate, chatcelld on 127.0.0.1:%u)",
 		 changes, CC_HOST_NFT_TABLE, (unsigned)a->config.dns_gate_port);
+	warn_foreign_links();
 	return 0;
 }
 

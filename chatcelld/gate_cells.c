@@ -15,7 +15,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "base/parse_number.h"
 #include "cell/cell_index.h"
 #include "db/chats.h"
 #include "net/cell_addr.h"
@@ -24,12 +23,9 @@
 static int link_index(int ifindex, uint32_t *index)
 {
 	char name[IF_NAMESIZE];
-	uint64_t n;
 
-	if (!if_indextoname((unsigned)ifindex, name) || strncmp(name, "cc", 2) != 0 ||
-	    cc_parse_u64(name + 2, 0, UINT32_MAX, &n) < 0)
+	if (!if_indextoname((unsigned)ifindex, name) || !cc_cell_host_link_index(name, index))
 		return -1;
-	*index = (uint32_t)n;
 	return 0;
 }
 

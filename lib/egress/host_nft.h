@@ -29,10 +29,11 @@
 
 #include "base/error.h"
 #include "config/conf.h"
+#include "net/cell_addr.h"
 
 #define CC_HOST_NFT_TABLE "chatcell"
 /* The host's end of every cell's link is "cc<index>" (lib/net/cell_addr.h). */
-#define CC_HOST_NFT_CELL_LINKS "cc"
+#define CC_HOST_NFT_CELL_LINKS CC_CELL_HOST_LINK_PREFIX
 
 /* The table's chains and how many rules each has once built. */
 struct cc_host_nft_chain {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "net/cell_addr.h"
 
+#include "base/parse_number.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -36,7 +38,28 @@ static void add_to(uint8_t *addr, size_t len, uint64_t n)
 
 void cc_cell_host_link(uint32_t index, char out[IF_NAMESIZE])
 {
-	snprintf(out, IF_NAMESIZE, "cc%u", index);
+	snprintf(out, IF_NAMESIZE, CC_CELL_HOST_LINK_PREFIX "%u", index);
+}
+
+bool cc_cell_host_link_index(const char *name, uint32_t *index)
+{
+	char canonical[IF_NAMESIZE];
+	uint64_t n;
+
+	if (!cc_cell_host_link_like(name) ||
+	    cc_parse_u64(name + strlen(CC_CELL_HOST_LINK_PREFIX), 0, UINT32_MAX, &n) < 0)
+		return false;
+	/* "cc01" or "cc+1" is not what cc_cell_host_link makes. */
+	cc_cell_host_link((uint32_t)n, canonical);
+	if (strcmp(canonical, name) != 0)
+		return false;
+	*index = (uint32_t)n;
+	return true;
+}
+
+bool cc_cell_host_link_like(const char *name)
+{
+	return strncmp(name, CC_CELL_HOST_LINK_PREFIX, strlen(CC_CELL_HOST_LINK_PREFIX)) == 0;
 }
 
 int cc_cell_addrs(const struct cc_config *config, uint32_t index, struct cc_cell_addrs *out, struct cc_err *err)

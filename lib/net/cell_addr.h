@@ -6,6 +6,7 @@
 #define CHATCELL_CELL_ADDR_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/error.h"
@@ -18,6 +19,11 @@
 #define CC_CELL_GATEWAY4 {169, 254, 1, 1}                                  /* 169.254.1.1 */
 #define CC_CELL_GATEWAY6 {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1} /* fe80::1 */
 #define CC_CELL_HOST_MAC {0xee, 0xee, 0xee, 0xee, 0xee, 0xee}
+
+/* The host's end of cell N's link is named CC_CELL_HOST_LINK_PREFIX "<N>".
+ * The host's table can only match names by prefix, so it takes every link
+ * with this prefix for a cell's; init warns about other links named so. */
+#define CC_CELL_HOST_LINK_PREFIX "cc"
 
 struct cc_cell_addrs {
 	uint32_t index;
@@ -32,6 +38,12 @@ uint64_t cc_cell_capacity(const struct cc_config *config);
 
 /* The name of cell `index`'s link on the host. */
 void cc_cell_host_link(uint32_t index, char out[IF_NAMESIZE]);
+
+/* Is `name` exactly the name of a cell's host link? Its index in *index. */
+bool cc_cell_host_link_index(const char *name, uint32_t *index);
+
+/* Does `name` start as cells' host links do, whether or not it is one? */
+bool cc_cell_host_link_like(const char *name);
 
 /* The addresses of cell `index` (0 .. capacity - 1). */
 int cc_cell_addrs(const struct cc_config *config, uint32_t index, struct cc_cell_addrs *out,

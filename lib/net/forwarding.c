@@ -12,14 +12,13 @@
 #include "base/cleanup.h"
 #include "base/dir_each.h"
 #include "base/fs_util.h"
+#include "net/cell_addr.h"
 
 #define IPV4_FORWARD "net.ipv4.ip_forward"
 #define IPV6_FORWARD "net.ipv6.conf.all.forwarding"
 #define RA_PREFIX "net.ipv6.conf."
 #define RA_SUFFIX ".accept_ra"
 #define IPV6_CONF "/proc/sys/net/ipv6/conf"
-/* The host's end of every cell's link (cell_addr.h: "cc<index>"). */
-#define CELL_LINK_PREFIX "cc"
 #define SAVED_MAX_BYTES 16384
 #define VALUE_MAX 16
 
@@ -235,7 +234,7 @@ static int plan_accept_ra(const char *name, void *ctx)
 	char key[80], path[128], now[VALUE_MAX];
 
 	if (strcmp(name, "all") == 0 || strcmp(name, "default") == 0 || strcmp(name, "lo") == 0 ||
-	    strncmp(name, CELL_LINK_PREFIX, strlen(CELL_LINK_PREFIX)) == 0 || strlen(name) >= IF_NAMESIZE)
+	    cc_cell_host_link_index(name, &(uint32_t){0}) || strlen(name) >= IF_NAMESIZE)
 		return 0;
 	ra_key(name, key, sizeof(key));
 	snprintf(path, sizeof(path), "%s/%s/accept_ra", IPV6_CONF, name);

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "net/cell_addr.h"
 #include "net/rtnl.h"
 
 struct route_scan {
@@ -65,7 +66,7 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (!oif || !if_indextoname(oif, scan->link))
 		snprintf(scan->link, sizeof(scan->link), "?");
-	if (strncmp(scan->link, "cc", 2) == 0) /* a cell's own route */
+	if (cc_cell_host_link_index(scan->link, &(uint32_t){0})) /* a cell's own route */
 		return MNL_CB_OK;
 	if (prefixes_overlap(dst, rtm->rtm_dst_len, scan->range->addr, scan->range->prefix_len)) {
 		char text[INET6_ADDRSTRLEN];

@@ -118,6 +118,19 @@ run chatcell-admin egress apply
 is "$rc:$(tail -1 <<<"$out" | cut -d'(' -f1)" "0:host network: forwarding on " "egress apply (the boot unit) applies the host's part too"
 is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2" \
 	"egress apply rebuilt the table"
+unlike "$err" "*warning: link*" "control: no link of this host is named like a cell's link without being one (cc9 was)"
+# Links named like cells' links that are not: the table takes them for
+# cells' all the same, so init says so (accept_ra 0: nothing to forward-proof).
+for link in ccfoo cc07; do
+	ip link add "$link" type veth peer name "x$link"
+	echo 0 >"/proc/sys/net/ipv6/conf/$link/accept_ra"
+	echo 0 >"/proc/sys/net/ipv6/conf/x$link/accept_ra"
+done
+run chatcell-admin init
+like "$rc:$err" "0:*chatcell-admin: warning: links ccfoo, cc07: chatcell takes every link whose name starts with 'cc' for a cell's, so its table forwards nothing new into them and sends DNS arriving on them for 169.254.1.1 to the DNS gate; rename them (ip link set NAME name NEWNAME)*" \
+	"init warns about links named like cells' (ccfoo, and cc07, which no cell would be named)"
+ip link del ccfoo
+ip link del cc07
 
 # --- chatcelld -------------------------------------------------------------
 run setpriv --reuid=65534 --regid=65534 --clear-groups chatcelld

@@ -86,12 +86,35 @@ static void the_narrower_range_decides(void **state)
 	assert_string_equal(got, "cc65535 10.1.0.0 fd00:1:2:3:4:5:1:0");
 }
 
+static void names_of_host_links(void **state)
+{
+	static const char *const not_cells[] = {"cc", "cc01", "cc+1", "cc-1", "cc1x", "ccfoo", "cc4294967296", "eth0"};
+	char name[IF_NAMESIZE];
+	uint32_t index = 7;
+
+	(void)state;
+	cc_cell_host_link(4294967295u, name);
+	assert_string_equal(name, "cc4294967295");
+	assert_true(cc_cell_host_link_index(name, &index));
+	assert_int_equal(index, 4294967295u);
+	assert_true(cc_cell_host_link_index("cc0", &index));
+	assert_int_equal(index, 0);
+	for (size_t i = 0; i < sizeof(not_cells) / sizeof(not_cells[0]); i++) {
+		index = 7;
+		assert_false(cc_cell_host_link_index(not_cells[i], &index));
+		assert_int_equal(index, 7); /* untouched */
+	}
+	assert_true(cc_cell_host_link_like("ccfoo"));
+	assert_false(cc_cell_host_link_like("c0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(default_ranges),
 		cmocka_unit_test(refuses_past_the_ranges),
 		cmocka_unit_test(the_narrower_range_decides),
+		cmocka_unit_test(names_of_host_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

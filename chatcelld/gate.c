@@ -114,8 +114,13 @@ static void reply_error(struct gate *g, const struct gate_client *client, const 
 
 void gate_pending_free(struct gate *g, struct gate_pending *p)
 {
+	struct gate_cell *cell;
+
 	if (!p->used)
 		return;
+	cell = gate_cell_get(g, p->client.index, p->client.serial);
+	if (cell && cell->pending)
+		cell->pending--;
 	gate_tcp_forget(g, p);
 	if (p->client.tcp && p->client.conn)
 		gate_tcp_unbind(p->client.conn, p);
@@ -198,10 +203,11 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	}
 	if (gate_answer_from_cache(g, cell, client, &q, now))
 		return;
-	if (g->config->dns_server_count == 0 || !(p = pending_new(g))) {
+	if (g->config->dns_server_count == 0 || cell->pending >= GATE_PENDING_PER_CELL || !(p = pending_new(g))) {
 		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
 	}
+	cell->pending++;
 	p->query = q;
 	p->client = *client;
 	/* Written anew: only what was checked goes upstream (dns_reply.h). */

@@ -27,6 +27,9 @@
 #include "loop.h"
 
 #define GATE_PENDING_MAX 4096    /* questions waiting for an upstream */
+/* One chat's share of them: a chat whose names the resolvers never answer
+ * cannot fill the table for every other chat. */
+#define GATE_PENDING_PER_CELL 64
 #define GATE_QUERY_MAX 512       /* a query the gate writes: header, question, OPT (282 bytes at most) */
 #define GATE_TCP_CLIENTS_MAX 256 /* TCP connections from cells at once */
 #define GATE_TCP_PER_CELL 8
@@ -72,6 +75,7 @@ struct gate_cell {
 	double tokens; /* rate limit: a token bucket */
 	int64_t tokens_at_ms;
 	unsigned tcp_clients;
+	unsigned pending; /* its questions waiting for a resolver */
 	/* refusals in the current audit interval */
 	char refused[GATE_REFUSALS_LOGGED][CC_DNS_NAME_TEXT_MAX + 16];
 	unsigned refused_count, refused_logged, refused_more;

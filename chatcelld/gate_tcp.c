@@ -25,7 +25,8 @@ struct gate_tcp_client {
 	uint64_t serial;
 	struct gate_pending *pending; /* the question asked upstream for it */
 	bool waiting;                 /* for an answer: reads nothing more */
-	int64_t active_ms;
+	bool serving;                 /* serve_buffered runs for it: no second one */
+	int64_t active_ms;            /* its last whole question or answer */
 	size_t in_len;
 	uint8_t in[2 + QUESTION_MAX];
 };
@@ -63,6 +64,40 @@ static void client_close(struct gate *g, struct gate_tcp_client *c)
 	close(c->w.fd);
 }
 
+/* The questions already in the buffer, one at a time, for as long as each
+ * is answered at once (REFUSED, a cached answer): a client may write
+ * several at once (glibc writes its A and AAAA questions in one go) and
+ * sends nothing more until they are answered. Stops at a question that
+ * waits for the resolver (gate_tcp_reply calls this again) or when the
+ * connection closes. */
+static void serve_buffered(struct gate *g, struct gate_tcp_client *c)
+{
+	uint8_t question[QUESTION_MAX];
+
+	c->serving = true;
+	while (!c->w.dead && !c->waiting && c->in_len >= 2 && c->in_len >= frame_len(c->in)) {
+		struct gate_client client = {.tcp = true, .conn = c, .index = c->index, .serial = c->serial};
+		struct gate_cell *cell = gate_cell_get(g, c->index, c->serial);
+		size_t len = frame_len(c->in);
+
+		if (!cell) {
+			client_close(g, c);
+			break;
+		}
+		/* Taken out of the buffer first: the answer may come before
+		 * gate_question returns. */
+		memcpy(question, c->in + 2, len - 2);
+		memmove(c->in, c->in + len, c->in_len - len);
+		c->in_len -= len;
+		c->waiting = true;
+		c->active_ms = gate_now_ms();
+		loop_change(g->loop, &c->w, 0);
+		gate_policy_check(g);
+		gate_question(g, cell, &client, question, len - 2);
+	}
+	c->serving = false;
+}
+
 static void client_ready(struct watch *w, uint32_t events)
 {
 	struct gate_tcp_client *c = watch_owner(w, struct gate_tcp_client, w);
@@ -82,32 +117,15 @@ static void client_ready(struct watch *w, uint32_t events)
 			client_close(g, c);
 		return;
 	}
+	/* Bytes alone do not keep a connection: a client that trickles a
+	 * question byte by byte is closed GATE_TCP_IDLE_MS after its last
+	 * whole one, and cannot hold its cell's connections for ever. */
 	c->in_len += (size_t)got;
-	c->active_ms = gate_now_ms();
 	if (c->in_len >= 2 && frame_len(c->in) > sizeof(c->in)) {
 		client_close(g, c); /* no question is that long: not worth parsing */
 		return;
 	}
-	if (c->in_len < 2 || c->in_len < frame_len(c->in))
-		return;
-	{
-		struct gate_client client = {.tcp = true, .conn = c, .index = c->index, .serial = c->serial};
-		struct gate_cell *cell = gate_cell_get(g, c->index, c->serial);
-		size_t len = frame_len(c->in);
-
-		if (!cell) {
-			client_close(g, c);
-			return;
-		}
-		c->waiting = true;
-		loop_change(g->loop, &c->w, 0);
-		gate_policy_check(g);
-		gate_question(g, cell, &client, c->in + 2, len - 2);
-		/* A pipelined next question waits in the buffer (a client that
-		 * pipelines waits for the first answer anyway). */
-		memmove(c->in, c->in + len, c->in_len - len);
-		c->in_len -= len;
-	}
+	serve_buffered(g, c);
 }
 
 void gate_tcp_bind(struct gate_tcp_client *conn, struct gate_pending *p)
@@ -125,13 +143,16 @@ void gate_tcp_reply(struct gate *g, struct gate_tcp_client *c, const uint8_t *ms
 	frame[0] = (uint8_t)(len >> 8);
 	frame[1] = (uint8_t)len;
 	memcpy(frame + 2, msg, len);
-	/* An answer fits the socket's buffer of a fresh connection; a client
-	 * that does not read loses its connection rather than stall the gate. */
+	/* An answer fits the socket's buffer (made room for one at accept); a
+	 * client that does not read loses its connection rather than stall
+	 * the gate. */
 	if (send(c->w.fd, frame, len + 2, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(len + 2)) {
 		client_close(g, c);
 		return;
 	}
 	loop_change(g->loop, &c->w, EPOLLIN);
+	if (!c->serving)
+		serve_buffered(g, c); /* a question written with this one */
 }
 
 void gate_tcp_accept(struct gate *g)
@@ -155,6 +176,9 @@ void gate_tcp_accept(struct gate *g)
 			close(fd);
 			continue;
 		}
+		/* Room for the largest answer, so one send() takes it whole
+		 * (the kernel doubles the value, within net.core.wmem_max). */
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){FRAME_MAX}, sizeof(int));
 		c->w.fd = fd;
 		c->w.ready = client_ready;
 		c->g = g;

@@ -40,9 +40,11 @@ static enum cc_addr_kind kind4(const uint8_t *a, struct cc_addr_prefix cells4)
 		{{100, 64, 0, 0}, 10}, {{169, 254, 0, 0}, 16}, {{192, 0, 0, 0}, 24}, /* IETF protocol assignments */
 	};
 
+	static const uint8_t gateway4[4] = CC_ADDR_GATEWAY4;
+
 	/* 0/8 "this network", 127/8 loopback, 224/4 multicast, 240/4 reserved
 	 * and the broadcast address. */
-	if (a[0] == 0 || a[0] == 127 || a[0] >= 224 || in_cells(a, cells4, 32))
+	if (a[0] == 0 || a[0] == 127 || a[0] >= 224 || in_cells(a, cells4, 32) || memcmp(a, gateway4, 4) == 0)
 		return CC_ADDR_FORBIDDEN;
 	for (size_t i = 0; i < sizeof(private4) / sizeof(private4[0]); i++)
 		if (prefix_has(a, private4[i].net, private4[i].bits))
@@ -56,12 +58,13 @@ static enum cc_addr_kind kind6(const uint8_t *a, struct cc_addr_prefix cells4, s
 	static const uint8_t compat[12] = {0};
 	static const uint8_t nat64[12] = {0, 0x64, 0xff, 0x9b};
 	static const uint8_t nat64_local[6] = {0, 0x64, 0xff, 0x9b, 0, 1};
+	static const uint8_t gateway6[16] = CC_ADDR_GATEWAY6;
 
 	/* An IPv4 address in IPv6 clothes is what it carries; this also
 	 * covers :: and ::1 (as 0.0.0.0 and 0.0.0.1). */
 	if (memcmp(a, mapped, 12) == 0 || memcmp(a, compat, 12) == 0 || memcmp(a, nat64, 12) == 0)
 		return kind4(a + 12, cells4);
-	if (a[0] == 0xff || in_cells(a, cells6, 128))
+	if (a[0] == 0xff || in_cells(a, cells6, 128) || memcmp(a, gateway6, 16) == 0)
 		return CC_ADDR_FORBIDDEN;
 	/* fc00::/7 ULA, fe80::/10 link-local, fec0::/10 the old site-local,
 	 * and 64:ff9b:1::/48, the NAT64 prefix for local use (RFC 8215). */

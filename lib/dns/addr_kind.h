@@ -13,10 +13,17 @@ enum cc_addr_kind {
 	/* RFC 1918, 100.64.0.0/10 (CGNAT), 169.254.0.0/16, fc00::/7 (ULA), fe80::/10 */
 	CC_ADDR_PRIVATE,
 	/* never: 0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4 and above, ::, ::1,
-	 * ff00::/8, the cell ranges; IPv4-mapped and IPv4-compatible IPv6
+	 * ff00::/8, the cell ranges, the cells' gateway; IPv4-mapped and IPv4-compatible IPv6
 	 * (::ffff:0:0/96, ::/96) and 64:ff9b::/96 are judged by their IPv4 part */
 	CC_ADDR_FORBIDDEN,
 };
+
+/* The cells' gateway: the host itself, as every cell sees it (lib/net's
+ * CC_CELL_GATEWAY4 and CC_CELL_GATEWAY6 are these). Never a place an answer
+ * may send a chat: a learned entry for it would open the host's own
+ * services to the cell. */
+#define CC_ADDR_GATEWAY4 {169, 254, 1, 1}
+#define CC_ADDR_GATEWAY6 {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
 
 /* A range as chatcell.conf's cell_ipv4_range / cell_ipv6_range hold it. */
 struct cc_addr_prefix {

@@ -11,13 +11,14 @@
 
 #include "base/error.h"
 #include "config/conf.h"
+#include "dns/addr_kind.h"
 
 /* Inside every cell: its end of the pair and the gateway it routes through,
  * link-local addresses that mean "the host" on every cell's link (Calico's
  * pattern). The host end answers for the gateway with this fixed MAC. */
 #define CC_CELL_LINK "eth0"
-#define CC_CELL_GATEWAY4 {169, 254, 1, 1}                                  /* 169.254.1.1 */
-#define CC_CELL_GATEWAY6 {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1} /* fe80::1 */
+#define CC_CELL_GATEWAY4 CC_ADDR_GATEWAY4 /* 169.254.1.1 */
+#define CC_CELL_GATEWAY6 CC_ADDR_GATEWAY6 /* fe80::1 */
 #define CC_CELL_HOST_MAC {0xee, 0xee, 0xee, 0xee, 0xee, 0xee}
 
 /* The host's end of cell N's link is named CC_CELL_HOST_LINK_PREFIX "<N>".

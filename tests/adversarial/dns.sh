@@ -59,6 +59,12 @@ is "$(ask dns-adv-a "$GATE" cellname.test)" "NOERROR tc=0 -" "attack dns/rebind-
 is "$(ask dns-adv-a "$GATE" priv.test)" "NOERROR tc=0 -" "attack dns/rebind-private: the gate drops a private address"
 chatcell-admin egress allow dns-adv-b --domain priv.test --private >/dev/null
 is "$(ask dns-adv-b "$GATE" priv.test)" "NOERROR tc=0 10.99.0.4" "control: a --private rule lets B have it"
+is "$("$dns_probe" 127.0.0.10 gw.test)" "NOERROR tc=0 169.254.1.1" "control: the upstream answers gw.test with the cells' gateway"
+chatcell-admin egress allow dns-adv-b --domain gw.test --private >/dev/null
+is "$(ask dns-adv-b "$GATE" gw.test)" "NOERROR tc=0 -" "attack dns/rebind-gateway: even a --private rule does not get the gateway (the host itself)"
+run in_cell dns-adv-b nft list set inet chatcell dnsany4
+[[ "$out" != *169.254.1.1* ]]
+ok "attack dns/rebind-gateway: and it is not in B's learned set" test $? -eq 0
 run in_cell dns-adv-a nft list set inet chatcell dnsany4
 [[ "$out" != *127.0.0.1* && "$out" != *10.77.0.9* && "$out" != *10.99.0.4* ]]
 ok "attack dns/rebind-*: none of them is in A's learned set" test $? -eq 0

@@ -82,6 +82,35 @@ is "$(grep "DNS gate refused $c: " "$GATED_LOG")" "chatcelld: DNS gate refused $
 unlike "$(cat "$GATED_LOG")" "*dns-c*" "the log never holds the chat ID"
 like "$(chatcell-admin show dns-c)" "*dns-refused chatcelld: not-allowed.test*" "show lists C's recent DNS refusals (its audit trail)"
 
+# --- two questions in one write over TCP -------------------------------------
+# glibc writes its A and AAAA questions in one go when it falls back to TCP:
+# both must be answered on the connection, not the first alone.
+pipelined() { # CHAT_ID NAME: the IDs of the answers to two framed questions sent at once
+	in_session "$1" /usr/bin/python3 -c 'import socket, struct, sys
+def ask(qid, qtype):
+    name = b"".join(bytes([len(l)]) + l for l in sys.argv[2].encode().split(b".")) + b"\0"
+    m = struct.pack(">6H", qid, 0x0100, 1, 0, 0, 0) + name + struct.pack(">2H", qtype, 1)
+    return struct.pack(">H", len(m)) + m
+s = socket.create_connection((sys.argv[1], 53), timeout=5)
+s.sendall(ask(1, 1) + ask(2, 28))
+ids, buf = [], b""
+try:
+    while len(ids) < 2:
+        data = s.recv(65536)
+        if not data:
+            break
+        buf += data
+        while len(buf) >= 2 and len(buf) >= 2 + struct.unpack(">H", buf[:2])[0]:
+            n = struct.unpack(">H", buf[:2])[0]
+            ids.append(str(struct.unpack(">H", buf[2:4])[0]))
+            buf = buf[2 + n:]
+except socket.timeout:
+    ids.append("timeout")
+print(" ".join(ids))' "$GATE" "$2"
+}
+is "$(pipelined dns-a api.test)" "1 2" "two questions written at once over TCP are both answered (the resolver asked for each)"
+is "$(pipelined dns-b not-allowed.test)" "1 2" "and two refused at once, both answered on the spot"
+
 # --- the gate down: lookups fail, nothing else changes ---------------------
 chatcell-admin egress allow dns-b 198.51.100.5 --port 8000 >/dev/null
 ruleset_before=$(nft list ruleset)

@@ -11,7 +11,8 @@
 #   198.51.100.7  ttl.test, TTL 1; listener 8000
 #   198.51.100.8  any name under rate.test, exfil.test and cloudflare-dns.com
 #   api.test also has a TXT record
-#   127.0.0.1 loop.test, 10.77.0.9 cellname.test (a cell's), 10.99.0.4 priv.test
+#   127.0.0.1 loop.test, 10.77.0.9 cellname.test (a cell's), 10.99.0.4 priv.test,
+#   169.254.1.1 gw.test (the cells' gateway: the host)
 #   big.test: 40 A records (198.51.100.100-139), more than 512 bytes
 DNS_LOG=/run/test-dnsmasq.log
 GATED_LOG=/run/chatcelld.log
@@ -41,6 +42,7 @@ dns_gate_bed() {
 		--address=/rate.test/198.51.100.8 --address=/exfil.test/198.51.100.8 --address=/cloudflare-dns.com/198.51.100.8 \
 		--txt-record=api.test,hello \
 		--host-record=loop.test,127.0.0.1 --host-record=cellname.test,10.77.0.9 --host-record=priv.test,10.99.0.4 \
+		--host-record=gw.test,169.254.1.1 \
 		${big[*]} 2>&1 | { IFS= read -r started; echo ready; exec cat >>$DNS_LOG; }"
 	write_config <<-CONF
 		dns_servers = 127.0.0.10

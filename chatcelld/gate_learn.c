@@ -19,7 +19,7 @@
 
 #include "egress/egress_nft.h"
 
-#define LEARNED_MAX 16384 /* per cell; past it, old entries are dropped first */
+#define LEARNED_MAX 16384 /* per cell; past it (after expired ones are pruned) the answer fails: SERVFAIL to that chat only */
 #define RENEW_SLACK_MS 1000
 #define PORTS_PER_RULE_MAX 64 /* as egress allow --domain allows */
 

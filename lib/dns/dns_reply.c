@@ -107,19 +107,25 @@ static uint16_t response_flags(const struct cc_dns_query *q)
 	return (uint16_t)(CC_DNS_FLAG_QR | (q->flags & (CC_DNS_FLAG_RD | 0x7800)));
 }
 
+/* A message of a header, the question unless `question` is false, and an
+ * OPT record when q had one; its length, or 0 when it does not fit. */
+static size_t bare_message(struct writer *w, const struct cc_dns_query *q, uint16_t flags, bool question)
+{
+	if (!put_start(w, q, flags, question))
+		return 0;
+	if (q->edns) {
+		if (!put_opt(w))
+			return 0;
+		set16(w->buf + 10, 1);
+	}
+	return w->len;
+}
+
 size_t cc_dns_build_error(const struct cc_dns_query *q, unsigned rcode, uint8_t *out, size_t out_size)
 {
 	struct writer w = {out, 0, out_size};
-	uint16_t flags = (uint16_t)(response_flags(q) | CC_DNS_FLAG_RA | (rcode & 0xf));
 
-	if (!put_start(&w, q, flags, !q->header_only))
-		return 0;
-	if (q->edns) {
-		if (!put_opt(&w))
-			return 0;
-		set16(out + 10, 1);
-	}
-	return w.len;
+	return bare_message(&w, q, (uint16_t)(response_flags(q) | CC_DNS_FLAG_RA | (rcode & 0xf)), !q->header_only);
 }
 
 size_t cc_dns_build_query(const struct cc_dns_query *q, uint16_t id, uint8_t *out, size_t out_size)
@@ -128,14 +134,7 @@ size_t cc_dns_build_query(const struct cc_dns_query *q, uint16_t id, uint8_t *ou
 	struct cc_dns_query upstream = *q;
 
 	upstream.id = id;
-	if (!put_start(&w, &upstream, (uint16_t)(q->flags & CC_DNS_FLAG_RD), true))
-		return 0;
-	if (q->edns) {
-		if (!put_opt(&w))
-			return 0;
-		set16(out + 10, 1);
-	}
-	return w.len;
+	return bare_message(&w, &upstream, (uint16_t)(q->flags & CC_DNS_FLAG_RD), true);
 }
 
 size_t cc_dns_build_answer(const struct cc_dns_query *q, const struct cc_dns_answer *a, const bool *keep,

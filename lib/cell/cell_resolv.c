@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -32,16 +31,24 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 		 text);
 }
 
-/* Linux before 6.15 cannot clone a file of a detached mount (open_tree
- * gives EINVAL). There the text, the same for every cell, is kept in
- * CHATCELL_RUN_DIR/resolv.conf (root's, 0644, written whole and renamed)
- * and bind-mounted read-only with the classic mount(2). */
-static int bind_shared_copy(const char *text, int target, struct cc_err *err)
+/* The text, the same for every cell, is kept in CHATCELL_RUN_DIR/resolv.conf
+ * (root's, 0644, written whole and renamed, so a running cell keeps the
+ * file it was given) and bound read-only over the target with mount(2).
+ * Not a small tmpfs of the cell's own: Linux before 6.15 cannot clone a
+ * file of a detached mount (open_tree gives EINVAL), and closing a mount
+ * that was never attached waits for an RCU grace period (1-2 ms of every
+ * cell start on a VM). */
+int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
 {
-	cc_cleanup_close int dir = cc_open_trusted_dir(CHATCELL_RUN_DIR, 0755, err);
-	cc_cleanup_close int tmp = -1, file = -1;
-	char tmp_name[32], src[32], dst[32];
+	cc_cleanup_close int dir = -1, tmp = -1, file = -1, target = -1;
+	char text[1024], tmp_name[32], src[32], dst[32];
 
+	/* Followed if it is a link (systemd-resolved's stub-resolv.conf): root's /etc. */
+	target = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
+	if (target < 0)
+		return errno == ENOENT ? 0 : cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open /etc/resolv.conf");
+	cc_cell_resolv_text(config, text, sizeof(text));
+	dir = cc_open_trusted_dir(CHATCELL_RUN_DIR, 0755, err);
 	if (dir < 0)
 		return -1;
 	snprintf(tmp_name, sizeof(tmp_name), "resolv.conf.%d", (int)getpid());
@@ -64,39 +71,5 @@ static int bind_shared_copy(const char *text, int target, struct cc_err *err)
 	if (mount(NULL, "/etc/resolv.conf", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make the cell's resolv.conf read-only");
-	return 0;
-}
-
-int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
-{
-	const struct mount_attr readonly = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-							MOUNT_ATTR_NOEXEC};
-	cc_cleanup_close int fs = -1, root = -1, file = -1, tree = -1, target = -1;
-	char text[1024];
-
-	/* Followed if it is a link (systemd-resolved's stub-resolv.conf): root's /etc. */
-	target = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
-	if (target < 0)
-		return errno == ENOENT ? 0 : cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open /etc/resolv.conf");
-	cc_cell_resolv_text(config, text, sizeof(text));
-	/* A small tmpfs of its own holds the file: nothing on the host's disk. */
-	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "16k", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the cell's resolv.conf (tmpfs)");
-	root = fsmount(fs, FSMOUNT_CLOEXEC, 0);
-	if (root < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's resolv.conf (fsmount)");
-	file = openat(root, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (file < 0 || cc_write_all(file, text, strlen(text)) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot write the cell's resolv.conf");
-	tree = open_tree(root, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0 && errno == EINVAL)
-		return bind_shared_copy(text, target, err);
-	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, (struct mount_attr *)&readonly, sizeof(readonly)) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make the cell's resolv.conf read-only");
-	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own /etc/resolv.conf");
 	return 0;
 }

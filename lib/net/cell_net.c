@@ -23,6 +23,15 @@ static const uint8_t host_mac[6] = CC_CELL_HOST_MAC;
 static const uint8_t gateway4[4] = CC_CELL_GATEWAY4;
 static const uint8_t gateway6[16] = CC_CELL_GATEWAY6;
 
+/* One queue each way, asked for: left to itself the kernel gives a veth
+ * end a queue per CPU and then cuts it to one, and each cut waits for an
+ * RCU grace period (synchronize_net), twice per pair, 1-2 ms each here. */
+static void one_queue(struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
+}
+
 /* The pair, in one request: both ends down (each is configured before it
  * comes up), the cell's end made right in the cell's namespace, so it
  * never appears on the host under the name eth0. */
@@ -36,6 +45,7 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, a->host_link);
 	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(host_mac), host_mac);
 	mnl_attr_put_u32(nlh, IFLA_MTU, CC_CELL_MTU);
+	one_queue(nlh);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -46,6 +56,7 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
 	memset(peer_ifi, 0, sizeof(*peer_ifi));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, CC_CELL_LINK);
 	mnl_attr_put_u32(nlh, IFLA_MTU, CC_CELL_MTU);
+	one_queue(nlh);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);

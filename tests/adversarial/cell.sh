@@ -321,9 +321,29 @@ is "$(id -u "$c")" "$b_uid" "a new chat gets B's old UID (quarantine over)"
 run login_runuser "$c" "$probe key-count; $probe shm-find 0x5eed; $probe mq-find /b-queue; ls /run/lock"
 is "$out" $'0\nENOENT\nENOENT' "attack cell/inherit-uid: the new owner inherits no key, IPC object or /run/lock file"
 
+# A host with /dev/mqueue (systemd mounts it; this sandbox's /dev is its
+# own): each cell mounts its IPC namespace's instance there, and the
+# session's Landlock ruleset names that mount. G's queue is made under
+# Landlock and shows in G's /dev/mqueue, and nowhere else.
+mkdir /dev/mqueue
+mount -t mqueue -o nosuid,nodev,noexec mqueue /dev/mqueue
+g=$(chat_user "cell-chat-g")
+h=$(chat_user "cell-chat-h")
+install -m 0644 /dev/null /var/log/cell-mq.log
+run login_runuser "$g" "$probe mq-make /g-queue; ls -A /dev/mqueue; cat /var/log/cell-mq.log 2>&1"
+is "$out" $'ok\ng-queue\ncat: /var/log/cell-mq.log: Permission denied' "with /dev/mqueue: G makes a POSIX queue under Landlock, and its cell's /dev/mqueue lists it"
+run login_su "$h" "ls -A /dev/mqueue; $probe mq-find /g-queue"
+is "$out" ENOENT "attack cell/mqueue-devmqueue: H's /dev/mqueue is empty and G's queue does not exist for H"
+run login_su "$g" "$probe mq-find /g-queue"
+is "$out" ok "control: G's later session opens its queue"
+is "$(ls -A /dev/mqueue)" "" "and the host's /dev/mqueue has nothing of G's"
+umount /dev/mqueue
+rmdir /dev/mqueue
+rm /var/log/cell-mq.log
+
 kill "$SSHD_PID"
 wait "$SSHD_PID" 2>/dev/null
-for chat in cell-chat-a cell-chat-c cell-chat-d cell-chat-f; do
+for chat in cell-chat-a cell-chat-c cell-chat-d cell-chat-f cell-chat-g cell-chat-h; do
 	chatcell-admin delete "$chat" >/dev/null
 done
 is "$(pgrep -f chatcell-keeper | wc -l)" 0 "no keeper is left"

@@ -89,6 +89,9 @@ is "$(ip -j -6 route show dev cc0 | /usr/bin/python3 -c 'import json,sys; print(
 is "$(cat /proc/sys/net/ipv4/conf/cc0/{proxy_arp,route_localnet,forwarding} | paste -sd' ')" "1 1 0" \
 	"proxy ARP and route_localnet (DNS to the host's stub) are on for cc0 alone, forwarding is not"
 is "$(links in_ns "$ns1")" "eth0 veth UP,LOWER_UP; lo - UP,LOWER_UP" "inside: eth0 and lo, both up"
+queues() { jq -r '.[0] | "\(.num_tx_queues) \(.num_rx_queues)"'; }
+is "$(ip -j -d link show cc0 | queues) / $(in_ns "$ns1" ip -j -d link show eth0 | queues)" "1 1 / 1 1" \
+	"each end has one queue each way, asked for (no cut from one per CPU, which waits for RCU)"
 is "$(addrs in_ns "$ns1")" "eth0 10.77.0.1/32; eth0 fde8:edd2:e0ff::1/128; lo 127.0.0.1/8; lo ::1/128" \
 	"inside: the cell's /32 and /128 on eth0, and loopback"
 is "$(routes in_ns "$ns1")" "default via 169.254.1.1 dev eth0 onlink" "inside: IPv4 default via 169.254.1.1 onlink"

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,11 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	int rc;
 
+	/* A short run: memory freed is kept for reuse, never handed back to the
+	 * kernel and faulted in again (see cc_registry_tune_short_lived). */
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
+	cc_registry_tune_short_lived();
 	memset(&a, 0, sizeof(a));
 	cmd = parse(argc, argv, &a.opt);
 	if (!cmd)

@@ -116,6 +116,13 @@ static void set_wait_policy(struct cc_registry *reg)
 		sqlite3_busy_timeout(reg->db, CC_REGISTRY_BUSY_TIMEOUT_MS);
 }
 
+void cc_registry_tune_short_lived(void)
+{
+	/* Both fail harmlessly (SQLITE_MISUSE) once SQLite is initialised. */
+	sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 static int open_registry(struct cc_registry *reg, int state_dirfd, const char *state_dir, bool create, bool session,
 			 struct cc_err *err)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* run and shell: resolve the chat, then hand over to chatcell-session,
- * the PAM client that starts the command or login shell as the chat through
- * the PAM service "chatcell" (see chatcell_session.c). Exit status: the
+/* run and shell: resolve the chat, start its cell if none runs, then hand
+ * over to chatcell-session, the PAM client that starts the command or login
+ * shell as the chat through the PAM service "chatcell" (see
+ * chatcell_session.c), whose pam_chatcell joins the cell. Exit status: the
  * command's, or 125 when chatcell-admin or the session fails, 126 when the
  * command cannot be run, 127 when it is not found (as env(1) does). */
 #include <errno.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cell/cell.h"
 #include "commands.h"
+#include "lifecycle.h"
 #include "recovery.h"
 #include "run_target.h"
 #include "view/view_read.h"
@@ -36,6 +39,23 @@ static int check_view(struct admin *a, const struct cc_chat *chat)
 	return 0;
 }
 
+/* A chat without a running cell gets it here, as `ensure --start` makes
+ * it: this process has the registry open and the libraries loaded that the
+ * session would load again to start it. The session then joins it. A chat
+ * that is not active is left to the session, which refuses it. */
+static int cell_ready(struct admin *a, const struct cc_chat *chat)
+{
+	struct cc_cell cell;
+	int found;
+
+	if (chat->state != CC_STATE_ACTIVE)
+		return 0;
+	found = cc_cell_find(chat->uid, &cell, &a->err);
+	if (found > 0)
+		cc_cell_close(&cell);
+	return found == 0 ? lifecycle_start_cell(a, chat) : found;
+}
+
 static int start(struct admin *a, bool login_shell)
 {
 	struct chat_target t;
@@ -44,7 +64,7 @@ static int start(struct admin *a, bool login_shell)
 	int n = 0;
 
 	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0 ||
-	    recovery_settle(a, &chat) < 0 || check_view(a, &chat) < 0)
+	    recovery_settle(a, &chat) < 0 || check_view(a, &chat) < 0 || cell_ready(a, &chat) < 0)
 		return -1;
 	args = calloc((size_t)a->opt.argc + 5, sizeof(*args));
 	if (!args)

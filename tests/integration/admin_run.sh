@@ -38,4 +38,36 @@ is "$rc:$err" "125:chatcell-admin run: /etc/pam.d/chatcell did not run pam_chatc
 cp /tmp/pam.saved /etc/pam.d/chatcell
 run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
 is "$rc" 2 "and nothing ran"
+# A chat without a running cell: run starts it itself, as ensure --start
+# does, and the session joins it (pam_chatcell's debug line says which).
+b=$(chat_user "run-chat-b")
+run chatcell-admin show run-chat-b
+like "$out" "*cell         not running*" "before its first run, the chat has no cell"
+sed -i '/^session.*pam_chatcell/s/$/ debug/' /etc/pam.d/chatcell
+: >"$SYSLOG"
+run chatcell-admin run "run-chat-b" -- /bin/sh -c 'echo $$'
+is "$rc:$out" "0:2" "run starts the cell and its command is the cell's second process (PID 2)"
+run grep -c -F "confined session opened for $b (its running cell)" "$SYSLOG"
+is "$out" 1 "the session joined the cell run had started (it did not start one itself)"
+run chatcell-admin show run-chat-b
+like "$out" "*cell         running since*" "and the cell stays for the next login"
+cp /tmp/pam.saved /etc/pam.d/chatcell
+
+# The cell cannot be made (its keeper program cannot run): nothing starts,
+# the reason is printed, and nothing of the attempt is left.
+c=$(chat_user "run-chat-c")
+keeper=/usr/libexec/chatcell/chatcell-keeper
+keepers=$(pgrep -x chatcell-keeper | wc -l)
+chmod 000 "$keeper"
+run chatcell-admin run "run-chat-c" -- touch ran
+chmod 755 "$keeper"
+is "$rc:$err" "125:chatcell-admin run: cannot set up the cell of $c: cannot run $keeper: Permission denied" \
+	"a cell that cannot be made: 125 and the reason"
+ok "and the command did not run" test ! -e "/home/chatcell/$c/ran"
+is "$(pgrep -x chatcell-keeper | wc -l)" "$keepers" "and no keeper is left"
+is "$(pgrep -u "$c" | wc -l)" 0 "and no process of the chat is left"
+ok "and no instance directory is left" test ! -e "/var/lib/chatcell/instances/$c"
+run chatcell-admin run "run-chat-c" -- touch ran
+is "$rc" 0 "with the keeper back, the same run starts the cell and the command"
+ok "(control: the command ran)" test -e "/home/chatcell/$c/ran"
 done_testing

@@ -94,7 +94,7 @@ static int build_new_egress(int netns, void *ctx, struct cc_err *err)
 	return cc_egress_ensure_chat(&e->a->reg, &e->a->config, e->chat->id, netns, e->a->now, err);
 }
 
-int lifecycle_start_cell_locked(struct admin *a, const struct cc_chat *chat)
+int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
 {
 	enum cc_cgroup_backend backend;
 	struct cc_cell_spec spec;
@@ -111,6 +111,9 @@ int lifecycle_start_cell_locked(struct admin *a, const struct cc_chat *chat)
 			  backend != CC_CGROUP_OFF);
 	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent,
 			    chat->io_weight, chat->io_max_set ? &chat->io_max : NULL, &limits);
+	rc = cc_chat_lock(a->lock_fd, chat->uid, true);
+	if (rc < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
 	/* As a login would: no cell without its disk budget. */
 	rc = cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, true, &a->err);
 	if (rc == 0) {
@@ -123,16 +126,6 @@ int lifecycle_start_cell_locked(struct admin *a, const struct cc_chat *chat)
 		rc = cc_cell_open(&spec, &a->config, backend, &limits, &cell, &a->err);
 		cc_cell_close(&cell);
 	}
-	return rc;
-}
-
-int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
-{
-	int rc = cc_chat_lock(a->lock_fd, chat->uid, true);
-
-	if (rc < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
-	rc = lifecycle_start_cell_locked(a, chat);
 	cc_chat_unlock(a->lock_fd, chat->uid);
 	return rc;
 }

@@ -31,7 +31,5 @@ int lifecycle_apply_limits(struct admin *a, const struct cc_chat *chat);
 /* ensure --start: the chat's cell, started now if none runs (the first
  * login would start it otherwise). Takes the chat's work lock. */
 int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat);
-/* The same with the chat's work lock already held by the caller. */
-int lifecycle_start_cell_locked(struct admin *a, const struct cc_chat *chat);
 
 #endif

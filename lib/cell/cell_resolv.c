@@ -3,10 +3,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,8 +34,8 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 }
 
 /* The text, the same for every cell, is kept in CHATCELL_RUN_DIR/resolv.conf
- * (root's, 0644, written whole and renamed, so a running cell keeps the
- * file it was given) and bound read-only over the target with mount(2).
+ * (root's, 0644, written whole under a name of its own and renamed, so a
+ * running cell keeps the file it was given) and bound read-only over the target with mount(2).
  * Not a small tmpfs of the cell's own: Linux before 6.15 cannot clone a
  * file of a detached mount (open_tree gives EINVAL), and closing a mount
  * that was never attached waits for an RCU grace period (1-2 ms of every
@@ -42,6 +44,7 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 {
 	cc_cleanup_close int dir = -1, tmp = -1, file = -1, target = -1;
 	char text[1024], tmp_name[32], src[32], dst[32];
+	uint64_t nonce;
 
 	/* Followed if it is a link (systemd-resolved's stub-resolv.conf): root's /etc. */
 	target = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
@@ -51,7 +54,11 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 	dir = cc_open_trusted_dir(CHATCELL_RUN_DIR, 0755, err);
 	if (dir < 0)
 		return -1;
-	snprintf(tmp_name, sizeof(tmp_name), "resolv.conf.%d", (int)getpid());
+	/* Every keeper is PID 1 of its own namespace: a PID names no file. */
+	if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot name a new %s/resolv.conf (getrandom)",
+				     CHATCELL_RUN_DIR);
+	snprintf(tmp_name, sizeof(tmp_name), "resolv.conf.%016llx", (unsigned long long)nonce);
 	tmp = openat(dir, tmp_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (tmp < 0 || fchmod(tmp, 0644) < 0 || cc_write_all(tmp, text, strlen(text)) < 0 ||
 	    renameat(dir, tmp_name, dir, "resolv.conf") < 0) {

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -184,22 +183,14 @@ static int allow_config_list(struct ruleset *rs, const char *list, uint64_t righ
 }
 
 /* POSIX message queues live in the IPC namespace's mqueue instance, which
- * mq_open reaches without any path of ours. The cell mounts that instance
- * at /dev/mqueue (one instance per IPC namespace: the same root); where the
- * host has no /dev/mqueue, a new mount of it names the root instead (not
- * the first choice: closing a mount that was never attached waits for an
- * RCU grace period). Without the mount API the queues stay closed. */
-#define MQUEUE_MAGIC_NUMBER 0x19800202 /* the kernel's MQUEUE_MAGIC, not in its UAPI headers */
-
+ * mq_open reaches without any path of ours (the host may have no
+ * /dev/mqueue): a new mount of it names the instance's root. Without the
+ * mount API the queues stay closed. */
 static int allow_mqueue(struct ruleset *rs)
 {
-	cc_cleanup_close int dev = open("/dev/mqueue", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	cc_cleanup_close int fs = -1, mnt = -1;
-	struct statfs sfs;
+	cc_cleanup_close int fs = fsopen("mqueue", FSOPEN_CLOEXEC);
+	cc_cleanup_close int mnt = -1;
 
-	if (dev >= 0 && fstatfs(dev, &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC_NUMBER)
-		return allow_fd(rs, dev, FS_WRITE, "the cell's POSIX message queues");
-	fs = fsopen("mqueue", FSOPEN_CLOEXEC);
 	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return 0;
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);

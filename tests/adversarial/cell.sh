@@ -322,9 +322,8 @@ run login_runuser "$c" "$probe key-count; $probe shm-find 0x5eed; $probe mq-find
 is "$out" $'0\nENOENT\nENOENT' "attack cell/inherit-uid: the new owner inherits no key, IPC object or /run/lock file"
 
 # A host with /dev/mqueue (systemd mounts it; this sandbox's /dev is its
-# own): each cell mounts its IPC namespace's instance there, and the
-# session's Landlock ruleset names that mount. G's queue is made under
-# Landlock and shows in G's /dev/mqueue, and nowhere else.
+# own): each cell mounts its IPC namespace's instance there. G's queue is
+# made under Landlock and shows in G's /dev/mqueue, and nowhere else.
 mkdir /dev/mqueue
 mount -t mqueue -o nosuid,nodev,noexec mqueue /dev/mqueue
 g=$(chat_user "cell-chat-g")

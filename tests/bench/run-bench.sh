@@ -41,8 +41,7 @@ printf 'cgroup_backend = off\n' >>/etc/chatcell/chatcell.conf
 # tests, tests/lib/common.sh); disk budgets are measured in the VM tier.
 printf 'disk_quota = off\n' >>/etc/chatcell/chatcell.conf
 # A Debian host has /dev/mqueue (systemd mounts it): the cells mount their
-# own instance there, and Landlock names that mount (without it, a mount
-# of their own that is closed again, which waits for an RCU grace period).
+# own instance there.
 mkdir -p /dev/mqueue
 mount -t mqueue -o nosuid,nodev,noexec mqueue /dev/mqueue
 echo "(host benchmarks run with cgroup_backend = off and disk_quota = off; per-chat limits and disk budgets are measured in the VM tier below)"

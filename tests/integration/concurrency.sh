@@ -31,4 +31,23 @@ is "$(getent passwd | grep -c '^chat-')" "$total" "NSS lists the $total chats"
 run python3 "$CC_SRCDIR/tests/lib/check_consistency.py"
 is "$out" "consistent $total" "registry, view and homes agree"
 
+# 24 cells started 8 at a time (ensure --start): every keeper writes the
+# cells' shared resolv.conf under a name of its own (each is PID 1 of its
+# namespace, so its PID names nothing), and none trips over another's.
+cells=3
+[ "${CC_SANITIZERS:-}" = yes ] && cells=2
+for w in 1 2 3 4 5 6 7 8; do
+	(for i in $(seq 1 "$cells"); do
+		chatcell-admin ensure --start "cell-$w-$i" >/dev/null 2>>"/tmp/cell-err.$w"
+	done) &
+done
+wait
+is "$(cat /tmp/cell-err.*)" "" "$((cells * 8)) cells started 8 at a time: no error"
+is "$(pgrep -x chatcell-keeper | wc -l)" "$((cells * 8))" "and their $((cells * 8)) keepers run"
+is "$(ls /run/chatcell | grep -c '^resolv.conf')" 1 "one shared resolv.conf is left, no half-written one"
+for w in 1 2 3 4 5 6 7 8; do
+	for i in $(seq 1 "$cells"); do chatcell-admin suspend "cell-$w-$i" >/dev/null; done
+done
+is "$(pgrep -x chatcell-keeper | wc -l)" 0 "suspend ends them all"
+
 done_testing

@@ -3,8 +3,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdint.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -35,11 +35,11 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 
 /* The text, the same for every cell, is kept in CHATCELL_RUN_DIR/resolv.conf
  * (root's, 0644, written whole under a name of its own and renamed, so a
- * running cell keeps the file it was given) and bound read-only over the target with mount(2).
- * Not a small tmpfs of the cell's own: Linux before 6.15 cannot clone a
- * file of a detached mount (open_tree gives EINVAL), and closing a mount
- * that was never attached waits for an RCU grace period (1-2 ms of every
- * cell start on a VM). */
+ * running cell keeps the file it was given) and bound read-only over the
+ * target with mount(2). Not a small tmpfs of the cell's own: Linux before
+ * 6.15 cannot clone a file of a detached mount (open_tree gives EINVAL),
+ * and closing a mount that was never attached waits for an RCU grace
+ * period (1-2 ms of every cell start on a VM). */
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
 {
 	cc_cleanup_close int dir = -1, tmp = -1, file = -1, target = -1;

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,18 +34,54 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
 		 text);
 }
 
+/* Does `fd` hold exactly `text`, as root's 0644 regular file? */
+static bool holds(int fd, const char *text)
+{
+	char have[1024];
+	size_t len = strlen(text);
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && (st.st_mode & 07777) == 0644 &&
+	       (size_t)st.st_size == len && len < sizeof(have) && pread(fd, have, sizeof(have), 0) == (ssize_t)len &&
+	       memcmp(have, text, len) == 0;
+}
+
+/* Write CHATCELL_RUN_DIR/resolv.conf anew: whole, under a name of its own
+ * (every keeper is PID 1 of its own namespace: a PID names no file), then
+ * renamed into place. */
+static int write_shared(int dir, const char *text, struct cc_err *err)
+{
+	cc_cleanup_close int tmp = -1;
+	char tmp_name[32];
+	uint64_t nonce;
+
+	if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot name a new %s/resolv.conf (getrandom)",
+				     CHATCELL_RUN_DIR);
+	snprintf(tmp_name, sizeof(tmp_name), "resolv.conf.%016llx", (unsigned long long)nonce);
+	tmp = openat(dir, tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (tmp < 0 || fchmod(tmp, 0644) < 0 || cc_write_all(tmp, text, strlen(text)) < 0 ||
+	    renameat(dir, tmp_name, dir, "resolv.conf") < 0) {
+		int e = errno;
+
+		if (tmp >= 0)
+			unlinkat(dir, tmp_name, 0);
+		return cc_fail_errno(err, CC_ERR_SYSTEM, e, "cannot write %s/resolv.conf", CHATCELL_RUN_DIR);
+	}
+	return 0;
+}
+
 /* The text, the same for every cell, is kept in CHATCELL_RUN_DIR/resolv.conf
- * (root's, 0644, written whole under a name of its own and renamed, so a
- * running cell keeps the file it was given) and bound read-only over the
- * target with mount(2). Not a small tmpfs of the cell's own: Linux before
+ * (root's, 0644), written only when it is missing or holds anything else,
+ * and bound read-only over the target with mount(2); a running cell keeps
+ * the file it was given. Not a small tmpfs of the cell's own: Linux before
  * 6.15 cannot clone a file of a detached mount (open_tree gives EINVAL),
  * and closing a mount that was never attached waits for an RCU grace
  * period (1-2 ms of every cell start on a VM). */
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
 {
-	cc_cleanup_close int dir = -1, tmp = -1, file = -1, target = -1;
-	char text[1024], tmp_name[32], src[32], dst[32];
-	uint64_t nonce;
+	cc_cleanup_close int dir = -1, target = -1;
+	char text[1024], dst[32];
 
 	/* Followed if it is a link (systemd-resolved's stub-resolv.conf): root's /etc. */
 	target = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
@@ -54,26 +91,29 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 	dir = cc_open_trusted_dir(CHATCELL_RUN_DIR, 0755, err);
 	if (dir < 0)
 		return -1;
-	/* Every keeper is PID 1 of its own namespace: a PID names no file. */
-	if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot name a new %s/resolv.conf (getrandom)",
-				     CHATCELL_RUN_DIR);
-	snprintf(tmp_name, sizeof(tmp_name), "resolv.conf.%016llx", (unsigned long long)nonce);
-	tmp = openat(dir, tmp_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (tmp < 0 || fchmod(tmp, 0644) < 0 || cc_write_all(tmp, text, strlen(text)) < 0 ||
-	    renameat(dir, tmp_name, dir, "resolv.conf") < 0) {
-		int e = errno;
-
-		unlinkat(dir, tmp_name, 0);
-		return cc_fail_errno(err, CC_ERR_SYSTEM, e, "cannot write %s/resolv.conf", CHATCELL_RUN_DIR);
-	}
-	file = openat(dir, "resolv.conf", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (file < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s/resolv.conf", CHATCELL_RUN_DIR);
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", file);
 	snprintf(dst, sizeof(dst), "/proc/self/fd/%d", target);
-	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own /etc/resolv.conf");
+	/* Cells starting at once may each write it: a file replaced between
+	 * its open and the mount (ENOENT: it was unlinked) is opened again. */
+	for (int attempt = 0;; attempt++) {
+		cc_cleanup_close int file = openat(dir, "resolv.conf", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		char src[32];
+
+		if (file < 0 && errno != ENOENT && errno != ELOOP) /* ELOOP: a link, replaced */
+			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s/resolv.conf", CHATCELL_RUN_DIR);
+		if (file < 0 || !holds(file, text)) {
+			if (attempt >= 3)
+				return cc_fail(err, CC_ERR_SYSTEM, "%s/resolv.conf keeps changing under the cell's start",
+					       CHATCELL_RUN_DIR);
+			if (write_shared(dir, text, err) < 0)
+				return -1;
+			continue;
+		}
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", file);
+		if (mount(src, dst, NULL, MS_BIND, NULL) == 0)
+			break;
+		if (errno != ENOENT || attempt >= 3)
+			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own /etc/resolv.conf");
+	}
 	/* The new mount is on top: reached by the path (through its link, if any). */
 	if (mount(NULL, "/etc/resolv.conf", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)

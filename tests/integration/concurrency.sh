@@ -50,4 +50,18 @@ for w in 1 2 3 4 5 6 7 8; do
 done
 is "$(pgrep -x chatcell-keeper | wc -l)" 0 "suspend ends them all"
 
+# The shared file is written only when it is missing or holds anything
+# else: planted text, or a link, is replaced at the next cell start.
+printf 'nameserver 192.0.2.53\n' >/run/chatcell/resolv.conf
+chatcell-admin ensure --start cell-rewrite-1 >/dev/null
+is "$(nsenter -m -t "$(pgrep -x chatcell-keeper)" cat /etc/resolv.conf | grep -v '^#')" "nameserver 169.254.1.1" \
+	"a shared resolv.conf with other text is written anew at the next cell start, and the cell gets the gate"
+rm /run/chatcell/resolv.conf
+ln -s /etc/passwd /run/chatcell/resolv.conf
+chatcell-admin ensure --start cell-rewrite-2 >/dev/null
+ok "a link in its place is replaced by a file" test -f /run/chatcell/resolv.conf -a ! -L /run/chatcell/resolv.conf
+is "$(grep -v '^#' /run/chatcell/resolv.conf)" "nameserver 169.254.1.1" "(control: holding the gate's address)"
+chatcell-admin suspend cell-rewrite-1 >/dev/null
+chatcell-admin suspend cell-rewrite-2 >/dev/null
+
 done_testing

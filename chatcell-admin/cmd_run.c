@@ -1,24 +1,35 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* run and shell: resolve the chat, start its cell if none runs, then hand
- * over to chatcell-session, the PAM client that starts the command or login
- * shell as the chat through the PAM service "chatcell" (see
- * chatcell_session.c), whose pam_chatcell joins the cell. Exit status: the
- * command's, or 125 when chatcell-admin or the session fails, 126 when the
- * command cannot be run, 127 when it is not found (as env(1) does). */
+/* run and shell: resolve the chat, start its cell if none runs, then open
+ * the chat's session through the PAM service "chatcell", whose pam_chatcell
+ * joins the cell, and start the command or login shell in it (see
+ * session_client.h). Without a terminal on 0, 1 or 2 (a bot, a script)
+ * the session runs in this process, from libchatcell-run.so: one program
+ * start less. With one it runs in chatcell-session, whose pty monitor
+ * lives on as the chat and must hold nothing of this process's memory.
+ * Exit status: the command's, or 125 when chatcell-admin or the session
+ * fails, 126 when the command cannot be run, 127 when it is not found (as
+ * env(1) does). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "cell/cell.h"
 #include "commands.h"
 #include "lifecycle.h"
+#include "pam_chatcell/library_loader.h"
 #include "recovery.h"
 #include "run_target.h"
+#include "session_client.h"
 #include "view/view_read.h"
 #include "view/view_write.h"
 
 #define SESSION_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-session"
+#define SESSION_LIBRARY CHATCELL_PKGLIB_DIR "/libchatcell-run.so"
 
 /* The chat must resolve for the session to start: a view without its
  * entries (or its parameters) is chatcell's to fix, not nsswitch.conf. */
@@ -56,6 +67,30 @@ static int cell_ready(struct admin *a, const struct cc_chat *chat)
 	return found == 0 ? lifecycle_start_cell(a, chat) : found;
 }
 
+static bool caller_has_terminal(void)
+{
+	return isatty(STDIN_FILENO) || isatty(STDOUT_FILENO) || isatty(STDERR_FILENO);
+}
+
+/* The session in this process. Called with the registry closed. */
+static int session_here(struct admin *a, const char *user, bool login_shell)
+{
+	static const char *const entry[] = {CC_SESSION_START_SYMBOL};
+	void *symbol;
+	const char *why;
+
+	if (cc_load_library(SESSION_LIBRARY, entry, 1, &symbol, &why) < 0)
+		return cc_fail(&a->err, CC_ERR_CONFIG, "cannot load %s: %s; reinstall chatcell", SESSION_LIBRARY, why);
+#ifdef __SANITIZE_ADDRESS__
+	/* Now: the exit-time check would run inside the chat's cell (see
+	 * base/sanitizer_cell.h). */
+	__lsan_do_leak_check();
+#endif
+	fflush(NULL);
+	return ((cc_session_start_fn *)symbol)(login_shell ? "chatcell-admin shell" : "chatcell-admin run", user,
+					       login_shell, login_shell ? NULL : a->opt.argv);
+}
+
 static int start(struct admin *a, bool login_shell)
 {
 	struct chat_target t;
@@ -66,6 +101,11 @@ static int start(struct admin *a, bool login_shell)
 	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0 ||
 	    recovery_settle(a, &chat) < 0 || check_view(a, &chat) < 0 || cell_ready(a, &chat) < 0)
 		return -1;
+	if (!caller_has_terminal()) {
+		recovery_warn(a);
+		admin_close(a); /* no registry handle or lock may reach the chat's process */
+		return session_here(a, chat.name, login_shell);
+	}
 	args = calloc((size_t)a->opt.argc + 5, sizeof(*args));
 	if (!args)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, ENOMEM, "starting the session");

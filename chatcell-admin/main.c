@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "base/std_fds.h"
 #include "commands.h"
 #include "recovery.h"
 
@@ -245,6 +246,10 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	cc_registry_tune_short_lived();
 	memset(&a, 0, sizeof(a));
+	if (cc_std_fds_open() < 0) {
+		perror("chatcell-admin: cannot open /dev/null in place of a closed standard descriptor");
+		return EXIT_SYSTEM;
+	}
 	cmd = parse(argc, argv, &a.opt);
 	if (!cmd)
 		return EXIT_USAGE;

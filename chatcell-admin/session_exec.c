@@ -3,37 +3,127 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* envp[0..*n) with "NAME=..." set to `entry` (taken), replacing one of the
+ * same name: what setenv and putenv would leave. */
+static void env_put(char **envp, size_t *n, char *entry)
+{
+	size_t name_len = strcspn(entry, "=");
+
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp(envp[i], entry, name_len + 1) == 0) {
+			free(envp[i]);
+			envp[i] = entry;
+			return;
+		}
+	envp[(*n)++] = entry;
+}
+
+static int prepare_env(struct chat_exec *x)
+{
+	const struct passwd *pw = x->pw;
+	const char *term = getenv("TERM");
+	char **pam_env = pam_getenvlist(x->pamh);
+	size_t pam_count = 0, n = 0;
+	int rc = 0;
+
+	while (pam_env && pam_env[pam_count])
+		pam_count++;
+	x->envp = calloc(pam_count + 6, sizeof(*x->envp));
+	if (!x->envp)
+		rc = -1;
+	else {
+		const char *base[][2] = {{"HOME", pw->pw_dir},     {"USER", pw->pw_name}, {"LOGNAME", pw->pw_name},
+					 {"SHELL", pw->pw_shell}, {"TERM", term}};
+
+		for (size_t i = 0; i < sizeof(base) / sizeof(base[0]) && rc == 0; i++) {
+			char *entry;
+
+			if (!base[i][1] || (i == 4 && strlen(base[i][1]) >= 128))
+				continue; /* no TERM, or no sane one */
+			if (asprintf(&entry, "%s=%s", base[i][0], base[i][1]) < 0)
+				rc = -1;
+			else
+				env_put(x->envp, &n, entry);
+		}
+	}
+	/* The session's PATH and markers win. */
+	for (size_t i = 0; i < pam_count; i++) {
+		if (rc == 0 && strchr(pam_env[i], '='))
+			env_put(x->envp, &n, pam_env[i]);
+		else
+			free(pam_env[i]);
+	}
+	free(pam_env);
+	return rc;
+}
+
+static int prepare_groups(struct chat_exec *x)
+{
+	int count = 16;
+
+	for (;;) {
+		gid_t *groups = calloc((size_t)count, sizeof(*groups));
+		int got = count;
+
+		if (!groups)
+			return -1;
+		if (getgrouplist(x->pw->pw_name, x->pw->pw_gid, groups, &got) >= 0) {
+			x->groups = groups;
+			x->group_count = got;
+			return 0;
+		}
+		free(groups);
+		if (got <= count) {
+			errno = EINVAL;
+			return -1;
+		}
+		count = got;
+	}
+}
+
+int chat_prepare(struct chat_exec *x)
+{
+	if (prepare_groups(x) < 0) {
+		fprintf(stderr, "%s: cannot list the groups of %s: %s\n", x->who, x->pw->pw_name, strerror(errno));
+		return -1;
+	}
+	if (prepare_env(x) < 0) {
+		fprintf(stderr, "%s: out of memory\n", x->who);
+		return -1;
+	}
+	return 0;
+}
+
+void chat_prepared_free(struct chat_exec *x)
+{
+	for (char **e = x->envp; e && *e; e++)
+		free(*e);
+	free(x->envp);
+	free(x->groups);
+	x->envp = NULL;
+	x->groups = NULL;
+}
 
 void chat_become(const struct chat_exec *x)
 {
 	const struct passwd *pw = x->pw;
-	char **pam_env = pam_getenvlist(x->pamh);
-	const char *term = getenv("TERM");
-	char term_copy[128] = "";
 
-	if (term && strlen(term) < sizeof(term_copy))
-		memcpy(term_copy, term, strlen(term) + 1);
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+	if (setgroups((size_t)x->group_count, x->groups) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
 		fprintf(stderr, "%s: cannot switch to %s: %s\n", x->who, pw->pw_name, strerror(errno));
 		_exit(EXIT_SESSION_FAILED);
 	}
 	/* The caller's environment stays with the caller. */
-	if (clearenv() != 0)
-		_exit(EXIT_SESSION_FAILED);
-	setenv("HOME", pw->pw_dir, 1);
-	setenv("USER", pw->pw_name, 1);
-	setenv("LOGNAME", pw->pw_name, 1);
-	setenv("SHELL", pw->pw_shell, 1);
-	if (term_copy[0])
-		setenv("TERM", term_copy, 1);
-	for (char **e = pam_env; e && *e; e++)
-		putenv(*e); /* the session's PATH and markers win */
+	environ = x->envp;
 	if (chdir(pw->pw_dir) < 0) {
 		fprintf(stderr, "%s: cannot enter %s: %s\n", x->who, pw->pw_dir, strerror(errno));
 		_exit(EXIT_SESSION_FAILED);
@@ -74,23 +164,109 @@ __attribute__((noreturn)) static void cannot_run(const struct chat_exec *x, cons
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-void chat_exec_command(const struct chat_exec *x)
-{
-	struct command c;
+/* What chat_launch's child found, for its parent to report. */
+enum launch_step { LAUNCH_OK, LAUNCH_SESSION, LAUNCH_SWITCH, LAUNCH_HOME, LAUNCH_FDS, LAUNCH_EXEC };
 
-	command_of(x, &c);
+struct launch {
+	const struct chat_exec *x;
+	struct command c;
+	enum launch_step failed;
+	int err;
+};
+
+#define LAUNCH_STACK_SIZE ((size_t)256 << 10)
+
+/* The child of chat_launch. It runs in this process's memory until its
+ * exec (CLONE_VM | CLONE_VFORK, as posix_spawn does), so it makes system
+ * calls only and writes nothing but l->failed and l->err: no allocation, no
+ * stdio, no sanitizer bookkeeping, and raw setgroups/setgid/setuid (glibc's
+ * would act for every thread of the parent). */
+__attribute__((noinline, no_sanitize("address"))) static int launch_child(void *arg)
+{
+	struct launch *l = arg;
+	const struct chat_exec *x = l->x;
+	const struct passwd *pw = x->pw;
+
+	/* A session of its own: no controlling terminal, so /dev/tty opens
+	 * nothing of the caller's. */
+	if (setsid() < 0)
+		l->failed = LAUNCH_SESSION;
+	else if (syscall(SYS_setgroups, (long)x->group_count, x->groups) < 0 || syscall(SYS_setgid, (long)pw->pw_gid) < 0 ||
+		 syscall(SYS_setuid, (long)pw->pw_uid) < 0)
+		l->failed = LAUNCH_SWITCH;
+	else if (chdir(pw->pw_dir) < 0)
+		l->failed = LAUNCH_HOME;
 	/* Nothing the caller or a PAM module had open reaches the chat: a
 	 * root-only file, the caller's terminal, a registry handle. */
-	if (close_range(3, ~0U, 0) < 0) {
-		fprintf(stderr, "%s: cannot close inherited descriptors: %s\n", x->who, strerror(errno));
-		_exit(EXIT_SESSION_FAILED);
+	else if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+		l->failed = LAUNCH_FDS;
+	else {
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &x->caller_mask, NULL, (size_t)(_NSIG / 8));
+		environ = x->envp; /* execvp searches its PATH; the parent restores environ */
+		if (l->c.search_path)
+			execvp(l->c.path, l->c.argv);
+		else
+			execv(l->c.path, l->c.argv);
+		l->failed = LAUNCH_EXEC;
 	}
-	sigprocmask(SIG_SETMASK, &x->caller_mask, NULL);
-	if (c.search_path)
-		execvp(c.path, c.argv);
-	else
-		execv(c.path, c.argv);
-	cannot_run(x, &c, errno);
+	l->err = errno;
+	syscall(SYS_exit_group, l->failed == LAUNCH_EXEC ? (l->err == ENOENT ? 127 : 126) : EXIT_SESSION_FAILED);
+	__builtin_unreachable();
+}
+
+static int launch_failed(const struct launch *l)
+{
+	const struct chat_exec *x = l->x;
+	const char *why = strerror(l->err);
+
+	switch (l->failed) {
+	case LAUNCH_SESSION:
+		fprintf(stderr, "%s: cannot give the command a session of its own: %s\n", x->who, why);
+		break;
+	case LAUNCH_SWITCH:
+		fprintf(stderr, "%s: cannot switch to %s: %s\n", x->who, x->pw->pw_name, why);
+		break;
+	case LAUNCH_HOME:
+		fprintf(stderr, "%s: cannot enter %s: %s\n", x->who, x->pw->pw_dir, why);
+		break;
+	case LAUNCH_FDS:
+		fprintf(stderr, "%s: cannot close inherited descriptors: %s\n", x->who, why);
+		break;
+	case LAUNCH_EXEC:
+	case LAUNCH_OK:
+		fprintf(stderr, "%s: cannot run %s: %s\n", x->who, l->c.path, why);
+		return l->err == ENOENT ? 127 : 126;
+	}
+	return EXIT_SESSION_FAILED;
+}
+
+pid_t chat_launch(const struct chat_exec *x, int *failed_status)
+{
+	struct launch l = {.x = x};
+	char **caller_environ = environ;
+	void *stack;
+	pid_t pid;
+
+	command_of(x, &l.c);
+	*failed_status = EXIT_SESSION_FAILED;
+	stack = mmap(NULL, LAUNCH_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED) {
+		fprintf(stderr, "%s: cannot start the command: %s\n", x->who, strerror(errno));
+		return -1;
+	}
+	pid = clone(launch_child, (char *)stack + LAUNCH_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
+	environ = caller_environ;
+	munmap(stack, LAUNCH_STACK_SIZE);
+	if (pid < 0) {
+		fprintf(stderr, "%s: cannot start the command: %s\n", x->who, strerror(errno));
+		return -1;
+	}
+	if (l.failed == LAUNCH_OK)
+		return pid;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*failed_status = launch_failed(&l);
+	return -1;
 }
 
 pid_t chat_spawn_in_foreground(const struct chat_exec *x, int tty)

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What a process of chatcell-session does to become the chat's command:
- * the steps shared by the plain (pipes) and the terminal (pty) paths. */
+/* What the session does to become the chat's command: the steps shared by
+ * the plain (pipes) and the terminal (pty) paths. The chat's groups and
+ * environment are worked out before the fork (chat_prepare), so the child
+ * makes system calls only: no NSS lookup or allocation in a copy of the
+ * session's memory. */
 #ifndef CHATCELL_SESSION_EXEC_H
 #define CHATCELL_SESSION_EXEC_H
 
@@ -19,16 +22,29 @@ struct chat_exec {
 	char **argv; /* the command, or NULL for a login shell */
 	bool login_shell;
 	sigset_t caller_mask; /* restored before exec */
+	/* From chat_prepare: */
+	gid_t *groups;
+	int group_count;
+	char **envp; /* HOME, USER, LOGNAME, SHELL, the caller's TERM, then the session's */
 };
+
+/* Work out the chat's groups and environment, once the PAM session is
+ * open. 0, or -1 after printing why. chat_prepared_free releases them. */
+int chat_prepare(struct chat_exec *x);
+void chat_prepared_free(struct chat_exec *x);
 
 /* Switch to the chat's groups, GID and UID, take the session's environment
  * (HOME, USER, LOGNAME, SHELL, TERM, then what PAM set) and enter its
  * home. Exits EXIT_SESSION_FAILED on failure. */
 void chat_become(const struct chat_exec *x);
 
-/* Close every descriptor above 2, restore the caller's signal mask and
- * exec the command or login shell. Never returns (126/127 as env(1)). */
-void chat_exec_command(const struct chat_exec *x) __attribute__((noreturn));
+/* Start the command, or the login shell, as the chat in a session of its
+ * own, with the chat's groups, IDs, environment and home, the caller's
+ * signal mask and no descriptor above 2, without copying this process's
+ * memory (CLONE_VM | CLONE_VFORK). Its PID, or -1 after printing why with
+ * *failed_status set: 125, or 126/127 when it cannot be run or is not
+ * found (as env(1)). */
+pid_t chat_launch(const struct chat_exec *x, int *failed_status);
 
 /* Start the command in a process group of its own, the foreground group
  * of `tty`, with the caller's signal mask, SIGTERM and SIGHUP at their

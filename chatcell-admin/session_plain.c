@@ -42,20 +42,11 @@ static void stop_together(pid_t child)
 
 int session_run_plain(const struct chat_exec *x, int sigfd)
 {
-	pid_t child = fork();
 	int status;
+	pid_t child = chat_launch(x, &status);
 
-	if (child < 0) {
-		fprintf(stderr, "%s: cannot fork: %s\n", x->who, strerror(errno));
-		return EXIT_SESSION_FAILED;
-	}
-	if (child == 0) {
-		/* No controlling terminal: /dev/tty opens nothing of the caller's. */
-		if (setsid() < 0)
-			_exit(EXIT_SESSION_FAILED);
-		chat_become(x);
-		chat_exec_command(x);
-	}
+	if (child < 0)
+		return status;
 	for (;;) {
 		struct signalfd_siginfo si;
 		struct pollfd signals = {.fd = sigfd, .events = POLLIN};

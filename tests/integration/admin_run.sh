@@ -70,4 +70,31 @@ ok "and no instance directory is left" test ! -e "/var/lib/chatcell/instances/$c
 run chatcell-admin run "run-chat-c" -- touch ran
 is "$rc" 0 "with the keeper back, the same run starts the cell and the command"
 ok "(control: the command ran)" test -e "/home/chatcell/$c/ran"
+
+# Without a terminal, run opens the session in its own process from
+# libchatcell-run.so: only a library of root's that no one else may write.
+library=/usr/lib/x86_64-linux-gnu/chatcell/libchatcell-run.so
+is "$(stat -c '%U %a' "$library")" "root 755" "libchatcell-run.so is root's, not writable by others"
+is "$(readelf -d "$library" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -Ev '^lib(a|ub)san' | sort | tr '\n' ' ')" \
+	"libc.so.6 libpam.so.0 libpam_misc.so.0 " "and it needs only libc, libpam and libpam_misc (no chatcell-admin command but run and shell loads them)"
+chmod 666 "$library"
+run chatcell-admin run "run-chat-a" -- touch loaded-anyway
+chmod 755 "$library"
+is "$rc:$err" "125:chatcell-admin run: cannot load $library: it must be a regular file owned by root and not writable by group or others; reinstall chatcell" \
+	"a session library others could have replaced: 125 and the reason"
+ok "and the command did not run" test ! -e "/home/chatcell/$a/loaded-anyway"
+run chatcell-admin run "run-chat-a" -- touch loaded-anyway
+is "$rc" 0 "control: with the library root's again, the same run works"
+ok "(control: the command ran)" test -e "/home/chatcell/$a/loaded-anyway"
+
+# A caller that closed stdout: the command gets /dev/null there, never a
+# file chatcell-admin opened, and chatcell-admin's own output goes nowhere.
+run bash -c "chatcell-admin run run-chat-a -- /bin/sh -c 'exec 3>&1; readlink /proc/self/fd/3 >&2' >&-"
+is "$rc:$err" "0:/dev/null" "stdout closed: the command's stdout is /dev/null"
+run bash -c "chatcell-admin run run-chat-a -- /bin/sh -c 'exec 3<&0; readlink /proc/self/fd/3 >&2' <&-"
+is "$rc:$err" "0:/dev/null" "stdin closed: the command's stdin is /dev/null"
+run bash -c "chatcell-admin ensure run-chat-d >&-; echo \$?"
+is "$out" 0 "stdout closed: ensure works"
+run chatcell-admin show run-chat-d
+is "$rc" 0 "and the chat it made is whole (show reads it)"
 done_testing

@@ -103,7 +103,11 @@ ready_fifo
 chatcell-admin run pty-chat-a -- sh -c 'echo ready >ready; exec sleep 1000' </dev/null >/dev/null 2>&1 &
 job=$!
 wait_ready
-pkill -TERM -U 0 -x chatcell-sessio
+# Without a terminal the session runs in chatcell-admin's own process
+# (libchatcell-run.so); with one, in chatcell-session (above).
+is "$(pgrep -U 0 -x chatcell-sessio | wc -l) $(pgrep -U 0 -x chatcell-admin | wc -l)" "0 1" \
+	"without a terminal: the session is chatcell-admin's own process, no chatcell-session"
+pkill -TERM -U 0 -x chatcell-admin
 rc=0
 wait "$job" || rc=$?
 is "$rc" 143 "without a terminal: SIGTERM to chatcell-admin run reaches the command (status 143)"

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "session_client.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <pwd.h>
+#include <security/pam_appl.h>
+#include <security/pam_misc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/std_fds.h"
+#include "session_run.h"
+
+#define CHATCELL_PAM_SERVICE "chatcell"
+
+/* The command in the open session, plain or through a terminal of its own. */
+static int run_command(struct chat_exec *x, struct session_pty *pty, bool use_pty)
+{
+	int sigfd, status;
+
+	fflush(NULL);
+	sigfd = session_signals_take(x);
+	if (sigfd < 0) {
+		fprintf(stderr, "%s: cannot prepare signal forwarding: %s\n", x->who, strerror(errno));
+		return EXIT_SESSION_FAILED;
+	}
+	status = use_pty ? session_run_pty(pty, x, sigfd) : session_run_plain(x, sigfd);
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &x->caller_mask, NULL);
+	return status;
+}
+
+static int pin_library(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	if (info->dlpi_name && info->dlpi_name[0] == '/')
+		(void)dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+	return 0;
+}
+
+/* The process ends with the session: the libraries PAM loaded stay mapped
+ * through pam_end rather than each be unmapped just before the exit does
+ * it at once (about 1 ms here). */
+static void pin_libraries(void)
+{
+	dl_iterate_phdr(pin_library, NULL);
+}
+
+/* The PAM conversation of the session, then the command. Errors are
+ * printed with the prefix of the command the caller ran. */
+static int run_session(struct chat_exec *x)
+{
+	struct pam_conv conv = {misc_conv, NULL};
+	struct session_pty pty;
+	bool use_pty = session_pty_wanted(&pty);
+	int rc, status = EXIT_SESSION_FAILED;
+	const char *user = x->pw->pw_name;
+
+	rc = pam_start(CHATCELL_PAM_SERVICE, user, &conv, &x->pamh);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "%s: cannot start PAM for service %s: %s\n", x->who, CHATCELL_PAM_SERVICE,
+			pam_strerror(x->pamh, rc));
+		return EXIT_SESSION_FAILED;
+	}
+	rc = pam_acct_mgmt(x->pamh, 0);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "%s: %s may not log in: %s\n", x->who, user, pam_strerror(x->pamh, rc));
+		goto end;
+	}
+	rc = pam_open_session(x->pamh, 0);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "%s: the session of %s was refused: %s (see the system log)\n", x->who, user,
+			pam_strerror(x->pamh, rc));
+		goto end;
+	}
+	if (!pam_getenv(x->pamh, "CHATCELL_SESSION")) {
+		fprintf(stderr,
+			"%s: /etc/pam.d/%s did not run pam_chatcell.so in its session stack; refusing to run %s "
+			"unconfined. Restore the file from the chatcell package\n",
+			x->who, CHATCELL_PAM_SERVICE, user);
+		goto close;
+	}
+	if (chat_prepare(x) < 0)
+		goto close;
+	/* The chat's terminal is one of its cell's ptys: the cell's devpts
+	 * is this process's since the session joined the cell. */
+	if (!use_pty || session_pty_open(&pty, x) == 0)
+		status = run_command(x, &pty, use_pty);
+close:
+	pam_close_session(x->pamh, 0);
+end:
+	if (pty.master >= 0)
+		close(pty.master);
+	if (pty.slave >= 0)
+		close(pty.slave);
+	pin_libraries();
+	pam_end(x->pamh, rc);
+	chat_prepared_free(x);
+	return status;
+}
+
+int cc_session_start(const char *who, const char *user, bool login_shell, char **argv)
+{
+	struct chat_exec x = {.who = who, .login_shell = login_shell};
+	struct passwd *pw, chat;
+	int status;
+
+	if (cc_std_fds_open() < 0) {
+		fprintf(stderr, "%s: cannot open /dev/null: %s\n", who, strerror(errno));
+		return EXIT_SESSION_FAILED;
+	}
+	pw = getpwnam(user);
+	if (!pw) {
+		/* chatcell-admin checked the NSS view has it: the lookup is not asking chatcell. */
+		fprintf(stderr,
+			"%s: %s does not resolve although chatcell's NSS view has it; is 'chatcell' on the passwd line "
+			"of /etc/nsswitch.conf?\n",
+			who, user);
+		return EXIT_SESSION_FAILED;
+	}
+	/* getpwnam's storage is shared with whatever PAM modules look up. */
+	chat = *pw;
+	chat.pw_name = strdup(pw->pw_name);
+	chat.pw_dir = strdup(pw->pw_dir);
+	chat.pw_shell = strdup(pw->pw_shell);
+	chat.pw_passwd = chat.pw_gecos = (char *)"";
+	if (!chat.pw_name || !chat.pw_dir || !chat.pw_shell) {
+		fprintf(stderr, "%s: out of memory\n", who);
+		status = EXIT_SESSION_FAILED;
+	} else {
+		x.pw = &chat;
+		x.argv = login_shell ? NULL : argv;
+		status = run_session(&x);
+	}
+	free(chat.pw_name);
+	free(chat.pw_dir);
+	free(chat.pw_shell);
+	return status;
+}

@@ -38,5 +38,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: must run as root\n", who);
 		return EXIT_SESSION_FAILED;
 	}
-	return cc_session_start(who, argv[first], login_shell, login_shell ? NULL : argv + first + 2);
+	return cc_session_start(who, argv[first], login_shell, login_shell ? NULL : argv + first + 2, true);
 }

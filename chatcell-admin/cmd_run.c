@@ -18,10 +18,10 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "base/library_loader.h"
 #include "cell/cell.h"
 #include "commands.h"
 #include "lifecycle.h"
-#include "pam_chatcell/library_loader.h"
 #include "recovery.h"
 #include "run_target.h"
 #include "session_client.h"
@@ -88,7 +88,7 @@ static int session_here(struct admin *a, const char *user, bool login_shell)
 #endif
 	fflush(NULL);
 	return ((cc_session_start_fn *)symbol)(login_shell ? "chatcell-admin shell" : "chatcell-admin run", user,
-					       login_shell, login_shell ? NULL : a->opt.argv);
+					       login_shell, login_shell ? NULL : a->opt.argv, false);
 }
 
 static int start(struct admin *a, bool login_shell)

@@ -34,32 +34,50 @@ static int run_command(struct chat_exec *x, struct session_pty *pty, bool use_pt
 	return status;
 }
 
-static int pin_library(struct dl_phdr_info *info, size_t size, void *data)
+#define PIN_MAX 256
+
+struct loaded {
+	const char *name[PIN_MAX];
+	size_t count;
+};
+
+static int note_library(struct dl_phdr_info *info, size_t size, void *data)
 {
-	(void)size;
-	(void)data;
-	if (info->dlpi_name && info->dlpi_name[0] == '/')
-		(void)dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+	struct loaded *l = data;
+
+	if (info->dlpi_name && info->dlpi_name[0] == '/' && l->count < PIN_MAX)
+		l->name[l->count++] = info->dlpi_name;
 	return 0;
 }
 
 /* The process ends with the session: the libraries PAM loaded stay mapped
  * through pam_end rather than each be unmapped just before the exit does
- * it at once (about 1 ms here). */
+ * it at once (about 1 ms here). Listed first, pinned after: dlopen is not
+ * called from inside the loader's own walk. */
 static void pin_libraries(void)
 {
-	dl_iterate_phdr(pin_library, NULL);
+	struct loaded l = {.count = 0};
+
+	dl_iterate_phdr(note_library, &l);
+	for (size_t i = 0; i < l.count; i++)
+		(void)dlopen(l.name[i], RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
 /* The PAM conversation of the session, then the command. Errors are
  * printed with the prefix of the command the caller ran. */
-static int run_session(struct chat_exec *x)
+static int run_session(struct chat_exec *x, bool terminal_allowed)
 {
 	struct pam_conv conv = {misc_conv, NULL};
 	struct session_pty pty;
 	bool use_pty = session_pty_wanted(&pty);
 	int rc, status = EXIT_SESSION_FAILED;
 	const char *user = x->pw->pw_name;
+
+	if (use_pty && !terminal_allowed) {
+		fprintf(stderr, "%s: a terminal is on the caller's descriptors, and only chatcell-session relays one\n",
+			x->who);
+		return EXIT_SESSION_FAILED;
+	}
 
 	rc = pam_start(CHATCELL_PAM_SERVICE, user, &conv, &x->pamh);
 	if (rc != PAM_SUCCESS) {
@@ -104,7 +122,7 @@ end:
 	return status;
 }
 
-int cc_session_start(const char *who, const char *user, bool login_shell, char **argv)
+int cc_session_start(const char *who, const char *user, bool login_shell, char **argv, bool terminal_allowed)
 {
 	struct chat_exec x = {.who = who, .login_shell = login_shell};
 	struct passwd *pw, chat;
@@ -135,7 +153,7 @@ int cc_session_start(const char *who, const char *user, bool login_shell, char *
 	} else {
 		x.pw = &chat;
 		x.argv = login_shell ? NULL : argv;
-		status = run_session(&x);
+		status = run_session(&x, terminal_allowed);
 	}
 	free(chat.pw_name);
 	free(chat.pw_dir);

@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -170,29 +171,51 @@ enum launch_step { LAUNCH_OK, LAUNCH_SESSION, LAUNCH_SWITCH, LAUNCH_HOME, LAUNCH
 struct launch {
 	const struct chat_exec *x;
 	struct command c;
+	uint64_t handled; /* bit n: signal n has a handler in this process */
 	enum launch_step failed;
 	int err;
 };
 
-#define LAUNCH_STACK_SIZE ((size_t)256 << 10)
+/* The IDs in full on every architecture: the 32-bit ones' plain setuid
+ * and setgroups take 16-bit IDs, which would cut a chat's UID short. */
+#ifdef SYS_setresuid32
+#define RAW_SETGROUPS SYS_setgroups32
+#define RAW_SETRESGID SYS_setresgid32
+#define RAW_SETRESUID SYS_setresuid32
+#else
+#define RAW_SETGROUPS SYS_setgroups
+#define RAW_SETRESGID SYS_setresgid
+#define RAW_SETRESUID SYS_setresuid
+#endif
 
 /* The child of chat_launch. It runs in this process's memory until its
  * exec (CLONE_VM | CLONE_VFORK, as posix_spawn does), so it makes system
  * calls only and writes nothing but l->failed and l->err: no allocation, no
- * stdio, no sanitizer bookkeeping, and raw setgroups/setgid/setuid (glibc's
- * would act for every thread of the parent). */
+ * stdio, no sanitizer bookkeeping, and raw ID calls (glibc's would act for
+ * every thread of the parent). It starts with every signal blocked and
+ * drops this process's handlers first: once it has the chat's UID the
+ * chat's processes may signal it, and a handler must not run on this
+ * process's memory. (A chat that stops it before its exec holds up only
+ * its own `run`, as stopping the command itself would.) */
 __attribute__((noinline, no_sanitize("address"))) static int launch_child(void *arg)
 {
+	/* All zero is SIG_DFL, no flags, an empty mask in every layout of the
+	 * kernel's struct sigaction. */
+	static const unsigned long default_action[8];
 	struct launch *l = arg;
 	const struct chat_exec *x = l->x;
 	const struct passwd *pw = x->pw;
 
+	for (int sig = 1; sig < 64; sig++)
+		if (l->handled & (UINT64_C(1) << sig))
+			syscall(SYS_rt_sigaction, sig, default_action, NULL, (size_t)(_NSIG / 8));
 	/* A session of its own: no controlling terminal, so /dev/tty opens
 	 * nothing of the caller's. */
 	if (setsid() < 0)
 		l->failed = LAUNCH_SESSION;
-	else if (syscall(SYS_setgroups, (long)x->group_count, x->groups) < 0 || syscall(SYS_setgid, (long)pw->pw_gid) < 0 ||
-		 syscall(SYS_setuid, (long)pw->pw_uid) < 0)
+	else if (syscall(RAW_SETGROUPS, (long)x->group_count, x->groups) < 0 ||
+		 syscall(RAW_SETRESGID, (long)pw->pw_gid, (long)pw->pw_gid, (long)pw->pw_gid) < 0 ||
+		 syscall(RAW_SETRESUID, (long)pw->pw_uid, (long)pw->pw_uid, (long)pw->pw_uid) < 0)
 		l->failed = LAUNCH_SWITCH;
 	else if (chdir(pw->pw_dir) < 0)
 		l->failed = LAUNCH_HOME;
@@ -201,8 +224,10 @@ __attribute__((noinline, no_sanitize("address"))) static int launch_child(void *
 	else if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
 		l->failed = LAUNCH_FDS;
 	else {
+		/* execvp searches the chat's PATH, in the environment it gets;
+		 * the parent puts its own environ back. */
+		environ = x->envp;
 		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &x->caller_mask, NULL, (size_t)(_NSIG / 8));
-		environ = x->envp; /* execvp searches its PATH; the parent restores environ */
 		if (l->c.search_path)
 			execvp(l->c.path, l->c.argv);
 		else
@@ -212,6 +237,33 @@ __attribute__((noinline, no_sanitize("address"))) static int launch_child(void *
 	l->err = errno;
 	syscall(SYS_exit_group, l->failed == LAUNCH_EXEC ? (l->err == ENOENT ? 127 : 126) : EXIT_SESSION_FAILED);
 	__builtin_unreachable();
+}
+
+/* The signals this process has a handler for. */
+static uint64_t handled_signals(void)
+{
+	uint64_t handled = 0;
+
+	for (int sig = 1; sig < 64; sig++) {
+		struct sigaction sa;
+
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+		    sa.sa_handler != SIG_IGN)
+			handled |= UINT64_C(1) << sig;
+	}
+	return handled;
+}
+
+/* The child's stack: room for execvp's copy of the argument vector (a
+ * script without "#!" runs through /bin/sh) and its path buffer, above a
+ * page that faults rather than run into another mapping. */
+static size_t launch_stack_size(const struct command *c)
+{
+	size_t argc = 0, page = (size_t)sysconf(_SC_PAGESIZE);
+
+	while (c->argv[argc])
+		argc++;
+	return ((argc + 3) * sizeof(char *) + ((size_t)64 << 10) + page - 1) / page * page + page;
 }
 
 static int launch_failed(const struct launch *l)
@@ -244,19 +296,28 @@ pid_t chat_launch(const struct chat_exec *x, int *failed_status)
 {
 	struct launch l = {.x = x};
 	char **caller_environ = environ;
-	void *stack;
+	sigset_t all, mask;
+	size_t size;
+	char *stack;
 	pid_t pid;
 
 	command_of(x, &l.c);
+	l.handled = handled_signals();
 	*failed_status = EXIT_SESSION_FAILED;
-	stack = mmap(NULL, LAUNCH_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED) {
+	size = launch_stack_size(&l.c);
+	stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED || mprotect(stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE) < 0) {
 		fprintf(stderr, "%s: cannot start the command: %s\n", x->who, strerror(errno));
+		if (stack != MAP_FAILED)
+			munmap(stack, size);
 		return -1;
 	}
-	pid = clone(launch_child, (char *)stack + LAUNCH_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &mask);
+	pid = clone(launch_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
 	environ = caller_environ;
-	munmap(stack, LAUNCH_STACK_SIZE);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	munmap(stack, size);
 	if (pid < 0) {
 		fprintf(stderr, "%s: cannot start the command: %s\n", x->who, strerror(errno));
 		return -1;

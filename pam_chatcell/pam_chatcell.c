@@ -12,7 +12,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "pam_chatcell/library_loader.h"
+#include "base/library_loader.h"
 #include "pam_chatcell/session_library.h"
 #include "view/view_format.h"
 

@@ -17,7 +17,7 @@
 #include "module_options.h"
 #include "refusal.h"
 #include "session_env.h"
-#include "pam_chatcell/library_loader.h"
+#include "base/library_loader.h"
 #include "pam_chatcell/session_library.h"
 
 #ifndef CHATCELL_START_LIBRARY

@@ -24,6 +24,13 @@ run chatcell-admin run "run-chat-a" -- no-such-command
 is "$rc" 127 "a command that does not exist: 127"
 run chatcell-admin run "run-chat-a" -- /etc/passwd
 is "$rc" 126 "a command that cannot be run: 126"
+# A script without "#!" runs through /bin/sh (execvp), here with 40,000
+# arguments: the argument vector execvp copies fits the command's stack.
+printf 'echo "via sh: $#"\n' >"/home/chatcell/$a/no-shebang"
+chown "$a:" "/home/chatcell/$a/no-shebang"
+chmod 755 "/home/chatcell/$a/no-shebang"
+run chatcell-admin run "run-chat-a" -- ./no-shebang $(seq 1 40000)
+is "$rc:$out" "0:via sh: 40000" "a script without #! runs through /bin/sh, with 40,000 arguments"
 run chatcell-admin run "no-such-chat" -- true
 is "$rc:$err" "125:chatcell-admin run: no such chat; 'chatcell-admin list' shows the chats that exist" "an unknown chat: 125 and the reason"
 

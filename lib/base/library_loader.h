@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Loading one of chatcell's own libraries into a login process (used by
- * pam_chatcell.so for the session library, and by the session library for
- * the session start library): only a regular file owned by root that no one
+ * pam_chatcell.so for the session library, by the session library for the
+ * session start library, and by chatcell-admin run for libchatcell-run.so):
+ * only a regular file owned by root that no one
  * else may write, with every symbol asked for. libc only. */
 #ifndef CHATCELL_LIBRARY_LOADER_H
 #define CHATCELL_LIBRARY_LOADER_H

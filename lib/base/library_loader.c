@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "pam_chatcell/library_loader.h"
+#include "base/library_loader.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -101,11 +101,10 @@ static int start(struct admin *a, bool login_shell)
 	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0 ||
 	    recovery_settle(a, &chat) < 0 || check_view(a, &chat) < 0 || cell_ready(a, &chat) < 0)
 		return -1;
-	if (!caller_has_terminal()) {
-		recovery_warn(a);
-		admin_close(a); /* no registry handle or lock may reach the chat's process */
+	recovery_warn(a); /* this process becomes the chat's session: say it now */
+	admin_close(a);   /* no registry handle or lock may reach the chat's process */
+	if (!caller_has_terminal())
 		return session_here(a, chat.name, login_shell);
-	}
 	args = calloc((size_t)a->opt.argc + 5, sizeof(*args));
 	if (!args)
 		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, ENOMEM, "starting the session");
@@ -119,8 +118,6 @@ static int start(struct admin *a, bool login_shell)
 			args[n++] = a->opt.argv[i];
 	}
 	args[n] = NULL;
-	recovery_warn(a); /* this process becomes the chat's session: say it now */
-	admin_close(a);   /* no registry handle or lock may reach the chat's process */
 	setenv("CHATCELL_SESSION_CALLER", login_shell ? "chatcell-admin shell" : "chatcell-admin run", 1);
 	execv(SESSION_PROGRAM, args);
 	free(args);

@@ -91,7 +91,7 @@ static int build_new_egress(int netns, void *ctx, struct cc_err *err)
 {
 	const struct new_cell_egress *e = ctx;
 
-	return cc_egress_ensure_chat(&e->a->reg, &e->a->config, e->chat->id, netns, e->a->now, err);
+	return cc_egress_start_chat(&e->a->reg, &e->a->config, e->chat->id, netns, e->a->now, err);
 }
 
 int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)

@@ -422,12 +422,12 @@ static struct nftnl_rule *rule_neighbour_discovery(void)
 	return r;
 }
 
-void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_config *config)
+/* Everything of the table after its creation. */
+static void put_policy(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	static const struct cc_nft_hook output = {NF_INET_LOCAL_OUT, 0, "filter", NF_ACCEPT};
 	static const struct cc_nft_hook input = {NF_INET_LOCAL_IN, 0, "filter", NF_DROP};
 
-	cc_nft_put_fresh_table(batch, CC_NFT_TABLE);
 	for (enum set_id id = EXACT4; id <= DNSANY6; id++)
 		put_set(batch, id);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_COUNTER);
@@ -446,6 +446,18 @@ void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_conf
 	cc_nft_put_rule(batch, rule_established("input"));
 	cc_nft_put_rule(batch, rule_neighbour_discovery());
 	put_shared_elements(batch, config);
+}
+
+void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_config *config)
+{
+	cc_nft_put_fresh_table(batch, CC_NFT_TABLE);
+	put_policy(batch, config);
+}
+
+void cc_nft_batch_new_table(struct cc_nft_batch *batch, const struct cc_config *config)
+{
+	cc_nft_put_new_table(batch, CC_NFT_TABLE);
+	put_policy(batch, config);
 }
 
 void cc_nft_batch_add(struct cc_nft_batch *batch, const struct cc_nft_element *elements, size_t count)

@@ -69,6 +69,10 @@ struct cc_nft_element {
  * sets, counter, chains, rules, and the shared entries of the config. */
 void cc_nft_batch_replace_table(struct cc_nft_batch *batch, const struct cc_config *config);
 
+/* The same policy in a network namespace that has no table yet (a cell
+ * being started): the commit fails if the table exists. */
+void cc_nft_batch_new_table(struct cc_nft_batch *batch, const struct cc_config *config);
+
 /* Add elements; adding one that is already there is not an error. */
 void cc_nft_batch_add(struct cc_nft_batch *batch, const struct cc_nft_element *elements, size_t count);
 

@@ -221,8 +221,10 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 	return rc;
 }
 
-int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int netns,
-			  int64_t now, struct cc_err *err)
+/* Chat `chat`'s table from the registry: a new one (`fresh`: none may
+ * exist), or one that replaces whatever is there. */
+static int build_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int netns, bool fresh,
+		      int64_t now, struct cc_err *err)
 {
 	struct cc_nft_element *els;
 	struct cc_nft_batch *batch;
@@ -233,9 +235,24 @@ int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *confi
 		return -1;
 	batch = cc_nft_batch_new();
 	if (batch) {
-		cc_nft_batch_replace_table(batch, config);
+		if (fresh)
+			cc_nft_batch_new_table(batch, config);
+		else
+			cc_nft_batch_replace_table(batch, config);
 		cc_nft_batch_add(batch, els, n);
 	}
 	free(els);
 	return commit(batch, netns, &kernel_errno, err);
+}
+
+int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int64_t now,
+			  struct cc_err *err)
+{
+	return build_chat(reg, config, chat, -1, false, now, err);
+}
+
+int cc_egress_start_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int netns,
+			 int64_t now, struct cc_err *err)
+{
+	return build_chat(reg, config, chat, netns, true, now, err);
 }

@@ -46,10 +46,18 @@ int cc_egress_forget_learned(struct cc_registry *reg, const struct cc_config *co
 int cc_egress_build_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int netns,
 			 int64_t now, struct cc_err *err);
 
-/* At session start: the table of the cell of chat `chat` (its registry
- * id), whose network namespace is `netns` (-1: the caller's, which has
- * joined the cell), is built anew from the registry, or this fails. */
-int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int netns,
-			  int64_t now, struct cc_err *err);
+/* At session start in a running cell, which the caller has joined: the
+ * table of the cell of chat `chat` (its registry id) is built anew from
+ * the registry, or this fails. */
+int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int64_t now,
+			  struct cc_err *err);
+
+/* While a cell is started: its table, built from the registry into its
+ * network namespace `netns`, which must have none yet (the commit fails
+ * with EEXIST otherwise). Making a table, rather than replacing one, spares
+ * the start an RCU grace period (about 10 ms) in the close of the
+ * nftables socket. */
+int cc_egress_start_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int netns,
+			 int64_t now, struct cc_err *err);
 
 #endif

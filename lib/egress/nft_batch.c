@@ -104,6 +104,11 @@ void cc_nft_put_fresh_table(struct cc_nft_batch *batch, const char *table)
 	cc_nft_put_table(batch, table, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 }
 
+void cc_nft_put_new_table(struct cc_nft_batch *batch, const char *table)
+{
+	cc_nft_put_table(batch, table, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
+}
+
 void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const char *name)
 {
 	struct nftnl_obj *o = nftnl_obj_alloc();

@@ -45,6 +45,11 @@ void cc_nft_put_table(struct cc_nft_batch *batch, const char *name, int type, ui
  * delete, then create again, in the batch's one transaction. */
 void cc_nft_put_fresh_table(struct cc_nft_batch *batch, const char *table);
 
+/* Create table `table`, which must not exist (the commit fails with EEXIST
+ * otherwise). Cheaper than a fresh table where none can be: a delete in a
+ * batch makes the socket's close wait for an RCU grace period. */
+void cc_nft_put_new_table(struct cc_nft_batch *batch, const char *table);
+
 /* A chain; a base chain if hook is given. */
 struct cc_nft_hook {
 	uint32_t hooknum;  /* NF_INET_LOCAL_OUT, NF_INET_FORWARD, ... */

@@ -54,7 +54,7 @@ static int build_new_egress(int netns, void *ctx, struct cc_err *err)
 {
 	const struct new_cell_egress *e = ctx;
 
-	return cc_egress_ensure_chat(e->reg, &e->cu->config, e->cu->chat.id, netns, (int64_t)time(NULL), err);
+	return cc_egress_start_chat(e->reg, &e->cu->config, e->cu->chat.id, netns, (int64_t)time(NULL), err);
 }
 
 /* Steps 2 and 3: the chat's disk budget and cell (started if none runs),
@@ -89,7 +89,7 @@ static int open_cell(pam_handle_t *pamh, struct chat_user *cu, struct cc_registr
  * (the same lock and registry read as build_new_egress). */
 static int build_egress(struct chat_user *cu, struct cc_registry *reg)
 {
-	return cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, -1, (int64_t)time(NULL), &cu->err);
+	return cc_egress_ensure_chat(reg, &cu->config, cu->chat.id, (int64_t)time(NULL), &cu->err);
 }
 
 int session_open(pam_handle_t *pamh, struct chat_user *cu, struct cc_registry *reg)

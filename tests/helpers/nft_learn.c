@@ -9,14 +9,13 @@
  *   nft_learn forget NETNS_PATH
  */
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/parse_number.h"
 #include "egress/egress_nft.h"
+#include "nft_commit.h"
 
 static int usage(void)
 {
@@ -52,37 +51,20 @@ static int read_element(char **argv, bool timeout, struct cc_nft_learned *el)
 
 int main(int argc, char **argv)
 {
-	struct cc_err err = {0};
 	struct cc_nft_learned el;
 	struct cc_nft_batch *batch;
-	int netns, kernel_errno = 0, rc;
 
 	if (argc < 3 || !((strcmp(argv[1], "learn") == 0 && argc == 8) ||
 			  (strcmp(argv[1], "unlearn") == 0 && argc == 7) || (strcmp(argv[1], "forget") == 0 && argc == 3)))
 		return usage();
 	if (argv[1][0] != 'f' && read_element(argv + 3, argv[1][0] == 'l', &el) < 0)
 		return usage();
-	netns = open(argv[2], O_RDONLY | O_CLOEXEC);
-	if (netns < 0) {
-		perror(argv[2]);
-		return 1;
-	}
 	batch = cc_nft_batch_new();
-	if (!batch)
-		return 1;
-	if (argv[1][0] == 'l')
+	if (batch && argv[1][0] == 'l')
 		cc_nft_batch_learn(batch, &el, 1);
-	else if (argv[1][0] == 'u')
+	else if (batch && argv[1][0] == 'u')
 		cc_nft_batch_unlearn(batch, &el, 1);
-	else
+	else if (batch)
 		cc_nft_batch_forget_learned(batch);
-	rc = cc_nft_batch_commit_in(batch, netns, &kernel_errno, &err);
-	cc_nft_batch_free(batch);
-	close(netns);
-	if (rc < 0) {
-		printf("%s\n", kernel_errno ? strerrorname_np(kernel_errno) : err.msg);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return nft_commit_print(batch, argv[2]);
 }

@@ -171,9 +171,25 @@ in_ns "$ns4" sysctl -qw net.ipv6.conf.default.disable_ipv6=0
 run "$probe" up 5 "/proc/$ns4/ns/net"
 is "$rc:$err" "0:" "control: with IPv6 on, cell 5's network is made"
 
+# The egress table of a cell being started is made, never replaced: the
+# start's batch deletes nothing (a delete makes the close of the nftables
+# socket wait for an RCU grace period), so a table that is there already
+# fails the start instead of being taken over.
+table=$CC_HELPERS/nft_table
+hold_netns
+ns5=$HELD
+run "$table" new "/proc/$ns5/ns/net"
+is "$rc:$out" "0:ok" "a new cell's table is made in its empty namespace"
+is "$(in_ns "$ns5" nft list tables)" "table inet chatcell" "and it is the namespace's one table"
+run "$table" new "/proc/$ns5/ns/net"
+is "$rc:$out" "1:EEXIST" "a start finding a table there already fails (EEXIST) rather than replace it"
+run "$table" replace "/proc/$ns5/ns/net"
+is "$rc:$out" "0:ok" "control: a rebuild replaces the table that is there"
+is "$(in_ns "$ns5" nft list tables)" "table inet chatcell" "and leaves one table"
+
 run "$probe" down 3
 run "$probe" down 5
 is "$(host_cells)" "" "every cell's link is gone"
 is "$(sysctls)" "$sysctls_before" "the namespace-wide sysctls (forwarding, proxy ARP) are as they were"
-kill "$ns1" "$ns3" "$ns4" "$host_listener"
+kill "$ns1" "$ns3" "$ns4" "$ns5" "$host_listener"
 done_testing

@@ -64,6 +64,14 @@ cp /tmp/pam.saved /etc/pam.d/chatcell
 # the reason is printed, and nothing of the attempt is left.
 c=$(chat_user "run-chat-c")
 keeper=/usr/libexec/chatcell/chatcell-keeper
+# The keeper, one per running cell, is a static program: it maps no shared
+# library and needs no program interpreter (under the sanitizers it is
+# built like the rest, dynamically).
+if [ "${CC_SANITIZERS:-}" = yes ]; then
+	skip "the keeper is a static program" "the sanitizer build links the keeper dynamically (its runtimes are glibc's)"
+else
+	is "$(readelf -l "$keeper" | grep -c -E 'INTERP|DYNAMIC')" 0 "the keeper is a static program (no interpreter, no dynamic section)"
+fi
 keepers=$(pgrep -x chatcell-keeper | wc -l)
 chmod 000 "$keeper"
 run chatcell-admin run "run-chat-c" -- touch ran

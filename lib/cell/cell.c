@@ -172,9 +172,9 @@ int cc_cell_find(uint32_t uid, struct cc_cell *cell, struct cc_err *err)
 
 /* What the cell keeps for its logins, on KEEPER_KEPT_FD across the exec
  * of the keeper program. 0 kept; -1 none (logins then do without it). */
-static int keep_descriptor(const struct cc_cell_spec *spec)
+static int keep_descriptor(const struct cc_cell_spec *spec, int mqueue)
 {
-	int fd = spec->keep(spec->keep_ctx);
+	int fd = spec->keep(spec->keep_ctx, mqueue);
 
 	if (fd < 0)
 		return -1;
@@ -216,7 +216,7 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 	struct cc_err err = {0};
 	sigset_t none;
 	char idle[16], index_text[32], c;
-	int null, high_record, high_report, high_index;
+	int null, high_record, high_report, high_index, mqueue = -1;
 	int64_t index;
 
 	for (int sig = 1; sig < NSIG; sig++)
@@ -260,14 +260,16 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot create the cell's cgroup namespace (unshare)");
 		goto fail;
 	}
-	if (cc_cell_build_mounts(spec, &err) < 0)
+	if (cc_cell_build_mounts(spec, &mqueue, &err) < 0)
 		goto fail;
 	if (sethostname(spec->name, strlen(spec->name)) < 0 || chdir("/") < 0) {
 		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot name the cell's host");
 		goto fail;
 	}
-	if (spec->keep && keep_descriptor(spec) == 0)
+	if (spec->keep && keep_descriptor(spec, mqueue) == 0)
 		cc_write_all(KEEPER_REPORT_FD, CC_KEEPER_KEPT, strlen(CC_KEEPER_KEPT));
+	if (mqueue >= 0)
+		close(mqueue); /* attached: its close waits for nothing */
 	snprintf(idle, sizeof(idle), "%u", spec->idle_stop);
 	/* Nothing of the login's environment reaches PID 1 of the cell. */
 	execle(CC_KEEPER_PROGRAM, "chatcell-keeper", idle, (char *)NULL, keeper_environment);

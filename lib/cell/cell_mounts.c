@@ -48,8 +48,8 @@ static int fresh_mount(const char *type, const struct option *options, unsigned 
 	return mnt;
 }
 
-/* Put the detached mount `mnt` over `target`. With optional, a target the
- * host lacks is skipped. */
+/* Put the detached mount `mnt` over `target`: 1. With optional, a target
+ * the host lacks is skipped: 0. */
 static int place(int mnt, const char *target, bool optional, struct cc_err *err)
 {
 	cc_cleanup_close int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -60,21 +60,30 @@ static int place(int mnt, const char *target, bool optional, struct cc_err *err)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s (no symbolic links)", target);
 	if (move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own %s", target);
-	return 0;
+	return 1;
 }
 
+/* A new instance of `type` over `target` (skipped where the host lacks an
+ * optional one). With `kept`, the mount is left open there once placed
+ * (else -1). */
 static int mount_fresh_over(const char *type, const struct option *options, unsigned attrs, const char *target,
-			    bool optional, struct cc_err *err)
+			    bool optional, int *kept, struct cc_err *err)
 {
 	cc_cleanup_close int mnt = -1;
 	struct stat st;
+	int placed;
 
+	if (kept)
+		*kept = -1;
 	if (optional && lstat(target, &st) < 0 && errno == ENOENT)
 		return 0;
 	mnt = fresh_mount(type, options, attrs, err);
 	if (mnt < 0)
 		return -1;
-	return place(mnt, target, optional, err);
+	placed = place(mnt, target, optional, err);
+	if (placed > 0 && kept)
+		*kept = cc_take_fd(&mnt);
+	return placed < 0 ? -1 : 0;
 }
 
 /* A clone of the file or directory `name` in `dir`, with these mount
@@ -115,7 +124,7 @@ static int mount_ptys(const struct cc_cell_spec *spec, struct cc_err *err)
 
 	snprintf(max, sizeof(max), "%u", spec->ptys_max);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)spec->tty_gid);
-	if (mount_fresh_over("devpts", options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", false, err) < 0)
+	if (mount_fresh_over("devpts", options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", false, NULL, err) < 0)
 		return -1;
 	/* A /dev/ptmx device node opens the instance at /dev/pts beside it
 	 * (Linux 4.7); bind the instance's own over it all the same. A
@@ -151,21 +160,26 @@ static int mount_cgroup_view(const struct cc_cell_spec *spec, struct cc_err *err
 	const struct option empty[] = {{"mode", "0755"}, {"size", "4k"}, {NULL, NULL}};
 
 	if (spec->cgroup2)
-		return mount_fresh_over("cgroup2", NULL, attrs, "/sys/fs/cgroup", false, err);
-	return mount_fresh_over("tmpfs", empty, attrs, "/sys/fs/cgroup", true, err);
+		return mount_fresh_over("cgroup2", NULL, attrs, "/sys/fs/cgroup", false, NULL, err);
+	return mount_fresh_over("tmpfs", empty, attrs, "/sys/fs/cgroup", true, NULL, err);
 }
 
-int cc_cell_build_mounts(const struct cc_cell_spec *spec, struct cc_err *err)
+int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err)
 {
 	const struct option run_lock[] = {{"mode", "1777"}, {"size", "1m"}, {"nr_inodes", "256"}, {NULL, NULL}};
 	const unsigned plain = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 
+	*mqueue = -1;
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make / a recursive slave mount in the cell");
 	if (mount_instances(spec, err) < 0 || cc_mount_private_proc(spec->proc_gid, err) < 0 ||
-	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, err) < 0 ||
-	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, err) < 0 || mount_blanks(err) < 0 ||
-	    mount_cgroup_view(spec, err) < 0 || cc_cell_mount_resolv_conf(spec->net_config, err) < 0)
+	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, mqueue, err) < 0 ||
+	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, NULL, err) < 0 || mount_blanks(err) < 0 ||
+	    mount_cgroup_view(spec, err) < 0 || cc_cell_mount_resolv_conf(spec->net_config, err) < 0) {
+		if (*mqueue >= 0)
+			close(*mqueue);
+		*mqueue = -1;
 		return -1;
+	}
 	return 0;
 }

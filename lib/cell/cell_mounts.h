@@ -26,6 +26,8 @@
 #include "base/error.h"
 #include "cell/cell_spec.h"
 
-int cc_cell_build_mounts(const struct cc_cell_spec *spec, struct cc_err *err);
+/* *mqueue: the cell's /dev/mqueue mount, left open for the Landlock
+ * ruleset to name (landlock.h), or -1 where the host has no /dev/mqueue. */
+int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err);
 
 #endif

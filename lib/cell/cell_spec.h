@@ -36,7 +36,8 @@ struct cc_cell_spec {
 	 * ruleset, lib/sandbox), or NULL; keep_key says what it was made
 	 * from and is written in the cell record, so that a login can tell
 	 * whether the kept descriptor is the one it would make. */
-	int (*keep)(void *ctx); /* the descriptor, or -1 for none */
+	int (*keep)(void *ctx, int mqueue); /* the descriptor, or -1 for none; mqueue: the cell's
+					       * mqueue mount, or -1 (cc_cell_build_mounts) */
 	void *keep_ctx;
 	char keep_key[CC_CELL_KEY_MAX + 1];
 	/* What the starter puts into the new cell's network namespace

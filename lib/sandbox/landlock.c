@@ -183,14 +183,21 @@ static int allow_config_list(struct ruleset *rs, const char *list, uint64_t righ
 }
 
 /* POSIX message queues live in the IPC namespace's mqueue instance, which
- * mq_open reaches without any path of ours (the host may have no
- * /dev/mqueue): a new mount of it names the instance's root. Without the
- * mount API the queues stay closed. */
-static int allow_mqueue(struct ruleset *rs)
+ * mq_open reaches without any path of ours. `mqueue` is a mount of it the
+ * caller has (the one a cell's keeper put over /dev/mqueue), or -1: then a
+ * new mount of the instance names its root. /dev/mqueue itself is not
+ * trusted to be this instance: one the host mounts there later propagates
+ * into the cell. Closing a new mount, never attached, waits for an RCU
+ * grace period (0.6 ms of every cell start, measured), hence the kept one
+ * where there is one. Without the mount API the queues stay closed. */
+static int allow_mqueue(struct ruleset *rs, int mqueue)
 {
-	cc_cleanup_close int fs = fsopen("mqueue", FSOPEN_CLOEXEC);
+	cc_cleanup_close int fs = -1;
 	cc_cleanup_close int mnt = -1;
 
+	if (mqueue >= 0)
+		return allow_fd(rs, mqueue, FS_WRITE, "the cell's POSIX message queues");
+	fs = fsopen("mqueue", FSOPEN_CLOEXEC);
 	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return 0;
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
@@ -221,7 +228,7 @@ static int allow_bind_ports(struct ruleset *rs, const struct cc_config *config)
 	return 0;
 }
 
-static int fill(struct ruleset *rs, const struct cc_config *config, const char *home, bool bind_rules)
+static int fill(struct ruleset *rs, const struct cc_config *config, const char *home, bool bind_rules, int mqueue)
 {
 	char shell_dir[CC_PATH_MAX + 1];
 	char *slash;
@@ -238,7 +245,7 @@ static int fill(struct ruleset *rs, const struct cc_config *config, const char *
 	    allow_config_list(rs, config->landlock_read, FS_READ, "landlock_read in chatcell.conf") < 0 ||
 	    allow_config_list(rs, config->landlock_write, FS_WRITE, "landlock_write in chatcell.conf") < 0)
 		return -1;
-	if (allow_mqueue(rs) < 0 || allow_named(rs, home, FS_WRITE, "the chat's home") < 0)
+	if (allow_mqueue(rs, mqueue) < 0 || allow_named(rs, home, FS_WRITE, "the chat's home") < 0)
 		return -1;
 	return bind_rules ? allow_bind_ports(rs, config) : 0;
 }
@@ -267,8 +274,8 @@ void cc_landlock_assess(const struct cc_config *config, struct cc_landlock_state
 	st->in_force = true;
 }
 
-int cc_landlock_prepare(const struct cc_config *config, const char *home, int *ruleset, const char **skipped,
-			struct cc_err *err)
+int cc_landlock_prepare(const struct cc_config *config, const char *home, int mqueue, int *ruleset,
+			const char **skipped, struct cc_err *err)
 {
 	struct ruleset_attr attr = {0};
 	struct ruleset rs = {.fd = -1, .err = err};
@@ -299,7 +306,7 @@ int cc_landlock_prepare(const struct cc_config *config, const char *home, int *r
 	if (rs.fd < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot create the session's Landlock ruleset (ABI %d)",
 				     st.abi);
-	if (fill(&rs, config, home, bind_rules) < 0) {
+	if (fill(&rs, config, home, bind_rules, mqueue) < 0) {
 		close(rs.fd);
 		return -1;
 	}
@@ -316,7 +323,7 @@ int cc_landlock_enforce(int ruleset, struct cc_err *err)
 
 int cc_landlock_restrict(const struct cc_config *config, const char *home, const char **skipped, struct cc_err *err)
 {
-	int ruleset, rc = cc_landlock_prepare(config, home, &ruleset, skipped, err);
+	int ruleset, rc = cc_landlock_prepare(config, home, -1, &ruleset, skipped, err);
 
 	if (rc <= 0)
 		return rc;
@@ -325,14 +332,14 @@ int cc_landlock_restrict(const struct cc_config *config, const char *home, const
 	return rc < 0 ? -1 : 1;
 }
 
-int cc_landlock_keep(void *ctx)
+int cc_landlock_keep(void *ctx, int mqueue)
 {
 	const struct cc_landlock_keep *keep = ctx;
 	struct cc_err ignored = {0};
 	const char *skipped;
 	int ruleset = -1;
 
-	cc_landlock_prepare(keep->config, keep->home, &ruleset, &skipped, &ignored);
+	cc_landlock_prepare(keep->config, keep->home, mqueue, &ruleset, &skipped, &ignored);
 	return ruleset;
 }
 

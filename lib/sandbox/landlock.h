@@ -42,9 +42,11 @@ void cc_landlock_assess(const struct cc_config *config, struct cc_landlock_state
  * enforced: 1 (*ruleset is its descriptor), 0 not made because the
  * configuration says off or best-effort on a kernel without (enough)
  * Landlock (*skipped says why), -1 refused (err). Paths resolve in the
- * caller's mount namespace: call it inside the cell. */
-int cc_landlock_prepare(const struct cc_config *config, const char *home, int *ruleset, const char **skipped,
-			struct cc_err *err);
+ * caller's mount namespace: call it inside the cell. `mqueue` is a mount
+ * of the caller's IPC namespace's mqueue instance (the cell's, as its
+ * keeper mounted it), or -1: one is made for the ruleset and closed. */
+int cc_landlock_prepare(const struct cc_config *config, const char *home, int mqueue, int *ruleset,
+			const char **skipped, struct cc_err *err);
 
 /* Restrict the calling process (and all it starts) for good. */
 int cc_landlock_enforce(int ruleset, struct cc_err *err);
@@ -67,8 +69,9 @@ struct cc_landlock_keep {
 /* The ruleset of chat `name` under `config`: its home and its key. */
 void cc_landlock_keep_init(struct cc_landlock_keep *keep, const struct cc_config *config, const char *name);
 
-/* For the keeper's setup: the ruleset of `ctx` (a struct cc_landlock_keep), or -1. */
-int cc_landlock_keep(void *ctx);
+/* For the keeper's setup: the ruleset of `ctx` (a struct cc_landlock_keep),
+ * or -1; `mqueue` as for cc_landlock_prepare. */
+int cc_landlock_keep(void *ctx, int mqueue);
 
 /* The access rights a ruleset handles on `abi` (exposed for unit tests). */
 uint64_t cc_landlock_fs_rights(int abi);

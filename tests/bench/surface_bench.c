@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	}
 	cc_landlock_keep_init(&keep, &config, argv[2]);
 	keeper = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (keeper < 0 || cc_landlock_prepare(&config, keep.home, &kept, &skipped, &err) <= 0) {
+	if (keeper < 0 || cc_landlock_prepare(&config, keep.home, -1, &kept, &skipped, &err) <= 0) {
 		fprintf(stderr, "surface_bench: no ruleset: %s\n", err.msg[0] ? err.msg : skipped ? skipped : "pidfd_open");
 		return 1;
 	}

@@ -229,7 +229,7 @@ static int build_chat(struct cc_registry *reg, const struct cc_config *config, i
 	struct cc_nft_element *els;
 	struct cc_nft_batch *batch;
 	size_t n;
-	int kernel_errno = 0;
+	int kernel_errno = 0, rc;
 
 	if (cc_egress_collect(reg, chat, now, &els, &n, err) < 0)
 		return -1;
@@ -242,7 +242,12 @@ static int build_chat(struct cc_registry *reg, const struct cc_config *config, i
 		cc_nft_batch_add(batch, els, n);
 	}
 	free(els);
-	return commit(batch, netns, &kernel_errno, err);
+	rc = commit(batch, netns, &kernel_errno, err);
+	if (rc < 0 && fresh && kernel_errno == EEXIST)
+		return cc_fail(err, CC_ERR_CONFLICT,
+			       "the new cell's network namespace has a table inet " CC_NFT_TABLE
+			       " already; a table chatcell did not make is not taken over");
+	return rc;
 }
 
 int cc_egress_ensure_chat(struct cc_registry *reg, const struct cc_config *config, int64_t chat, int64_t now,

@@ -66,11 +66,21 @@ c=$(chat_user "run-chat-c")
 keeper=/usr/libexec/chatcell/chatcell-keeper
 # The keeper, one per running cell, is a static program: it maps no shared
 # library and needs no program interpreter (under the sanitizers it is
-# built like the rest, dynamically).
+# built like the rest, dynamically); and it is linked against the C library
+# configure chose (a static glibc carries its tunables' names).
 if [ "${CC_SANITIZERS:-}" = yes ]; then
 	skip "the keeper is a static program" "the sanitizer build links the keeper dynamically (its runtimes are glibc's)"
+	skip "the keeper's C library is configure's choice" "the sanitizer build links the keeper against glibc"
 else
-	is "$(readelf -l "$keeper" | grep -c -E 'INTERP|DYNAMIC')" 0 "the keeper is a static program (no interpreter, no dynamic section)"
+	headers=$(readelf -lW "$keeper")
+	like "$headers" "*Program Headers:*LOAD*" "(control: readelf lists the keeper's program headers)"
+	unlike "$headers" "*INTERP*" "the keeper is a static program: no program interpreter"
+	unlike "$headers" "*DYNAMIC*" "and no dynamic section"
+	if [ "${CC_KEEPER_LIBC:-}" = musl ]; then
+		is "$(grep -a -c GLIBC_TUNABLES "$keeper")" 0 "the keeper is linked against musl, as configure chose (nothing of glibc's in it)"
+	else
+		ok "the keeper is linked against glibc, as configure chose" grep -a -q GLIBC_TUNABLES "$keeper"
+	fi
 fi
 keepers=$(pgrep -x chatcell-keeper | wc -l)
 chmod 000 "$keeper"

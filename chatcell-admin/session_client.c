@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/std_fds.h"
 #include "session_run.h"
 
 #define CHATCELL_PAM_SERVICE "chatcell"
@@ -128,10 +127,6 @@ int cc_session_start(const char *who, const char *user, bool login_shell, char *
 	struct passwd *pw, chat;
 	int status;
 
-	if (cc_std_fds_open() < 0) {
-		fprintf(stderr, "%s: cannot open /dev/null: %s\n", who, strerror(errno));
-		return EXIT_SESSION_FAILED;
-	}
 	pw = getpwnam(user);
 	if (!pw) {
 		/* chatcell-admin checked the NSS view has it: the lookup is not asking chatcell. */

@@ -14,8 +14,9 @@
 #define CC_SESSION_START_SYMBOL "cc_session_start"
 
 /* Run argv (NULL-terminated; ignored for a login shell) as `user`. `who`
- * prefixes every message (the command the caller ran). Must run as root;
- * a closed 0, 1 or 2 is opened on /dev/null first. Returns the command's exit status, 128 + the
+ * prefixes every message (the command the caller ran). Must run as root,
+ * with 0, 1 and 2 open (both callers open /dev/null on a closed one at
+ * their start, cc_std_fds_open). Returns the command's exit status, 128 + the
  * signal that ended it, or 125 when the session cannot be set up, 126 when
  * the command cannot be run, 127 when it is not found. Without
  * terminal_allowed a caller with a terminal on 0, 1 or 2 is refused (125):

@@ -159,10 +159,17 @@ static void command_of(const struct chat_exec *x, struct command *c)
 	}
 }
 
-__attribute__((noreturn)) static void cannot_run(const struct chat_exec *x, const struct command *c, int err)
+/* The status of a command that could not be run, as env(1) gives it. */
+static inline int not_run_status(int err)
+{
+	return err == ENOENT ? 127 : 126;
+}
+
+/* Says why the command did not run; returns its status. */
+static int report_not_run(const struct chat_exec *x, const struct command *c, int err)
 {
 	fprintf(stderr, "%s: cannot run %s: %s\n", x->who, c->path, strerror(err));
-	_exit(err == ENOENT ? 127 : 126);
+	return not_run_status(err);
 }
 
 /* What chat_launch's child found, for its parent to report. */
@@ -235,7 +242,7 @@ __attribute__((noinline, no_sanitize("address"))) static int launch_child(void *
 		l->failed = LAUNCH_EXEC;
 	}
 	l->err = errno;
-	syscall(SYS_exit_group, l->failed == LAUNCH_EXEC ? (l->err == ENOENT ? 127 : 126) : EXIT_SESSION_FAILED);
+	syscall(SYS_exit_group, l->failed == LAUNCH_EXEC ? not_run_status(l->err) : EXIT_SESSION_FAILED);
 	__builtin_unreachable();
 }
 
@@ -286,8 +293,7 @@ static int launch_failed(const struct launch *l)
 		break;
 	case LAUNCH_EXEC:
 	case LAUNCH_OK:
-		fprintf(stderr, "%s: cannot run %s: %s\n", x->who, l->c.path, why);
-		return l->err == ENOENT ? 127 : 126;
+		return report_not_run(x, &l->c, l->err);
 	}
 	return EXIT_SESSION_FAILED;
 }
@@ -361,7 +367,7 @@ pid_t chat_spawn_in_foreground(const struct chat_exec *x, int tty)
 	rc = c.search_path ? posix_spawnp(&pid, c.path, &actions, &attr, c.argv, environ)
 			   : posix_spawn(&pid, c.path, &actions, &attr, c.argv, environ);
 	if (rc != 0)
-		cannot_run(x, &c, rc);
+		_exit(report_not_run(x, &c, rc));
 	posix_spawn_file_actions_destroy(&actions);
 	posix_spawnattr_destroy(&attr);
 	return pid;

@@ -192,5 +192,18 @@ chatcell-admin delete egress-a >/dev/null
 ok "after delete, A's cell (and its table) is gone" wait_gone "$a_keeper"
 is "$(elements egress-c exact4 allow4 | wc -l)" 1 "and C's cell keeps its rule"
 
+# A cell start's table step (cc_egress_start_chat, what both start paths
+# call into the new cell's namespace) makes the chat's table, and refuses
+# to take over one that is there already.
+start_ready unshare --net -- /bin/sh -c 'echo ready; exec sleep 1000000'
+held=$READY_PID
+run "$CC_HELPERS/nft_table" start "/proc/$held/ns/net" "$(id -u "$c")"
+is "$rc:$out" "0:ok" "a cell start's table step makes C's table in a new namespace"
+is "$(nsenter --net="/proc/$held/ns/net" nft list tables)" "table inet chatcell" "and it is the namespace's one table"
+run "$CC_HELPERS/nft_table" start "/proc/$held/ns/net" "$(id -u "$c")"
+is "$rc:$out" "1:the new cell's network namespace has a table inet chatcell already; a table chatcell did not make is not taken over" \
+	"a start finding a table there already fails, saying so"
+kill "$held"
+
 kill "$LISTENER_PID"
 done_testing

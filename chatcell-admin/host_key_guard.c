@@ -59,23 +59,34 @@ static int names_the_oldest_chat(struct admin *a)
 	return strcmp(name, chat.name) == 0;
 }
 
+/* The registry's number of chats, for a message: counting reads every row,
+ * so only a refusal pays for it. */
+static int64_t chats_for_message(struct admin *a)
+{
+	struct cc_err ignored;
+	int64_t chats = -1;
+
+	return cc_chats_count(&a->reg, &chats, &ignored) < 0 ? -1 : chats;
+}
+
 int host_key_guard(struct admin *a, bool init)
 {
 	char recorded[CC_HOST_KEY_FINGERPRINT_LEN + 1] = "", fingerprint[CC_HOST_KEY_FINGERPRINT_LEN + 1];
 	/* Two backup paths, the state directory twice (configure's prefix can
 	 * make it long) and the words around them. */
 	char advice[2 * (CC_PATH_MAX + sizeof(CHATCELL_STATE_DIR) + sizeof(CC_HOST_KEY_FILE)) + 160];
-	int64_t chats;
+	bool chats = false;
 	int have = cc_settings_get(&a->reg, CC_SETTING_HOST_KEY, recorded, sizeof(recorded), &a->err);
 
-	if (have < 0 || cc_chats_count(&a->reg, &chats, &a->err) < 0)
+	if (have < 0 || cc_chats_any(&a->reg, &chats, &a->err) < 0)
 		return -1;
-	if (!cc_host_key_present(a->state_fd) && chats > 0) {
+	if (!cc_host_key_present(a->state_fd) && chats) {
 		restore_advice(a, advice, sizeof(advice));
 		return cc_fail(&a->err, CC_ERR_CONFIG,
 			       "the host key %s/%s is missing, but the registry holds %" PRId64 " chats named with it "
 			       "(fingerprint %.*s); a new key would give them other names, so none is made. %s",
-			       CHATCELL_STATE_DIR, CC_HOST_KEY_FILE, chats, SHOWN, have ? recorded : "not recorded", advice);
+			       CHATCELL_STATE_DIR, CC_HOST_KEY_FILE, chats_for_message(a), SHOWN,
+			       have ? recorded : "not recorded", advice);
 	}
 	if (init && cc_host_key_create(a->state_fd, CHATCELL_STATE_DIR, &a->err) < 0)
 		return -1;
@@ -84,12 +95,12 @@ int host_key_guard(struct admin *a, bool init)
 	cc_host_key_fingerprint(a->host_key, fingerprint);
 	if (have && strcmp(fingerprint, recorded) == 0)
 		return 0;
-	if (chats > 0 && (have || names_the_oldest_chat(a) == 0)) {
+	if (chats && (have || names_the_oldest_chat(a) == 0)) {
 		restore_advice(a, advice, sizeof(advice));
 		return cc_fail(&a->err, CC_ERR_CONFIG,
 			       "the host key %s/%s is not the key the registry's %" PRId64 " chats were named with (its "
 			       "fingerprint is %.*s, the registry's %.*s); it would give them other names. %s",
-			       CHATCELL_STATE_DIR, CC_HOST_KEY_FILE, chats, SHOWN, fingerprint, SHOWN,
+			       CHATCELL_STATE_DIR, CC_HOST_KEY_FILE, chats_for_message(a), SHOWN, fingerprint, SHOWN,
 			       have ? recorded : "not recorded", advice);
 	}
 	if (a->err.kind != CC_OK)

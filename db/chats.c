@@ -282,6 +282,20 @@ int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err)
 	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "counting chats", err);
 }
 
+int cc_chats_any(struct cc_registry *reg, bool *any, struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (cc_registry_prepare(reg, "SELECT EXISTS (SELECT 1 FROM chats)", &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*any = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "looking for chats", err);
+}
+
 int cc_chats_purge_deleted_before(struct cc_registry *reg, int64_t cutoff, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;

@@ -72,8 +72,13 @@ int cc_chats_update(struct cc_registry *reg, const struct cc_chat *chat, struct 
  * returns 0 as if done (a login is never delayed for bookkeeping). */
 int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, int64_t logout, struct cc_err *err);
 
-/* How many rows (live and quarantined). */
+/* How many rows (live and quarantined). It reads every row: for a yes or
+ * no, cc_chats_any. */
 int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err);
+
+/* Is there any row (live or quarantined)? Reads one page, whatever the
+ * registry's size: every chatcell-admin command asks it. */
+int cc_chats_any(struct cc_registry *reg, bool *any, struct cc_err *err);
 
 /* Forget deleted chats whose quarantine ended before `cutoff`. */
 int cc_chats_purge_deleted_before(struct cc_registry *reg, int64_t cutoff, struct cc_err *err);

@@ -196,6 +196,32 @@ static void live_names_and_chat_ids_are_unique(void **state)
 	assert_int_equal(cc_chats_find_live_by_name(&f->reg, "chat-zzzzzzzzzzzz", &found, &err), 0);
 }
 
+/* Every chatcell-admin command asks whether any chat exists (the host key
+ * guard); a quarantined row counts, as it is named with the key too. */
+static void any_chat_counts_quarantined_rows(void **state)
+{
+	struct cc_chat a;
+	struct cc_err err;
+	int64_t count = -1;
+	bool any = true;
+	FIXTURE();
+
+	assert_int_equal(cc_chats_any(&f->reg, &any, &err), 0);
+	assert_false(any);
+	registry_fixture_chat(&a, "any chat", "chat-a0a0a0a0a0a0", 70090);
+	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
+	assert_int_equal(cc_chats_any(&f->reg, &any, &err), 0);
+	assert_true(any);
+	a.state = CC_STATE_DELETED;
+	a.deleted_at = 1700000100;
+	assert_int_equal(cc_chats_update(&f->reg, &a, &err), 0);
+	any = false;
+	assert_int_equal(cc_chats_any(&f->reg, &any, &err), 0);
+	assert_true(any);
+	assert_int_equal(cc_chats_count(&f->reg, &count, &err), 0);
+	assert_int_equal(count, 1);
+}
+
 static void rows_round_trip_every_field(void **state)
 {
 	struct cc_chat c, found;
@@ -422,6 +448,7 @@ int main(void)
 		cmocka_unit_test(refuses_unsafe_file_modes_and_owners),
 		cmocka_unit_test(refuses_a_link_in_place_of_the_file),
 		cmocka_unit_test(damaged_file_is_reported_not_used),
+		cmocka_unit_test(any_chat_counts_quarantined_rows), /* first to insert: it starts from no chat */
 		cmocka_unit_test(live_names_and_chat_ids_are_unique),
 		cmocka_unit_test(rows_round_trip_every_field),
 		cmocka_unit_test(folded_logins_keep_the_latest),

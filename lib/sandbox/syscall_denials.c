@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/socket.h>
 
 /* One denied call: the system call, up to two argument tests that must
  * all hold, and the errno the caller gets. */
@@ -85,6 +86,21 @@ static const struct denial denials[] = {
 	{.what = "personality with bit 31", .syscall = SCMP_SYS(personality), .errnum = EPERM, .any_but_query = true},
 };
 
+/* Denials compiled for the native ABI only: added before the 32-bit ABIs
+ * are, as libseccomp would otherwise turn a test of socket()'s family into
+ * a refusal of every socketcall(SYS_SOCKET) on i386, whose arguments a
+ * filter cannot read (every 32-bit program would lose its sockets). With
+ * syscalls_32bit = allow a 32-bit program still reaches these through
+ * socketcall; the default refuses 32-bit system calls altogether. */
+static const struct denial native_denials[] = {
+	/* vsock reaches the hypervisor and virtual machines, and its ports are
+	 * one space for the whole host: the kernel keeps it in no network
+	 * namespace, so neither the cell's network nor its egress table
+	 * applies (one cell could squat a port another, or the host, needs). */
+	{.what = "socket AF_VSOCK", .syscall = SCMP_SYS(socket), .tests = 1, .test = {ARG_INT_EQ(0, AF_VSOCK)},
+	 .errnum = EAFNOSUPPORT},
+};
+
 /* The non-native ABIs this machine can run. */
 static const uint32_t extra_arches[] = {
 #if defined(__x86_64__)
@@ -135,6 +151,12 @@ int cc_syscall_denials_add(scmp_filter_ctx ctx, bool allow_32bit, const char **w
 {
 	int rc;
 
+	for (size_t i = 0; i < sizeof(native_denials) / sizeof(native_denials[0]); i++) {
+		*what = native_denials[i].what;
+		rc = add_denial(ctx, &native_denials[i]);
+		if (rc < 0)
+			return rc;
+	}
 	*what = "the ABIs";
 	rc = add_arches(ctx, allow_32bit);
 	for (size_t i = 0; rc == 0 && i < sizeof(denials) / sizeof(denials[0]); i++) {

@@ -61,6 +61,13 @@ is "$out" "bpf EFAULT" "control: root's bpf() reaches the kernel (EFAULT for a p
 run as_nobody "$probe perf; $probe userfaultfd; $probe persistent-keyring; $probe persistent-keyring-high; $probe fanotify"
 is "$out" $'perf ok\nuserfaultfd ok\npersistent-keyring ok\npersistent-keyring-high ok\nfanotify ok' \
 	"control: nobody opens a perf counter on itself, a user-mode userfaultfd, its persistent keyring (also with high bits in the option) and a fanotify group"
+run as_nobody "$probe vsock"
+vsock_control=$out
+if [ "$vsock_control" = "vsock ok ok" ]; then
+	is "$vsock_control" "vsock ok ok" "control: nobody opens a vsock socket (also with high bits in the family)"
+else
+	skip "control: nobody opens a vsock socket" "this kernel has no vsock transport ($vsock_control): the attack below cannot fail here"
+fi
 
 for path in $paths; do
 	login=login_$path
@@ -79,6 +86,13 @@ for path in $paths; do
 	run "$login" "$a" "$probe perf; $probe userfaultfd; $probe persistent-keyring; $probe persistent-keyring-high; $probe fanotify"
 	is "$out" $'perf EPERM\nuserfaultfd EPERM\npersistent-keyring EPERM\npersistent-keyring-high EPERM\nfanotify EPERM' \
 		"attack surface/perf-userfaultfd-keyring-fanotify via $path: perf_event_open, userfaultfd, KEYCTL_GET_PERSISTENT (high bits or not) and fanotify_init refused"
+	run "$login" "$a" "$probe vsock"
+	if [ "$vsock_control" = "vsock ok ok" ]; then
+		is "$out" "vsock EAFNOSUPPORT EAFNOSUPPORT" \
+			"attack surface/vsock via $path: no vsock socket (it is in no network namespace: the hypervisor, VMs and one port space for all cells), high bits in the family or not"
+	else
+		skip "attack surface/vsock via $path" "this kernel has no vsock transport"
+	fi
 	run "$login" "$a" "$probe write /home/chatcell/$a; $probe write /tmp; $probe write /var/tmp; $probe write /dev/shm; $probe read /etc/passwd"
 	is "$out" $'write ok\nwrite ok\nwrite ok\nwrite ok\nread ok' "$path: the chat writes its home and cell scratch, reads /etc/passwd"
 done

@@ -20,6 +20,9 @@
  *                                    (the kernel reads an int)
  *   surface_probe fanotify           fanotify_init as an unprivileged user may
  *   surface_probe bind PORT          bind a TCP socket to 127.0.0.1:PORT
+ *   surface_probe vsock              socket(AF_VSOCK, SOCK_STREAM), and the same through
+ *                                    the family's value with high bits set (the
+ *                                    kernel reads an int): "vsock ok ok"
  *   surface_probe landlock-abi       the Landlock ABI the kernel offers ("landlock-abi 7",
  *                                    or the errno)
  *   surface_probe nofile             the RLIMIT_NOFILE soft:hard limits
@@ -237,6 +240,24 @@ static int try_open_files(long n)
 	return 0;
 }
 
+/* vsock is one port space for the whole host, outside every network
+ * namespace. */
+static int try_vsock(void)
+{
+	long plain = syscall(SYS_socket, (long)AF_VSOCK, (long)SOCK_STREAM, 0L);
+	int plain_errno = errno;
+	long high = syscall(SYS_socket, (long)(1UL << 32 | AF_VSOCK), (long)SOCK_STREAM, 0L);
+	int high_errno = errno;
+
+	printf("vsock %s %s\n", plain >= 0 ? "ok" : strerrorname_np(plain_errno),
+	       high >= 0 ? "ok" : strerrorname_np(high_errno));
+	if (plain >= 0)
+		close((int)plain);
+	if (high >= 0)
+		close((int)high);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -276,6 +297,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(what, "bind") == 0 && argc == 3)
 		return try_bind(atol(argv[2]));
+	if (strcmp(what, "vsock") == 0)
+		return try_vsock();
 	if (strcmp(what, "landlock-abi") == 0) {
 		long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1 /* LANDLOCK_CREATE_RULESET_VERSION */);
 
@@ -291,6 +314,7 @@ int main(int argc, char **argv)
 	if (strcmp(what, "open-files") == 0 && argc == 3)
 		return try_open_files(atol(argv[2]));
 	fprintf(stderr, "usage: surface_probe read PATH | write DIR | userns | clone-userns | io_uring | bpf | i386 | "
-			"persona | perf | userfaultfd | persistent-keyring[-high] | fanotify | bind PORT | landlock-abi | nofile | open-files N\n");
+			"persona | perf | userfaultfd | persistent-keyring[-high] | fanotify | bind PORT | vsock | landlock-abi | nofile | "
+			"open-files N\n");
 	return 2;
 }

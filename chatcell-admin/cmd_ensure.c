@@ -2,7 +2,6 @@
 /* ensure: return the chat's identity, creating the chat if it is new.
  * name: the user name a chat ID has or would get, creating nothing. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,13 +12,22 @@
 #include "output.h"
 #include "recovery.h"
 #include "db/uid_alloc.h"
+#include "identity/nss_probe.h"
 
 struct claim_ctx {
 	struct admin *a;
 };
 
-/* A candidate UID is ours only if no NSS source knows it and its work lock
- * is free; the lock is kept for the filesystem half of the creation. */
+/* A candidate UID is ours only if no NSS source knows it as a user or a
+ * group (or the allocation fails when one cannot tell)... */
+static int known_to_nss(uint32_t uid, void *ctx, struct cc_err *err)
+{
+	(void)ctx;
+	return cc_nss_id_known(uid, err);
+}
+
+/* ...and its work lock is free; the lock is kept for the filesystem half
+ * of the creation. */
 static bool claim_uid(uint32_t uid, void *ctx)
 {
 	struct claim_ctx *c = ctx;
@@ -32,17 +40,17 @@ static bool claim_uid(uint32_t uid, void *ctx)
  * else's account, which we must not shadow. */
 static int check_name_free_on_host(struct admin *a, const char *name)
 {
-	char buf[4096];
-	struct passwd pw, *found = NULL;
+	uint32_t uid;
+	int found = cc_nss_user_uid(name, &uid, &a->err);
 
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) != 0 || !found)
-		return 0;
-	if (found->pw_uid >= a->config.uid_min && found->pw_uid <= a->config.uid_max)
+	if (found <= 0)
+		return found;
+	if (uid >= a->config.uid_min && uid <= a->config.uid_max)
 		return 0;
 	return cc_fail(&a->err, CC_ERR_CONFLICT,
 		       "the user name %s already belongs to uid %u, which is not a chat; remove or rename that "
 		       "account",
-		       name, (unsigned)found->pw_uid);
+		       name, (unsigned)uid);
 }
 
 /* The registry half: inside one transaction, find or add the chat. Returns
@@ -50,7 +58,7 @@ static int check_name_free_on_host(struct admin *a, const char *name)
 static int register_chat(struct admin *a, const struct chat_target *t, struct cc_chat *chat)
 {
 	struct claim_ctx claim = {a};
-	struct cc_uid_allocator alloc = {cc_uid_known_to_nss, claim_uid, &claim};
+	struct cc_uid_allocator alloc = {known_to_nss, claim_uid, &claim};
 	struct cc_chat other;
 	int found;
 

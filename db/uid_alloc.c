@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "db/uid_alloc.h"
 
-#include <grp.h>
-#include <pwd.h>
-
 #include "db/settings.h"
 
 #define CURSOR_KEY "next_uid"
@@ -40,9 +37,11 @@ int cc_uid_allocate(struct cc_registry *reg, const struct cc_config *config, con
 
 		cursor = cursor == config->uid_max ? config->uid_min : cursor + 1;
 		taken = uid_in_registry(reg, candidate, err);
+		if (taken == 0 && alloc->in_use)
+			taken = alloc->in_use(candidate, alloc->ctx, err);
 		if (taken < 0)
 			return -1;
-		if (taken || (alloc->in_use && alloc->in_use(candidate, alloc->ctx)))
+		if (taken)
 			continue;
 		if (alloc->claim && !alloc->claim(candidate, alloc->ctx))
 			continue;
@@ -53,18 +52,4 @@ int cc_uid_allocate(struct cc_registry *reg, const struct cc_config *config, con
 		       "all %llu UIDs of uid_range %u-%u are taken or quarantined; widen uid_range in "
 		       "chatcell.conf or lower quarantine_days",
 		       (unsigned long long)size, config->uid_min, config->uid_max);
-}
-
-bool cc_uid_known_to_nss(uint32_t uid, void *ctx)
-{
-	char buf[4096];
-	struct passwd pw, *pw_result = NULL;
-	struct group gr, *gr_result = NULL;
-
-	(void)ctx;
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pw_result) == 0 && pw_result)
-		return true;
-	if (getgrgid_r(uid, &gr, buf, sizeof(buf), &gr_result) == 0 && gr_result)
-		return true;
-	return false;
 }

@@ -13,8 +13,9 @@
 #include "config/conf.h"
 #include "db/registry.h"
 
-/* Is this UID or GID already known to the host (through NSS)? */
-typedef bool (*cc_uid_in_use_fn)(uint32_t uid, void *ctx);
+/* Is this UID or GID already known to the host (through NSS)? 1 yes, 0 no,
+ * -1 if that cannot be told (err says why): the allocation then fails. */
+typedef int (*cc_uid_in_use_fn)(uint32_t uid, void *ctx, struct cc_err *err);
 
 /* Is the UID free to take right now (e.g. its work lock can be taken)? The
  * check may take a lock the caller then owns. */
@@ -30,8 +31,5 @@ struct cc_uid_allocator {
  * cursor. Exhaustion is a CC_ERR_CONFLICT error. */
 int cc_uid_allocate(struct cc_registry *reg, const struct cc_config *config, const struct cc_uid_allocator *alloc,
 		    uint32_t *uid, struct cc_err *err);
-
-/* The NSS check used in production: getpwuid_r/getgrgid_r find anything. */
-bool cc_uid_known_to_nss(uint32_t uid, void *ctx);
 
 #endif

@@ -152,4 +152,16 @@ like "$out" "*orphan home /home/chatcell/stray belongs to no chat*" "repair repo
 ok "repair restored the missing view entry" test -L "/var/lib/chatcell/nss/n.$live"
 ok "repair left the orphan home in place" test -d /home/chatcell/stray
 
+
+# A new chat's UID is one no NSS source knows as a user or a group, also
+# when the entry does not fit a 4 KiB lookup buffer (a group of 800
+# members: getgrgid_r answers ERANGE, which is not "no such group").
+next=$(sqlite3 /var/lib/chatcell/registry.db "SELECT value FROM settings WHERE key = 'next_uid'")
+echo "bigteam:x:$next:$(seq -f 'member%04g' 1 800 | paste -sd,)" >>/etc/group
+run getent group "$next"
+is "$rc:$(cut -d: -f1,3 <<<"$out")" "0:bigteam:$next" "control: NSS knows the 800-member group with GID $next"
+run chatcell-admin --json ensure nss-big-group
+like "$out" "{\"name\":\"chat-????????????\",\"uid\":$((next + 1)),*" \
+	"identity/big-group-gid: ensure skips a UID whose GID belongs to a group too large for a 4 KiB buffer"
+
 done_testing

@@ -15,12 +15,17 @@ struct world {
 	struct cc_config config;
 	uint32_t foreign_uid; /* pretend NSS knows this one */
 	uint32_t busy_uid;    /* pretend its lock is held */
+	uint32_t unknown_uid; /* pretend NSS cannot tell (a directory out of reach) */
 	int64_t next_id;
 };
 
-static bool foreign(uint32_t uid, void *ctx)
+static int foreign(uint32_t uid, void *ctx, struct cc_err *err)
 {
-	return uid == ((struct world *)ctx)->foreign_uid;
+	const struct world *w = ctx;
+
+	if (uid == w->unknown_uid)
+		return cc_fail(err, CC_ERR_SYSTEM, "cannot tell whether uid %u is taken", uid);
+	return uid == w->foreign_uid;
 }
 
 static bool claimable(uint32_t uid, void *ctx)
@@ -131,6 +136,20 @@ static void skips_uids_known_to_nss_and_busy_locks(void **state)
 	w->foreign_uid = w->busy_uid = 0;
 }
 
+/* "Cannot tell" is not "free": the allocation fails with the reason. */
+static void a_failed_nss_lookup_fails_the_allocation(void **state)
+{
+	struct cc_err err;
+	uint32_t uid = 0;
+	WORLD();
+
+	w->unknown_uid = 80003;
+	assert_int_equal(take(w, &uid, &err), -1);
+	assert_string_equal(err.msg, "cannot tell whether uid 80003 is taken");
+	assert_int_equal(uid, 0);
+	w->unknown_uid = 0;
+}
+
 static void cursor_wraps_to_free_uids(void **state)
 {
 	struct cc_err err;
@@ -157,6 +176,7 @@ int main(void)
 		cmocka_unit_test(allocates_the_whole_range_then_reports_exhaustion),
 		cmocka_unit_test(quarantine_holds_until_purged),
 		cmocka_unit_test(skips_uids_known_to_nss_and_busy_locks),
+		cmocka_unit_test(a_failed_nss_lookup_fails_the_allocation),
 		cmocka_unit_test(cursor_wraps_to_free_uids),
 	};
 

@@ -29,7 +29,7 @@ static int run_command(struct chat_exec *x, struct session_pty *pty, bool use_pt
 	}
 	status = use_pty ? session_run_pty(pty, x, sigfd) : session_run_plain(x, sigfd);
 	close(sigfd);
-	sigprocmask(SIG_SETMASK, &x->caller_mask, NULL);
+	session_signals_give_back(x);
 	return status;
 }
 

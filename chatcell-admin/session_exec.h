@@ -22,6 +22,7 @@ struct chat_exec {
 	char **argv; /* the command, or NULL for a login shell */
 	bool login_shell;
 	sigset_t caller_mask; /* restored before exec */
+	struct sigaction caller_sigchld; /* restored once the command ended */
 	/* From chat_prepare: */
 	gid_t *groups;
 	int group_count;

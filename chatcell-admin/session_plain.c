@@ -22,12 +22,26 @@ int session_signals_take(struct chat_exec *x)
 	sigaddset(&handled, SIGTSTP);
 	sigaddset(&handled, SIGTERM);
 	sigaddset(&handled, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &handled, &x->caller_mask) < 0)
+	/* With SIGCHLD ignored (a caller may ignore it, and exec keeps that)
+	 * the kernel reaps the command itself and sends no SIGCHLD: the wait
+	 * would never end and the status would be lost. The default while the
+	 * session waits, and for the command too (as a fresh login has). */
+	if (sigaction(SIGCHLD, &(struct sigaction){.sa_handler = SIG_DFL}, &x->caller_sigchld) < 0)
 		return -1;
+	if (sigprocmask(SIG_BLOCK, &handled, &x->caller_mask) < 0) {
+		sigaction(SIGCHLD, &x->caller_sigchld, NULL);
+		return -1;
+	}
 	fd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0)
-		sigprocmask(SIG_SETMASK, &x->caller_mask, NULL);
+		session_signals_give_back(x);
 	return fd;
+}
+
+void session_signals_give_back(const struct chat_exec *x)
+{
+	sigaction(SIGCHLD, &x->caller_sigchld, NULL);
+	sigprocmask(SIG_SETMASK, &x->caller_mask, NULL);
 }
 
 /* Stop the command with us (^Z on a caller with no terminal on its

@@ -22,8 +22,12 @@
 #include "session_exec.h"
 
 /* The signals the waiting side handles, blocked and read from the
- * returned signalfd (the caller's mask is saved in x->caller_mask). */
+ * returned signalfd (the caller's mask is saved in x->caller_mask), and
+ * SIGCHLD at its default (the caller's disposition saved too). */
 int session_signals_take(struct chat_exec *x);
+
+/* The caller's SIGCHLD disposition and signal mask back. */
+void session_signals_give_back(const struct chat_exec *x);
 
 int session_run_plain(const struct chat_exec *x, int sigfd);
 

@@ -12,6 +12,24 @@ a=$(chat_user "run-chat-a")
 
 run chatcell-admin run "run-chat-a" -- /bin/sh -c 'echo out; echo err >&2; exit 7'
 is "$rc:$out:$err" "7:out:err" "run passes stdout, stderr and the exit status through"
+# A caller that ignores SIGCHLD (exec keeps that): the kernel would reap
+# the command itself and send no SIGCHLD. timeout only guards the suite
+# (-k: a session that waits forever forwards the TERM to its command).
+ignoring_sigchld='import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])'
+sigchld_bit() { # the SigIgn: line of /proc/PID/status; SIGCHLD is bit 16
+	local mask=${1#SigIgn:}
+	mask=${mask//[[:space:]]/}
+	[ -n "$mask" ] || return 0
+	if (((16#$mask >> 16) & 1)); then echo "SIGCHLD ignored"; else echo "SIGCHLD default"; fi
+}
+run python3 -c "$ignoring_sigchld" grep ^SigIgn: /proc/self/status
+is "$rc:$(sigchld_bit "$out")" "0:SIGCHLD ignored" "control: a program started by a caller that ignores SIGCHLD still ignores it"
+run timeout -k 5 30 python3 -c "$ignoring_sigchld" chatcell-admin run "run-chat-a" -- /bin/sh -c 'exit 7'
+is "$rc" 7 "run, from a caller that ignores SIGCHLD, waits for the command and passes its status"
+run timeout -k 5 30 python3 -c "$ignoring_sigchld" chatcell-admin run "run-chat-a" -- grep ^SigIgn: /proc/self/status
+is "$rc:$(sigchld_bit "$out")" "0:SIGCHLD default" "and starts the command with SIGCHLD at its default"
 run chatcell-admin run "run-chat-a" ls -la /tmp
 like "$out" "total *" "options after the chat belong to the command (ls -la)"
 run chatcell-admin run "run-chat-a" -- sh -c 'id -un; echo $HOME; pwd; echo $PATH; ps -eo pid=,user:32= | awk "\$1 != 1 { print \$2 }" | sort -u'

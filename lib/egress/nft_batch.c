@@ -320,8 +320,11 @@ void cc_nft_ct_established(struct nftnl_rule *r)
 	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_NEQ, &zero, sizeof(zero));
 }
 
-/* Read every answer; remember the first error. All answers are queued by
- * the time sendmsg returns (the kernel handles a batch synchronously). */
+/* Read the answers; remember the first error. All of them are queued by
+ * the time sendmsg returns (the kernel handles a batch synchronously), so
+ * nothing is waited for: a batch the kernel refused as a whole (EPERM
+ * without CAP_NET_ADMIN, nf_tables not loadable, out of memory) has one
+ * answer, not one per message, and a blocking read would wait forever. */
 static int collect_answers(struct mnl_socket *nl, uint32_t expected, int *first_error)
 {
 	char buf[RECEIVE_BUFFER];
@@ -329,12 +332,16 @@ static int collect_answers(struct mnl_socket *nl, uint32_t expected, int *first_
 
 	*first_error = 0;
 	while (seen < expected) {
-		ssize_t got = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		ssize_t got = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
 		int len = (int)got;
 
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN && *first_error)
+				break; /* the refusal of the whole batch */
+			if (errno == EAGAIN)
+				errno = EPROTO; /* answers missing and no error: never committed as far as we know */
 			return -1;
 		}
 		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {

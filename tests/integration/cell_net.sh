@@ -186,6 +186,11 @@ is "$rc:$out" "1:EEXIST" "a start finding a table there already fails (EEXIST) r
 run "$table" replace "/proc/$ns5/ns/net"
 is "$rc:$out" "0:ok" "control: a rebuild replaces the table that is there"
 is "$(in_ns "$ns5" nft list tables)" "table inet chatcell" "and leaves one table"
+# A batch the kernel refuses as a whole (here: no CAP_NET_ADMIN) has one
+# answer, not one per message: the commit reports it rather than wait for
+# the others. timeout only guards the suite.
+run timeout -k 5 30 setpriv --bounding-set=-net_admin --inh-caps=-net_admin "$table" replace "/proc/$ns5/ns/net"
+is "$rc:$out" "1:EPERM" "a batch refused as a whole (no CAP_NET_ADMIN) fails with the kernel's EPERM, without waiting for more answers"
 
 run "$probe" down 3
 run "$probe" down 5

@@ -109,6 +109,25 @@ fail:
 	return -1;
 }
 
+/* An existing chat's NSS view entries, published again if missing, under
+ * its work lock and as the chat is now: a delete that ran since it was
+ * read must not have its entries come back. */
+static int republish_locked(struct admin *a, const struct cc_chat *read_before)
+{
+	struct cc_chat now;
+	int rc = cc_chat_lock(a->lock_fd, read_before->uid, true), found;
+
+	if (rc < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", read_before->name);
+	found = cc_chats_find_by_id(&a->reg, read_before->id, &now, &a->err);
+	if (found == 0 || (found > 0 && (now.state == CC_STATE_DELETED || now.uid != read_before->uid)))
+		found = cc_fail(&a->err, CC_ERR_CONFLICT, "%s was deleted while ensure ran; run it again",
+				read_before->name);
+	rc = found < 0 ? -1 : lifecycle_republish(a, &now);
+	cc_chat_unlock(a->lock_fd, read_before->uid);
+	return rc;
+}
+
 int cmd_ensure(struct admin *a)
 {
 	struct chat_target t;
@@ -126,7 +145,7 @@ int cmd_ensure(struct admin *a)
 	} else {
 		rc = recovery_settle(a, &chat);
 		if (rc == 0)
-			rc = lifecycle_republish(a, &chat);
+			rc = republish_locked(a, &chat);
 	}
 	if (rc < 0 || (a->opt.start && lifecycle_start_cell(a, &chat) < 0))
 		return -1;

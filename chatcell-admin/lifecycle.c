@@ -94,26 +94,47 @@ static int build_new_egress(int netns, void *ctx, struct cc_err *err)
 	return cc_egress_start_chat(&e->a->reg, &e->a->config, e->chat->id, netns, e->a->now, err);
 }
 
-int lifecycle_start_cell(struct admin *a, const struct cc_chat *chat)
+/* The chat as it is now that its work lock is held: a suspend or delete
+ * that ran since the caller read it must not get its cell back. */
+static int reread_active(struct admin *a, const struct cc_chat *read_before, struct cc_chat *chat)
+{
+	int found = cc_chats_find_by_id(&a->reg, read_before->id, chat, &a->err);
+
+	if (found < 0)
+		return -1;
+	if (found == 0 || chat->state != CC_STATE_ACTIVE || chat->uid != read_before->uid ||
+	    strcmp(chat->name, read_before->name) != 0)
+		return cc_fail(&a->err, CC_ERR_CONFLICT,
+			       "%s was suspended or deleted while its cell was being started; nothing was started",
+			       read_before->name);
+	return 0;
+}
+
+int lifecycle_start_cell(struct admin *a, const struct cc_chat *read_before)
 {
 	enum cc_cgroup_backend backend;
 	struct cc_cell_spec spec;
 	struct cc_limits limits;
+	struct cc_chat now, *chat = &now;
 	struct cc_cell cell;
 	int rc;
 
-	if (chat->state != CC_STATE_ACTIVE)
-		return cc_fail(&a->err, CC_ERR_CONFLICT, "%s is %s: its cell starts only while it is active", chat->name,
-			       cc_chat_state_name(chat->state));
+	if (read_before->state != CC_STATE_ACTIVE)
+		return cc_fail(&a->err, CC_ERR_CONFLICT, "%s is %s: its cell starts only while it is active",
+			       read_before->name, cc_chat_state_name(read_before->state));
 	if (admin_backend(a, &backend) < 0)
 		return -1;
+	rc = cc_chat_lock(a->lock_fd, read_before->uid, true);
+	if (rc < 0)
+		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", read_before->name);
+	if (reread_active(a, read_before, &now) < 0) {
+		cc_chat_unlock(a->lock_fd, read_before->uid);
+		return -1;
+	}
 	cc_cell_spec_init(&spec, &a->config, chat->uid, chat->name, group_id("tty", 5),
 			  backend != CC_CGROUP_OFF);
 	cc_limits_effective(&a->config, chat->memory_max, chat->pids_max, chat->cpu_max_percent,
 			    chat->io_weight, chat->io_max_set ? &chat->io_max : NULL, &limits);
-	rc = cc_chat_lock(a->lock_fd, chat->uid, true);
-	if (rc < 0)
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", chat->name);
 	/* As a login would: no cell without its disk budget. */
 	rc = cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, true, &a->err);
 	if (rc == 0) {

@@ -76,4 +76,40 @@ release
 run timeout 10 runuser -u "$a" -- /bin/echo in
 is "$rc:$out" "0:in" "with the lock free, A logs in again"
 
+
+# A cell start reads the chat again once its work lock is held: a suspend
+# (here: the registry row, changed while the start waits for the lock) or
+# a delete that came first gets no cell back.
+# A process queued on the work lock of UID $1 (a "->" line of /proc/locks
+# for its byte), polled: it is a condition, not a time.
+wait_for_lock_waiter() {
+	local i
+	for ((i = 0; i < 2000; i++)); do
+		grep -qE -- "-> OFDLCK +ADVISORY +WRITE +-1 +[0-9a-f:]+ +$1 +$1\$" /proc/locks && return 0
+		sleep 0.005
+	done
+	return 1
+}
+cell_running() { chatcell-admin --json show "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["cell"]["running"])'; }
+c=$(chat_user "waits-chat-c")
+hold work-lock "$(id -u "$c")"
+chatcell-admin ensure --start waits-chat-c >/run/start-out 2>/run/start-err &
+starter=$!
+ok "control: ensure --start queues on the held work lock" wait_for_lock_waiter "$(id -u "$c")"
+release
+wait "$starter"
+is "$?:$(cell_running waits-chat-c)" "0:True" "control: once the lock is free it starts the cell"
+chatcell-admin suspend waits-chat-c >/dev/null && chatcell-admin resume waits-chat-c >/dev/null
+hold work-lock "$(id -u "$c")"
+chatcell-admin ensure --start waits-chat-c >/run/start-out 2>/run/start-err &
+starter=$!
+ok "ensure --start queues on the held work lock again" wait_for_lock_waiter "$(id -u "$c")"
+sqlite3 "$db" "UPDATE chats SET state = 'suspended' WHERE name = '$c'"
+release
+rc=0
+wait "$starter" || rc=$?
+is "$rc:$(cat /run/start-err)" "5:chatcell-admin ensure: $c was suspended or deleted while its cell was being started; nothing was started" \
+	"cell/start-after-suspend: a start that read the chat before a suspend refuses once it has the lock"
+is "$(cell_running waits-chat-c)" "False" "and no cell runs for it"
+
 done_testing

@@ -108,26 +108,15 @@ static int read_request(struct admin *a, struct egress_request *r, bool need_rul
 	return 0;
 }
 
-/* Begin the transaction and find the chat inside it. */
-/* The registry's write transaction and the chat's work lock, held from the
- * kernel change to the registry's commit: a login that builds the chat's
- * cell table (under the same lock) reads all of the change or none. */
+/* The chat's work lock, then the registry's write transaction (the order
+ * every command takes them in: the other way round, a suspend holding the
+ * lock and waiting for the registry would wait out its busy timeout),
+ * both held from the kernel change to the registry's commit: a login that
+ * builds the chat's cell table (under the same lock) reads all of the
+ * change or none. The chat is read again inside the transaction. */
 static int begin(struct admin *a, struct egress_request *r)
 {
-	int rc;
-
-	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
-		return -1;
-	if (admin_find_target(a, &r->target, &r->chat) <= 0) {
-		cc_registry_rollback(&a->reg);
-		return -1;
-	}
-	rc = cc_chat_lock(a->lock_fd, r->chat.uid, true);
-	if (rc < 0) {
-		cc_registry_rollback(&a->reg);
-		return cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", r->chat.name);
-	}
-	return 0;
+	return admin_begin_chat_change(a, &r->target, &r->chat, false);
 }
 
 /* allow or deny, under begin()'s transaction and lock. */
@@ -454,6 +443,36 @@ static int collect_host(const struct cc_egress_host *h, void *ctx)
 	return 0;
 }
 
+struct host_match {
+	const struct cc_egress_host *want;
+	bool found;
+};
+
+static int match_host(const struct cc_egress_host *h, void *ctx)
+{
+	struct host_match *m = ctx;
+
+	if (h->id == m->want->id && strcmp(h->host, m->want->host) == 0 && h->ports.proto == m->want->ports.proto &&
+	    h->ports.port_first == m->want->ports.port_first && h->ports.port_last == m->want->ports.port_last)
+		m->found = true;
+	return 0;
+}
+
+/* Inside the transaction: is the host rule still the one read before, of
+ * the same chat (same UID)? 1, 0, or -1 on a registry error. */
+static int host_unchanged(struct admin *a, const struct cc_egress_host *h, uint32_t uid)
+{
+	struct host_match m = {h, false};
+	struct cc_chat owner;
+	int found = cc_chats_find_by_id(&a->reg, h->chat, &owner, &a->err);
+
+	if (found <= 0 || owner.uid != uid || owner.state == CC_STATE_DELETED)
+		return found < 0 ? -1 : 0;
+	if (cc_egress_each_host(&a->reg, h->chat, match_host, &m, &a->err) < 0)
+		return -1;
+	return m.found;
+}
+
 /* Re-resolve every host rule (of one chat, or all); one transaction each,
  * so one name that fails to resolve does not hold up the others. */
 static int refresh(struct admin *a)
@@ -476,28 +495,37 @@ static int refresh(struct admin *a)
 	for (size_t i = 0; i < r.count; i++) {
 		struct cc_chat owner;
 		unsigned added;
+		int rc, still;
 
-		bool locked = false;
-		int rc;
-
-		if (cc_registry_begin_write(&a->reg, &a->err) < 0)
-			break;
-		/* As allow and deny: the owner's work lock until the commit. */
-		rc = cc_chats_find_by_id(&a->reg, r.hosts[i].chat, &owner, &a->err) <= 0 ? -1 : 0;
-		if (rc == 0) {
-			rc = cc_chat_lock(a->lock_fd, owner.uid, true);
-			if (rc < 0)
-				cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", owner.name);
-			locked = rc == 0;
+		/* As allow and deny: the owner's work lock, then the transaction,
+		 * until the commit; inside it, the rule read again (a deny that
+		 * came first leaves nothing to refresh). */
+		if (cc_chats_find_by_id(&a->reg, r.hosts[i].chat, &owner, &a->err) <= 0)
+			continue; /* its chat is gone, and the rule with it */
+		rc = cc_chat_lock(a->lock_fd, owner.uid, true);
+		if (rc < 0) {
+			cc_fail_errno(&a->err, CC_ERR_SYSTEM, -rc, "cannot take the work lock of %s", owner.name);
+			fprintf(stderr, "chatcell-admin egress refresh: %s\n", a->err.msg);
+			failed++;
+			continue;
 		}
-		if (rc < 0 ||
+		if (cc_registry_begin_write(&a->reg, &a->err) < 0) {
+			cc_chat_unlock(a->lock_fd, owner.uid);
+			break;
+		}
+		still = host_unchanged(a, &r.hosts[i], owner.uid);
+		if (still == 0) {
+			cc_registry_rollback(&a->reg);
+			cc_chat_unlock(a->lock_fd, owner.uid);
+			continue;
+		}
+		if (still < 0 ||
 		    cc_egress_refresh_host(&x, &owner, r.hosts[i].id, r.hosts[i].host, &r.hosts[i].ports, &added,
 					   &a->err) < 0 ||
 		    cc_events_add(&a->reg, a->now, a->actor, "egress-refresh", &owner, r.hosts[i].host, &a->err) < 0 ||
 		    cc_registry_commit(&a->reg, &a->err) < 0) {
 			cc_registry_rollback(&a->reg);
-			if (locked)
-				cc_chat_unlock(a->lock_fd, owner.uid);
+			cc_chat_unlock(a->lock_fd, owner.uid);
 			fprintf(stderr, "chatcell-admin egress refresh: %s\n", a->err.msg);
 			failed++;
 			continue;

@@ -112,4 +112,21 @@ is "$rc:$(cat /run/start-err)" "5:chatcell-admin ensure: $c was suspended or del
 	"cell/start-after-suspend: a start that read the chat before a suspend refuses once it has the lock"
 is "$(cell_running waits-chat-c)" "False" "and no cell runs for it"
 
+
+# egress takes the chat's work lock before the registry's write lock, as
+# every other command does: while it waits for the lock, the registry
+# stays writable (the other order kept a suspend, which holds the lock and
+# then writes, waiting out its busy timeout).
+d=$(chat_user "waits-chat-d")
+hold work-lock "$(id -u "$d")"
+chatcell-admin egress allow waits-chat-d 127.0.0.9 --port 80 >/run/egress-out 2>/run/egress-err &
+egress=$!
+ok "egress allow queues on the held work lock" wait_for_lock_waiter "$(id -u "$d")"
+write_lock_free() { ! write_lock_held; }
+ok "egress/lock-order: it holds no registry write lock while it waits" write_lock_free
+release
+rc=0
+wait "$egress" || rc=$?
+like "$rc:$(cat /run/egress-out)" "0:$d: *127.0.0.9* allowed" "control: once the lock is free the rule is allowed"
+
 done_testing

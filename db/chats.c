@@ -300,6 +300,18 @@ int cc_chats_purge_deleted_before(struct cc_registry *reg, int64_t cutoff, struc
 {
 	sqlite3_stmt *stmt;
 
+	/* The audit trail outlives the row, under the name and UID it
+	 * records, but no longer points at the row's id: SQLite gives the
+	 * highest id again to the next chat, which would list these events
+	 * as its own. */
+	if (cc_registry_prepare(reg,
+				"UPDATE events SET chat = NULL WHERE chat IN (SELECT id FROM chats WHERE state = "
+				"'deleted' AND deleted_at < ?1 AND pending IS NULL)",
+				&stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, cutoff);
+	if (step_done(reg, stmt, "ending quarantines", err) < 0)
+		return -1;
 	if (cc_registry_prepare(reg,
 				"DELETE FROM chats WHERE state = 'deleted' AND deleted_at < ? AND pending IS NULL",
 				&stmt, err) < 0)

@@ -115,6 +115,14 @@ int cc_registry_version(struct cc_registry *reg, int *version, struct cc_err *er
 	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "reading the registry version", err);
 }
 
+static int newer_schema(const struct cc_registry *reg, int version, struct cc_err *err)
+{
+	return cc_fail(err, CC_ERR_CONFIG,
+		       "the registry %s has schema version %d but this chatcell understands up to %d; "
+		       "install the newer chatcell that wrote it",
+		       reg->path, version, MIGRATION_COUNT);
+}
+
 int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
 {
 	char bump[64];
@@ -125,15 +133,17 @@ int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
 	if (version == MIGRATION_COUNT)
 		return 0;
 	if (version > MIGRATION_COUNT)
-		return cc_fail(err, CC_ERR_CONFIG,
-			       "the registry %s has schema version %d but this chatcell understands up to %d; "
-			       "install the newer chatcell that wrote it",
-			       reg->path, version, MIGRATION_COUNT);
+		return newer_schema(reg, version, err);
 	if (cc_registry_begin_write(reg, err) < 0)
 		return -1;
-	/* Re-read under the write lock: another process may have migrated. */
+	/* Re-read under the write lock: another process may have migrated,
+	 * maybe a newer chatcell, further than this one knows. */
 	if (cc_registry_version(reg, &version, err) < 0)
 		goto fail;
+	if (version > MIGRATION_COUNT) {
+		newer_schema(reg, version, err);
+		goto fail;
+	}
 	for (; version < MIGRATION_COUNT; version++) {
 		rc = sqlite3_exec(reg->db, migrations[version], NULL, NULL, NULL);
 		if (rc != SQLITE_OK) {

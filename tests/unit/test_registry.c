@@ -340,6 +340,38 @@ static void events_are_kept_per_chat(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* A purged chat's id comes back to the next chat (SQLite reuses the
+ * highest rowid): its audit trail must not become the new chat's. */
+static void purged_chats_leave_their_events_detached(void **state)
+{
+	struct cc_chat p, q;
+	struct cc_err err;
+	sqlite3_stmt *stmt;
+	int n = 0;
+	FIXTURE();
+
+	registry_fixture_chat(&p, "chat P", "chat-a1a1a1a1a1a1", 70100);
+	assert_int_equal(cc_chats_insert(&f->reg, &p, &err), 0);
+	assert_int_equal(cc_events_add(&f->reg, 1, "test", "create", &p, NULL, &err), 0);
+	p.state = CC_STATE_DELETED;
+	p.deleted_at = 100;
+	assert_int_equal(cc_chats_update(&f->reg, &p, &err), 0);
+	assert_int_equal(cc_chats_purge_deleted_before(&f->reg, 200, &err), 0);
+	registry_fixture_chat(&q, "chat Q", "chat-b2b2b2b2b2b2", 70101);
+	assert_int_equal(cc_chats_insert(&f->reg, &q, &err), 0);
+	assert_int_equal(q.id, p.id); /* the reuse this guards against */
+	assert_int_equal(cc_events_each_for_chat(&f->reg, q.id, count_events, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* The event is still there, under P's name, pointing at no row. */
+	assert_int_equal(sqlite3_prepare_v2(f->reg.db,
+					    "SELECT count(*) FROM events WHERE name = 'chat-a1a1a1a1a1a1' AND chat IS NULL",
+					    -1, &stmt, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+	sqlite3_finalize(stmt);
+}
+
 static void identity_settings_guard_the_config(void **state)
 {
 	struct cc_config config;
@@ -454,6 +486,7 @@ int main(void)
 		cmocka_unit_test(folded_logins_keep_the_latest),
 		cmocka_unit_test(session_bookkeeping_never_waits),
 		cmocka_unit_test(events_are_kept_per_chat),
+		cmocka_unit_test(purged_chats_leave_their_events_detached),
 		cmocka_unit_test(identity_settings_guard_the_config),
 		cmocka_unit_test(domain_rules_round_trip),
 		cmocka_unit_test(migrates_to_domain_rules),

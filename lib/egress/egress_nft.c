@@ -132,6 +132,24 @@ static struct nftnl_rule *rule_loopback(const char *chain, uint32_t key)
 	return r;
 }
 
+#define PRIORITY_RAW (-300) /* NF_IP_PRI_RAW: before conntrack (-200) */
+
+/* Loopback traffic of the cell gets no conntrack entry: every packet in a
+ * namespace whose table matches on ct state is tracked, and 127.0.0.0/8
+ * gives a chat as many distinct flows as it likes (each an entry of
+ * kernel memory no cgroup is charged for, up to nf_conntrack_max per
+ * namespace). Both ways in, before conntrack sees the packet. */
+static struct nftnl_rule *rule_loopback_untracked(const char *chain, uint32_t key)
+{
+	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, chain);
+	uint32_t lo = 1;
+
+	cc_nft_meta(r, key, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &lo, sizeof(lo));
+	cc_nft_notrack(r);
+	return r;
+}
+
 /* meta l4proto `proto` (0: any) */
 static void match_l4proto(struct nftnl_rule *r, uint8_t proto)
 {
@@ -427,6 +445,8 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 {
 	static const struct cc_nft_hook output = {NF_INET_LOCAL_OUT, 0, "filter", NF_ACCEPT};
 	static const struct cc_nft_hook input = {NF_INET_LOCAL_IN, 0, "filter", NF_DROP};
+	static const struct cc_nft_hook raw_output = {NF_INET_LOCAL_OUT, PRIORITY_RAW, "filter", NF_ACCEPT};
+	static const struct cc_nft_hook raw_prerouting = {NF_INET_PRE_ROUTING, PRIORITY_RAW, "filter", NF_ACCEPT};
 
 	for (enum set_id id = EXACT4; id <= DNSANY6; id++)
 		put_set(batch, id);
@@ -434,6 +454,10 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "chat", NULL);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "output", &output);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
+	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_output", &raw_output);
+	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_prerouting", &raw_prerouting);
+	cc_nft_put_rule(batch, rule_loopback_untracked("raw_output", NFT_META_OIF));
+	cc_nft_put_rule(batch, rule_loopback_untracked("raw_prerouting", NFT_META_IIF));
 	cc_nft_put_rule(batch, rule_established("chat"));
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)
 		cc_nft_put_rule(batch, rule_lookup(id, 0));

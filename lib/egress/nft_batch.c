@@ -195,6 +195,11 @@ void cc_nft_add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
 		expression_lost = true;
 }
 
+void cc_nft_notrack(struct nftnl_rule *r)
+{
+	cc_nft_add_expr(r, r ? nftnl_expr_alloc("notrack") : NULL);
+}
+
 void cc_nft_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
 {
 	struct nftnl_expr *e = r ? nftnl_expr_alloc("meta") : NULL;

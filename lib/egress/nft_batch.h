@@ -79,6 +79,8 @@ void cc_nft_cmp(struct nftnl_rule *r, uint32_t reg, uint32_t op, const void *dat
 void cc_nft_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len, uint32_t dreg);
 void cc_nft_verdict(struct nftnl_rule *r, int code, const char *chain);
 void cc_nft_reject(struct nftnl_rule *r, uint32_t type, uint8_t code);
+/* notrack: the packet gets no conntrack entry */
+void cc_nft_notrack(struct nftnl_rule *r);
 void cc_nft_counter_ref(struct nftnl_rule *r, const char *name);
 /* ct state established,related (the match only) */
 void cc_nft_ct_established(struct nftnl_rule *r);

@@ -83,6 +83,20 @@ while True:
 start_ready /usr/bin/python3 -c "$banner" 10.99.0.2 10.99.0.3
 banner_pid=$READY_PID
 chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 >/dev/null
+# Loopback flows in a cell get no conntrack entry: 127.0.0.0/8 gives a
+# chat as many as it likes, each kernel memory no cgroup pays for, up to
+# nf_conntrack_max per namespace. Its flows out through its link do.
+ct_count() { in_cell net-chat-a cat /proc/sys/net/netfilter/nf_conntrack_count; }
+lo_flood='import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(2000):
+    s.sendto(b"x", ("127.%d.%d.1" % (i // 250 + 1, i % 250 + 1), 9))
+print("sent")'
+run chatcell-admin run --user "$a" -- "$probe" tcp 10.99.0.2 8000
+tracked=$(ct_count)
+ok "control: A's connection out to its allowed 10.99.0.2:8000 is tracked ($tracked entries in A's cell)" test "$tracked" -ge 1
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$lo_flood"
+is "$out:$(ct_count)" "sent:$tracked" "attack net/conntrack-loopback: 2,000 UDP flows on A's loopback add no conntrack entry"
 start_sshd 2222
 authorize_key "$a"
 read_tunnel='import socket, sys

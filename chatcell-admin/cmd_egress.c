@@ -154,9 +154,16 @@ static int finish(struct admin *a, struct egress_request *r, const char *action,
 {
 	if (cc_events_add(&a->reg, a->now, a->actor, action, &r->chat, r->text, &a->err) < 0 ||
 	    cc_registry_commit(&a->reg, &a->err) < 0) {
+		struct cc_err rebuild = {0};
+
 		cc_registry_rollback(&a->reg);
-		/* The kernel may hold a change the registry lost: rebuild it. */
-		cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &(struct cc_err){0});
+		/* The kernel may hold a change the registry lost: rebuild it, and
+		 * say so if that fails too. */
+		if (cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &rebuild) < 0)
+			cc_err_prefix(&a->err,
+				      "the running cells' egress tables may differ from the registry (rebuilding them "
+				      "failed: %.300s; run 'chatcell-admin egress apply'): ",
+				      rebuild.msg);
 		return -1;
 	}
 	print_result(a, r, verb);

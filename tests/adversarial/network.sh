@@ -84,8 +84,8 @@ start_ready /usr/bin/python3 -c "$banner" 10.99.0.2 10.99.0.3
 banner_pid=$READY_PID
 chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 >/dev/null
 # Loopback flows in a cell get no conntrack entry: 127.0.0.0/8 gives a
-# chat as many as it likes, each kernel memory no cgroup pays for, up to
-# nf_conntrack_max per namespace. Its flows out through its link do.
+# chat as many as it likes, each kernel memory, up to nf_conntrack_max per
+# namespace. Its flows out through its link do.
 ct_count() { in_cell net-chat-a cat /proc/sys/net/netfilter/nf_conntrack_count; }
 lo_flood='import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

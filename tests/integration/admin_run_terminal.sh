@@ -59,8 +59,22 @@ is "$(cat /root/rc)" "rc=130" "^C interrupts the command: status 130"
 
 # ^Z stops the command and gives root's shell its terminal back; fg
 # continues it.
+# The relay (chatcell-session) stopped: root's shell has its terminal
+# again, and what is typed next is its (a condition, polled; typing at
+# once raced the stop on a loaded machine).
+relay_stopped() {
+	local pid i
+	for ((i = 0; i < 3000; i++)); do
+		for pid in $(pgrep -x chatcell-sessio); do
+			[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = T ] && return 0
+		done
+		sleep 0.01
+	done
+	return 1
+}
 start_command "$run_a sh -c 'echo ready >ready; exec cat >typed'"
 root_terminal_type C-z
+ok "^Z: the relay stops" relay_stopped
 root_terminal_run "jobs -s >/root/jobs; ps -o stat= -u $a >/root/stat"
 like "$(cat /root/jobs)" "*Stopped*$run_a*" "^Z: root's shell sees the job stopped and has its terminal back"
 is "$(cut -c1 /root/stat | sort -u)" "T" "^Z: the chat's command (and its monitor) are stopped"

@@ -171,6 +171,18 @@ if fd < 0:
 print("io_uring ready")'
 expect allowed "a user who is not a chat sets up io_uring (the control)" runuser -u nobody -- /usr/bin/python3 -c "$io_uring"
 expect denied "A sets up io_uring (it would bypass the filter)" run_as "$chat_a_id" "/usr/bin/python3 -c '$io_uring'"
+vsock='import errno, socket, sys
+try:
+    socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM).close()
+except OSError as e:
+    print(errno.errorcode[e.errno]); sys.exit(1)
+print("vsock socket made")'
+if runuser -u nobody -- /usr/bin/python3 -c "$vsock" >/dev/null 2>&1; then
+	expect allowed "a user who is not a chat opens a vsock socket (the control)" runuser -u nobody -- /usr/bin/python3 -c "$vsock"
+	expect denied "A opens one (vsock is in no network namespace)" run_as "$chat_a_id" "/usr/bin/python3 -c '$vsock'"
+else
+	say "  (vsock: this kernel offers no vsock transport, so there is nothing to refuse here)"
+fi
 expect allowed "A's session has its own open-file limit, whatever root's was" run_as "$chat_a_id" 'echo "open files: $(ulimit -n)"'
 
 section "what chat A can do to the terminal of the root who starts it (a real pty)"

@@ -270,30 +270,17 @@ int cc_chats_fold_logins(struct cc_registry *reg, uint32_t uid, int64_t login, i
 
 int cc_chats_count(struct cc_registry *reg, int64_t *count, struct cc_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (cc_registry_prepare(reg, "SELECT count(*) FROM chats", &stmt, err) < 0)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "counting chats", err);
+	return cc_registry_query_int(reg, "SELECT count(*) FROM chats", count, "counting chats", err);
 }
 
 int cc_chats_any(struct cc_registry *reg, bool *any, struct cc_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	int64_t found = 0;
 
-	if (cc_registry_prepare(reg, "SELECT EXISTS (SELECT 1 FROM chats)", &stmt, err) < 0)
+	if (cc_registry_query_int(reg, "SELECT EXISTS (SELECT 1 FROM chats)", &found, "looking for chats", err) < 0)
 		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*any = sqlite3_column_int(stmt, 0) != 0;
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "looking for chats", err);
+	*any = found != 0;
+	return 0;
 }
 
 int cc_chats_purge_deleted_before(struct cc_registry *reg, int64_t cutoff, struct cc_err *err)

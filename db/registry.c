@@ -225,3 +225,18 @@ int cc_registry_prepare(struct cc_registry *reg, const char *sql, sqlite3_stmt *
 
 	return rc == SQLITE_OK ? 0 : cc_registry_fail(reg, rc, "preparing a registry query", err);
 }
+
+int cc_registry_query_int(struct cc_registry *reg, const char *sql, int64_t *value, const char *doing,
+			  struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (cc_registry_prepare(reg, sql, &stmt, err) < 0)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, doing, err);
+}

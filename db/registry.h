@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/error.h"
 
@@ -65,6 +66,11 @@ int cc_registry_step_nowait(struct cc_registry *reg, sqlite3_stmt *stmt);
 
 /* Prepare a statement; on failure the error says what was being done. */
 int cc_registry_prepare(struct cc_registry *reg, const char *sql, sqlite3_stmt **stmt, struct cc_err *err);
+
+/* A query that answers one integer (a count, a flag, a PRAGMA): 0 with
+ * *value set, or -1 with `doing` in the message. */
+int cc_registry_query_int(struct cc_registry *reg, const char *sql, int64_t *value, const char *doing,
+			  struct cc_err *err);
 
 /* Turn an sqlite result code into an admin-readable error. */
 int cc_registry_fail(struct cc_registry *reg, int rc, const char *doing, struct cc_err *err);

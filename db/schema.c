@@ -103,16 +103,12 @@ int cc_registry_schema_version(void)
 
 int cc_registry_version(struct cc_registry *reg, int *version, struct cc_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	int64_t value = 0;
 
-	if (cc_registry_prepare(reg, "PRAGMA user_version", &stmt, err) < 0)
+	if (cc_registry_query_int(reg, "PRAGMA user_version", &value, "reading the registry version", err) < 0)
 		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : cc_registry_fail(reg, rc, "reading the registry version", err);
+	*version = (int)value;
+	return 0;
 }
 
 static int newer_schema(const struct cc_registry *reg, int version, struct cc_err *err)

@@ -451,6 +451,42 @@ static void domain_rules_round_trip(void **state)
 	assert_string_equal(domains_of(&f->reg, 0), "70041:*.example.com:0:6:443-443:0");
 }
 
+/* While this process waits for the write lock to migrate, another one
+ * makes the schema newer than this chatcell knows: the busy handler below
+ * is that other process, committing while the migration waits. */
+static int other_commits(void *ctx, int tries)
+{
+	(void)tries;
+	assert_int_equal(sqlite3_exec(ctx, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	return 1; /* try again: the lock is free now */
+}
+
+static void a_migration_refuses_a_schema_made_newer_meanwhile(void **state)
+{
+	char path[128], expected[sizeof(((struct cc_err *)0)->msg)];
+	struct cc_err err;
+	sqlite3 *other;
+	int version = 0;
+	FIXTURE();
+
+	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, CC_REGISTRY_FILE);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_busy_handler(f->reg.db, other_commits, other);
+	assert_int_equal(cc_registry_migrate(&f->reg, &err), -1);
+	snprintf(expected, sizeof(expected),
+		 "the registry %s has schema version 99 but this chatcell understands up to %d; install the newer "
+		 "chatcell that wrote it",
+		 f->reg.path, cc_registry_schema_version());
+	assert_string_equal(err.msg, expected);
+	assert_int_equal(cc_registry_version(&f->reg, &version, &err), 0);
+	assert_int_equal(version, 99); /* not written over with this chatcell's older one */
+	sqlite3_close(other);
+	sqlite3_busy_timeout(f->reg.db, 1000);
+	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+}
+
 /* A registry of schema 4 (before domain rules) gets the table. */
 static void migrates_to_domain_rules(void **state)
 {
@@ -490,6 +526,7 @@ int main(void)
 		cmocka_unit_test(identity_settings_guard_the_config),
 		cmocka_unit_test(domain_rules_round_trip),
 		cmocka_unit_test(migrates_to_domain_rules),
+		cmocka_unit_test(a_migration_refuses_a_schema_made_newer_meanwhile),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

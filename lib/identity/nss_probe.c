@@ -5,7 +5,6 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* Buffers grow on ERANGE up to this; an entry larger is an error. */
 #define BUFFER_MAX (1 << 20)

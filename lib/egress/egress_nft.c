@@ -138,13 +138,15 @@ static struct nftnl_rule *rule_loopback(const char *chain, uint32_t key)
  * namespace whose table matches on ct state is tracked, and 127.0.0.0/8
  * gives a chat as many distinct flows as it likes (each an entry of
  * kernel memory, up to nf_conntrack_max per namespace: 262,144, about
- * 64 MB, measured here). Both ways in, before conntrack sees the packet. */
-static struct nftnl_rule *rule_loopback_untracked(const char *chain, uint32_t key)
+ * 64 MB, measured here). In the output hook, before conntrack: a packet
+ * comes back in through lo still "untracked", so the input side needs no
+ * hook of its own (each hook is a cost on every packet of the cell). */
+static struct nftnl_rule *rule_loopback_untracked(void)
 {
-	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, chain);
+	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "raw_output");
 	uint32_t lo = 1;
 
-	cc_nft_meta(r, key, NFT_REG_1);
+	cc_nft_meta(r, NFT_META_OIF, NFT_REG_1);
 	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &lo, sizeof(lo));
 	cc_nft_notrack(r);
 	return r;
@@ -446,7 +448,6 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	static const struct cc_nft_hook output = {NF_INET_LOCAL_OUT, 0, "filter", NF_ACCEPT};
 	static const struct cc_nft_hook input = {NF_INET_LOCAL_IN, 0, "filter", NF_DROP};
 	static const struct cc_nft_hook raw_output = {NF_INET_LOCAL_OUT, PRIORITY_RAW, "filter", NF_ACCEPT};
-	static const struct cc_nft_hook raw_prerouting = {NF_INET_PRE_ROUTING, PRIORITY_RAW, "filter", NF_ACCEPT};
 
 	for (enum set_id id = EXACT4; id <= DNSANY6; id++)
 		put_set(batch, id);
@@ -455,9 +456,7 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "output", &output);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_output", &raw_output);
-	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_prerouting", &raw_prerouting);
-	cc_nft_put_rule(batch, rule_loopback_untracked("raw_output", NFT_META_OIF));
-	cc_nft_put_rule(batch, rule_loopback_untracked("raw_prerouting", NFT_META_IIF));
+	cc_nft_put_rule(batch, rule_loopback_untracked());
 	cc_nft_put_rule(batch, rule_established("chat"));
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)
 		cc_nft_put_rule(batch, rule_lookup(id, 0));

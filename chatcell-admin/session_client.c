@@ -78,10 +78,15 @@ static int run_session(struct chat_exec *x, bool terminal_allowed)
 		return EXIT_SESSION_FAILED;
 	}
 
-	rc = pam_start(CHATCELL_PAM_SERVICE, user, &conv, &x->pamh);
+	/* The service is read from chatcell's own directory, whose fallback
+	 * stack "other" denies everything: libpam reads a service's "other"
+	 * along with it, and the host's /etc/pam.d/other (on Debian all of
+	 * common-*) would load modules into every session for types this
+	 * service never calls (about 0.3 ms here). */
+	rc = pam_start_confdir(CHATCELL_PAM_SERVICE, user, &conv, CHATCELL_PAM_DIR, &x->pamh);
 	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "%s: cannot start PAM for service %s: %s\n", x->who, CHATCELL_PAM_SERVICE,
-			pam_strerror(x->pamh, rc));
+		fprintf(stderr, "%s: cannot start PAM for service %s (%s/%s): %s\n", x->who, CHATCELL_PAM_SERVICE,
+			CHATCELL_PAM_DIR, CHATCELL_PAM_SERVICE, pam_strerror(x->pamh, rc));
 		return EXIT_SESSION_FAILED;
 	}
 	rc = pam_acct_mgmt(x->pamh, 0);
@@ -97,9 +102,9 @@ static int run_session(struct chat_exec *x, bool terminal_allowed)
 	}
 	if (!pam_getenv(x->pamh, "CHATCELL_SESSION")) {
 		fprintf(stderr,
-			"%s: /etc/pam.d/%s did not run pam_chatcell.so in its session stack; refusing to run %s "
+			"%s: %s/%s did not run pam_chatcell.so in its session stack; refusing to run %s "
 			"unconfined. Restore the file from the chatcell package\n",
-			x->who, CHATCELL_PAM_SERVICE, user);
+			x->who, CHATCELL_PAM_DIR, CHATCELL_PAM_SERVICE, user);
 		goto close;
 	}
 	if (chat_prepare(x) < 0)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A command, or a login shell, started as a chat through the PAM service
- * "chatcell" (/etc/pam.d/chatcell), so it gets exactly the confinement of
- * any other login of that chat; nothing is started if pam_chatcell did not
- * confine the session. Used by chatcell-session, and by `chatcell-admin
+ * "chatcell" (/etc/chatcell/pam.d/chatcell), so it gets exactly the
+ * confinement of any other login of that chat; nothing is started if
+ * pam_chatcell did not confine the session. Used by chatcell-session, and by `chatcell-admin
  * run` itself through libchatcell-run.so (see cmd_run.c), so that
  * chatcell-admin's other commands never load libpam. */
 #ifndef CHATCELL_SESSION_CLIENT_H

@@ -56,19 +56,41 @@ run bash -c "printf 'echo \"\$0 \$PATH\"; exit 3\n' | chatcell-admin shell run-c
 is "$rc:$out" "3:-bash /var/lib/chatcell/shims" "shell runs a login shell with the session's PATH and passes its status"
 
 # Without pam_chatcell in its stack, run refuses to start anything.
-cp /etc/pam.d/chatcell /tmp/pam.saved
-sed -i '/^session.*pam_chatcell/d' /etc/pam.d/chatcell
+cp /etc/chatcell/pam.d/chatcell /tmp/pam.saved
+sed -i '/^session.*pam_chatcell/d' /etc/chatcell/pam.d/chatcell
 run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
-is "$rc:$err" "125:chatcell-admin run: /etc/pam.d/chatcell did not run pam_chatcell.so in its session stack; refusing to run $a unconfined. Restore the file from the chatcell package" "an unconfined session is refused"
-cp /tmp/pam.saved /etc/pam.d/chatcell
+is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d/chatcell did not run pam_chatcell.so in its session stack; refusing to run $a unconfined. Restore the file from the chatcell package" "an unconfined session is refused"
+cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
 run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
 is "$rc" 2 "and nothing ran"
+
+# The service comes from chatcell's own directory: libpam reads the
+# fallback stack "other" of the same directory, never the host's. A module
+# only the host's /etc/pam.d/other names is logged as it fails to load.
+cp /etc/pam.d/other /tmp/other.saved
+printf 'session required /nonexistent/pam_host_other_marker.so\n' >/etc/pam.d/other
+: >"$SYSLOG"
+run runuser -u nobody true
+run grep -c -F "pam_host_other_marker" "$SYSLOG"
+is "$out" 2 "control: runuser loads the host's /etc/pam.d/other (dlopen and faulty-module lines)"
+: >"$SYSLOG"
+run chatcell-admin run "run-chat-a" -- true
+is "$rc" 0 "run works with a host fallback stack that cannot load"
+run grep -c -F "pam_host_other_marker" "$SYSLOG"
+is "$out" 0 "run does not load the host's /etc/pam.d/other"
+cp /tmp/other.saved /etc/pam.d/other
+mv /etc/chatcell/pam.d/other /tmp/chatcell-other.saved
+: >"$SYSLOG"
+run chatcell-admin run "run-chat-a" -- true
+run grep -c -F "no default config other" "$SYSLOG"
+is "$rc:$out" "0:1" "without chatcell's own fallback stack, run still works and libpam logs why"
+mv /tmp/chatcell-other.saved /etc/chatcell/pam.d/other
 # A chat without a running cell: run starts it itself, as ensure --start
 # does, and the session joins it (pam_chatcell's debug line says which).
 b=$(chat_user "run-chat-b")
 run chatcell-admin show run-chat-b
 like "$out" "*cell         not running*" "before its first run, the chat has no cell"
-sed -i '/^session.*pam_chatcell/s/$/ debug/' /etc/pam.d/chatcell
+sed -i '/^session.*pam_chatcell/s/$/ debug/' /etc/chatcell/pam.d/chatcell
 : >"$SYSLOG"
 run chatcell-admin run "run-chat-b" -- /bin/sh -c 'echo $$'
 is "$rc:$out" "0:2" "run starts the cell and its command is the cell's second process (PID 2)"
@@ -76,7 +98,7 @@ run grep -c -F "confined session opened for $b (its running cell)" "$SYSLOG"
 is "$out" 1 "the session joined the cell run had started (it did not start one itself)"
 run chatcell-admin show run-chat-b
 like "$out" "*cell         running since*" "and the cell stays for the next login"
-cp /tmp/pam.saved /etc/pam.d/chatcell
+cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
 
 # The cell cannot be made (its keeper program cannot run): nothing starts,
 # the reason is printed, and nothing of the attempt is left.

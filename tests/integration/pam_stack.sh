@@ -33,7 +33,23 @@ is "$rc" 0 "the gate lets every other user's manager start"
 run "$gate" nonsense
 is "$rc" 255 "a malformed UID is a failure, not a skip"
 
-# The PAM service of chatcell-admin run.
-run grep -cE '^(account|session)[[:space:]]+required[[:space:]]+pam_chatcell.so' /etc/pam.d/chatcell
-is "$out" 2 "/etc/pam.d/chatcell requires pam_chatcell in account and session"
+# The PAM service of chatcell-admin run, in a directory of its own with a
+# fallback stack that denies everything.
+run grep -cE '^(account|session)[[:space:]]+required[[:space:]]+pam_chatcell.so' /etc/chatcell/pam.d/chatcell
+is "$out" 2 "/etc/chatcell/pam.d/chatcell requires pam_chatcell in account and session"
+run grep -vE '^(#|$)' /etc/chatcell/pam.d/other
+is "$(echo "$out" | awk '{print $1 "/" $2 "/" $3}' | tr '\n' ' ')" "auth/required/pam_deny.so account/required/pam_deny.so password/required/pam_deny.so session/required/pam_deny.so " "its 'other' denies every type"
+is "$(ls /etc/pam.d/chatcell 2>&1)" "ls: cannot access '/etc/pam.d/chatcell': No such file or directory" "nothing is installed in /etc/pam.d"
+# An install over an earlier one moves its /etc/pam.d/chatcell, edits
+# included; uninstall removes only files still as shipped.
+dest=$(mktemp -d)
+mkdir -p "$dest/etc/pam.d"
+printf 'session required pam_chatcell.so # edited\n' >"$dest/etc/pam.d/chatcell"
+run make -s -C "$CC_TOP_BUILDDIR/pam_chatcell" install-data-local DESTDIR="$dest"
+is "$rc:$(cat "$dest/etc/chatcell/pam.d/chatcell"):$(ls "$dest/etc/pam.d")" "0:session required pam_chatcell.so # edited:" "install moves the earlier service file, with its edit"
+run cmp "$dest/etc/chatcell/pam.d/other" "$CC_SRCDIR/pam_chatcell/pam.d/other"
+is "$rc" 0 "and adds the fallback stack"
+run make -s -C "$CC_TOP_BUILDDIR/pam_chatcell" uninstall-local DESTDIR="$dest"
+is "$rc:$(ls "$dest/etc/chatcell/pam.d")" "0:chatcell" "uninstall keeps the edited service and removes the shipped fallback"
+rm -rf "$dest"
 done_testing

@@ -5,6 +5,7 @@ static_defines=(
 	-D_GNU_SOURCE
 	-DCHATCELL_STATE_DIR='"/var/lib/chatcell"'
 	-DCHATCELL_CONF_PATH='"/etc/chatcell/chatcell.conf"'
+	-DCHATCELL_PAM_DIR='"/etc/chatcell/pam.d"'
 	-DCHATCELL_SHIMS_DIR='"/var/lib/chatcell/shims"'
 	-DCHATCELL_SHIMS_LIST='"/etc/chatcell/shims.list"'
 	-DCHATCELL_LIBEXEC_DIR='"/usr/libexec/chatcell"'

@@ -12,6 +12,7 @@
 #include "disk/disk_budget.h"
 #include "db/egress_store.h"
 #include "egress/egress_counter.h"
+#include "egress/egress_nft.h"
 #include "gate_probe.h"
 #include "egress_text.h"
 #include "limits_text.h"
@@ -184,19 +185,24 @@ static void print_disk_usage(struct admin *a, const struct cc_chat *chat)
 	       (unsigned long long)u.inodes_used);
 }
 
-/* The packets the running cell's egress table refused: 1 read, else 0. */
-static int cell_rejected(uint32_t uid, struct cc_egress_count *count)
+/* The packets the running cell's egress table refused, by the allowlist
+ * and by connections_max: 1 read, else 0. */
+static int cell_rejected(uint32_t uid, struct cc_egress_count *rejected, struct cc_egress_count *capped)
 {
 	struct cc_err ignored = {0};
 	struct cc_cell cell;
 	int netns, rc = 0;
 
+	memset(capped, 0, sizeof(*capped));
 	if (cc_cell_find(uid, &cell, &ignored) <= 0)
 		return 0;
 	netns = cc_cell_netns_open(&cell);
 	cc_cell_close(&cell);
 	if (netns >= 0) {
-		rc = cc_egress_rejected(netns, count, &ignored) > 0;
+		rc = cc_egress_counter(netns, CC_NFT_COUNTER, rejected, &ignored) > 0;
+		/* a table made before the cap has no such counter: 0 */
+		if (rc && cc_egress_counter(netns, CC_NFT_CAP_COUNTER, capped, &ignored) <= 0)
+			memset(capped, 0, sizeof(*capped));
 		close(netns);
 	}
 	return rc;
@@ -207,11 +213,11 @@ static int cell_rejected(uint32_t uid, struct cc_egress_count *count)
 static void print_cell(struct admin *a, const struct cc_chat *chat)
 {
 	struct cc_cell_status st;
-	struct cc_egress_count rejected;
+	struct cc_egress_count rejected, capped;
 	struct cc_err err = {0};
 	char started[32];
 	int found = cc_cell_status(chat->uid, &st, &err);
-	bool counted = found > 0 && cell_rejected(chat->uid, &rejected);
+	bool counted = found > 0 && cell_rejected(chat->uid, &rejected, &capped);
 
 	if (a->opt.json) {
 		if (found <= 0) {
@@ -221,8 +227,10 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 		printf(",\"cell\":{\"running\":true,\"keeper_pid\":%d,\"processes\":%u", (int)st.pid, st.processes);
 		json_field_time(stdout, "started_at", st.started, 1);
 		if (counted)
-			printf(",\"egress_rejected\":{\"packets\":%llu,\"bytes\":%llu}",
-			       (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
+			printf(",\"egress_rejected\":{\"packets\":%llu,\"bytes\":%llu}"
+			       ",\"egress_capped\":{\"packets\":%llu,\"bytes\":%llu}",
+			       (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes,
+			       (unsigned long long)capped.packets, (unsigned long long)capped.bytes);
 		printf(",\"dns_gate\":{\"address\":\"127.0.0.1:%u\",\"answering\":%s}}", (unsigned)a->config.dns_gate_port,
 		       gate_answers(a->config.dns_gate_port) ? "true" : "false");
 		return;
@@ -238,6 +246,10 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 		if (counted)
 			printf("%-12s %llu packets (%llu bytes) refused by the egress policy since the cell started\n",
 			       "rejected", (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
+		if (counted && capped.packets)
+			printf("%-12s %llu packets of new connections refused: the cell had connections_max (%u) "
+			       "open already\n",
+			       "capped", (unsigned long long)capped.packets, (unsigned)a->config.connections_max);
 		if (gate_answers(a->config.dns_gate_port))
 			printf("%-12s answering on 127.0.0.1:%u\n", "dns gate", (unsigned)a->config.dns_gate_port);
 		else

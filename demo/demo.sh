@@ -275,6 +275,33 @@ nft flush ruleset
 expect denied "after nft flush ruleset on the host, A connects to 10.99.0.3:8000 (its table is in its cell)" \
 	connect "$chat_a_id" 10.99.0.3
 chatcell-admin egress apply >/dev/null
+# Each flow out is a conntrack entry in the cell and one on the host, whose
+# table every chat shares: connections_max caps a cell's (100 here; the
+# default is 1024). egress apply rebuilds the running cells' tables.
+printf 'connections_max = 100\n' >>/etc/chatcell/chatcell.conf
+say "  $(chatcell-admin egress allow "$chat_a_id" 10.99.0.2 --port 8000 --proto udp)"
+chatcell-admin egress apply >/dev/null
+flows() { # CHAT N: N UDP flows, each from a port of its own, to 10.99.0.2:8000
+	chatcell-admin run "$1" -- /usr/bin/python3 -c '
+import errno, socket, sys
+held, refused = [], 0
+for i in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    held.append(s)
+    try:
+        s.sendto(b"x", ("10.99.0.2", 8000))
+    except OSError as e:
+        refused += 1
+        err = errno.errorcode.get(e.errno, str(e))
+print("%d flows out" % (len(held) - refused))
+if refused:
+    print("%d out, %d refused (%s)" % (len(held) - refused, refused, err))
+    sys.exit(1)' "$2"
+}
+expect allowed "A opens 50 UDP flows to its allowed 10.99.0.2:8000" flows "$chat_a_id" 50
+expect denied "A opens 1,000 more, to fill the host's connection table" flows "$chat_a_id" 1000
+sed -i '/^connections_max = /d' /etc/chatcell/chatcell.conf # the default again: A's next table counts afresh
+chatcell-admin egress apply >/dev/null
 # A's server on its cell's loopback: its own, in a cell of its own.
 mkfifo /run/demo-a-server
 chatcell-admin run "$chat_a_id" -- /usr/bin/python3 -c '

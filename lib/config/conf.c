@@ -49,6 +49,7 @@ void cc_config_defaults(struct cc_config *config)
 	config->processes_max = 512;
 	config->locked_memory_max = 8ull << 20;
 	config->core_max = 0;
+	config->connections_max = 1024;
 	/* 10.77.0.0/16 is in no well-known default: not Docker's pools
 	 * (172.17-31/16, 192.168/16), Tailscale's 100.64/10, libvirt's
 	 * 192.168.122/24, Kubernetes' (10.96/12, 10.244/16, k3s 10.42-43/16),
@@ -352,6 +353,7 @@ enum key_id {
 	K_LANDLOCK_BIND_PORTS, K_SYSCALLS_32BIT, K_OPEN_FILES_MAX, K_PROCESSES_MAX, K_LOCKED_MEMORY_MAX, K_CORE_MAX,
 	K_DISK_QUOTA, K_DISK_MAX, K_INODES_MAX, K_CELL_IPV4_RANGE, K_CELL_IPV6_RANGE, K_IO_WEIGHT, K_IO_MAX,
 	K_DNS_ALLOW, K_DNS_GATE_PORT, K_DNS_MIN_TTL, K_DNS_MAX_TTL, K_DNS_GRACE, K_DNS_RATE, K_DNS_BURST,
+	K_CONNECTIONS_MAX,
 };
 
 static const struct {
@@ -382,7 +384,7 @@ static const struct {
 	{"dns_allow", K_DNS_ALLOW, true},      {"dns_gate_port", K_DNS_GATE_PORT, false},
 	{"dns_min_ttl", K_DNS_MIN_TTL, false}, {"dns_max_ttl", K_DNS_MAX_TTL, false},
 	{"dns_grace", K_DNS_GRACE, false},     {"dns_rate", K_DNS_RATE, false},
-	{"dns_burst", K_DNS_BURST, false},
+	{"dns_burst", K_DNS_BURST, false},     {"connections_max", K_CONNECTIONS_MAX, false},
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -505,6 +507,13 @@ static int apply(struct parse_ctx *ctx, enum key_id id, const char *key, const c
 	case K_CORE_MAX:
 		if (cc_parse_size(value, 0, 1ull << 40, &c->core_max) < 0)
 			return bad_value(ctx, key, "a size such as 0 or 64M", value);
+		return 0;
+	case K_CONNECTIONS_MAX:
+		if (strcmp(value, "max") == 0)
+			v = 0;
+		else if (cc_parse_u64(value, 1, 1048576, &v) < 0)
+			return bad_value(ctx, key, "a number of connections from 1 to 1048576, or 'max'", value);
+		c->connections_max = (uint32_t)v;
 		return 0;
 	case K_CELL_IPV4_RANGE:
 		return set_cell_range(ctx, key, value, AF_INET, &c->cell_ipv4_range);

@@ -87,6 +87,11 @@ struct cc_config {
 	uint64_t locked_memory_max; /* RLIMIT_MEMLOCK, bytes */
 	uint64_t core_max;          /* RLIMIT_CORE, bytes */
 
+	/* Flows out of each cell tracked at once (its egress table's ct
+	 * count): each is a conntrack entry in the cell and one on the host,
+	 * kernel memory the host's table limits for everyone. 0: no cap. */
+	uint32_t connections_max;
+
 	/* Egress defaults applied to every chat. */
 	struct cc_egress_rule egress_allow[CC_EGRESS_DEFAULTS_MAX];
 	unsigned egress_allow_count;

@@ -27,7 +27,7 @@ static int parse_counter(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int cc_egress_rejected(int netns_fd, struct cc_egress_count *count, struct cc_err *err)
+int cc_egress_counter(int netns_fd, const char *name, struct cc_egress_count *count, struct cc_err *err)
 {
 	char buf[8192]; /* one counter object, or an error */
 	struct mnl_socket *nl = cc_nft_socket_open(netns_fd);
@@ -44,7 +44,7 @@ int cc_egress_rejected(int netns_fd, struct cc_egress_count *count, struct cc_er
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "reading the egress counter");
 	}
 	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, CC_NFT_TABLE);
-	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, CC_NFT_COUNTER);
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
 	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETOBJ, NFPROTO_INET, NLM_F_ACK, 1);
 	nftnl_obj_nlmsg_build_payload(nlh, o);

@@ -195,12 +195,13 @@ static struct nftnl_rule *rule_lookup(enum set_id id, uint8_t proto)
 	return r;
 }
 
-/* [meta l4proto `proto`] [th dport `port`] counter name "rejected" and the
- * reject a chat sees: a TCP reset, else ICMP administratively prohibited
- * (proto 0, port 0: everything). */
-static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
+/* [meta l4proto `proto`] [th dport `port`] counter name `counter` and the
+ * reject a chat sees, in `chain`: a TCP reset, else ICMP administratively
+ * prohibited (proto 0, port 0: everything). */
+static void put_reject_in(struct cc_nft_batch *batch, const char *chain, const char *counter, uint8_t proto,
+			  uint16_t port)
 {
-	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
+	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, chain);
 	uint16_t port_be = htons(port);
 
 	match_l4proto(r, proto);
@@ -208,11 +209,40 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
 		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &port_be, sizeof(port_be));
 	}
-	cc_nft_counter_ref(r, CC_NFT_COUNTER);
+	cc_nft_counter_ref(r, counter);
 	if (proto == IPPROTO_TCP)
 		cc_nft_reject(r, NFT_REJECT_TCP_RST, 0);
 	else
 		cc_nft_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
+	cc_nft_put_rule(batch, r);
+}
+
+/* A refusal of the allowlist, counted in "rejected". */
+static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
+{
+	put_reject_in(batch, "chat", CC_NFT_COUNTER, proto, port);
+}
+
+/* Every flow out of the cell is a conntrack entry in the cell and one on
+ * the host, whose table (nf_conntrack_max) all chats and the host share:
+ * past connections_max, new flows are refused, counted in "capped".
+ *   chat:   ct count over N jump capped
+ *   capped: meta l4proto tcp counter name "capped" reject with tcp reset
+ *           counter name "capped" reject with icmpx admin-prohibited
+ * One connlimit list for every protocol: a second rule with a count of its
+ * own would add each flow to both. */
+static void put_connection_cap(struct cc_nft_batch *batch, uint32_t connections_max)
+{
+	struct nftnl_rule *r;
+
+	if (!connections_max)
+		return;
+	cc_nft_put_chain(batch, CC_NFT_TABLE, "capped", NULL);
+	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, IPPROTO_TCP, 0);
+	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, 0, 0);
+	r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
+	cc_nft_ct_count_over(r, connections_max);
+	cc_nft_verdict(r, NFT_JUMP, "capped");
 	cc_nft_put_rule(batch, r);
 }
 
@@ -452,12 +482,14 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	for (enum set_id id = EXACT4; id <= DNSANY6; id++)
 		put_set(batch, id);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_COUNTER);
+	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_CAP_COUNTER);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "chat", NULL);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "output", &output);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_output", &raw_output);
 	cc_nft_put_rule(batch, rule_loopback_untracked());
 	cc_nft_put_rule(batch, rule_established("chat"));
+	put_connection_cap(batch, config->connections_max);
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)
 		cc_nft_put_rule(batch, rule_lookup(id, 0));
 	put_dns_rules(batch);

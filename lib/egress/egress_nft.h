@@ -57,6 +57,8 @@
 
 #define CC_NFT_TABLE "chatcell"
 #define CC_NFT_COUNTER "rejected"
+/* New flows refused because the cell tracks connections_max already. */
+#define CC_NFT_CAP_COUNTER "capped"
 
 /* One allowlist entry of one chat, as the kernel keeps it. */
 struct cc_nft_element {

@@ -200,6 +200,17 @@ void cc_nft_notrack(struct nftnl_rule *r)
 	cc_nft_add_expr(r, r ? nftnl_expr_alloc("notrack") : NULL);
 }
 
+void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("connlimit") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_COUNT, count);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_FLAGS, NFT_CONNLIMIT_F_INV);
+	}
+	cc_nft_add_expr(r, e);
+}
+
 void cc_nft_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
 {
 	struct nftnl_expr *e = r ? nftnl_expr_alloc("meta") : NULL;

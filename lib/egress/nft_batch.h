@@ -81,6 +81,9 @@ void cc_nft_verdict(struct nftnl_rule *r, int code, const char *chain);
 void cc_nft_reject(struct nftnl_rule *r, uint32_t type, uint8_t code);
 /* notrack: the packet gets no conntrack entry */
 void cc_nft_notrack(struct nftnl_rule *r);
+/* ct count over `count`: the connections this rule saw that the kernel
+ * still tracks are more than `count` (the match only) */
+void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count);
 void cc_nft_counter_ref(struct nftnl_rule *r, const char *name);
 /* ct state established,related (the match only) */
 void cc_nft_ct_established(struct nftnl_rule *r);

@@ -97,6 +97,47 @@ tracked=$(ct_count)
 ok "control: A's connection out to its allowed 10.99.0.2:8000 is tracked ($tracked entries in A's cell)" test "$tracked" -ge 1
 run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$lo_flood"
 is "$out:$(ct_count)" "sent:$tracked" "attack net/conntrack-loopback: 2,000 UDP flows on A's loopback add no conntrack entry"
+# Flows out through the link are entries in the cell and on the host,
+# whose table every chat shares: connections_max caps a cell's. C's cell
+# is made after the cap is lowered to 20; A's table has the default, 1024.
+printf 'connections_max = 20\n' | write_config
+c=$(chat_user "net-chat-c")
+for proto in tcp udp; do
+	chatcell-admin egress allow net-chat-c 10.99.0.2 --port 8000 --proto $proto >/dev/null
+	chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 --proto $proto >/dev/null
+done
+udp_flows='import errno, socket, sys
+sent = refused = 0
+held = [] # open until the end: each flow has a source port of its own
+for i in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    held.append(s)
+    try:
+        s.sendto(b"x", ("10.99.0.2", 8000))
+        sent += 1
+    except OSError as e:
+        if e.errno != errno.EPERM:
+            raise
+        refused += 1
+print(sent, refused)'
+cell_addr() { in_cell "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
+host_flows() { # the host's conntrack entries of UDP from the cell of chat $1 to 10.99.0.2:8000
+	local from
+	from=$(cell_addr "$1")
+	awk -v from="src=$from" '$3 == "udp" && $6 == from && $7 == "dst=10.99.0.2" && $9 == "dport=8000"' \
+		/proc/net/nf_conntrack | wc -l
+}
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$udp_flows" 200
+is "$out:$(host_flows net-chat-a)" "200 0:200" "control: A's 200 UDP flows to its allowed 10.99.0.2:8000 all go out, 200 entries on the host"
+run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$udp_flows" 200
+is "$out:$(host_flows net-chat-c)" "20 180:20" "attack net/conntrack-flood: C's 200 UDP flows: 20 go out, 180 are refused (EPERM), 20 entries on the host"
+is "$(in_cell net-chat-c cat /proc/sys/net/netfilter/nf_conntrack_count)" 20 "and 20 in C's cell"
+is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ECONNREFUSED "attack net/conntrack-flood-tcp: at the cap, C's allowed TCP connection is refused at once"
+is "$(login_run "$a" "$probe tcp 10.99.0.2 8000")" ok "control: A's, under its own cap, goes through"
+run chatcell-admin show net-chat-c
+like "$out" "*capped       181 packets of new connections refused: the cell had connections_max (20) open already*" \
+	"show counts C's refused packets (180 UDP, 1 TCP SYN)"
+write_config </dev/null
 start_sshd 2222
 authorize_key "$a"
 read_tunnel='import socket, sys

@@ -192,6 +192,31 @@ static void parses_the_kernel_surface_keys(void **state)
 		    "t.conf:1: open_files_max: expected a number of open files from 64 to 1048576, got '10'");
 }
 
+static void parses_the_connection_cap(void **state)
+{
+	struct cc_config c;
+
+	(void)state;
+	cc_config_defaults(&c);
+	assert_int_equal(c.connections_max, 1024);
+	parse_ok("connections_max = 1\n", &c);
+	assert_int_equal(c.connections_max, 1);
+	parse_ok("connections_max = 1048576\n", &c);
+	assert_int_equal(c.connections_max, 1048576);
+	parse_ok("connections_max = max\n", &c);
+	assert_int_equal(c.connections_max, 0);
+	static const char *const bad[] = {"0", "1048577", "-1", "10k", "unlimited"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[64], expected[160];
+
+		snprintf(line, sizeof(line), "connections_max = %s\n", bad[i]);
+		snprintf(expected, sizeof(expected),
+			 "t.conf:1: connections_max: expected a number of connections from 1 to 1048576, or 'max', got '%s'",
+			 bad[i]);
+		parse_fails(line, expected);
+	}
+}
+
 static void cell_range(const struct cc_ip_range *r, int family, char *out, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
@@ -276,7 +301,7 @@ static void reports_structural_errors(void **state)
 		    "landlock_write, landlock_bind_ports, syscalls_32bit, open_files_max, processes_max, "
 		    "locked_memory_max, core_max, disk_quota, disk_max, inodes_max, cell_ipv4_range, "
 		    "cell_ipv6_range, dns_allow, dns_gate_port, dns_min_ttl, dns_max_ttl, dns_grace, dns_rate, "
-		    "dns_burst)");
+		    "dns_burst, connections_max)");
 	parse_fails("shell = /bin/sh\nshell = /bin/bash\n", "t.conf:2: shell is already set at line 1");
 	parse_fails("cell_idle_stop = 10d\n",
 		    "t.conf:1: cell_idle_stop: expected a duration from 1s to 168h such as 90s, 30m or 2h, or 'never', got '10d'");
@@ -568,6 +593,7 @@ int main(void)
 		cmocka_unit_test(reports_structural_errors),
 		cmocka_unit_test(rejects_overlong_line),
 		cmocka_unit_test(reports_bad_values),
+		cmocka_unit_test(parses_the_connection_cap),
 		cmocka_unit_test(caps_repeated_egress_rules),
 		cmocka_unit_test(parses_the_dns_gate_keys),
 		cmocka_unit_test(reports_bad_dns_gate_values),

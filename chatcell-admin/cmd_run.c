@@ -22,6 +22,7 @@
 #include "cell/cell.h"
 #include "commands.h"
 #include "lifecycle.h"
+#include "pam_service_check.h"
 #include "recovery.h"
 #include "run_target.h"
 #include "session_client.h"
@@ -98,7 +99,8 @@ static int start(struct admin *a, bool login_shell)
 	char **args;
 	int n = 0;
 
-	if (run_target_read(a, &t, login_shell) < 0 || admin_find_target(a, &t, &chat) <= 0 ||
+	if (pam_service_check(&a->err) < 0 || run_target_read(a, &t, login_shell) < 0 ||
+	    admin_find_target(a, &t, &chat) <= 0 ||
 	    recovery_settle(a, &chat) < 0 || check_view(a, &chat) < 0 || cell_ready(a, &chat) < 0)
 		return -1;
 	recovery_warn(a); /* this process becomes the chat's session: say it now */

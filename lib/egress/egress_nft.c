@@ -226,51 +226,89 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 /* Every flow out of the cell is a conntrack entry in the cell and one on
  * the host, whose table (nf_conntrack_max) all chats and the host share:
  * past connections_max, new flows are refused, counted in "capped".
- *   chat:   ct count over N jump capped
  *   capped: meta l4proto tcp counter name "capped" reject with tcp reset
  *           counter name "capped" reject with icmpx admin-prohibited
+ *   chat:   ct count over N jump capped
  * One connlimit list for every protocol: a second rule with a count of its
- * own would add each flow to both. */
+ * own would add each flow to both. Questions to the gate are counted
+ * before this (put_gate_rules). */
+static void put_capped_chain(struct cc_nft_batch *batch)
+{
+	cc_nft_put_chain(batch, CC_NFT_TABLE, "capped", NULL);
+	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, IPPROTO_TCP, 0);
+	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, 0, 0);
+}
+
 static void put_connection_cap(struct cc_nft_batch *batch, uint32_t connections_max)
 {
 	struct nftnl_rule *r;
 
 	if (!connections_max)
 		return;
-	cc_nft_put_chain(batch, CC_NFT_TABLE, "capped", NULL);
-	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, IPPROTO_TCP, 0);
-	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, 0, 0);
 	r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
 	cc_nft_ct_count_over(r, connections_max);
 	cc_nft_verdict(r, NFT_JUMP, "capped");
 	cc_nft_put_rule(batch, r);
 }
 
-/* DNS goes to the gate alone: the cell's gateway on port 53, which the
- * host's part sends to chatcelld's DNS gate (host_nft.h), then what the
- * gate learned for the chat; other DNS and DNS over TLS (53, 853) is
- * refused unless an address rule above allowed it, and only then an
- * address learned without ports opens the rest of TCP and UDP:
- *   ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 accept
+/* ip daddr 169.254.1.1 meta l4proto `proto` th dport 53, in "chat" */
+static struct nftnl_rule *rule_to_gate(uint8_t proto)
+{
+	static const uint8_t gateway[4] = CC_CELL_GATEWAY4;
+	struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
+	uint16_t port = htons(53);
+
+	cc_nft_addr_in_prefix(r, AF_INET, false, gateway, 32);
+	match_l4proto(r, proto);
+	cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &port, sizeof(port));
+	return r;
+}
+
+/* Questions to the gate, the cell's gateway on port 53, which the host's
+ * part sends to chatcelld (host_nft.h). Each UDP question is a flow of its
+ * own (a new source port), kept by conntrack 30 s by default: they get
+ * CC_DNS_FLOW_SECONDS instead, here and on the host, and a count of their
+ * own, so that lookups never use up connections_max, and a flood of junk
+ * to port 53 (which the gate's rate limit never sees) still cannot fill
+ * the host's table:
+ *   ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 ct count over D jump capped
+ *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct timeout set "dns" accept
+ *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 accept
+ * D is what the gate answers in that time: dns_burst + dns_rate x
+ * CC_DNS_FLOW_SECONDS. One rule per protocol, each with its own count. */
+static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *config)
+{
+	static const uint8_t protos[] = {IPPROTO_UDP, IPPROTO_TCP};
+	uint32_t questions = config->dns_burst + config->dns_rate * CC_DNS_FLOW_SECONDS;
+
+	cc_nft_put_udp4_timeout(batch, CC_NFT_TABLE, CC_NFT_DNS_TIMEOUT, CC_DNS_FLOW_SECONDS);
+	for (size_t i = 0; i < sizeof(protos); i++) {
+		struct nftnl_rule *r = rule_to_gate(protos[i]);
+
+		cc_nft_ct_count_over(r, questions);
+		cc_nft_verdict(r, NFT_JUMP, "capped");
+		cc_nft_put_rule(batch, r);
+		r = rule_to_gate(protos[i]);
+		if (protos[i] == IPPROTO_UDP)
+			cc_nft_ct_timeout_ref(r, CC_NFT_DNS_TIMEOUT);
+		cc_nft_verdict(r, NF_ACCEPT, NULL);
+		cc_nft_put_rule(batch, r);
+	}
+}
+
+/* The rest of DNS: what the gate learned for the chat; other DNS and DNS
+ * over TLS (53, 853) is refused unless an address rule above allowed it,
+ * and only then an address learned without ports opens the rest of TCP
+ * and UDP:
  *   meta skuid . ip[6] daddr . meta l4proto . th dport @dns4|@dns6 accept
  *   meta l4proto tcp|udp th dport 53|853 counter name "rejected" reject
  *   meta l4proto tcp|udp meta skuid . ip[6] daddr @dnsany4|@dnsany6 accept */
 static void put_dns_rules(struct cc_nft_batch *batch)
 {
-	static const uint8_t gateway[4] = CC_CELL_GATEWAY4, protos[] = {IPPROTO_UDP, IPPROTO_TCP};
+	static const uint8_t protos[] = {IPPROTO_UDP, IPPROTO_TCP};
 	static const uint16_t dns_ports[] = {53, 853};
 
-	for (size_t i = 0; i < sizeof(protos); i++) {
-		struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
-		uint16_t port = htons(53);
-
-		cc_nft_addr_in_prefix(r, AF_INET, false, gateway, 32);
-		match_l4proto(r, protos[i]);
-		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
-		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &port, sizeof(port));
-		cc_nft_verdict(r, NF_ACCEPT, NULL);
-		cc_nft_put_rule(batch, r);
-	}
 	cc_nft_put_rule(batch, rule_lookup(DNS4, 0));
 	cc_nft_put_rule(batch, rule_lookup(DNS6, 0));
 	for (size_t i = 0; i < sizeof(protos); i++)
@@ -487,8 +525,10 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "output", &output);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_output", &raw_output);
+	put_capped_chain(batch);
 	cc_nft_put_rule(batch, rule_loopback_untracked());
 	cc_nft_put_rule(batch, rule_established("chat"));
+	put_gate_rules(batch, config);
 	put_connection_cap(batch, config->connections_max);
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)
 		cc_nft_put_rule(batch, rule_lookup(id, 0));

@@ -59,6 +59,11 @@
 #define CC_NFT_COUNTER "rejected"
 /* New flows refused because the cell tracks connections_max already. */
 #define CC_NFT_CAP_COUNTER "capped"
+/* The ct timeout of questions to the DNS gate, in the cell's table and the
+ * host's, and how long such a flow is kept after its last packet: the gate
+ * answers within 2 s per resolver it asks. */
+#define CC_NFT_DNS_TIMEOUT "dns"
+#define CC_DNS_FLOW_SECONDS 10
 
 /* One allowlist entry of one chat, as the kernel keeps it. */
 struct cc_nft_element {

@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
+#include "egress/egress_nft.h"
 #include "net/cell_addr.h"
 
 #define DROPPED "dropped"
@@ -81,9 +82,11 @@ static void put_output_rule(struct cc_nft_batch *batch, const struct cc_config *
  * its resolv.conf names its gateway (cell_resolv.h), and two rules (UDP,
  * TCP) send that to the gate:
  *   iifname "cc*" ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53
- *       dnat ip to 127.0.0.1:dns_gate_port
- * A gate that is not running answers nothing: lookups fail, nothing else
- * does. */
+ *       [udp: ct timeout set "dns"] dnat ip to 127.0.0.1:dns_gate_port
+ * A UDP question is kept CC_DNS_FLOW_SECONDS, as in the cell, whose table
+ * counts them (egress_nft.c): the host then holds no more of them than
+ * the cell does. A gate that is not running answers nothing: lookups
+ * fail, nothing else does. */
 static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	static const uint8_t gateway[4] = CC_CELL_GATEWAY4;
@@ -92,6 +95,7 @@ static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *co
 	static const uint8_t dns_port[2] = {0, 53}; /* big-endian, as on the wire */
 	uint8_t gate_port[2] = {(uint8_t)(config->dns_gate_port >> 8), (uint8_t)config->dns_gate_port};
 
+	cc_nft_put_udp4_timeout(batch, CC_HOST_NFT_TABLE, CC_NFT_DNS_TIMEOUT, CC_DNS_FLOW_SECONDS);
 	for (size_t i = 0; i < sizeof(protos); i++) {
 		struct nftnl_rule *r = cc_nft_new_rule(CC_HOST_NFT_TABLE, "prerouting");
 		struct nftnl_expr *e;
@@ -102,6 +106,8 @@ static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *co
 		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &protos[i], 1);
 		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
 		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, dns_port, sizeof(dns_port));
+		if (protos[i] == IPPROTO_UDP)
+			cc_nft_ct_timeout_ref(r, CC_NFT_DNS_TIMEOUT);
 		e = r ? nftnl_expr_alloc("immediate") : NULL;
 		if (e) {
 			nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);

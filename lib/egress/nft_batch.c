@@ -109,23 +109,53 @@ void cc_nft_put_new_table(struct cc_nft_batch *batch, const char *table)
 	cc_nft_put_table(batch, table, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
 }
 
-void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const char *name)
+/* A new stateful object of `type` named `name` in `table`, for the caller
+ * to fill; NULL (the batch then fails) without memory. */
+static struct nftnl_obj *new_object(struct cc_nft_batch *batch, const char *table, const char *name, uint32_t type)
 {
 	struct nftnl_obj *o = nftnl_obj_alloc();
-	struct nlmsghdr *nlh;
 
 	if (!o) {
 		batch->oom = true;
-		return;
+		return NULL;
 	}
 	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, table);
 	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
 	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, NFPROTO_INET);
-	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
-	nlh = cc_nft_put_header(batch, NFT_MSG_NEWOBJ, NLM_F_CREATE);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, type);
+	return o;
+}
+
+static void put_object(struct cc_nft_batch *batch, struct nftnl_obj *o)
+{
+	struct nlmsghdr *nlh = cc_nft_put_header(batch, NFT_MSG_NEWOBJ, NLM_F_CREATE);
+
 	nftnl_obj_nlmsg_build_payload(nlh, o);
 	nftnl_obj_free(o);
 	nftnl_batch_update(batch->b);
+}
+
+void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const char *name)
+{
+	struct nftnl_obj *o = new_object(batch, table, name, NFT_OBJECT_COUNTER);
+
+	if (o)
+		put_object(batch, o);
+}
+
+void cc_nft_put_udp4_timeout(struct cc_nft_batch *batch, const char *table, const char *name, uint32_t seconds)
+{
+	struct nftnl_obj *o = new_object(batch, table, name, NFT_OBJECT_CT_TIMEOUT);
+	uint32_t timeouts[NFTNL_CTTIMEOUT_ARRAY_MAX] = {0};
+
+	if (!o)
+		return;
+	timeouts[NFTNL_CTTIMEOUT_UDP_UNREPLIED] = seconds;
+	timeouts[NFTNL_CTTIMEOUT_UDP_REPLIED] = seconds;
+	nftnl_obj_set_u16(o, NFTNL_OBJ_CT_TIMEOUT_L3PROTO, NFPROTO_IPV4);
+	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_TIMEOUT_L4PROTO, IPPROTO_UDP);
+	nftnl_obj_set_data(o, NFTNL_OBJ_CT_TIMEOUT_ARRAY, timeouts, sizeof(timeouts));
+	put_object(batch, o);
 }
 
 void cc_nft_put_chain(struct cc_nft_batch *batch, const char *table, const char *name, const struct cc_nft_hook *hook)
@@ -286,15 +316,25 @@ void cc_nft_reject(struct nftnl_rule *r, uint32_t type, uint8_t code)
 	cc_nft_add_expr(r, e);
 }
 
-void cc_nft_counter_ref(struct nftnl_rule *r, const char *name)
+static void object_ref(struct nftnl_rule *r, uint32_t type, const char *name)
 {
 	struct nftnl_expr *e = r ? nftnl_expr_alloc("objref") : NULL;
 
 	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, type);
 		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
 	}
 	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_counter_ref(struct nftnl_rule *r, const char *name)
+{
+	object_ref(r, NFT_OBJECT_COUNTER, name);
+}
+
+void cc_nft_ct_timeout_ref(struct nftnl_rule *r, const char *name)
+{
+	object_ref(r, NFT_OBJECT_CT_TIMEOUT, name);
 }
 
 void cc_nft_masked_cmp(struct nftnl_rule *r, uint32_t reg, const void *mask, const void *value, uint32_t len)

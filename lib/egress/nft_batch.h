@@ -61,6 +61,9 @@ void cc_nft_put_chain(struct cc_nft_batch *batch, const char *table, const char 
 
 /* A named counter object. */
 void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const char *name);
+/* ct timeout `name`: IPv4 UDP flows given it (cc_nft_ct_timeout_ref) end
+ * `seconds` after their last packet, answered or not. */
+void cc_nft_put_udp4_timeout(struct cc_nft_batch *batch, const char *table, const char *name, uint32_t seconds);
 
 /* A rule: start it, add expressions, put it (appended to its chain). */
 struct nftnl_rule *cc_nft_new_rule(const char *table, const char *chain);
@@ -85,6 +88,8 @@ void cc_nft_notrack(struct nftnl_rule *r);
  * still tracks are more than `count` (the match only) */
 void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count);
 void cc_nft_counter_ref(struct nftnl_rule *r, const char *name);
+/* ct timeout set `name` (a new flow's, before conntrack confirms it) */
+void cc_nft_ct_timeout_ref(struct nftnl_rule *r, const char *name);
 /* ct state established,related (the match only) */
 void cc_nft_ct_established(struct nftnl_rule *r);
 /* the bits of register `reg` under `mask`, compared to `value` (len bytes) */

@@ -100,12 +100,36 @@ is "$out:$(ct_count)" "sent:$tracked" "attack net/conntrack-loopback: 2,000 UDP 
 # Flows out through the link are entries in the cell and on the host,
 # whose table every chat shares: connections_max caps a cell's. C's cell
 # is made after the cap is lowered to 20; A's table has the default, 1024.
-printf 'connections_max = 20\n' | write_config
+# Questions to the DNS gate count apart, at most what the gate answers in
+# the 10 s conntrack keeps them (dns_burst + 10 x dns_rate: 25 here).
+printf 'connections_max = 20\ndns_rate = 2\ndns_burst = 5\n' | write_config
 c=$(chat_user "net-chat-c")
 for proto in tcp udp; do
 	chatcell-admin egress allow net-chat-c 10.99.0.2 --port 8000 --proto $proto >/dev/null
 	chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 --proto $proto >/dev/null
 done
+questions='import errno, socket, sys
+sent = refused = 0
+held = [] # each question from a port of its own, as resolvers ask
+for i in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    held.append(s)
+    try:
+        s.sendto(bytes(12), ("169.254.1.1", 53))
+        sent += 1
+    except OSError as e:
+        if e.errno != errno.EPERM:
+            raise
+        refused += 1
+print(sent, refused)'
+run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$questions" 40
+is "$out" "25 15" "attack net/dns-flood: C's 40 questions from 40 ports: 25 reach the gate, 15 are refused (EPERM)"
+is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ok "and they used none of C's 20 connections: its allowed TCP connection goes through"
+dns_timeouts() { # the longest time left of the UDP flows to the gate, in $@'s conntrack table
+	"$@" awk '$3 == "udp" && $7 == "dst=169.254.1.1" && $9 == "dport=53" { print $5 }' /proc/net/nf_conntrack | sort -n | tail -1
+}
+ok "conntrack keeps them 10 s in C's cell (at most $(dns_timeouts in_cell net-chat-c) s left)" test "$(dns_timeouts in_cell net-chat-c)" -le 10
+ok "and on the host (at most $(dns_timeouts) s left)" test "$(dns_timeouts)" -le 10
 udp_flows='import errno, socket, sys
 sent = refused = 0
 held = [] # open until the end: each flow has a source port of its own
@@ -121,22 +145,23 @@ for i in range(int(sys.argv[1])):
         refused += 1
 print(sent, refused)'
 cell_addr() { in_cell "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
-host_flows() { # the host's conntrack entries of UDP from the cell of chat $1 to 10.99.0.2:8000
-	local from
-	from=$(cell_addr "$1")
-	awk -v from="src=$from" '$3 == "udp" && $6 == from && $7 == "dst=10.99.0.2" && $9 == "dport=8000"' \
+flows_to_8000() { # FROM [COMMAND...]: conntrack entries of UDP from FROM to 10.99.0.2:8000 (in COMMAND's netns)
+	local from=$1
+	shift
+	"$@" awk -v from="src=$from" '$3 == "udp" && $6 == from && $7 == "dst=10.99.0.2" && $9 == "dport=8000"' \
 		/proc/net/nf_conntrack | wc -l
 }
+host_flows() { flows_to_8000 "$(cell_addr "$1")"; } # the host's, of chat $1's cell
 run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$udp_flows" 200
 is "$out:$(host_flows net-chat-a)" "200 0:200" "control: A's 200 UDP flows to its allowed 10.99.0.2:8000 all go out, 200 entries on the host"
 run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$udp_flows" 200
 is "$out:$(host_flows net-chat-c)" "20 180:20" "attack net/conntrack-flood: C's 200 UDP flows: 20 go out, 180 are refused (EPERM), 20 entries on the host"
-is "$(in_cell net-chat-c cat /proc/sys/net/netfilter/nf_conntrack_count)" 20 "and 20 in C's cell"
+is "$(flows_to_8000 "$(cell_addr net-chat-c)" in_cell net-chat-c)" 20 "and 20 in C's cell"
 is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ECONNREFUSED "attack net/conntrack-flood-tcp: at the cap, C's allowed TCP connection is refused at once"
 is "$(login_run "$a" "$probe tcp 10.99.0.2 8000")" ok "control: A's, under its own cap, goes through"
 run chatcell-admin show net-chat-c
-like "$out" "*capped       181 packets of new connections refused: the cell had connections_max (20) open already*" \
-	"show counts C's refused packets (180 UDP, 1 TCP SYN)"
+like "$out" "*capped       196 packets of new connections refused at the cell's cap (connections_max 20, and 25 questions to the DNS gate)*" \
+	"show counts C's refused packets (15 questions, 180 UDP, 1 TCP SYN)"
 write_config </dev/null
 start_sshd 2222
 authorize_key "$a"

@@ -85,6 +85,20 @@ run chatcell-admin run "run-chat-a" -- true
 run grep -c -F "no default config other" "$SYSLOG"
 is "$rc:$out" "0:1" "without chatcell's own fallback stack, run still works and libpam logs why"
 mv /tmp/chatcell-other.saved /etc/chatcell/pam.d/other
+# Root runs what the service names: its directory and files must be root's
+# alone.
+chmod 0666 /etc/chatcell/pam.d/other
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d/other must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0666): root runs the modules it names (fix with: chown root:root /etc/chatcell/pam.d/other && chmod 644 /etc/chatcell/pam.d/other)" \
+	"a service file others could write: run refuses and says how to fix it"
+chmod 0644 /etc/chatcell/pam.d/other
+chmod 0777 /etc/chatcell/pam.d
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d must be owned by root and not writable by group or others (owner uid 0, mode 0777); chatcell refuses to work below it" \
+	"a service directory others could write: refused"
+chmod 0755 /etc/chatcell/pam.d
+run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
+is "$rc" 2 "and nothing ran; with the modes back, run works again (control)"
 # A chat without a running cell: run starts it itself, as ensure --start
 # does, and the session joins it (pam_chatcell's debug line says which).
 b=$(chat_user "run-chat-b")

@@ -43,7 +43,7 @@ out = [f'{c["name"]} {c["type"]} {c["hook"]} {c["prio"]} {c["policy"]} {rules.ge
 print("; ".join(sorted(out)))
 EOF
 chains() { nft -j list table inet chatcell 2>&1 | /usr/bin/python3 -c "$CHAINS_PY"; }
-table_rules() { nft list table inet chatcell | sed -n 's/^\t\t\([a-z].*\)/\1/p' | grep -v '^type ' | grep -v '^packets ' | paste -sd';'; }
+table_rules() { nft list table inet chatcell | sed -n 's/^\t\t\([a-z].*\)/\1/p' | grep -Ev '^(type|packets|protocol|l3proto|policy) ' | paste -sd';'; }
 table_there() { nft list table inet chatcell >/dev/null 2>&1; }
 
 # A TCP listener that tells each client the address it sees the client
@@ -98,8 +98,11 @@ is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.c
 	"init says what it changed on the host's network"
 is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2" \
 	"table inet chatcell has exactly the chains forward, postrouting (nat, srcnat) and output, with their rules"
-is "$(table_rules)" 'iifname "cc*" oifname "cc*" counter name "dropped" drop;oifname "cc*" ct state established,related accept;oifname "cc*" counter name "dropped" drop;ip saddr 10.77.0.0/16 oifname != "cc*" masquerade;ip6 saddr fde8:edd2:e0ff::/48 oifname != "cc*" masquerade;meta skuid 1879048192-1880096767 counter name "rejected" reject with icmpx admin-prohibited;iifname "cc*" ip daddr 169.254.1.1 udp dport 53 dnat ip to 127.0.0.1:5300;iifname "cc*" ip daddr 169.254.1.1 tcp dport 53 dnat ip to 127.0.0.1:5300' \
+is "$(table_rules)" 'iifname "cc*" oifname "cc*" counter name "dropped" drop;oifname "cc*" ct state established,related accept;oifname "cc*" counter name "dropped" drop;ip saddr 10.77.0.0/16 oifname != "cc*" masquerade;ip6 saddr fde8:edd2:e0ff::/48 oifname != "cc*" masquerade;meta skuid 1879048192-1880096767 counter name "rejected" reject with icmpx admin-prohibited;iifname "cc*" ip daddr 169.254.1.1 udp dport 53 ct timeout set "dns" dnat ip to 127.0.0.1:5300;iifname "cc*" ip daddr 169.254.1.1 tcp dport 53 dnat ip to 127.0.0.1:5300' \
 	"the rules, as nft shows them (the cells' DNS to the gateway goes to the DNS gate)"
+run nft list ct timeout inet chatcell dns
+is "$(echo "$out" | sed -n 's/^\t\t\([a-z].*\)/\1/p' | paste -sd';')" "protocol udp;l3proto ip;policy = { unreplied : 10, replied : 10 }" \
+	"its UDP questions are kept 10 s after their last packet (ct timeout dns), as in the cells"
 is "$(sysctl_values)" "1 1 2 0" "forwarding is on; ra0 takes advertisements though it forwards (accept_ra 2); ra1 is left alone"
 is "$(cat "$saved" | paste -sd';')" "net.ipv6.conf.ra0.accept_ra 1;net.ipv4.ip_forward 0;net.ipv6.conf.all.forwarding 0" \
 	"the saved file holds the values before init, of the keys init changed only"

@@ -17,6 +17,7 @@
 
 #include "base/trusted_dir.h"
 #include "dns/addr_kind.h"
+#include "gate_local.h"
 #include "dns/dns_name.h"
 #include "dns/dns_reply.h"
 #include "net/cell_addr.h"
@@ -240,7 +241,9 @@ static bool chain_allowed(const struct gate_cell *cell, const struct cc_dns_answ
 	return true;
 }
 
-/* Which addresses may the chat have: rebinding protection. */
+/* Which addresses may the chat have: rebinding protection. The host's own
+ * addresses never (a public one included): from a cell they lead into
+ * the host's services. Unknown counts as the host's. */
 static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a, bool private_ok, bool *keep)
 {
 	const struct cc_config *c = g->config;
@@ -251,6 +254,8 @@ static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a,
 		enum cc_addr_kind kind = cc_addr_kind(a->addrs[i].family, a->addrs[i].addr, cells4, cells6);
 
 		keep[i] = kind == CC_ADDR_PUBLIC || (kind == CC_ADDR_PRIVATE && private_ok);
+		if (keep[i] && gate_addr_is_local(g->route_fd, a->addrs[i].family, a->addrs[i].addr) != 0)
+			keep[i] = false;
 	}
 }
 
@@ -540,6 +545,9 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	g->loop = loop;
 	g->rules_epoch = 1; /* a cell's 0: its rules were never read */
 	g->udp.fd = g->tcp.fd = g->upstream.fd = g->timer.fd = -1;
+	g->route_fd = gate_local_open();
+	if (g->route_fd < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's route socket");
 	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;
 	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(struct gate_cell *));
 	if (!g->cells || gate_cache_open(g) < 0)
@@ -581,6 +589,9 @@ void gate_close(struct gate *g)
 			close(watches[i]->fd);
 		watches[i]->fd = -1;
 	}
+	if (g->route_fd >= 0)
+		close(g->route_fd);
+	g->route_fd = -1;
 	if (g->reg_open) {
 		sqlite3_finalize(g->data_version_stmt);
 		cc_registry_close(&g->reg);

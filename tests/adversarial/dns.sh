@@ -68,6 +68,18 @@ ok "attack dns/rebind-gateway: and it is not in B's learned set" test $? -eq 0
 run in_cell dns-adv-a nft list set inet chatcell dnsany4
 [[ "$out" != *127.0.0.1* && "$out" != *10.77.0.9* && "$out" != *10.99.0.4* ]]
 ok "attack dns/rebind-*: none of them is in A's learned set" test $? -eq 0
+# An answer naming an address of the host's own, here a public one: a
+# packet from a cell to it is delivered to the host's services, past
+# everything but the cell's table, which the answer would open.
+ip addr add 198.51.100.77/32 dev lo
+start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 198.51.100.77:8000/tcp
+host_listener=$READY_PID
+chatcell-admin egress allow dns-adv-a --domain hostaddr.test --private >/dev/null
+is "$("$dns_probe" 127.0.0.10 hostaddr.test)" "NOERROR tc=0 198.51.100.77" "control: the upstream answers hostaddr.test with an address of the host's"
+is "$("$probe" tcp 198.51.100.77 8000)" ok "control: the host's own service listens there"
+is "$(ask dns-adv-a "$GATE" hostaddr.test)" "NOERROR tc=0 -" "attack dns/rebind-host: the gate drops an address of the host's, public or not, even for a --private rule"
+is "$(in_session dns-adv-a "$probe" tcp 198.51.100.77 8000)" ECONNREFUSED "attack dns/rebind-host: and A cannot reach the host's service through it"
+kill "$host_listener"
 
 # Well-known DNS-over-HTTPS names: only an exact rule.
 is "$("$dns_probe" 127.0.0.10 mozilla.cloudflare-dns.com)" "NOERROR tc=0 198.51.100.8" "control: the upstream answers mozilla.cloudflare-dns.com"

@@ -2,8 +2,9 @@
 # The DNS gate's test bed, sourced after common.sh by dns_gate.sh and the
 # adversarial dns.sh: chatcell initialised with logins, dnsmasq as the
 # upstream on 127.0.0.10 (its query log in $DNS_LOG), "outside" addresses
-# on a veth link of the sandbox (TEST-NET-2 and the IPv6 documentation
-# prefix: addresses no rebinding rule refuses), listeners on them, and
+# in a network namespace routed from the sandbox (outside_net.sh;
+# TEST-NET-2 and the IPv6 documentation prefix: addresses no rebinding
+# rule refuses, and not the host's own), listeners on them, and
 # chatcelld running (its log in $GATED_LOG; dns_gate_bed: all but chatcelld).
 #   198.51.100.4  api.test (A, with 2001:db8::4 as AAAA); listeners 8000, 8001, 853
 #   198.51.100.5  other.test (alias.test is a CNAME to it); listener 8000
@@ -12,8 +13,11 @@
 #   198.51.100.8  any name under rate.test, exfil.test and cloudflare-dns.com
 #   api.test also has a TXT record
 #   127.0.0.1 loop.test, 10.77.0.9 cellname.test (a cell's), 10.99.0.4 priv.test,
-#   169.254.1.1 gw.test (the cells' gateway: the host)
+#   169.254.1.1 gw.test (the cells' gateway: the host), 198.51.100.77
+#   hostaddr.test (a test may give the host that address)
 #   big.test: 40 A records (198.51.100.100-139), more than 512 bytes
+. "$CC_SRCDIR/tests/lib/outside_net.sh"
+
 DNS_LOG=/run/test-dnsmasq.log
 GATED_LOG=/run/chatcelld.log
 GATE=169.254.1.1
@@ -24,10 +28,12 @@ probe=$CC_HELPERS/net_probe
 dns_gate_bed() {
 	start_syslog
 	use_chatcell_nss
-	start_uplink 198.51.100.{4..8} 2001:db8::4
-	start_listeners 198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:853/tcp 198.51.100.5:8000/tcp \
+	start_outside 198.51.100.{4..8} 2001:db8::4
+	start_ready nsenter --net="/proc/$OUTSIDE_PID/ns/net" /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" \
+		198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:853/tcp 198.51.100.5:8000/tcp \
 		198.51.100.6:8000/tcp 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp "[2001:db8::4]:8000/tcp" \
 		198.51.100.8:53/udp
+	LISTENER_PID=$READY_PID
 	ip addr add 127.0.0.10/8 dev lo
 	local big=() i
 	for i in $(seq 100 139); do big+=("--host-record=big.test,198.51.100.$i"); done
@@ -42,7 +48,7 @@ dns_gate_bed() {
 		--address=/rate.test/198.51.100.8 --address=/exfil.test/198.51.100.8 --address=/cloudflare-dns.com/198.51.100.8 \
 		--txt-record=api.test,hello \
 		--host-record=loop.test,127.0.0.1 --host-record=cellname.test,10.77.0.9 --host-record=priv.test,10.99.0.4 \
-		--host-record=gw.test,169.254.1.1 \
+		--host-record=gw.test,169.254.1.1 --host-record=hostaddr.test,198.51.100.77 \
 		${big[*]} 2>&1 | { IFS= read -r started; echo ready; exec cat >>$DNS_LOG; }"
 	write_config <<-CONF
 		dns_servers = 127.0.0.10

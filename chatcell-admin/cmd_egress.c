@@ -201,13 +201,17 @@ static int find_domain(const struct cc_egress_domain *d, void *ctx)
 	return 0;
 }
 
-/* The gate reads domain rules from the registry: no kernel change. */
+/* The gate reads domain rules from the registry: no kernel change, but
+ * for a rule that loses --private: the private addresses it let the
+ * chat's running cell learn go with it, as with deny. */
 static int allow_domain(struct admin *a, struct egress_request *r)
 {
 	struct domain_find f = {&r->domain, 0};
 
 	if (cc_egress_each_domain(&a->reg, r->chat.id, find_domain, &f, &a->err) < 0 ||
-	    (f.found != 1 && cc_egress_add_domain(&a->reg, r->chat.id, &r->domain, &a->err) < 0)) {
+	    (f.found != 1 && cc_egress_add_domain(&a->reg, r->chat.id, &r->domain, &a->err) < 0) ||
+	    (f.found == 2 && !r->domain.private_ok &&
+	     cc_egress_forget_learned(&a->reg, &a->config, r->chat.uid, a->now, &a->err) < 0)) {
 		cc_registry_rollback(&a->reg);
 		return -1;
 	}

@@ -568,6 +568,7 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	if (loop_add(loop, &g->udp, EPOLLIN, err) < 0 || loop_add(loop, &g->tcp, EPOLLIN, err) < 0 ||
 	    loop_add(loop, &g->upstream, EPOLLIN, err) < 0 || loop_add(loop, &g->timer, EPOLLIN, err) < 0)
 		return -1;
+	gate_learn_forget_all();
 	return 0;
 }
 

@@ -199,6 +199,10 @@ bool gate_policy_allows(const struct gate_cell *cell, const char *name, bool *ma
 int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, const struct cc_dns_addr *addrs,
 	       const bool *keep, unsigned count);
 void gate_learn_forget(struct gate *g, struct gate_cell *cell);
+/* At the gate's start: every running cell forgets what an earlier gate
+ * let it learn, under rules that may have gone meanwhile (a cell the new
+ * gate meets forgets again, gate_cells.c). */
+void gate_learn_forget_all(void);
 void gate_learn_free(struct gate_cell *cell);
 
 /* gate_audit.c */

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include "cell/cell.h"
 #include "egress/egress_nft.h"
 
 #define LEARNED_MAX 16384 /* per cell; past it (after expired ones are pruned) the answer fails: SERVFAIL to that chat only */
@@ -252,22 +254,49 @@ out:
 	return rc;
 }
 
-void gate_learn_forget(struct gate *g, struct gate_cell *cell)
+/* Empty the learned sets of the table in `netns` (a table that is not
+ * there has none). */
+static void forget_in(int netns, const char *who)
 {
 	struct cc_nft_batch *batch = cc_nft_batch_new();
 	struct cc_err err = {0};
 	int kernel_errno = 0;
 
-	(void)g;
-	if (cell->learned)
-		cell->learned->count = 0;
 	if (!batch)
 		return;
 	cc_nft_batch_forget_learned(batch);
-	if (cc_nft_batch_commit_in(batch, cell->netns, &kernel_errno, &err) < 0 && kernel_errno != ENOENT)
-		fprintf(stderr, "chatcelld: DNS gate: forgetting the addresses learned by %s: %s\n", cell->user,
-			err.msg);
+	if (cc_nft_batch_commit_in(batch, netns, &kernel_errno, &err) < 0 && kernel_errno != ENOENT)
+		fprintf(stderr, "chatcelld: DNS gate: forgetting the addresses learned by %s: %s\n", who, err.msg);
 	cc_nft_batch_free(batch);
+}
+
+void gate_learn_forget(struct gate *g, struct gate_cell *cell)
+{
+	(void)g;
+	if (cell->learned)
+		cell->learned->count = 0;
+	forget_in(cell->netns, cell->user);
+}
+
+static int forget_cell(uint32_t uid, const struct cc_cell *cell, void *ctx, struct cc_err *err)
+{
+	int netns = cc_cell_netns_open(cell);
+
+	(void)uid, (void)ctx, (void)err;
+	if (netns >= 0) {
+		forget_in(netns, cell->name[0] ? cell->name : "a cell");
+		close(netns);
+	}
+	return 0;
+}
+
+void gate_learn_forget_all(void)
+{
+	struct cc_err err = {0};
+
+	if (cc_cell_each(forget_cell, NULL, &err) < 0)
+		fprintf(stderr, "chatcelld: DNS gate: listing the running cells to forget what they learned: %s\n",
+			err.msg);
 }
 
 void gate_learn_free(struct gate_cell *cell)

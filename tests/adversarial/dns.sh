@@ -80,6 +80,12 @@ is "$("$probe" tcp 198.51.100.77 8000)" ok "control: the host's own service list
 is "$(ask dns-adv-a "$GATE" hostaddr.test)" "NOERROR tc=0 -" "attack dns/rebind-host: the gate drops an address of the host's, public or not, even for a --private rule"
 is "$(in_session dns-adv-a "$probe" tcp 198.51.100.77 8000)" ECONNREFUSED "attack dns/rebind-host: and A cannot reach the host's service through it"
 kill "$host_listener"
+# A rule that loses --private takes the private addresses it opened.
+in_session dns-adv-b "$dns_probe" "$GATE" priv.test >/dev/null
+is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 10.99.0.4)" 1 "control: B learned priv.test's 10.99.0.4 (--private)"
+chatcell-admin egress allow dns-adv-b --domain priv.test >/dev/null
+is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 10.99.0.4)" 0 \
+	"attack dns/private-downgrade: the same rule without --private takes 10.99.0.4 out of B's cell at once"
 
 # Well-known DNS-over-HTTPS names: only an exact rule.
 is "$("$dns_probe" 127.0.0.10 mozilla.cloudflare-dns.com)" "NOERROR tc=0 198.51.100.8" "control: the upstream answers mozilla.cloudflare-dns.com"
@@ -123,6 +129,20 @@ run in_session dns-adv-c "$dns_probe" --count 40 "$GATE" x.exfil.test
 	((${BASH_REMATCH[1]} + ${BASH_REMATCH[2]} <= 22 && ${BASH_REMATCH[2]} > 0 && ${BASH_REMATCH[3]} >= 18))
 ok "attack dns/flood: 40 questions at once: about the burst (12) answered, some REFUSED, the rest stopped at the cell's cap ($out)" test $? -eq 0
 is "$(ask dns-adv-b "$GATE" api.test)" "NOERROR tc=0 198.51.100.4" "control: another chat is not held back by C's flood"
+
+# A gate that starts again (a crash, or a restart to read dns_allow) knows
+# nothing of what the one before let cells learn, under rules that may be
+# gone by then: every running cell forgets it.
+is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 198.51.100.4)" 1 "control: B holds what it learned (api.test)"
+kill "$GATED_PID"
+wait "$GATED_PID" 2>/dev/null
+: >"$GATED_LOG"
+chatcelld 2>>"$GATED_LOG" &
+GATED_PID=$!
+timeout 10 tail -n +1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
+is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 198.51.100.4)" 0 \
+	"attack dns/learned-outlive-gate: after a restart of the gate, before any question, B holds nothing learned"
+is "$(ask dns-adv-b "$GATE" api.test)" "NOERROR tc=0 198.51.100.4" "control: and learns it again by asking"
 
 kill "$GATED_PID"
 wait "$GATED_PID" 2>/dev/null

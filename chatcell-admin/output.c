@@ -250,7 +250,7 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 			printf("%-12s %llu packets of new connections refused at the cell's cap (connections_max %u, "
 			       "and %u questions to the DNS gate)\n",
 			       "capped", (unsigned long long)capped.packets, (unsigned)a->config.connections_max,
-			       (unsigned)(a->config.dns_burst + a->config.dns_rate * CC_DNS_FLOW_SECONDS));
+			       (unsigned)(a->config.dns_burst + a->config.dns_rate * cc_dns_flow_seconds(&a->config)));
 		if (gate_answers(a->config.dns_gate_port))
 			printf("%-12s answering on 127.0.0.1:%u\n", "dns gate", (unsigned)a->config.dns_gate_port);
 		else

@@ -191,7 +191,7 @@ static struct nftnl_rule *rule_lookup(enum set_id id, uint8_t proto)
 		cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg); /* destination port */
 	}
 	lookup(r, id, NFT_REG32_00);
-	cc_nft_verdict(r, NF_ACCEPT, NULL);
+	cc_nft_verdict(r, NFT_GOTO, "admit"); /* accepted there, once counted */
 	return r;
 }
 
@@ -225,13 +225,16 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 
 /* Every flow out of the cell is a conntrack entry in the cell and one on
  * the host, whose table (nf_conntrack_max) all chats and the host share:
- * past connections_max, new flows are refused, counted in "capped".
+ * past connections_max open flows, new ones are refused, counted in
+ * "capped". Only flows the allowlist admits are counted (each accepting
+ * lookup goes to "admit"): a refused attempt never enters the count.
  *   capped: meta l4proto tcp counter name "capped" reject with tcp reset
  *           counter name "capped" reject with icmpx admin-prohibited
- *   chat:   ct count over N jump capped
+ *   admit:  ct count over N jump capped
+ *           accept
  * One connlimit list for every protocol: a second rule with a count of its
  * own would add each flow to both. Questions to the gate are counted
- * before this (put_gate_rules). */
+ * apart (put_gate_rules). */
 static void put_capped_chain(struct cc_nft_batch *batch)
 {
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "capped", NULL);
@@ -239,15 +242,19 @@ static void put_capped_chain(struct cc_nft_batch *batch)
 	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, 0, 0);
 }
 
-static void put_connection_cap(struct cc_nft_batch *batch, uint32_t connections_max)
+static void put_admit_chain(struct cc_nft_batch *batch, uint32_t connections_max)
 {
 	struct nftnl_rule *r;
 
-	if (!connections_max)
-		return;
-	r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
-	cc_nft_ct_count_over(r, connections_max);
-	cc_nft_verdict(r, NFT_JUMP, "capped");
+	cc_nft_put_chain(batch, CC_NFT_TABLE, "admit", NULL);
+	if (connections_max) {
+		r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
+		cc_nft_ct_count_over(r, connections_max);
+		cc_nft_verdict(r, NFT_JUMP, "capped");
+		cc_nft_put_rule(batch, r);
+	}
+	r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
+	cc_nft_verdict(r, NF_ACCEPT, NULL);
 	cc_nft_put_rule(batch, r);
 }
 
@@ -268,21 +275,22 @@ static struct nftnl_rule *rule_to_gate(uint8_t proto)
 /* Questions to the gate, the cell's gateway on port 53, which the host's
  * part sends to chatcelld (host_nft.h). Each UDP question is a flow of its
  * own (a new source port), kept by conntrack 30 s by default: they get
- * CC_DNS_FLOW_SECONDS instead, here and on the host, and a count of their
- * own, so that lookups never use up connections_max, and a flood of junk
- * to port 53 (which the gate's rate limit never sees) still cannot fill
- * the host's table:
+ * cc_dns_flow_seconds() instead, here and on the host, and a count of
+ * their own, so that lookups never use up connections_max, and a flood of
+ * junk to port 53 (which the gate's rate limit never sees) still cannot
+ * fill the host's table:
  *   ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 ct count over D jump capped
  *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct timeout set "dns" accept
  *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 accept
- * D is what the gate answers in that time: dns_burst + dns_rate x
- * CC_DNS_FLOW_SECONDS. One rule per protocol, each with its own count. */
+ * D is what the gate answers in that time: dns_burst + dns_rate x the
+ * seconds. One rule per protocol, each with its own count (so D for UDP
+ * and D for TCP). */
 static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	static const uint8_t protos[] = {IPPROTO_UDP, IPPROTO_TCP};
-	uint32_t questions = config->dns_burst + config->dns_rate * CC_DNS_FLOW_SECONDS;
+	uint32_t questions = config->dns_burst + config->dns_rate * cc_dns_flow_seconds(config);
 
-	cc_nft_put_udp4_timeout(batch, CC_NFT_TABLE, CC_NFT_DNS_TIMEOUT, CC_DNS_FLOW_SECONDS);
+	cc_nft_put_udp4_timeout(batch, CC_NFT_TABLE, CC_NFT_DNS_TIMEOUT, cc_dns_flow_seconds(config));
 	for (size_t i = 0; i < sizeof(protos); i++) {
 		struct nftnl_rule *r = rule_to_gate(protos[i]);
 
@@ -526,10 +534,10 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_output", &raw_output);
 	put_capped_chain(batch);
+	put_admit_chain(batch, config->connections_max);
 	cc_nft_put_rule(batch, rule_loopback_untracked());
 	cc_nft_put_rule(batch, rule_established("chat"));
 	put_gate_rules(batch, config);
-	put_connection_cap(batch, config->connections_max);
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)
 		cc_nft_put_rule(batch, rule_lookup(id, 0));
 	put_dns_rules(batch);

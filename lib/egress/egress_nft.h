@@ -60,10 +60,18 @@
 /* New flows refused because the cell tracks connections_max already. */
 #define CC_NFT_CAP_COUNTER "capped"
 /* The ct timeout of questions to the DNS gate, in the cell's table and the
- * host's, and how long such a flow is kept after its last packet: the gate
- * answers within 2 s per resolver it asks. */
+ * host's. */
 #define CC_NFT_DNS_TIMEOUT "dns"
-#define CC_DNS_FLOW_SECONDS 10
+
+/* How long such a flow is kept after its last packet: the gate answers
+ * within 2 s per resolver it asks (chatcelld's GATE_UPSTREAM_TIMEOUT_MS),
+ * and 10 s at least. */
+static inline uint32_t cc_dns_flow_seconds(const struct cc_config *config)
+{
+	uint32_t seconds = 2 + 2 * config->dns_server_count;
+
+	return seconds < 10 ? 10 : seconds;
+}
 
 /* One allowlist entry of one chat, as the kernel keeps it. */
 struct cc_nft_element {

@@ -83,7 +83,7 @@ static void put_output_rule(struct cc_nft_batch *batch, const struct cc_config *
  * TCP) send that to the gate:
  *   iifname "cc*" ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53
  *       [udp: ct timeout set "dns"] dnat ip to 127.0.0.1:dns_gate_port
- * A UDP question is kept CC_DNS_FLOW_SECONDS, as in the cell, whose table
+ * A UDP question is kept cc_dns_flow_seconds(), as in the cell, whose table
  * counts them (egress_nft.c): the host then holds no more of them than
  * the cell does. A gate that is not running answers nothing: lookups
  * fail, nothing else does. */
@@ -95,7 +95,7 @@ static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *co
 	static const uint8_t dns_port[2] = {0, 53}; /* big-endian, as on the wire */
 	uint8_t gate_port[2] = {(uint8_t)(config->dns_gate_port >> 8), (uint8_t)config->dns_gate_port};
 
-	cc_nft_put_udp4_timeout(batch, CC_HOST_NFT_TABLE, CC_NFT_DNS_TIMEOUT, CC_DNS_FLOW_SECONDS);
+	cc_nft_put_udp4_timeout(batch, CC_HOST_NFT_TABLE, CC_NFT_DNS_TIMEOUT, cc_dns_flow_seconds(config));
 	for (size_t i = 0; i < sizeof(protos); i++) {
 		struct nftnl_rule *r = cc_nft_new_rule(CC_HOST_NFT_TABLE, "prerouting");
 		struct nftnl_expr *e;

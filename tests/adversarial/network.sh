@@ -125,6 +125,24 @@ print(sent, refused)'
 run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$questions" 40
 is "$out" "25 15" "attack net/dns-flood: C's 40 questions from 40 ports: 25 reach the gate, 15 are refused (EPERM)"
 is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ok "and they used none of C's 20 connections: its allowed TCP connection goes through"
+# Only flows the allowlist admits enter the count: attempts it refuses
+# never fill it.
+refused_connects='import errno, socket
+out = set()
+for i in range(50):
+    s = socket.socket()
+    try:
+        s.connect(("10.99.0.3", 8000))
+        out.add("ok")
+    except OSError as e:
+        out.add(errno.errorcode[e.errno])
+    s.close()
+print(" ".join(sorted(out)))'
+run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$refused_connects"
+is "$out" ECONNREFUSED "C's 50 connections to 10.99.0.3, which its allowlist does not name, are refused by the policy"
+is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ok "attack net/cap-refused-attempts: they took none of C's 20 (its allowed connection goes through)"
+run chatcell-admin show net-chat-c
+like "$out" "*rejected     50 packets*" "show counts them as refused by the egress policy (50 SYNs), not as capped"
 dns_timeouts() { # the longest time left of the UDP flows to the gate, in $@'s conntrack table
 	"$@" awk '$3 == "udp" && $7 == "dst=169.254.1.1" && $9 == "dport=53" { print $5 }' /proc/net/nf_conntrack | sort -n | tail -1
 }

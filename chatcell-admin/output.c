@@ -200,9 +200,9 @@ static int cell_rejected(uint32_t uid, struct cc_egress_count *rejected, struct 
 	cc_cell_close(&cell);
 	if (netns >= 0) {
 		rc = cc_egress_counter(netns, CC_NFT_COUNTER, rejected, &ignored) > 0;
-		/* a table made before the cap has no such counter: 0 */
-		if (rc && cc_egress_counter(netns, CC_NFT_CAP_COUNTER, capped, &ignored) <= 0)
-			memset(capped, 0, sizeof(*capped));
+		/* a table made before the cap has no such counter: it stays 0 */
+		if (rc)
+			(void)cc_egress_counter(netns, CC_NFT_CAP_COUNTER, capped, &ignored);
 		close(netns);
 	}
 	return rc;

@@ -25,12 +25,11 @@ int gate_local_open(void)
 	return fd;
 }
 
-static int route_type(const struct nlmsghdr *nlh, uint32_t seq)
+/* The answer's route type, RTN_UNREACHABLE for no route, -1 unknown. */
+static int route_type(const struct nlmsghdr *nlh)
 {
 	const struct rtmsg *rtm;
 
-	if (nlh->nlmsg_seq != seq)
-		return -1;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
@@ -68,7 +67,7 @@ int gate_addr_is_local(int fd, int family, const uint8_t *addr)
 		if (!mnl_nlmsg_ok(nlh, (int)n))
 			return -1;
 		if (nlh->nlmsg_seq == seq) {
-			type = route_type(nlh, seq);
+			type = route_type(nlh);
 			break;
 		}
 	}

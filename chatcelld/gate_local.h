@@ -4,7 +4,9 @@
  * packet from a cell to a host address is delivered, not forwarded): the
  * gate drops such addresses whatever their kind, like the gateway's. The
  * kernel's own route lookup answers it (RTM_GETROUTE), so addresses added
- * later, and local routes (AnyIP), count too. */
+ * later, and local routes (AnyIP), count too. One request without an
+ * acknowledgement, on a socket kept open: it runs for every address of
+ * every answer, where lib/net/rtnl.c's batches would add a receive. */
 #ifndef CHATCELL_GATE_LOCAL_H
 #define CHATCELL_GATE_LOCAL_H
 

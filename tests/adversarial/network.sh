@@ -108,21 +108,21 @@ for proto in tcp udp; do
 	chatcell-admin egress allow net-chat-c 10.99.0.2 --port 8000 --proto $proto >/dev/null
 	chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 --proto $proto >/dev/null
 done
-questions='import errno, socket, sys
+udp_flows='import errno, socket, sys
 sent = refused = 0
-held = [] # each question from a port of its own, as resolvers ask
+held = [] # open until the end: each flow has a source port of its own, as resolvers use
 for i in range(int(sys.argv[1])):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     held.append(s)
     try:
-        s.sendto(bytes(12), ("169.254.1.1", 53))
+        s.sendto(bytes(12), (sys.argv[2], int(sys.argv[3])))
         sent += 1
     except OSError as e:
         if e.errno != errno.EPERM:
             raise
         refused += 1
-print(sent, refused)'
-run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$questions" 40
+print(sent, refused)' # N ADDRESS PORT: N UDP flows, "sent refused(EPERM)"
+run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$udp_flows" 40 169.254.1.1 53
 is "$out" "25 15" "attack net/dns-flood: C's 40 questions from 40 ports: 25 reach the gate, 15 are refused (EPERM)"
 is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ok "and they used none of C's 20 connections: its allowed TCP connection goes through"
 # Only flows the allowlist admits enter the count: attempts it refuses
@@ -148,20 +148,6 @@ dns_timeouts() { # the longest time left of the UDP flows to the gate, in $@'s c
 }
 ok "conntrack keeps them 10 s in C's cell (at most $(dns_timeouts in_cell net-chat-c) s left)" test "$(dns_timeouts in_cell net-chat-c)" -le 10
 ok "and on the host (at most $(dns_timeouts) s left)" test "$(dns_timeouts)" -le 10
-udp_flows='import errno, socket, sys
-sent = refused = 0
-held = [] # open until the end: each flow has a source port of its own
-for i in range(int(sys.argv[1])):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    held.append(s)
-    try:
-        s.sendto(b"x", ("10.99.0.2", 8000))
-        sent += 1
-    except OSError as e:
-        if e.errno != errno.EPERM:
-            raise
-        refused += 1
-print(sent, refused)'
 cell_addr() { in_cell "$1" ip -4 -o addr show dev eth0 | awk '{ sub("/.*", "", $4); print $4 }'; }
 flows_to_8000() { # FROM [COMMAND...]: conntrack entries of UDP from FROM to 10.99.0.2:8000 (in COMMAND's netns)
 	local from=$1
@@ -170,9 +156,9 @@ flows_to_8000() { # FROM [COMMAND...]: conntrack entries of UDP from FROM to 10.
 		/proc/net/nf_conntrack | wc -l
 }
 host_flows() { flows_to_8000 "$(cell_addr "$1")"; } # the host's, of chat $1's cell
-run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$udp_flows" 200
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$udp_flows" 200 10.99.0.2 8000
 is "$out:$(host_flows net-chat-a)" "200 0:200" "control: A's 200 UDP flows to its allowed 10.99.0.2:8000 all go out, 200 entries on the host"
-run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$udp_flows" 200
+run chatcell-admin run --user "$c" -- /usr/bin/python3 -c "$udp_flows" 200 10.99.0.2 8000
 is "$out:$(host_flows net-chat-c)" "20 180:20" "attack net/conntrack-flood: C's 200 UDP flows: 20 go out, 180 are refused (EPERM), 20 entries on the host"
 is "$(flows_to_8000 "$(cell_addr net-chat-c)" in_cell net-chat-c)" 20 "and 20 in C's cell"
 is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ECONNREFUSED "attack net/conntrack-flood-tcp: at the cap, C's allowed TCP connection is refused at once"

@@ -60,13 +60,21 @@ boot() {
 	diag "booting a $mode VM (qemu TCG) for $guest_test"
 	VMTIER_KEEP_PATHS=$keep VMTIER_QEMU_ARGS=$qemu_args VMTIER_TIMEOUT=${VMTIER_TIMEOUT:-600} "$here/run-vm.sh" "$mode" "$script"
 }
-# A boot that hangs before the test starts (an emulator stall; no code
-# under test has run) gets one more boot. A hung or failed test does not.
+# A guest that stopped running, in its boot (126: no code under test has
+# run) or in its test (123: its heartbeat stopped; an emulator stall), gets
+# one more boot. A hung or failed test does not.
 boot
 rc=$?
-if [ "$rc" = 126 ]; then
+case "$rc" in
+126)
 	diag "the VM's boot hung before its test started (its console is above); booting once more"
 	boot
 	rc=$?
-fi
+	;;
+123)
+	diag "the VM stopped running during its test (its console and partial output are above); booting once more"
+	boot
+	rc=$?
+	;;
+esac
 exit "$rc"

@@ -20,7 +20,11 @@
 # Exit status: the test's own status; 124 = host timeout hit, 125 = the VM
 # stopped without handing back a result (both print "vmtier: NO RESULT"),
 # 126 = the guest's boot hung: its test had not started after
-# VMTIER_BOOT_TIMEOUT seconds (default 240).
+# VMTIER_BOOT_TIMEOUT seconds (default 240), 123 = the guest stopped
+# running during its test: its heartbeat (io/heartbeat, run-test) did not
+# move for VMTIER_STALL_TIMEOUT seconds (default 120). A test that hangs
+# while the guest runs is killed by the guest after 3/4 of VMTIER_TIMEOUT,
+# with the guest's processes in its output, and fails (run-test).
 #
 # env: VMTIER_TIMEOUT   hard timeout in seconds for qemu   (default 300)
 #      VMTIER_MEM       guest RAM                          (default 1536M)
@@ -64,6 +68,7 @@ else
 	printf '#!/bin/sh\nexit 0\n' > "$RUN/io/test"
 fi
 chmod 0755 "$RUN/io/test"
+echo $((TIMEOUT * 3 / 4)) >"$RUN/io/test-timeout"
 : > "$RUN/io/args"
 [ $# -gt 2 ] && printf '%s\n' "${@:3}" > "$RUN/io/args"
 for tool in qemu-system-x86_64 timeout awk; do
@@ -113,10 +118,25 @@ GRACE=${VMTIER_GRACE:-15} RC_SEEN='' NOPOWEROFF=''
 # longer on a busy host). A guest that has not by then hangs in its boot,
 # before any code under test ran: say so apart from a hung test.
 BOOT_LIMIT=${VMTIER_BOOT_TIMEOUT:-240} BOOT_HUNG='' SECONDS=0
+# Once the test runs, the guest rewrites io/heartbeat every 5 s; one that
+# stays the same for STALL seconds is a guest that stopped running (the
+# emulator stalled, or the guest's kernel did), not a hung test.
+STALL=${VMTIER_STALL_TIMEOUT:-120} BEAT=- BEAT_SEEN=0 STALLED=''
 while kill -0 $QPID 2>/dev/null; do
 	if [ ! -e "$RUN/io/output" ] && (( SECONDS >= BOOT_LIMIT )); then
 		echo "vmtier: the guest did not start its test within ${BOOT_LIMIT}s (its boot hung); killing qemu" >&2
 		BOOT_HUNG=1; kill $QPID 2>/dev/null; break
+	fi
+	if [ -e "$RUN/io/output" ] && [ ! -f "$RUN/io/rc" ]; then
+		beat=$(cat "$RUN/io/heartbeat" 2>/dev/null)
+		if [ "$beat" != "$BEAT" ]; then
+			BEAT=$beat BEAT_SEEN=$SECONDS
+		elif (( SECONDS - BEAT_SEEN >= STALL )); then
+			echo "vmtier: the guest stopped running during its test: its heartbeat (guest uptime ${beat:-none} s) has not moved for ${STALL}s; qemu is $(awk '/^State:/ { print $2, $3 }' "/proc/$(pgrep -P $QPID | head -1)/status" 2>/dev/null); killing qemu" >&2
+			# SIGKILL: a guest that stopped has nothing left to write, and a
+			# stuck emulator may never act on SIGTERM.
+			STALLED=1; pkill -KILL -P $QPID; kill -KILL $QPID 2>/dev/null; break
+		fi
 	fi
 	if [ -f "$RUN/io/rc" ]; then
 		RC_SEEN=${RC_SEEN:-$SECONDS}
@@ -149,6 +169,8 @@ fi
 
 if [ -n "$BOOT_HUNG" ]; then
 	RC=126
+elif [ -n "$STALLED" ]; then
+	RC=123
 elif [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
 	echo "vmtier: NO RESULT: host timeout (${TIMEOUT}s) hit after ${WALL}s" >&2; RC=124
 else

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "host_net.h"
 
+#include "egress/egress_nft.h"
 #include "egress/host_nft.h"
 #include "json.h"
 #include "net/cell_addr.h"
@@ -50,8 +51,9 @@ int host_net_apply(struct admin *a, struct cc_forwarding_report *report, char *l
 	snprintf(line, line_len,
 		 "host network: forwarding on (%s), table inet %s (forward: nothing into or between cells, "
 		 "postrouting: masquerade, output: no network for chat UIDs outside their cells, "
-		 "prerouting: DNS from cells to the DNS gate, chatcelld on 127.0.0.1:%u)",
-		 changes, CC_HOST_NFT_TABLE, (unsigned)a->config.dns_gate_port);
+		 "prerouting: cells' closed TCP connections forgotten after %u s, DNS from cells to the DNS gate, "
+		 "chatcelld on 127.0.0.1:%u)",
+		 changes, CC_HOST_NFT_TABLE, (unsigned)CC_CLOSED_FLOW_SECONDS, (unsigned)a->config.dns_gate_port);
 	warn_foreign_links();
 	return 0;
 }

@@ -247,9 +247,10 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 			printf("%-12s %llu packets (%llu bytes) refused by the egress policy since the cell started\n",
 			       "rejected", (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
 		if (counted && capped.packets)
-			printf("%-12s %llu packets of new connections refused at the cell's cap (connections_max %u, "
-			       "and %u questions to the DNS gate)\n",
+			printf("%-12s %llu packets of new connections refused at the cell's cap (connections_max %u "
+			       "open, %u new at once then %u a second, and %u questions to the DNS gate)\n",
 			       "capped", (unsigned long long)capped.packets, (unsigned)a->config.connections_max,
+			       (unsigned)cc_new_flows_burst(&a->config), (unsigned)cc_new_flows_per_second(&a->config),
 			       (unsigned)(a->config.dns_burst + a->config.dns_rate * cc_dns_flow_seconds(&a->config)));
 		if (gate_answers(a->config.dns_gate_port))
 			printf("%-12s answering on 127.0.0.1:%u\n", "dns gate", (unsigned)a->config.dns_gate_port);

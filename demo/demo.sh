@@ -298,6 +298,24 @@ if refused:
     print("%d out, %d refused (%s)" % (len(held) - refused, refused, err))
     sys.exit(1)' "$2"
 }
+# A closed TCP connection leaves the count, while the kernel keeps its
+# entry (TIME_WAIT): the cap also sets a rate of new flows (200 at once,
+# then 10 a second here), and closed ones are forgotten after 10 s.
+churn() { # CHAT N: N TCP connections to 10.99.0.2:8000, each closed at once
+	chatcell-admin run "$1" -- /usr/bin/python3 -c '
+import errno, socket, sys
+done = refused = 0
+for i in range(int(sys.argv[1])):
+    try:
+        socket.create_connection(("10.99.0.2", 8000), timeout=5).close()
+        done += 1
+    except ConnectionRefusedError:
+        refused += 1
+print("%d opened and closed, %d refused (ECONNREFUSED)" % (done, refused))
+sys.exit(1 if refused else 0)' "$2"
+}
+expect denied "A opens and closes 1,000 connections (the host keeps each)" churn "$chat_a_id" 1000
+chatcell-admin egress apply >/dev/null # a fresh count and rate for the flows below
 expect allowed "A opens 50 UDP flows to its allowed 10.99.0.2:8000" flows "$chat_a_id" 50
 expect denied "A opens 1,000 more, to fill the host's connection table" flows "$chat_a_id" 1000
 sed -i '/^connections_max = /d' /etc/chatcell/chatcell.conf # the default again: A's next table counts afresh

@@ -226,13 +226,18 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
 /* Every flow out of the cell is a conntrack entry in the cell and one on
  * the host, whose table (nf_conntrack_max) all chats and the host share:
  * past connections_max open flows, new ones are refused, counted in
- * "capped". Only flows the allowlist admits are counted (each accepting
- * lookup goes to "admit"): a refused attempt never enters the count.
+ * "capped"; so are new flows past the rate (cc_new_flows_per_second),
+ * which bounds the closed TCP connections the count no longer sees. Only
+ * flows the allowlist admits are counted (each accepting lookup goes to
+ * "admit"): a refused attempt never enters the count.
  *   capped: meta l4proto tcp counter name "capped" reject with tcp reset
  *           counter name "capped" reject with icmpx admin-prohibited
- *   admit:  ct count over N jump capped
+ *   admit:  limit rate over R/second burst B packets jump capped
+ *           ct count over N jump capped
+ *           meta l4proto tcp ct timeout set "cell_tcp" accept
  *           accept
- * One connlimit list for every protocol: a second rule with a count of its
+ * The rate comes first: a flow it refuses never enters the count. One
+ * connlimit list for every protocol: a second rule with a count of its
  * own would add each flow to both. Questions to the gate are counted
  * apart (put_gate_rules). */
 static void put_capped_chain(struct cc_nft_batch *batch)
@@ -242,17 +247,36 @@ static void put_capped_chain(struct cc_nft_batch *batch)
 	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, 0, 0);
 }
 
-static void put_admit_chain(struct cc_nft_batch *batch, uint32_t connections_max)
+/* [...] limit rate over R/second burst B packets jump capped (with a cap) */
+static void put_rate_rule(struct cc_nft_batch *batch, struct nftnl_rule *r, const struct cc_config *config)
+{
+	cc_nft_limit_over(r, cc_new_flows_per_second(config), cc_new_flows_burst(config));
+	cc_nft_verdict(r, NFT_JUMP, "capped");
+	cc_nft_put_rule(batch, r);
+}
+
+/* [...] meta l4proto tcp ct timeout set "cell_tcp" accept */
+static void put_tcp_accept(struct cc_nft_batch *batch, struct nftnl_rule *r)
+{
+	match_l4proto(r, IPPROTO_TCP);
+	cc_nft_ct_timeout_ref(r, CC_NFT_TCP_TIMEOUT);
+	cc_nft_verdict(r, NF_ACCEPT, NULL);
+	cc_nft_put_rule(batch, r);
+}
+
+static void put_admit_chain(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	struct nftnl_rule *r;
 
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "admit", NULL);
-	if (connections_max) {
+	if (config->connections_max) {
+		put_rate_rule(batch, cc_nft_new_rule(CC_NFT_TABLE, "admit"), config);
 		r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
-		cc_nft_ct_count_over(r, connections_max);
+		cc_nft_ct_count_over(r, config->connections_max);
 		cc_nft_verdict(r, NFT_JUMP, "capped");
 		cc_nft_put_rule(batch, r);
 	}
+	put_tcp_accept(batch, cc_nft_new_rule(CC_NFT_TABLE, "admit"));
 	r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
 	cc_nft_verdict(r, NF_ACCEPT, NULL);
 	cc_nft_put_rule(batch, r);
@@ -278,10 +302,13 @@ static struct nftnl_rule *rule_to_gate(uint8_t proto)
  * cc_dns_flow_seconds() instead, here and on the host, and a count of
  * their own, so that lookups never use up connections_max, and a flood of
  * junk to port 53 (which the gate's rate limit never sees) still cannot
- * fill the host's table:
- *   ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 ct count over D jump capped
+ * fill the host's table. TCP questions are closed connections once
+ * answered: they get the rate of new flows and the TCP timeout too.
+ *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct count over D jump capped
  *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct timeout set "dns" accept
- *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 accept
+ *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct count over D jump capped
+ *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 limit rate over R/second burst B packets jump capped
+ *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct timeout set "cell_tcp" accept
  * D is what the gate answers in that time: dns_burst + dns_rate x the
  * seconds. One rule per protocol, each with its own count (so D for UDP
  * and D for TCP). */
@@ -297,9 +324,14 @@ static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *c
 		cc_nft_ct_count_over(r, questions);
 		cc_nft_verdict(r, NFT_JUMP, "capped");
 		cc_nft_put_rule(batch, r);
+		if (protos[i] == IPPROTO_TCP) {
+			if (config->connections_max)
+				put_rate_rule(batch, rule_to_gate(IPPROTO_TCP), config);
+			put_tcp_accept(batch, rule_to_gate(IPPROTO_TCP));
+			continue;
+		}
 		r = rule_to_gate(protos[i]);
-		if (protos[i] == IPPROTO_UDP)
-			cc_nft_ct_timeout_ref(r, CC_NFT_DNS_TIMEOUT);
+		cc_nft_ct_timeout_ref(r, CC_NFT_DNS_TIMEOUT);
 		cc_nft_verdict(r, NF_ACCEPT, NULL);
 		cc_nft_put_rule(batch, r);
 	}
@@ -529,12 +561,13 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 		put_set(batch, id);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_COUNTER);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_CAP_COUNTER);
+	cc_nft_put_tcp_closed_timeout(batch, CC_NFT_TABLE, CC_NFT_TCP_TIMEOUT, CC_CLOSED_FLOW_SECONDS);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "chat", NULL);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "output", &output);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "raw_output", &raw_output);
 	put_capped_chain(batch);
-	put_admit_chain(batch, config->connections_max);
+	put_admit_chain(batch, config);
 	cc_nft_put_rule(batch, rule_loopback_untracked());
 	cc_nft_put_rule(batch, rule_established("chat"));
 	put_gate_rules(batch, config);

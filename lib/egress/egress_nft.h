@@ -11,20 +11,22 @@
  *       icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
  *   chain chat
  *       ct state established,related accept
- *       meta skuid . ip daddr . meta l4proto . th dport @exact4 accept
- *       meta skuid . ip6 daddr . meta l4proto . th dport @exact6 accept
- *       meta skuid . ip daddr . meta l4proto . th dport @allow4 accept
- *       meta skuid . ip6 daddr . meta l4proto . th dport @allow6 accept
- *       ip daddr . meta l4proto . th dport @shared4 accept   # egress_allow
- *       ip6 daddr . meta l4proto . th dport @shared6 accept
- *       ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 accept  # the DNS gate
- *       meta skuid . ip daddr . meta l4proto . th dport @dns4 accept   # learned
- *       meta skuid . ip6 daddr . meta l4proto . th dport @dns6 accept
+ *       meta skuid . ip daddr . meta l4proto . th dport @exact4 goto admit
+ *       meta skuid . ip6 daddr . meta l4proto . th dport @exact6 goto admit
+ *       meta skuid . ip daddr . meta l4proto . th dport @allow4 goto admit
+ *       meta skuid . ip6 daddr . meta l4proto . th dport @allow6 goto admit
+ *       ip daddr . meta l4proto . th dport @shared4 goto admit   # egress_allow
+ *       ip6 daddr . meta l4proto . th dport @shared6 goto admit
+ *       ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 ... accept  # the DNS gate
+ *       meta skuid . ip daddr . meta l4proto . th dport @dns4 goto admit  # learned
+ *       meta skuid . ip6 daddr . meta l4proto . th dport @dns6 goto admit
  *       meta l4proto tcp|udp th dport 53|853 counter name "rejected" reject  # other DNS
- *       meta l4proto tcp|udp meta skuid . ip daddr @dnsany4 accept     # learned,
- *       meta l4proto tcp|udp meta skuid . ip6 daddr @dnsany6 accept    # any port
+ *       meta l4proto tcp|udp meta skuid . ip daddr @dnsany4 goto admit # learned,
+ *       meta l4proto tcp|udp meta skuid . ip6 daddr @dnsany6 goto admit # any port
  *       meta l4proto tcp counter name "rejected" reject with tcp reset
  *       counter name "rejected" reject with icmpx admin-prohibited
+ *   chain admit       # the cap and the rate of new flows (egress_nft.c)
+ *   chain capped      # what they refuse, counted in "capped"
  *
  * The table lives in the namespace it guards: `nft flush ruleset` on the
  * host acts on the host's namespace only, and the chat has no
@@ -71,6 +73,30 @@ static inline uint32_t cc_dns_flow_seconds(const struct cc_config *config)
 	uint32_t seconds = 2 + 2 * config->dns_server_count;
 
 	return seconds < 10 ? 10 : seconds;
+}
+
+/* A closed TCP connection (TIME_WAIT, CLOSE) leaves connections_max's
+ * count, but the kernel keeps its entry 120 s (TIME_WAIT) by default, in
+ * the cell and on the host: a chat's TCP flows, and only theirs, are
+ * forgotten this long after they close. */
+#define CC_NFT_TCP_TIMEOUT "cell_tcp"
+#define CC_CLOSED_FLOW_SECONDS 10
+
+/* The new flows a cell may open (bounded only with connections_max):
+ * twice its cap at once, so a chat filling its cap never meets this first,
+ * then one cap per CC_CLOSED_FLOW_SECONDS. Flows closed in that time are
+ * then at most the cap open before it plus the burst plus the rate's, and
+ * a cell holds at most 5 x connections_max entries of the host's table. */
+static inline uint32_t cc_new_flows_per_second(const struct cc_config *config)
+{
+	uint32_t rate = config->connections_max / CC_CLOSED_FLOW_SECONDS;
+
+	return rate ? rate : 1;
+}
+
+static inline uint32_t cc_new_flows_burst(const struct cc_config *config)
+{
+	return 2 * config->connections_max;
 }
 
 /* One allowlist entry of one chat, as the kernel keeps it. */

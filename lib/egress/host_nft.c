@@ -24,7 +24,7 @@ const struct cc_host_nft_chain cc_host_nft_chains[CC_HOST_NFT_CHAINS] = {
 	{"forward", 3},
 	{"postrouting", 2},
 	{"output", 1},
-	{"prerouting", 2},
+	{"prerouting", 3},
 };
 
 /* The forward chain: no traffic between cells, and nothing new into one
@@ -132,6 +132,24 @@ static void put_dns_rules(struct cc_nft_batch *batch, const struct cc_config *co
 	}
 }
 
+/* A cell's TCP flows are forgotten CC_CLOSED_FLOW_SECONDS after they close,
+ * as in the cell (egress_nft.h), whose rate of new flows then bounds the
+ * closed ones the host keeps:
+ *   iifname "cc*" meta l4proto tcp ct timeout set "cell_tcp"
+ * First in prerouting, before the DNAT to the gate ends the chain. */
+static void put_tcp_timeout_rule(struct cc_nft_batch *batch)
+{
+	static const uint8_t tcp = IPPROTO_TCP;
+	struct nftnl_rule *r = cc_nft_new_rule(CC_HOST_NFT_TABLE, "prerouting");
+
+	cc_nft_put_tcp_closed_timeout(batch, CC_HOST_NFT_TABLE, CC_NFT_TCP_TIMEOUT, CC_CLOSED_FLOW_SECONDS);
+	cc_nft_ifname_prefix(r, NFT_META_IIFNAME, NFT_CMP_EQ, CC_HOST_NFT_CELL_LINKS);
+	cc_nft_meta(r, NFT_META_L4PROTO, NFT_REG_1);
+	cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &tcp, sizeof(tcp));
+	cc_nft_ct_timeout_ref(r, CC_NFT_TCP_TIMEOUT);
+	cc_nft_put_rule(batch, r);
+}
+
 static int commit(struct cc_nft_batch *batch, struct cc_err *err)
 {
 	int kernel_errno;
@@ -164,6 +182,7 @@ int cc_host_nft_apply(const struct cc_config *config, struct cc_err *err)
 	put_masquerade_rule(batch, AF_INET, &config->cell_ipv4_range);
 	put_masquerade_rule(batch, AF_INET6, &config->cell_ipv6_range);
 	put_output_rule(batch, config);
+	put_tcp_timeout_rule(batch);
 	put_dns_rules(batch, config);
 	return commit(batch, err);
 }

@@ -13,9 +13,9 @@
  *   chain output       (hook output, priority filter, policy accept)
  *       meta skuid <uid_min>-<uid_max> counter name "rejected" reject
  *   chain prerouting   (type nat, hook prerouting, priority dstnat)
- *       iifname "cc*" ip daddr 169.254.1.1 udp|tcp dport 53 dnat to RESOLVER
- *       (two rules: DNS to a resolver on the host's loopback, such as
- *       127.0.0.53 in dns_servers; dropped if there is none)
+ *       iifname "cc*" meta l4proto tcp ct timeout set "cell_tcp"    # closed: 10 s
+ *       iifname "cc*" ip daddr 169.254.1.1 udp|tcp dport 53 dnat to 127.0.0.1:<dns_gate_port>
+ *       (two rules: DNS to the gate, chatcelld; UDP with ct timeout "dns")
  *
  * A chat process runs inside its cell, so the last rule matches nothing
  * unless something went wrong: a chat outside its cell has no network.

@@ -143,19 +143,45 @@ void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const cha
 		put_object(batch, o);
 }
 
-void cc_nft_put_udp4_timeout(struct cc_nft_batch *batch, const char *table, const char *name, uint32_t seconds)
+static void put_ct_timeout(struct cc_nft_batch *batch, const char *table, const char *name, uint8_t l4proto,
+			   const uint32_t timeouts[NFTNL_CTTIMEOUT_ARRAY_MAX])
 {
 	struct nftnl_obj *o = new_object(batch, table, name, NFT_OBJECT_CT_TIMEOUT);
-	uint32_t timeouts[NFTNL_CTTIMEOUT_ARRAY_MAX] = {0};
 
 	if (!o)
 		return;
+	/* The kernel ignores the family when it applies the object: one
+	 * object serves IPv4 and IPv6 flows. */
+	nftnl_obj_set_u16(o, NFTNL_OBJ_CT_TIMEOUT_L3PROTO, NFPROTO_IPV4);
+	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_TIMEOUT_L4PROTO, l4proto);
+	nftnl_obj_set_data(o, NFTNL_OBJ_CT_TIMEOUT_ARRAY, timeouts, sizeof(uint32_t) * NFTNL_CTTIMEOUT_ARRAY_MAX);
+	put_object(batch, o);
+}
+
+void cc_nft_put_udp4_timeout(struct cc_nft_batch *batch, const char *table, const char *name, uint32_t seconds)
+{
+	uint32_t timeouts[NFTNL_CTTIMEOUT_ARRAY_MAX] = {0};
+
 	timeouts[NFTNL_CTTIMEOUT_UDP_UNREPLIED] = seconds;
 	timeouts[NFTNL_CTTIMEOUT_UDP_REPLIED] = seconds;
-	nftnl_obj_set_u16(o, NFTNL_OBJ_CT_TIMEOUT_L3PROTO, NFPROTO_IPV4);
-	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_TIMEOUT_L4PROTO, IPPROTO_UDP);
-	nftnl_obj_set_data(o, NFTNL_OBJ_CT_TIMEOUT_ARRAY, timeouts, sizeof(timeouts));
-	put_object(batch, o);
+	put_ct_timeout(batch, table, name, IPPROTO_UDP, timeouts);
+}
+
+void cc_nft_put_tcp_closed_timeout(struct cc_nft_batch *batch, const char *table, const char *name,
+				   uint32_t seconds)
+{
+	/* libnftnl sends every state, and the kernel takes a 0 as 0 s: the
+	 * other states get the kernel's defaults (nf_conntrack_proto_tcp.c). */
+	uint32_t timeouts[NFTNL_CTTIMEOUT_ARRAY_MAX] = {
+		[NFTNL_CTTIMEOUT_TCP_SYN_SENT] = 120,	 [NFTNL_CTTIMEOUT_TCP_SYN_RECV] = 60,
+		[NFTNL_CTTIMEOUT_TCP_ESTABLISHED] = 432000, [NFTNL_CTTIMEOUT_TCP_FIN_WAIT] = 120,
+		[NFTNL_CTTIMEOUT_TCP_CLOSE_WAIT] = 60,	 [NFTNL_CTTIMEOUT_TCP_LAST_ACK] = 30,
+		[NFTNL_CTTIMEOUT_TCP_TIME_WAIT] = seconds, [NFTNL_CTTIMEOUT_TCP_CLOSE] = seconds,
+		[NFTNL_CTTIMEOUT_TCP_SYN_SENT2] = 120,	 [NFTNL_CTTIMEOUT_TCP_RETRANS] = 300,
+		[NFTNL_CTTIMEOUT_TCP_UNACK] = 300,
+	};
+
+	put_ct_timeout(batch, table, name, IPPROTO_TCP, timeouts);
 }
 
 void cc_nft_put_chain(struct cc_nft_batch *batch, const char *table, const char *name, const struct cc_nft_hook *hook)
@@ -237,6 +263,20 @@ void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count)
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_COUNT, count);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_FLAGS, NFT_CONNLIMIT_F_INV);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_limit_over(struct nftnl_rule *r, uint64_t per_second, uint32_t burst)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("limit") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, per_second);
+		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, burst);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, NFT_LIMIT_F_INV);
 	}
 	cc_nft_add_expr(r, e);
 }

@@ -64,6 +64,10 @@ void cc_nft_put_counter(struct cc_nft_batch *batch, const char *table, const cha
 /* ct timeout `name`: IPv4 UDP flows given it (cc_nft_ct_timeout_ref) end
  * `seconds` after their last packet, answered or not. */
 void cc_nft_put_udp4_timeout(struct cc_nft_batch *batch, const char *table, const char *name, uint32_t seconds);
+/* ct timeout `name`: TCP flows given it are forgotten `seconds` after they
+ * close (TIME_WAIT, CLOSE); every other state keeps the kernel's default. */
+void cc_nft_put_tcp_closed_timeout(struct cc_nft_batch *batch, const char *table, const char *name,
+				   uint32_t seconds);
 
 /* A rule: start it, add expressions, put it (appended to its chain). */
 struct nftnl_rule *cc_nft_new_rule(const char *table, const char *chain);
@@ -87,6 +91,9 @@ void cc_nft_notrack(struct nftnl_rule *r);
 /* ct count over `count`: the connections this rule saw that the kernel
  * still tracks are more than `count` (the match only) */
 void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count);
+/* limit rate over `per_second`/second burst `burst` packets (the match
+ * only: a packet past the bucket) */
+void cc_nft_limit_over(struct nftnl_rule *r, uint64_t per_second, uint32_t burst);
 void cc_nft_counter_ref(struct nftnl_rule *r, const char *name);
 /* ct timeout set `name` (a new flow's, before conntrack confirms it) */
 void cc_nft_ct_timeout_ref(struct nftnl_rule *r, const char *name);

@@ -71,16 +71,17 @@ is "$(login_run "$a" "cat /proc/net/dev" | lo_packets)" "$a_lo_before" \
 
 # ssh port forwarding: sshd connects for the chat from inside its cell, so
 # the chat's egress policy holds, also after the host's ruleset is flushed.
-start_uplink 10.99.0.2 10.99.0.3
+start_uplink 10.99.0.2 10.99.0.3 fd00::2
 banner='import select, socket, sys
 ss = []
 for a in sys.argv[1:]:
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((a, 8000)); s.listen(8); ss.append(s)
+    s = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((a, 8000)); s.listen(8); ss.append(s)
 print("ready", flush=True)
 while True:
     for s in select.select(ss, [], [])[0]:
         c, _ = s.accept(); c.sendall(b"hello"); c.close()'
-start_ready /usr/bin/python3 -c "$banner" 10.99.0.2 10.99.0.3
+start_ready /usr/bin/python3 -c "$banner" 10.99.0.2 10.99.0.3 fd00::2
 banner_pid=$READY_PID
 chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8000 >/dev/null
 # Loopback flows in a cell get no conntrack entry: 127.0.0.0/8 gives a
@@ -164,8 +165,59 @@ is "$(flows_to_8000 "$(cell_addr net-chat-c)" in_cell net-chat-c)" 20 "and 20 in
 is "$(login_run "$c" "$probe tcp 10.99.0.2 8000")" ECONNREFUSED "attack net/conntrack-flood-tcp: at the cap, C's allowed TCP connection is refused at once"
 is "$(login_run "$a" "$probe tcp 10.99.0.2 8000")" ok "control: A's, under its own cap, goes through"
 run chatcell-admin show net-chat-c
-like "$out" "*capped       196 packets of new connections refused at the cell's cap (connections_max 20, and 25 questions to the DNS gate)*" \
+like "$out" "*capped       196 packets of new connections refused at the cell's cap (connections_max 20 open, 40 new at once then 2 a second, and 25 questions to the DNS gate)*" \
 	"show counts C's refused packets (15 questions, 180 UDP, 1 TCP SYN)"
+# A TCP connection that has closed leaves the count, while conntrack keeps
+# its entry (TIME_WAIT, 120 s by default): the cap also sets a rate of new
+# flows (40 at once, then 2 a second here), and a cell's closed TCP
+# connections are forgotten after 10 s, in the cell and on the host. D is
+# a fresh chat with C's cap.
+d=$(chat_user "net-chat-d")
+chatcell-admin egress allow net-chat-d 10.99.0.2 --port 8000 --proto tcp >/dev/null
+connect_close='import errno, socket, sys
+done = refused = 0
+for i in range(int(sys.argv[1])):
+    s = socket.socket(socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET)
+    try:
+        s.connect((sys.argv[2], int(sys.argv[3])))
+        while s.recv(100): # the banner, then its end: both ends close, a TIME_WAIT entry
+            pass
+        done += 1
+    except OSError as e:
+        if e.errno != errno.ECONNREFUSED:
+            raise
+        refused += 1
+    s.close()
+print(done, refused)' # N ADDRESS PORT: N connections opened and closed, "done refused(ECONNREFUSED)"
+tcp_flows() { # FROM [COMMAND...]: "entries longest-time-left" of TCP from FROM to 10.99.0.2:8000 in TIME_WAIT
+	local from=$1
+	shift
+	"$@" awk -v from="src=$from" -v to="${TO:-dst=10.99.0.2}" '$3 == "tcp" && $6 == "TIME_WAIT" && (from == "src=" || $7 == from) && $8 == to && $10 == "dport=8000" {
+		n++; if ($5 > max) max = $5 } END { print n + 0, max + 0 }' /proc/net/nf_conntrack
+}
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$connect_close" 200 10.99.0.2 8000
+read -r a_entries a_left <<<"$(tcp_flows "$(cell_addr net-chat-a)")"
+is "$out" "200 0" "control: A opens and closes 200 connections to its allowed 10.99.0.2:8000"
+ok "the host holds them closed ($a_entries entries; with A's earlier ones of the last 10 s)" test "$a_entries" -ge 200
+ok "which the host forgets 10 s after they close (at most $a_left s left; 120 s is the kernel's TIME_WAIT)" test "$a_left" -le 10
+run chatcell-admin run --user "$d" -- /usr/bin/python3 -c "$connect_close" 400 10.99.0.2 8000
+read -r done refused <<<"$out"
+# The kernel's count forgets closed connections lazily (at most once a
+# clock tick), so more than 20 but far fewer than 400 go through without
+# the rate; with it, at most 40 and 2 a second (the rest of the loop).
+ok "attack net/timewait-flood: D's 400 connections opened and closed: $done go through (20 to 50), $refused are refused (ECONNREFUSED)" \
+	test "$done" -ge 20 -a "$done" -le 50 -a "$((done + refused))" = 400
+read -r d_entries d_left <<<"$(tcp_flows "$(cell_addr net-chat-d)")"
+is "$d_entries" "$done" "the host holds $done closed entries of D's, not 400"
+ok "and forgets them 10 s after they close (at most $d_left s left)" test "$d_left" -le 10
+read -r d_entries d_left <<<"$(tcp_flows "$(cell_addr net-chat-d)" in_cell net-chat-d)"
+ok "so does D's cell ($d_entries entries, at most $d_left s left)" test "$d_entries" = "$done" -a "$d_left" -le 10
+like "$(chatcell-admin show net-chat-d)" "*capped       $refused packets of new connections*" "show counts the $refused refused SYNs"
+chatcell-admin egress allow net-chat-a fd00::2 --port 8000 --proto tcp >/dev/null
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$connect_close" 5 fd00::2 8000
+read -r v6_entries v6_left <<<"$(TO=dst=fd00:0000:0000:0000:0000:0000:0000:0002 tcp_flows "")"
+is "$out:$v6_entries" "5 0:5" "control: A's 5 IPv6 connections to its allowed [fd00::2]:8000, closed, 5 entries on the host"
+ok "which it forgets 10 s after they close as well (at most $v6_left s left)" test "$v6_left" -le 10
 write_config </dev/null
 start_sshd 2222
 authorize_key "$a"

@@ -94,15 +94,18 @@ nft add element inet chatcell exact4 '{ 1879048192 . 192.0.2.9 . tcp . 443 }'
 run chatcell-admin init
 is "$rc" 0 "init succeeds"
 is "$(nft list sets inet | grep -c 'set exact4')" 0 "the old per-UID table on the host is gone (its sets with it)"
-is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells, prerouting: DNS from cells to the DNS gate, chatcelld on 127.0.0.1:5300)" \
+is "$(grep '^host network:' <<<"$out")" "host network: forwarding on (net.ipv6.conf.ra0.accept_ra 1 -> 2, net.ipv4.ip_forward 0 -> 1, net.ipv6.conf.all.forwarding 0 -> 1), table inet chatcell (forward: nothing into or between cells, postrouting: masquerade, output: no network for chat UIDs outside their cells, prerouting: cells' closed TCP connections forgotten after 10 s, DNS from cells to the DNS gate, chatcelld on 127.0.0.1:5300)" \
 	"init says what it changed on the host's network"
-is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2" \
+is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 3" \
 	"table inet chatcell has exactly the chains forward, postrouting (nat, srcnat) and output, with their rules"
-is "$(table_rules)" 'iifname "cc*" oifname "cc*" counter name "dropped" drop;oifname "cc*" ct state established,related accept;oifname "cc*" counter name "dropped" drop;ip saddr 10.77.0.0/16 oifname != "cc*" masquerade;ip6 saddr fde8:edd2:e0ff::/48 oifname != "cc*" masquerade;meta skuid 1879048192-1880096767 counter name "rejected" reject with icmpx admin-prohibited;iifname "cc*" ip daddr 169.254.1.1 udp dport 53 ct timeout set "dns" dnat ip to 127.0.0.1:5300;iifname "cc*" ip daddr 169.254.1.1 tcp dport 53 dnat ip to 127.0.0.1:5300' \
+is "$(table_rules)" 'iifname "cc*" oifname "cc*" counter name "dropped" drop;oifname "cc*" ct state established,related accept;oifname "cc*" counter name "dropped" drop;ip saddr 10.77.0.0/16 oifname != "cc*" masquerade;ip6 saddr fde8:edd2:e0ff::/48 oifname != "cc*" masquerade;meta skuid 1879048192-1880096767 counter name "rejected" reject with icmpx admin-prohibited;iifname "cc*" meta l4proto tcp ct timeout set "cell_tcp";iifname "cc*" ip daddr 169.254.1.1 udp dport 53 ct timeout set "dns" dnat ip to 127.0.0.1:5300;iifname "cc*" ip daddr 169.254.1.1 tcp dport 53 dnat ip to 127.0.0.1:5300' \
 	"the rules, as nft shows them (the cells' DNS to the gateway goes to the DNS gate)"
 run nft list ct timeout inet chatcell dns
 is "$(echo "$out" | sed -n 's/^\t\t\([a-z].*\)/\1/p' | paste -sd';')" "protocol udp;l3proto ip;policy = { unreplied : 10, replied : 10 }" \
 	"its UDP questions are kept 10 s after their last packet (ct timeout dns), as in the cells"
+run nft list ct timeout inet chatcell cell_tcp
+is "$(echo "$out" | sed -n 's/^\t\t\([a-z].*\)/\1/p' | paste -sd';')" "protocol tcp;l3proto ip;policy = { time_wait : 10 }" \
+	"a cell's TCP connections are forgotten 10 s after they close (ct timeout cell_tcp; nft shows what differs from the kernel's defaults, and CLOSE is 10 s already)"
 is "$(sysctl_values)" "1 1 2 0" "forwarding is on; ra0 takes advertisements though it forwards (accept_ra 2); ra1 is left alone"
 is "$(cat "$saved" | paste -sd';')" "net.ipv6.conf.ra0.accept_ra 1;net.ipv4.ip_forward 0;net.ipv6.conf.all.forwarding 0" \
 	"the saved file holds the values before init, of the keys init changed only"
@@ -119,7 +122,7 @@ is "$rc:$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.s
 nft delete table inet chatcell
 run chatcell-admin egress apply
 is "$rc:$(tail -1 <<<"$out" | cut -d'(' -f1)" "0:host network: forwarding on " "egress apply (the boot unit) applies the host's part too"
-is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2" \
+is "$(chains)" "forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 3" \
 	"egress apply rebuilt the table"
 unlike "$err" "*warning: link*" "control: no link of this host is named like a cell's link without being one (cc9 was)"
 # Links named like cells' links that are not: the table takes them for
@@ -170,7 +173,7 @@ timed() {
 	end=$(date +%s%N)
 	MS=$(((end - start) / 1000000))
 }
-WHOLE="forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 2"
+WHOLE="forward filter forward 0 accept 3; output filter output 0 accept 1; postrouting nat postrouting 100 accept 2; prerouting nat prerouting -100 accept 3"
 timed nft flush ruleset
 ok "chatcelld restores the table after nft flush ruleset, in ${MS} ms (under 1000)" test "$MS" -lt 1000
 is "$(chains)" "$WHOLE" "whole"

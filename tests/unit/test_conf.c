@@ -12,6 +12,7 @@
 #include "cmocka_all.h"
 
 #include "config/conf.h"
+#include "egress/egress_nft.h"
 
 static void parse_ok(const char *text, struct cc_config *config)
 {
@@ -199,10 +200,18 @@ static void parses_the_connection_cap(void **state)
 	(void)state;
 	cc_config_defaults(&c);
 	assert_int_equal(c.connections_max, 1024);
+	/* the rate of new flows that follows: twice the cap at once, then a
+	 * cap per 10 s, at least 1 a second */
+	assert_int_equal(cc_new_flows_burst(&c), 2048);
+	assert_int_equal(cc_new_flows_per_second(&c), 102);
 	parse_ok("connections_max = 1\n", &c);
 	assert_int_equal(c.connections_max, 1);
+	assert_int_equal(cc_new_flows_burst(&c), 2);
+	assert_int_equal(cc_new_flows_per_second(&c), 1);
 	parse_ok("connections_max = 1048576\n", &c);
 	assert_int_equal(c.connections_max, 1048576);
+	assert_int_equal(cc_new_flows_burst(&c), 2097152);
+	assert_int_equal(cc_new_flows_per_second(&c), 104857);
 	parse_ok("connections_max = max\n", &c);
 	assert_int_equal(c.connections_max, 0);
 	static const char *const bad[] = {"0", "1048577", "-1", "10k", "unlimited"};

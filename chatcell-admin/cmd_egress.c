@@ -559,8 +559,9 @@ static int apply(struct admin *a)
 	struct cc_forwarding_report forwarding;
 	char host_line[HOST_NET_LINE];
 	struct cc_nft_element *els;
+	struct cc_err rebuild = {0};
 	size_t n, cells = 0;
-	int rc;
+	int rc, rebuilt = 0;
 
 	if (a->opt.argc > 0)
 		return cc_fail(&a->err, CC_ERR_USAGE, "egress apply takes no chat: it rebuilds the tables of all running cells");
@@ -570,12 +571,18 @@ static int apply(struct admin *a)
 	rc = cc_egress_collect(&a->reg, 0, a->now, &els, &n, &a->err);
 	if (rc == 0) {
 		free(els);
-		rc = cc_egress_rebuild(&a->reg, &a->config, a->now, &cells, &a->err);
+		rebuilt = cc_egress_rebuild(&a->reg, &a->config, a->now, &cells, &rebuild);
 	}
 	cc_registry_rollback(&a->reg);
-	/* At boot, too, the host's part: its table and forwarding. */
+	/* At boot, too, the host's part: its table and forwarding, also when
+	 * a cell's table could not be rebuilt (the others were). */
 	if (rc == 0)
 		rc = host_net_apply(a, &forwarding, host_line, sizeof(host_line));
+	if (rc == 0 && rebuilt < 0) {
+		a->err = rebuild;
+		cc_err_prefix(&a->err, "egress tables of %zu running cells and the host's table rebuilt, not all: ", cells);
+		return -1;
+	}
 	if (rc == 0 && a->opt.json) {
 		printf("{\"elements\":%zu,\"cells\":%zu,", n, cells);
 		host_net_json(stdout, "host_network", "inet " CC_HOST_NFT_TABLE, &forwarding);

@@ -617,21 +617,25 @@ int cc_cell_each(cc_cell_visit visit, void *ctx, struct cc_err *err)
 		close(dir);
 		return rc;
 	}
-	while (rc == 0 && (de = readdir(d))) {
+	/* One record that cannot be read, or one visit that fails, must not
+	 * keep the others from being visited: the first error is kept. */
+	while ((de = readdir(d))) {
+		struct cc_err one = {0};
 		struct cc_cell cell;
 		uint64_t uid;
 		int found;
 
 		if (cc_parse_u64(de->d_name, 0, UINT32_MAX, &uid) < 0)
 			continue;
-		found = cc_cell_find((uint32_t)uid, &cell, err);
-		if (found < 0) {
-			rc = -1;
-			break;
-		}
+		found = cc_cell_find((uint32_t)uid, &cell, &one);
 		if (found > 0) {
-			rc = visit((uint32_t)uid, &cell, ctx, err);
+			if (visit((uint32_t)uid, &cell, ctx, &one) < 0)
+				found = -1;
 			cc_cell_close(&cell);
+		}
+		if (found < 0 && rc == 0) {
+			*err = one;
+			rc = -1;
 		}
 	}
 	closedir(d);

@@ -63,8 +63,9 @@ int cc_cell_kept_fd(const struct cc_cell *cell);
  * (ESRCH: the keeper has ended). */
 int cc_cell_netns_open(const struct cc_cell *cell);
 
-/* Call `visit` for every running cell, with its keeper found; stops at
- * the first visit that fails (-1). 0 when all were visited. */
+/* Call `visit` for every running cell, with its keeper found. A record
+ * that cannot be read or a visit that fails (-1) does not stop the walk:
+ * -1 with the first such error at its end, 0 when all went well. */
 typedef int (*cc_cell_visit)(uint32_t uid, const struct cc_cell *cell, void *ctx, struct cc_err *err);
 int cc_cell_each(cc_cell_visit visit, void *ctx, struct cc_err *err);
 

@@ -63,11 +63,10 @@ int cc_cell_of_index(uint32_t index, uint32_t *uid, struct cc_cell *cell, struct
 	s.pid = index_owner(file, index);
 	if (s.pid <= 0)
 		return 0;
-	if (cc_cell_each(match_keeper, &s, err) < 0) {
-		if (s.found)
-			cc_cell_close(cell);
+	/* Another cell's record that cannot be read does not hide this one. */
+	if (cc_cell_each(match_keeper, &s, err) < 0 && !s.found)
 		return -1;
-	}
+	memset(err, 0, sizeof(*err));
 	if (!s.found)
 		return 0;
 	/* The keeper found is alive (its pidfd pins the PID): does it still

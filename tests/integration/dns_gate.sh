@@ -134,6 +134,17 @@ run in_session dns-a "$dns_probe" "$GATE" api.test
 is "$out" "NOERROR tc=0 198.51.100.4" "a restarted gate answers again"
 like "$(chatcell-admin show dns-a)" "*dns gate     answering on 127.0.0.1:5300*" "and show says so"
 
+# A cell record that cannot be trusted (not root's 0600) does not keep the
+# gate from the cells that ask it: a chat whose cell it has not met yet is
+# answered with such a record beside the others.
+bad=/run/chatcell/cells/1879999999
+install -m 0644 /dev/null "$bad"
+chatcell-admin ensure dns-late >/dev/null
+chatcell-admin egress allow dns-late --domain api.test --port 8000 >/dev/null
+run in_session dns-late "$dns_probe" "$GATE" api.test
+is "$out" "NOERROR tc=0 198.51.100.4" "with a foreign cell record in /run/chatcell/cells, a new cell's question is answered"
+rm -f "$bad"
+
 kill "$GATED_PID"
 wait "$GATED_PID" 2>/dev/null
 done_testing

@@ -99,6 +99,23 @@ run as_session egress-a tcp 10.99.0.3 8000
 is "$out" "ECONNREFUSED" "a cell table removed by root inside the cell is rebuilt by the next login"
 run chatcell-admin egress apply
 like "$out" "egress tables of * running cells rebuilt (* elements in the registry)*host network: *" "egress apply rebuilds the tables of the running cells and the host's part"
+# A cell record that cannot be trusted (not root's 0600) keeps nothing else
+# from being rebuilt: every other running cell's table, and the host's
+# part; apply then fails, naming the record.
+bad=/run/chatcell/cells/1879999999
+install -m 0644 /dev/null "$bad"
+tables_gone() { nft delete table inet chatcell && in_cell egress-a nft delete table inet chatcell && in_cell egress-c nft delete table inet chatcell; }
+tables_back() { nft list table inet chatcell >/dev/null && in_cell egress-a nft list table inet chatcell >/dev/null && in_cell egress-c nft list table inet chatcell >/dev/null; }
+tables_gone
+run chatcell-admin egress apply
+like "$rc:$err" "[1-9]*:chatcell-admin egress: egress tables of * running cells and the host's table rebuilt, not all: the cell record $bad must be a root-owned 0600 file; refusing it" \
+	"egress apply with a foreign cell record fails and names it"
+ok "A's and C's tables and the host's are rebuilt all the same" tables_back
+rm -f "$bad"
+tables_gone
+run chatcell-admin egress apply
+is "$rc" 0 "control: without it, apply succeeds"
+ok "and rebuilds them" tables_back
 # elements CHAT_ID SET...: one line per element of the sets in the chat's
 # cell, as a JSON list of fields.
 elements() { for set in "${@:2}"; do in_cell "$1" nft -j list set inet chatcell "$set"; done | python3 -c '

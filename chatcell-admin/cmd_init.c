@@ -179,6 +179,17 @@ static int apply_disk_budget(const struct cc_chat *chat, void *ctx)
 	return cc_disk_apply(&a->config, chat->uid, chat->disk_max, chat->inodes_max, false, &a->err);
 }
 
+/* init's exit: a failed rebuild of a running cell's table, once all the
+ * rest is done. */
+static int rebuild_outcome(struct admin *a, int rebuilt, const struct cc_err *rebuild)
+{
+	if (rebuilt == 0)
+		return 0;
+	a->err = *rebuild;
+	cc_err_prefix(&a->err, "initialised, but not every running cell's egress table was rebuilt: ");
+	return -1;
+}
+
 int cmd_init(struct admin *a)
 {
 	struct cc_shims_report shims;
@@ -186,7 +197,8 @@ int cmd_init(struct admin *a)
 	struct cc_forwarding_report forwarding;
 	struct sandbox_report sandbox;
 	struct disk_report disk;
-	int rc, legacy_tiocsti;
+	struct cc_err rebuild = {0};
+	int rc, rebuilt, legacy_tiocsti;
 
 	if (cc_uid_range_check_reserved(a->config.uid_min, a->config.uid_max, a->opt.config_path, &a->err) < 0 ||
 	    check_subids(a) < 0 || check_existing_users(a) < 0)
@@ -201,10 +213,13 @@ int cmd_init(struct admin *a)
 	 * transaction: no allowlist change commits meanwhile). */
 	if (cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
-	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &a->err);
+	/* A cell that cannot be rebuilt keeps nothing else from being done:
+	 * said at the end. */
+	rebuilt = cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &rebuild);
 	/* Every chat's budget on its trees as chatcell.conf names them now
 	 * (a landlock_write path may be new), in the same read transaction. */
-	if (rc == 0 && a->config.disk_quota)
+	rc = 0;
+	if (a->config.disk_quota)
 		rc = cc_chats_each(&a->reg, false, false, apply_disk_budget, a, &a->err);
 	cc_registry_rollback(&a->reg);
 	if (rc < 0)
@@ -248,7 +263,7 @@ int cmd_init(struct admin *a)
 		printf("%s,", disk.json);
 		sandbox_report_json(stdout, &sandbox);
 		fputs("}\n", stdout);
-		return 0;
+		return rebuild_outcome(a, rebuilt, &rebuild);
 	}
 	printf("chatcell is initialised: registry %s/registry.db, homes in %s, UIDs %u-%u, names %s<12 hex>\n",
 	       CHATCELL_STATE_DIR, a->config.home_base, a->config.uid_min, a->config.uid_max, a->config.user_prefix);
@@ -259,5 +274,5 @@ int cmd_init(struct admin *a)
 	printf("%s\n", io_line);
 	printf("%s\n", host_line);
 	printf("Landlock: %s\n", sandbox.line);
-	return 0;
+	return rebuild_outcome(a, rebuilt, &rebuild);
 }

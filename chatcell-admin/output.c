@@ -210,6 +210,22 @@ static int cell_rejected(uint32_t uid, struct cc_egress_count *rejected, struct 
 
 /* Whether the chat's cell runs, its keeper, processes and age, and what
  * its egress table refused. */
+/* The "capped" line of show: what the cell's cap and rate are. */
+static void print_capped(const struct cc_config *config, uint64_t packets)
+{
+	unsigned questions = (unsigned)(config->dns_burst + config->dns_rate * cc_dns_flow_seconds(config));
+
+	if (config->connections_max)
+		printf("%-12s %llu packets of new connections refused at the cell's cap (connections_max %u open, %u "
+		       "new at once then %u a second, and %u questions to the DNS gate)\n",
+		       "capped", (unsigned long long)packets, (unsigned)config->connections_max,
+		       (unsigned)cc_new_flows_burst(config), (unsigned)cc_new_flows_per_second(config), questions);
+	else
+		printf("%-12s %llu packets of questions to the DNS gate refused past %u at once (connections_max "
+		       "max: no other cap)\n",
+		       "capped", (unsigned long long)packets, questions);
+}
+
 static void print_cell(struct admin *a, const struct cc_chat *chat)
 {
 	struct cc_cell_status st;
@@ -247,11 +263,7 @@ static void print_cell(struct admin *a, const struct cc_chat *chat)
 			printf("%-12s %llu packets (%llu bytes) refused by the egress policy since the cell started\n",
 			       "rejected", (unsigned long long)rejected.packets, (unsigned long long)rejected.bytes);
 		if (counted && capped.packets)
-			printf("%-12s %llu packets of new connections refused at the cell's cap (connections_max %u "
-			       "open, %u new at once then %u a second, and %u questions to the DNS gate)\n",
-			       "capped", (unsigned long long)capped.packets, (unsigned)a->config.connections_max,
-			       (unsigned)cc_new_flows_burst(&a->config), (unsigned)cc_new_flows_per_second(&a->config),
-			       (unsigned)(a->config.dns_burst + a->config.dns_rate * cc_dns_flow_seconds(&a->config)));
+			print_capped(&a->config, capped.packets);
 		if (gate_answers(a->config.dns_gate_port))
 			printf("%-12s answering on 127.0.0.1:%u\n", "dns gate", (unsigned)a->config.dns_gate_port);
 		else

@@ -232,7 +232,7 @@ static void put_reject(struct cc_nft_batch *batch, uint8_t proto, uint16_t port)
  * "admit"): a refused attempt never enters the count.
  *   capped: meta l4proto tcp counter name "capped" reject with tcp reset
  *           counter name "capped" reject with icmpx admin-prohibited
- *   admit:  limit rate over R/second burst B packets jump capped
+ *   admit:  ct status & confirmed == 0 limit name "new_flows" jump capped
  *           ct count over N jump capped
  *           meta l4proto tcp ct timeout set "cell_tcp" accept
  *           accept
@@ -247,18 +247,21 @@ static void put_capped_chain(struct cc_nft_batch *batch)
 	put_reject_in(batch, "capped", CC_NFT_CAP_COUNTER, 0, 0);
 }
 
-/* [...] limit rate over R/second burst B packets jump capped (with a cap) */
-static void put_rate_rule(struct cc_nft_batch *batch, struct nftnl_rule *r, const struct cc_config *config)
+/* [...] ct status & confirmed == 0 limit name "new_flows" jump capped
+ * (with a cap): a flow's first packet only (a UDP flow is NEW until its
+ * first answer: its later packets take nothing from the bucket), and one
+ * bucket for the allowlist's flows and TCP questions to the gate. */
+static void put_rate_rule(struct cc_nft_batch *batch, struct nftnl_rule *r)
 {
-	cc_nft_limit_over(r, cc_new_flows_per_second(config), cc_new_flows_burst(config));
+	cc_nft_ct_unconfirmed(r);
+	cc_nft_limit_ref(r, CC_NFT_RATE_LIMIT);
 	cc_nft_verdict(r, NFT_JUMP, "capped");
 	cc_nft_put_rule(batch, r);
 }
 
-/* [...] meta l4proto tcp ct timeout set "cell_tcp" accept */
+/* [... TCP's match] ct timeout set "cell_tcp" accept */
 static void put_tcp_accept(struct cc_nft_batch *batch, struct nftnl_rule *r)
 {
-	match_l4proto(r, IPPROTO_TCP);
 	cc_nft_ct_timeout_ref(r, CC_NFT_TCP_TIMEOUT);
 	cc_nft_verdict(r, NF_ACCEPT, NULL);
 	cc_nft_put_rule(batch, r);
@@ -270,13 +273,15 @@ static void put_admit_chain(struct cc_nft_batch *batch, const struct cc_config *
 
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "admit", NULL);
 	if (config->connections_max) {
-		put_rate_rule(batch, cc_nft_new_rule(CC_NFT_TABLE, "admit"), config);
+		put_rate_rule(batch, cc_nft_new_rule(CC_NFT_TABLE, "admit"));
 		r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
 		cc_nft_ct_count_over(r, config->connections_max);
 		cc_nft_verdict(r, NFT_JUMP, "capped");
 		cc_nft_put_rule(batch, r);
 	}
-	put_tcp_accept(batch, cc_nft_new_rule(CC_NFT_TABLE, "admit"));
+	r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
+	match_l4proto(r, IPPROTO_TCP);
+	put_tcp_accept(batch, r);
 	r = cc_nft_new_rule(CC_NFT_TABLE, "admit");
 	cc_nft_verdict(r, NF_ACCEPT, NULL);
 	cc_nft_put_rule(batch, r);
@@ -306,8 +311,8 @@ static struct nftnl_rule *rule_to_gate(uint8_t proto)
  * answered: they get the rate of new flows and the TCP timeout too.
  *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct count over D jump capped
  *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct timeout set "dns" accept
+ *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct status & confirmed == 0 limit name "new_flows" jump capped
  *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct count over D jump capped
- *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 limit rate over R/second burst B packets jump capped
  *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct timeout set "cell_tcp" accept
  * D is what the gate answers in that time: dns_burst + dns_rate x the
  * seconds. One rule per protocol, each with its own count (so D for UDP
@@ -319,14 +324,15 @@ static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *c
 
 	cc_nft_put_udp4_timeout(batch, CC_NFT_TABLE, CC_NFT_DNS_TIMEOUT, cc_dns_flow_seconds(config));
 	for (size_t i = 0; i < sizeof(protos); i++) {
-		struct nftnl_rule *r = rule_to_gate(protos[i]);
+		struct nftnl_rule *r;
 
+		if (protos[i] == IPPROTO_TCP && config->connections_max) /* the rate first, as in "admit" */
+			put_rate_rule(batch, rule_to_gate(IPPROTO_TCP));
+		r = rule_to_gate(protos[i]);
 		cc_nft_ct_count_over(r, questions);
 		cc_nft_verdict(r, NFT_JUMP, "capped");
 		cc_nft_put_rule(batch, r);
 		if (protos[i] == IPPROTO_TCP) {
-			if (config->connections_max)
-				put_rate_rule(batch, rule_to_gate(IPPROTO_TCP), config);
 			put_tcp_accept(batch, rule_to_gate(IPPROTO_TCP));
 			continue;
 		}
@@ -562,6 +568,9 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_COUNTER);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_CAP_COUNTER);
 	cc_nft_put_tcp_closed_timeout(batch, CC_NFT_TABLE, CC_NFT_TCP_TIMEOUT, CC_CLOSED_FLOW_SECONDS);
+	if (config->connections_max)
+		cc_nft_put_limit_over(batch, CC_NFT_TABLE, CC_NFT_RATE_LIMIT, cc_new_flows_per_second(config),
+				      cc_new_flows_burst(config));
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "chat", NULL);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "output", &output);
 	cc_nft_put_chain(batch, CC_NFT_TABLE, "input", &input);

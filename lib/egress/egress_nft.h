@@ -82,11 +82,14 @@ static inline uint32_t cc_dns_flow_seconds(const struct cc_config *config)
 #define CC_NFT_TCP_TIMEOUT "cell_tcp"
 #define CC_CLOSED_FLOW_SECONDS 10
 
-/* The new flows a cell may open (bounded only with connections_max):
- * twice its cap at once, so a chat filling its cap never meets this first,
- * then one cap per CC_CLOSED_FLOW_SECONDS. Flows closed in that time are
- * then at most the cap open before it plus the burst plus the rate's, and
- * a cell holds at most 5 x connections_max entries of the host's table. */
+/* The new flows a cell may open (bounded only with connections_max), TCP
+ * questions to the gate included, in one limit object "new_flows": twice
+ * its cap at once, so a chat filling its cap never meets this first, then
+ * one cap per CC_CLOSED_FLOW_SECONDS. Flows closed in that time are then
+ * at most the cap open before it plus the burst plus the rate's, and a
+ * cell holds at most 5 x connections_max entries of the host's table,
+ * besides the questions to the gate it has open (cc_dns_flow_seconds). */
+#define CC_NFT_RATE_LIMIT "new_flows"
 static inline uint32_t cc_new_flows_per_second(const struct cc_config *config)
 {
 	uint32_t rate = config->connections_max / CC_CLOSED_FLOW_SECONDS;

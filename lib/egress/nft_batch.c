@@ -184,6 +184,21 @@ void cc_nft_put_tcp_closed_timeout(struct cc_nft_batch *batch, const char *table
 	put_ct_timeout(batch, table, name, IPPROTO_TCP, timeouts);
 }
 
+void cc_nft_put_limit_over(struct cc_nft_batch *batch, const char *table, const char *name, uint64_t per_second,
+			   uint32_t burst)
+{
+	struct nftnl_obj *o = new_object(batch, table, name, NFT_OBJECT_LIMIT);
+
+	if (!o)
+		return;
+	nftnl_obj_set_u64(o, NFTNL_OBJ_LIMIT_RATE, per_second);
+	nftnl_obj_set_u64(o, NFTNL_OBJ_LIMIT_UNIT, 1);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_LIMIT_BURST, burst);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_LIMIT_FLAGS, NFT_LIMIT_F_INV);
+	put_object(batch, o);
+}
+
 void cc_nft_put_chain(struct cc_nft_batch *batch, const char *table, const char *name, const struct cc_nft_hook *hook)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -263,20 +278,6 @@ void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count)
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_COUNT, count);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CONNLIMIT_FLAGS, NFT_CONNLIMIT_F_INV);
-	}
-	cc_nft_add_expr(r, e);
-}
-
-void cc_nft_limit_over(struct nftnl_rule *r, uint64_t per_second, uint32_t burst)
-{
-	struct nftnl_expr *e = r ? nftnl_expr_alloc("limit") : NULL;
-
-	if (e) {
-		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, per_second);
-		nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, burst);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, NFT_LIMIT_F_INV);
 	}
 	cc_nft_add_expr(r, e);
 }
@@ -377,6 +378,11 @@ void cc_nft_ct_timeout_ref(struct nftnl_rule *r, const char *name)
 	object_ref(r, NFT_OBJECT_CT_TIMEOUT, name);
 }
 
+void cc_nft_limit_ref(struct nftnl_rule *r, const char *name)
+{
+	object_ref(r, NFT_OBJECT_LIMIT, name);
+}
+
 void cc_nft_masked_cmp(struct nftnl_rule *r, uint32_t reg, const void *mask, const void *value, uint32_t len)
 {
 	static const uint8_t zero[16];
@@ -393,17 +399,31 @@ void cc_nft_masked_cmp(struct nftnl_rule *r, uint32_t reg, const void *mask, con
 	cc_nft_cmp(r, reg, NFT_CMP_EQ, value, len);
 }
 
-void cc_nft_ct_established(struct nftnl_rule *r)
+static void ct_load(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *ct = r ? nftnl_expr_alloc("ct") : NULL;
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
-	struct nftnl_expr *bitwise;
 
 	if (ct) {
-		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, key);
 		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
 	cc_nft_add_expr(r, ct);
+}
+
+void cc_nft_ct_unconfirmed(struct nftnl_rule *r)
+{
+	static const uint32_t confirmed = IPS_CONFIRMED, zero = 0;
+
+	ct_load(r, NFT_CT_STATUS);
+	cc_nft_masked_cmp(r, NFT_REG_1, &confirmed, &zero, sizeof(zero));
+}
+
+void cc_nft_ct_established(struct nftnl_rule *r)
+{
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
+	struct nftnl_expr *bitwise;
+
+	ct_load(r, NFT_CT_STATE);
 	bitwise = r ? nftnl_expr_alloc("bitwise") : NULL;
 	if (bitwise) {
 		nftnl_expr_set_u32(bitwise, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);

@@ -69,6 +69,11 @@ void cc_nft_put_udp4_timeout(struct cc_nft_batch *batch, const char *table, cons
 void cc_nft_put_tcp_closed_timeout(struct cc_nft_batch *batch, const char *table, const char *name,
 				   uint32_t seconds);
 
+/* limit `name`: rate over `per_second`/second, burst `burst` packets; one
+ * bucket for every rule that names it (cc_nft_limit_ref). */
+void cc_nft_put_limit_over(struct cc_nft_batch *batch, const char *table, const char *name, uint64_t per_second,
+			   uint32_t burst);
+
 /* A rule: start it, add expressions, put it (appended to its chain). */
 struct nftnl_rule *cc_nft_new_rule(const char *table, const char *chain);
 void cc_nft_put_rule(struct cc_nft_batch *batch, struct nftnl_rule *r);
@@ -91,9 +96,11 @@ void cc_nft_notrack(struct nftnl_rule *r);
 /* ct count over `count`: the connections this rule saw that the kernel
  * still tracks are more than `count` (the match only) */
 void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count);
-/* limit rate over `per_second`/second burst `burst` packets (the match
- * only: a packet past the bucket) */
-void cc_nft_limit_over(struct nftnl_rule *r, uint64_t per_second, uint32_t burst);
+/* limit name `name` (the match only: a packet past that object's bucket) */
+void cc_nft_limit_ref(struct nftnl_rule *r, const char *name);
+/* ct status & confirmed == 0: a flow's first packet, before conntrack
+ * confirms it (the match only) */
+void cc_nft_ct_unconfirmed(struct nftnl_rule *r);
 void cc_nft_counter_ref(struct nftnl_rule *r, const char *name);
 /* ct timeout set `name` (a new flow's, before conntrack confirms it) */
 void cc_nft_ct_timeout_ref(struct nftnl_rule *r, const char *name);

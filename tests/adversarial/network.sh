@@ -213,6 +213,25 @@ ok "and forgets them 10 s after they close (at most $d_left s left)" test "$d_le
 read -r d_entries d_left <<<"$(tcp_flows "$(cell_addr net-chat-d)" in_cell net-chat-d)"
 ok "so does D's cell ($d_entries entries, at most $d_left s left)" test "$d_entries" = "$done" -a "$d_left" -le 10
 like "$(chatcell-admin show net-chat-d)" "*capped       $refused packets of new connections*" "show counts the $refused refused SYNs"
+# The rate counts a flow's first packet only: a UDP flow that nothing
+# answers stays NEW to conntrack, and its later packets take nothing from
+# the bucket (E: a fresh chat with C's cap, 40 at once).
+e=$(chat_user "net-chat-e")
+chatcell-admin egress allow net-chat-e 10.99.0.3 --port 9 --proto udp >/dev/null
+one_way='import errno, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent = refused = 0
+for i in range(200):
+    try:
+        s.sendto(b"x", ("10.99.0.3", 9))
+        sent += 1
+    except OSError as e:
+        if e.errno != errno.EPERM:
+            raise
+        refused += 1
+print(sent, refused)'
+run chatcell-admin run --user "$e" -- /usr/bin/python3 -c "$one_way"
+is "$out" "200 0" "control: E's one UDP flow that nothing answers sends all its 200 packets (the rate saw its first)"
 chatcell-admin egress allow net-chat-a fd00::2 --port 8000 --proto tcp >/dev/null
 run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$connect_close" 5 fd00::2 8000
 read -r v6_entries v6_left <<<"$(TO=dst=fd00:0000:0000:0000:0000:0000:0000:0002 tcp_flows "")"

@@ -111,6 +111,11 @@ run chatcell-admin egress apply
 like "$rc:$err" "[1-9]*:chatcell-admin egress: egress tables of * running cells and the host's table rebuilt, not all: the cell record $bad must be a root-owned 0600 file; refusing it" \
 	"egress apply with a foreign cell record fails and names it"
 ok "A's and C's tables and the host's are rebuilt all the same" tables_back
+tables_gone
+run chatcell-admin init
+like "$rc:$err" "[1-9]*:*chatcell-admin init: initialised, but not every running cell's egress table was rebuilt: the cell record $bad must be a root-owned 0600 file; refusing it" \
+	"so does init, after doing the rest"
+ok "with the same tables rebuilt" tables_back
 rm -f "$bad"
 tables_gone
 run chatcell-admin egress apply

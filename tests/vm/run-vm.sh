@@ -169,6 +169,9 @@ fi
 
 if [ -n "$BOOT_HUNG" ]; then
 	RC=126
+elif [ -n "$STALLED" ] && grep -qE 'soft lockup|rcu.*stall|blocked for more than|BUG:|Oops' "$RUN/console.log"; then
+	echo "vmtier: the guest's kernel reported a lockup before it stopped: a failure, not an emulator stall" >&2
+	RC=125
 elif [ -n "$STALLED" ]; then
 	RC=123
 elif [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then

@@ -237,6 +237,14 @@ run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$connect_close" 5 fd0
 read -r v6_entries v6_left <<<"$(TO=dst=fd00:0000:0000:0000:0000:0000:0000:0002 tcp_flows "")"
 is "$out:$v6_entries" "5 0:5" "control: A's 5 IPv6 connections to its allowed [fd00::2]:8000, closed, 5 entries on the host"
 ok "which it forgets 10 s after they close as well (at most $v6_left s left)" test "$v6_left" -le 10
+# connections_max = max: no count and no rate, only the questions' own cap.
+printf 'connections_max = max\ndns_rate = 2\ndns_burst = 5\n' | write_config
+f=$(chat_user "net-chat-f")
+run chatcell-admin run --user "$f" -- /usr/bin/python3 -c "$udp_flows" 40 169.254.1.1 53
+is "$out" "25 15" "with connections_max = max, F's 40 questions still stop at 25 (15 refused)"
+is "$(in_cell net-chat-f nft list chain inet chatcell admit | grep -c 'count\|limit')" 0 "and its table has no cap and no rate"
+like "$(chatcell-admin show net-chat-f)" "*capped       15 packets of questions to the DNS gate refused past 25 at once (connections_max max: no other cap)*" \
+	"show says what was refused, and that there is no other cap"
 write_config </dev/null
 start_sshd 2222
 authorize_key "$a"

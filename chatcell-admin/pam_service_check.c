@@ -22,7 +22,7 @@ static int check_file(int dir, const char *name, bool required, struct cc_err *e
 				   "chatcell", CHATCELL_PAM_DIR, name);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot open %s/%s", CHATCELL_PAM_DIR, name);
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+	if (!cc_root_only_file(&st))
 		return cc_fail(err, CC_ERR_PERMISSION,
 			       "%s/%s must be a regular file owned by root and not writable by group or others (owner "
 			       "uid %u, mode %04o): root runs the modules it names (fix with: chown root:root %s/%s && "

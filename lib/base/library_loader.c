@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "base/library_loader.h"
+#include "base/trusted_dir.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,7 +16,7 @@ int cc_load_library(const char *path, const char *const *names, size_t count, vo
 		*why = strerror(errno);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+	if (!cc_root_only_file(&st)) {
 		*why = "it must be a regular file owned by root and not writable by group or others";
 		return -1;
 	}

@@ -15,6 +15,7 @@
 #include "base/parse_number.h"
 #include "base/path_syntax.h"
 #include "base/text_copy.h"
+#include "base/trusted_dir.h"
 #include "dns/dns_name.h"
 
 #define CONFIG_FILE_MAX (1024L * 1024L)
@@ -677,7 +678,7 @@ int cc_config_load(struct cc_config *config, const char *path, struct cc_err *er
 	}
 	if (fstat(fd, &st) < 0)
 		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot stat %s", path);
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+	if (!cc_root_only_file(&st))
 		return cc_fail(err, CC_ERR_PERMISSION,
 			       "%s must be a regular file owned by root and not writable by group or others "
 			       "(fix with: chown root:root %s && chmod 644 %s)",

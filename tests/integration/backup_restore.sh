@@ -80,6 +80,24 @@ restore done: 5 NSS view entries fixed (5 published, 0 removed), 2 homes made, 0
 	"restore rebuilds a host that lost it all, and reports each step"
 run python3 "$CC_SRCDIR/tests/lib/check_consistency.py"
 is "$out" "consistent 2" "registry, view and homes agree"
+# A cell record that cannot be trusted fails the rebuild of the running
+# cells' tables, after the rest is done: what was restored and repaired is
+# said all the same, and the other cells' tables are rebuilt.
+runuser -u "$a" -- true
+cell_of_a() { nsenter --net="/proc/$(keeper_of backup-chat-a)/ns/net" nft "$@"; }
+bad=/run/chatcell/cells/1879999999
+install -m 0644 /dev/null "$bad"
+cell_of_a delete table inet chatcell
+run chatcell-admin restore /root/backup --force
+is "$rc:$out" "7:restored 2 chats from /root/backup (registry integrity ok, host key fingerprint ${fp:0:16})
+restore done: 0 NSS view entries fixed (0 published, 0 removed), 0 homes made, 0 orphan homes reported" \
+	"a restore whose rebuild of the cells' tables fails still says what it restored and repaired"
+is "$err" "chatcell-admin restore: restored, but not every running cell's egress table was rebuilt: the cell record $bad must be a root-owned 0600 file; refusing it" \
+	"and names the record it refused"
+ok "the running cell's table is rebuilt all the same" cell_of_a list table inet chatcell
+rm -f "$bad"
+run chatcell-admin restore /root/backup --force
+is "$rc" 0 "control: without the record, the same restore succeeds"
 is "$(stat -c %a "$state/registry.db" "$state/hmac.key")" "600
 600" "the restored registry and key are 0600"
 run runuser -u "$a" -- /bin/echo in

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -152,6 +153,20 @@ static void usage(FILE *out)
 		CC_HOST_NFT_TABLE);
 }
 
+/* The gate holds a socket per question to a resolver (gate_udp.c) and two
+ * descriptors per cell that asked: more than the usual soft limit of
+ * 1024. Everything here waits with epoll, which has no FD_SETSIZE, so the
+ * soft limit goes to the hard one; past it a question fails (SERVFAIL). */
+static void raise_descriptor_limit(void)
+{
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &limit);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -205,6 +220,7 @@ int main(int argc, char **argv)
 		printf("table inet %s is in place\n", CC_HOST_NFT_TABLE);
 		return EXIT_SUCCESS;
 	}
+	raise_descriptor_limit();
 	if (loop_open(&loop, &err) < 0)
 		return fail(&err);
 	/* Subscribe before building, so no change after it goes unseen. */

@@ -23,7 +23,6 @@
 #include "net/cell_addr.h"
 
 #define TIMER_MS 250
-#define UDP_READS_PER_WAKEUP 64
 /* Rounds of GATE_BATCH questions per wakeup, so the other descriptors get
  * their turn. */
 #define UDP_ROUNDS_PER_WAKEUP 4
@@ -122,33 +121,29 @@ void gate_pending_free(struct gate *g, struct gate_pending *p)
 	cell = gate_cell_get(g, p->client.index, p->client.serial);
 	if (cell && cell->pending)
 		cell->pending--;
+	gate_udp_forget(g, p);
 	gate_tcp_forget(g, p);
 	if (p->client.tcp && p->client.conn)
 		gate_tcp_unbind(p->client.conn, p);
 	free(p->msg);
-	g->pending_by_id[p->upstream_id] = 0;
 	memset(p, 0, sizeof(*p));
 	g->pending_count--;
 }
 
-/* A free slot with an ID no other pending question has. */
+/* A free slot, with a random ID for its question: each question has a
+ * socket of its own (gate_udp.c), so IDs need not differ. */
 static struct gate_pending *pending_new(struct gate *g)
 {
 	uint16_t id;
 
-	if (g->pending_count >= GATE_PENDING_MAX)
+	if (g->pending_count >= GATE_PENDING_MAX || getrandom(&id, sizeof(id), 0) != sizeof(id))
 		return NULL;
-	do {
-		if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-			return NULL;
-	} while (g->pending_by_id[id]);
 	for (unsigned n = 0; n < GATE_PENDING_MAX; n++) {
 		unsigned i = (g->pending_cursor + n) % GATE_PENDING_MAX;
 
 		if (!g->pending[i].used) {
 			g->pending[i].used = true;
 			g->pending[i].upstream_id = id;
-			g->pending_by_id[id] = (uint16_t)(i + 1);
 			g->pending_cursor = i + 1;
 			g->pending_count++;
 			return &g->pending[i];
@@ -167,10 +162,7 @@ static int ask(struct gate *g, struct gate_pending *p)
 	p->sent_ms = gate_now_ms();
 	if (p->client.tcp)
 		return gate_tcp_ask(g, p, &server, p->msg, p->msg_len);
-	if (sendto(g->upstream.fd, p->msg, p->msg_len, MSG_DONTWAIT, (const struct sockaddr *)&server,
-		   sizeof(server)) < 0)
-		return -1;
-	return 0;
+	return gate_udp_ask(g, p, &server, p->msg, p->msg_len);
 }
 
 void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_client *client, const uint8_t *msg,
@@ -316,6 +308,19 @@ bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct
 	return true;
 }
 
+/* An answer holds no longer than dns_max_ttl, kept or handed on, as its
+ * addresses stay open no longer (gate_learn.c): a forged or stale answer
+ * does not outlive that in the cache every chat shares. */
+static void bound_ttls(struct cc_dns_answer *a, uint32_t max)
+{
+	for (unsigned i = 0; i + 1 < a->chain_len; i++)
+		if (a->chain_ttl[i] > max)
+			a->chain_ttl[i] = max;
+	for (unsigned i = 0; i < a->addr_count; i++)
+		if (a->addrs[i].ttl > max)
+			a->addrs[i].ttl = max;
+}
+
 void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len)
 {
 	static struct cc_dns_answer a;
@@ -346,6 +351,7 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
 	}
+	bound_ttls(&a, g->config->dns_max_ttl);
 	if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA)
 		gate_cache_put(g, &q, &a, gate_now_ms());
 	if (!cell) /* the cell ended meanwhile */
@@ -422,40 +428,6 @@ static void udp_ready(struct watch *w, uint32_t events)
 	gate_flush(g);
 }
 
-static bool same_server(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
-{
-	return a->sin6_port == b->sin6_port && memcmp(&a->sin6_addr, &b->sin6_addr, 16) == 0;
-}
-
-static void upstream_ready(struct watch *w, uint32_t events)
-{
-	struct gate *g = watch_owner(w, struct gate, upstream);
-	static uint8_t buf[CC_DNS_MSG_MAX];
-
-	(void)events;
-	g->round++;
-	for (unsigned n = 0; n < UDP_READS_PER_WAKEUP; n++) {
-		struct sockaddr_in6 from = {0}, expected;
-		socklen_t from_len = sizeof(from);
-		ssize_t got = recvfrom(w->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
-		uint16_t id;
-
-		if (got < 0)
-			break;
-		if (got < CC_DNS_HEADER_LEN)
-			continue;
-		id = (uint16_t)(buf[0] << 8 | buf[1]);
-		if (g->pending_by_id[id]) {
-			struct gate_pending *p = &g->pending[g->pending_by_id[id] - 1];
-
-			server_address(g->config, p->server, &expected);
-			if (!p->client.tcp && same_server(&from, &expected))
-				gate_upstream_answer(g, p, buf, (size_t)got);
-		}
-	}
-	gate_flush(g);
-}
-
 /* Questions nobody answered: the next resolver, then SERVFAIL. */
 static void expire_pending(struct gate *g, int64_t now)
 {
@@ -465,6 +437,7 @@ static void expire_pending(struct gate *g, int64_t now)
 		if (!p->used || now - p->sent_ms < GATE_UPSTREAM_TIMEOUT_MS)
 			continue;
 		if (p->server + 1 < g->config->dns_server_count) {
+			gate_udp_forget(g, p);
 			gate_tcp_forget(g, p);
 			p->server++;
 			if (ask(g, p) == 0)
@@ -538,13 +511,12 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 {
 	struct itimerspec every = {{0, TIMER_MS * 1000000L}, {0, TIMER_MS * 1000000L}};
 	uint64_t capacity = cc_cell_capacity(config);
-	int zero = 0;
 
 	memset(g, 0, sizeof(*g));
 	g->config = config;
 	g->loop = loop;
 	g->rules_epoch = 1; /* a cell's 0: its rules were never read */
-	g->udp.fd = g->tcp.fd = g->upstream.fd = g->timer.fd = -1;
+	g->udp.fd = g->tcp.fd = g->timer.fd = -1;
 	g->route_fd = gate_local_open();
 	if (g->route_fd < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's route socket");
@@ -555,18 +527,14 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	if ((g->udp.fd = listen_socket(SOCK_DGRAM, config->dns_gate_port, err)) < 0 ||
 	    (g->tcp.fd = listen_socket(SOCK_STREAM, config->dns_gate_port, err)) < 0)
 		return -1;
-	g->upstream.fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (g->upstream.fd < 0 || setsockopt(g->upstream.fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's upstream socket");
 	g->timer.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (g->timer.fd < 0 || timerfd_settime(g->timer.fd, 0, &every, NULL) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "the DNS gate's timer");
 	g->udp.ready = udp_ready;
 	g->tcp.ready = tcp_ready;
-	g->upstream.ready = upstream_ready;
 	g->timer.ready = timer_ready;
 	if (loop_add(loop, &g->udp, EPOLLIN, err) < 0 || loop_add(loop, &g->tcp, EPOLLIN, err) < 0 ||
-	    loop_add(loop, &g->upstream, EPOLLIN, err) < 0 || loop_add(loop, &g->timer, EPOLLIN, err) < 0)
+	    loop_add(loop, &g->timer, EPOLLIN, err) < 0)
 		return -1;
 	gate_learn_forget_all();
 	return 0;
@@ -574,7 +542,7 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 
 void gate_close(struct gate *g)
 {
-	struct watch *watches[] = {&g->udp, &g->tcp, &g->upstream, &g->timer};
+	struct watch *watches[] = {&g->udp, &g->tcp, &g->timer};
 
 	if (!g->config)
 		return; /* never opened */

@@ -7,7 +7,8 @@
  * addresses of each answer into the chat's learned sets in its cell's
  * table before the chat sees the answer, so the first connect works.
  *
- * Internal to chatcelld: gate.c (UDP, upstream, timers), gate_tcp.c,
+ * Internal to chatcelld: gate.c (UDP, upstream, timers), gate_udp.c (a
+ * question to a resolver over UDP), gate_tcp.c,
  * gate_cells.c (who asks), gate_policy.c (rules), gate_learn.c (the
  * cells' learned sets), gate_audit.c (rate limits and refusals). */
 #ifndef CHATCELLD_GATE_H
@@ -100,6 +101,7 @@ struct gate_pending {
 	size_t msg_len;
 	unsigned server; /* index into dns_servers */
 	int64_t sent_ms;
+	struct gate_udp_upstream *udp; /* its socket to the resolver over UDP, or NULL */
 	struct gate_tcp_upstream *tcp; /* an upstream TCP connection, or NULL */
 };
 
@@ -111,13 +113,12 @@ struct gate {
 	uint64_t rules_epoch; /* moves on when the registry changed */
 	sqlite3_stmt *data_version_stmt;
 	struct loop *loop;
-	struct watch udp, tcp, upstream, timer;
+	struct watch udp, tcp, timer;
 	uint64_t next_serial;
 	struct gate_cell **cells; /* by index */
 	uint32_t capacity;
 	struct gate_pending pending[GATE_PENDING_MAX];
 	unsigned pending_count, pending_cursor;
-	uint16_t pending_by_id[65536]; /* slot + 1 of the question with this upstream ID, or 0 */
 	unsigned tcp_clients;
 	struct gate_tcp_client *tcp_list;
 	struct gate_tcp_upstream *upstream_list;
@@ -158,6 +159,14 @@ void gate_cache_close(struct gate *g);
 void gate_cache_put(struct gate *g, const struct cc_dns_query *q, const struct cc_dns_answer *a, int64_t now_ms);
 /* A kept answer to q, its TTLs counted down: true, or false. */
 bool gate_cache_get(struct gate *g, const struct cc_dns_query *q, struct cc_dns_answer *a, int64_t now_ms);
+
+/* gate_udp.c: ask p's question (msg) of `server` from a socket of its own;
+ * 0, or -1. The answer goes to gate_upstream_answer. */
+struct gate_udp_upstream;
+int gate_udp_ask(struct gate *g, struct gate_pending *p, const struct sockaddr_in6 *server, const uint8_t *msg,
+		 size_t len);
+/* Close p's socket, if any. */
+void gate_udp_forget(struct gate *g, struct gate_pending *p);
 
 /* gate_tcp.c */
 struct gate_tcp_client;

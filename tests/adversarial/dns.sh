@@ -144,6 +144,59 @@ is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 198.51.100.
 	"attack dns/learned-outlive-gate: after a restart of the gate, before any question, B holds nothing learned"
 is "$(ask dns-adv-b "$GATE" api.test)" "NOERROR tc=0 198.51.100.4" "control: and learns it again by asking"
 
+# Forged answers from an attacker who can send as the resolver (an
+# off-host one: dns_servers on another host). The gate asks from a new
+# port for each question (connect() picks it at random), and only the
+# resolver's address and port reach that socket. forging_resolver.py
+# answers as a resolver, and also forges an answer with the question's ID:
+# to the port the question before came from (a port learnt once), or to
+# the question's own port (the control: a port guessed right). It says
+# TTL 86400; the gate keeps and hands on no more than dns_max_ttl (2 s).
+kill "$GATED_PID"
+wait "$GATED_PID" 2>/dev/null
+FORGE_LOG=/run/forging-resolver.log
+: >"$FORGE_LOG"
+ip addr add 127.0.0.11/8 dev lo
+start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/forging_resolver.py" 127.0.0.11 86400 "$FORGE_LOG"
+FORGER_PID=$READY_PID
+sed -i 's/^dns_servers = .*/dns_servers = 127.0.0.11/' /etc/chatcell/chatcell.conf
+printf 'dns_max_ttl = 2\n' >>/etc/chatcell/chatcell.conf
+: >"$GATED_LOG"
+chatcelld 2>>"$GATED_LOG" &
+GATED_PID=$!
+timeout 10 tail -n +1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
+chatcell-admin egress allow dns-adv-b --domain '*.forge.test' >/dev/null
+asked() { grep -c " $1\$" "$FORGE_LOG"; } # how often the resolver was asked NAME
+# The TTL of the first answer record to an A question for NAME, asked in a
+# session of CHAT_ID.
+ttl_seen() { in_session "$1" /usr/bin/python3 -c '
+import socket, struct, sys
+q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
+q += b"".join(bytes([len(l)]) + l.encode() for l in sys.argv[1].split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(q, ("169.254.1.1", 53))
+a = s.recv(4096)
+i = len(q)
+print(struct.unpack(">I", a[i + 6:i + 10])[0])' "$2"; }
+is "$(ask dns-adv-b "$GATE" first.forge.test)" "NOERROR tc=0 198.51.100.4" "control: the resolver answers B through the gate"
+is "$(ask dns-adv-b "$GATE" stale-1.forge.test)" "NOERROR tc=0 198.51.100.4" \
+	"attack dns/forged-answer-known-port: an answer forged with the question's ID, sent to the port of the question before, is not taken"
+is "$(ask dns-adv-b "$GATE" same-1.forge.test)" "NOERROR tc=0 198.51.100.66" \
+	"control: sent to the question's own port, the same forgery is taken (the port and the ID are what a forger must guess)"
+is "$(awk '{print $1}' "$FORGE_LOG" | sort -u | wc -l):$(wc -l <"$FORGE_LOG")" "3:3" "each of the three questions came from a port of its own"
+is "$(asked first.forge.test)" 1 "control: the gate asked once for first.forge.test"
+is "$(ttl_seen dns-adv-b first.forge.test)" 2 "a kept answer says TTL 2 (dns_max_ttl), not the resolver's 86400"
+is "$(asked first.forge.test)" 1 "control: and came from the gate's cache (the resolver was not asked again)"
+deadline=$((SECONDS + 20))
+while [ "$(asked first.forge.test)" -lt 2 ] && [ "$SECONDS" -lt "$deadline" ]; do
+	ask dns-adv-b "$GATE" first.forge.test >/dev/null # refused past the rate: asked again
+done
+is "$(asked first.forge.test)" 2 \
+	"attack dns/cached-past-max-ttl: a kept answer (forged or not) goes after dns_max_ttl (2 s), though it said 86400"
+kill "$FORGER_PID"
+wait "$FORGER_PID" 2>/dev/null
+
 kill "$GATED_PID"
 wait "$GATED_PID" 2>/dev/null
 done_testing

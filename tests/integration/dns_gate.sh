@@ -126,12 +126,17 @@ like "$(chatcell-admin show dns-a)" "*dns gate     NOT answering on 127.0.0.1:53
 	"show says the gate is not answering, and what to do"
 is "$(chatcell-admin --json show dns-a | python3 -c 'import json,sys; print(json.load(sys.stdin)["cell"]["dns_gate"])')" \
 	"{'address': '127.0.0.1:5300', 'answering': False}" "show --json too"
+# Started with the usual soft limit of 1024 descriptors: the gate holds a
+# socket per question to its resolver and two per cell, and raises it.
 : >>"$GATED_LOG"
-chatcelld 2>>"$GATED_LOG" &
+(ulimit -Sn 1024 && exec chatcelld) 2>>"$GATED_LOG" &
 GATED_PID=$!
 timeout 10 tail -n 1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
 run in_session dns-a "$dns_probe" "$GATE" api.test
 is "$out" "NOERROR tc=0 198.51.100.4" "a restarted gate answers again"
+is "$(awk '/^Max open files/ { print $4 " " $5 }' "/proc/$GATED_PID/limits")" "$(ulimit -Hn) $(ulimit -Hn)" \
+	"started with a soft limit of 1024 descriptors, the gate raised it to the hard limit"
+is "$(ulimit -Sn 1024 && awk '/^Max open files/ { print $4 }' /proc/self/limits)" 1024 "control: so it was started"
 like "$(chatcell-admin show dns-a)" "*dns gate     answering on 127.0.0.1:5300*" "and show says so"
 
 # A cell record that cannot be trusted (not root's 0600) does not keep the

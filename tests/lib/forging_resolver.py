@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""A resolver on ADDRESS:53/udp that also plays an attacker who can forge
+its packets (tests/adversarial/dns.sh). Every name gets A 198.51.100.4,
+TTL TTL. Before that answer, a name beginning with
+  stale-  gets a forged A 198.51.100.66 with the question's ID, sent to the
+          port the previous question came from (an attacker who learnt the
+          gate's port once);
+  same-   gets the same forgery sent to the question's own port (an
+          attacker who guessed the port: the control).
+Each question is logged to LOG as "PORT NAME". Prints "ready" once bound.
+
+  forging_resolver.py ADDRESS TTL LOG"""
+import socket
+import struct
+import sys
+
+address, ttl, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((address, 53))
+print("ready", flush=True)
+
+
+def question_end(msg):
+    """The offset after the first question (name, type, class)."""
+    i = 12
+    while msg[i]:
+        i += 1 + msg[i]
+    return i + 1 + 4
+
+
+def name_of(msg):
+    labels, i = [], 12
+    while msg[i]:
+        labels.append(msg[i + 1:i + 1 + msg[i]].decode("ascii", "replace"))
+        i += 1 + msg[i]
+    return ".".join(labels)
+
+
+def answer(msg, address_bytes):
+    end = question_end(msg)
+    header = msg[:2] + struct.pack(">HHHHH", 0x8180, 1, 1, 0, 0)
+    record = struct.pack(">HHHIH", 0xC00C, 1, 1, ttl, 4) + address_bytes
+    return header + msg[12:end] + record
+
+
+previous = None
+while True:
+    msg, sender = s.recvfrom(4096)
+    if len(msg) < 17:
+        continue
+    name = name_of(msg).lower()
+    with open(log, "a") as f:
+        f.write("%d %s\n" % (sender[1], name))
+    forged = answer(msg, socket.inet_aton("198.51.100.66"))
+    if name.startswith("stale-") and previous:
+        s.sendto(forged, previous)
+    elif name.startswith("same-"):
+        s.sendto(forged, sender)
+    s.sendto(answer(msg, socket.inet_aton("198.51.100.4")), sender)
+    previous = sender

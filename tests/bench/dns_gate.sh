@@ -42,14 +42,33 @@ dns_bench() {
 	# grep's match decides: tail dies of SIGPIPE when chatcelld writes on,
 	# which pipefail would take for a failure.
 	timeout 10 tail -n +1 -f /run/bench-chatcelld.log | grep -q -m1 'DNS gate on' || [ "${PIPESTATUS[1]}" = 0 ]
-	local ratios=""
+	local ratios="" last_cpu=$(($(nproc) - 1))
+	# One CPU for the servers and the client: on this VM a wakeup on
+	# another CPU costs about 65 us each way, which swamps both paths
+	# (rounds of 15 or 80 us, as the scheduler placed them).
+	taskset -p -c 0 "$gate_pid" >/dev/null
+	taskset -p -c 0 "$dnsmasq_pid" >/dev/null
 	for i in 1 2 3 4 5; do # alternating rounds: the VM's drift hits both alike
-		direct=$(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 198.51.100.53 bench.test 2000)
-		via=$(chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 169.254.1.1 bench.test 2000)
+		direct=$(taskset -c 0 chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 198.51.100.53 bench.test 2000)
+		via=$(taskset -c 0 chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 169.254.1.1 bench.test 2000)
 		echo "round $i: median round trip through the gate $via us, straight to dnsmasq $direct us: $(ratio "$via" "$direct")"
 		ratios+="$(ratio "$via" "$direct")"$'\n'
 	done
 	echo "latency through the gate / straight to dnsmasq, median of the 5 rounds: $(sort -n <<<"$ratios" | sed -n 4p) (target <= 1.3)"
+	if [ "$last_cpu" -gt 0 ]; then
+		direct=$(taskset -c "$last_cpu" chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 198.51.100.53 bench.test 2000)
+		via=$(taskset -c "$last_cpu" chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 169.254.1.1 bench.test 2000)
+		echo "the same with the client on another CPU than the servers: through the gate $via us, straight to dnsmasq $direct us: $(ratio "$via" "$direct")"
+	fi
+	# A name the gate has not kept: it asks its resolver, from a socket
+	# and a random port of its own, and opens the new address in the
+	# cell's table before it answers.
+	chatcell-admin egress allow dns-bench-1 --domain '*.bench.test' --port 443 >/dev/null
+	via=$(taskset -c 0 chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 169.254.1.1 new-N-a.bench.test 1000)
+	direct=$(taskset -c 0 chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" latency 198.51.100.53 new-N-b.bench.test 1000)
+	echo "a new name each time (nothing kept answers it), 1,000 one after another, one CPU: through the gate $via us, straight to dnsmasq $direct us"
+	taskset -p -c "0-$last_cpu" "$gate_pid" >/dev/null
+	taskset -p -c "0-$last_cpu" "$dnsmasq_pid" >/dev/null
 	echo "throughput through the gate, 2 cells with 64 questions in flight each for 5 s, 1,000 chats with rules:"
 	chatcell-admin run dns-bench-1 -- "$B/dns_gate_bench" flood 169.254.1.1 bench.test 5 64 >/run/bench-flood-1 &
 	chatcell-admin run dns-bench-2 -- "$B/dns_gate_bench" flood 169.254.1.1 bench.test 5 64 >/run/bench-flood-2

@@ -3,7 +3,8 @@
  *
  *   dns_gate_bench latency SERVER NAME COUNT
  *       COUNT questions one after another over UDP: the median round trip
- *       in microseconds
+ *       in microseconds; "-N-" in NAME becomes the question's number, so
+ *       that each asks a name of its own (nothing kept answers it)
  *   dns_gate_bench flood SERVER NAME SECONDS WINDOW
  *       WINDOW questions in flight at all times for SECONDS: answers per
  *       second (answers of any RCODE; the count of non-NOERROR follows) */
@@ -67,8 +68,14 @@ static int latency(const char *server, const char *name, long count)
 	if (!us)
 		return 1;
 	for (long i = 0; i < count; i++) {
-		size_t len = build_query(q, (uint16_t)i, name);
+		char numbered[256];
+		const char *mark = strstr(name, "-N-");
+		size_t len;
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+		if (mark)
+			snprintf(numbered, sizeof(numbered), "%.*s-%ld-%s", (int)(mark - name), name, i, mark + 3);
+		len = build_query(q, (uint16_t)i, mark ? numbered : name);
 		double start = bench_now_us();
 
 		if (send(fd, q, len, 0) != (ssize_t)len || poll(&pfd, 1, 2000) != 1 || recv(fd, a, sizeof(a), 0) < 12) {

@@ -516,7 +516,7 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	g->config = config;
 	g->loop = loop;
 	g->rules_epoch = 1; /* a cell's 0: its rules were never read */
-	g->udp.fd = g->tcp.fd = g->timer.fd = -1;
+	g->udp.fd = g->tcp.fd = g->timer.fd = g->registry_events = -1;
 	g->route_fd = gate_local_open();
 	if (g->route_fd < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's route socket");
@@ -561,6 +561,9 @@ void gate_close(struct gate *g)
 	if (g->route_fd >= 0)
 		close(g->route_fd);
 	g->route_fd = -1;
+	if (g->registry_events >= 0)
+		close(g->registry_events);
+	g->registry_events = -1;
 	if (g->reg_open) {
 		sqlite3_finalize(g->data_version_stmt);
 		cc_registry_close(&g->reg);

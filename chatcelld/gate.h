@@ -110,6 +110,9 @@ struct gate {
 	struct cc_registry reg;
 	bool reg_open;
 	int64_t data_version; /* the registry's, when it was last looked at */
+	/* inotify on the registry's directory: no event since the last look
+	 * means no commit since (gate_policy.c); -1: look every time. */
+	int registry_events;
 	uint64_t rules_epoch; /* moves on when the registry changed */
 	sqlite3_stmt *data_version_stmt;
 	struct loop *loop;

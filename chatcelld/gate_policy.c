@@ -5,9 +5,12 @@
  * connection commits), so the common query reads nothing. */
 #include "gate.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include "base/trusted_dir.h"
 #include "db/chats.h"
@@ -34,12 +37,45 @@ static int open_registry(struct gate *g, struct cc_err *err)
 		return -1;
 	}
 	g->rules_epoch++;
+	/* A commit writes the registry's WAL (or, checkpointed, the registry)
+	 * before it shows: its event is queued by then, so reading none
+	 * before a look means none is needed. Watched from here on: what
+	 * came before is read anew, as the epoch moved on. */
+	g->registry_events = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (g->registry_events >= 0 &&
+	    inotify_add_watch(g->registry_events, CHATCELL_STATE_DIR,
+			      IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) < 0) {
+		close(g->registry_events);
+		g->registry_events = -1;
+	}
 	return 0;
 }
 
+/* Has anything in the registry's directory changed since the last look?
+ * The events are read to the end; unsure (no inotify, an overflow, an
+ * error) is yes. */
+static bool registry_touched(struct gate *g)
+{
+	static char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool touched = false;
+
+	if (g->registry_events < 0)
+		return true;
+	for (;;) {
+		ssize_t n = read(g->registry_events, events, sizeof(events));
+
+		if (n > 0) {
+			touched = true;
+			continue;
+		}
+		return touched || !(n < 0 && errno == EAGAIN);
+	}
+}
+
 /* Move the epoch on when someone committed to the registry since. Once
- * per round of questions and once per timer tick, not per question: the
- * check is a read transaction, a few system calls. */
+ * per round of questions and once per timer tick: a look is a read
+ * transaction, a few system calls, made only after a change in the
+ * registry's directory (one read of the inotify descriptor otherwise). */
 void gate_policy_check(struct gate *g)
 {
 	struct cc_err err = {0};
@@ -56,6 +92,8 @@ void gate_policy_check(struct gate *g)
 		}
 		return;
 	}
+	if (!registry_touched(g))
+		return;
 	if (sqlite3_step(g->data_version_stmt) != SQLITE_ROW) {
 		sqlite3_reset(g->data_version_stmt);
 		g->rules_epoch++; /* cannot tell: read again */

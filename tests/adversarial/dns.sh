@@ -144,6 +144,18 @@ is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 198.51.100.
 	"attack dns/learned-outlive-gate: after a restart of the gate, before any question, B holds nothing learned"
 is "$(ask dns-adv-b "$GATE" api.test)" "NOERROR tc=0 198.51.100.4" "control: and learns it again by asking"
 
+# A rule taken away holds for the very next question: the gate looks at
+# the registry again whenever its directory changed (inotify), before it
+# answers.
+d=$(chat_user dns-adv-d)
+chatcell-admin egress allow dns-adv-d --domain api2.test >/dev/null
+is "$(ask dns-adv-d "$GATE" api2.test)" "NOERROR tc=0 198.51.100.6" "control: D, allowed api2.test, is answered"
+chatcell-admin egress deny dns-adv-d --domain api2.test >/dev/null
+is "$(ask dns-adv-d "$GATE" api2.test)" "REFUSED tc=0 -" \
+	"attack dns/ask-after-deny: the question right after the rule went is refused, though the answer is kept"
+chatcell-admin egress allow dns-adv-d --domain api2.test >/dev/null
+is "$(ask dns-adv-d "$GATE" api2.test)" "NOERROR tc=0 198.51.100.6" "control: given back, the rule holds at once too"
+
 # Forged answers from an attacker who can send as the resolver (an
 # off-host one: dns_servers on another host). The gate asks from a new
 # port for each question (connect() picks it at random), and only the

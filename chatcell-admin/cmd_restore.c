@@ -233,6 +233,7 @@ static int restore(struct admin *a, struct backup *b)
 	struct repair_counts counts;
 	char moved[CC_PATH_MAX + 64];
 	bool unreadable;
+	int rc;
 
 	if (open_backup(a, b) < 0 || check_target(a, b, &unreadable) < 0)
 		return -1;
@@ -252,15 +253,15 @@ static int restore(struct admin *a, struct backup *b)
 	 * does (the host key guard checks the key), then rebuild from it. */
 	if (admin_open_host(a, ADMIN_RESTORE) < 0 || repair_run(a, &counts) < 0)
 		return -1;
-	/* What the repair did is said even if the host's rebuild then fails
-	 * (it rebuilds what it can before it does). */
+	/* What was restored and repaired is said even if the host's rebuild
+	 * then fails (it rebuilds what it can before it does): the exit
+	 * status and the message on stderr say that. */
 	if (!a->opt.json)
 		print_result(a, b, &counts);
-	if (rebuild_host(a) < 0 || recovery_left_error(a) < 0)
-		return -1;
+	rc = rebuild_host(a) < 0 || recovery_left_error(a) < 0 ? -1 : 0;
 	if (a->opt.json)
 		print_result(a, b, &counts);
-	return 0;
+	return rc;
 }
 
 int cmd_restore(struct admin *a)

@@ -152,17 +152,67 @@ static struct gate_pending *pending_new(struct gate *g)
 	return NULL;
 }
 
-/* Send p's question to dns_servers[p->server]: 0, or -1. */
+int gate_upstream_open(struct gate *g, int type, const struct sockaddr_in6 *server, struct watch *w,
+		       uint32_t events)
+{
+	struct sockaddr_in v4 = {.sin_family = AF_INET, .sin_port = server->sin6_port};
+	const struct sockaddr *to = (const struct sockaddr *)server;
+	socklen_t to_len = sizeof(*server);
+	struct cc_err err = {0};
+	int family = AF_INET6;
+
+	/* An IPv4 resolver over IPv4: a host booted without IPv6 has no
+	 * AF_INET6 sockets at all. */
+	if (IN6_IS_ADDR_V4MAPPED(&server->sin6_addr)) {
+		memcpy(&v4.sin_addr, &server->sin6_addr.s6_addr[12], 4);
+		to = (const struct sockaddr *)&v4;
+		to_len = sizeof(v4);
+		family = AF_INET;
+	}
+	w->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (w->fd < 0)
+		return -1;
+	if ((connect(w->fd, to, to_len) < 0 && errno != EINPROGRESS) || loop_add(g->loop, w, events, &err) < 0) {
+		close(w->fd);
+		w->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask p's question of dns_servers[p->server], or of the ones after it
+ * while a resolver cannot even be asked (no route to it, no descriptor
+ * left): 0, or -1 when none could be. */
 static int ask(struct gate *g, struct gate_pending *p)
 {
 	struct sockaddr_in6 server;
 
-	server_address(g->config, p->server, &server);
 	cc_dns_set_id(p->msg, p->msg_len, p->upstream_id);
-	p->sent_ms = gate_now_ms();
-	if (p->client.tcp)
-		return gate_tcp_ask(g, p, &server, p->msg, p->msg_len);
-	return gate_udp_ask(g, p, &server, p->msg, p->msg_len);
+	for (;;) {
+		server_address(g->config, p->server, &server);
+		p->sent_ms = gate_now_ms();
+		if ((p->client.tcp ? gate_tcp_ask : gate_udp_ask)(g, p, &server, p->msg, p->msg_len) == 0)
+			return 0;
+		if (p->server + 1 >= g->config->dns_server_count)
+			return -1;
+		p->server++;
+	}
+}
+
+void gate_ask_next(struct gate *g, struct gate_pending *p)
+{
+	struct gate_client client = p->client;
+	struct cc_dns_query q = p->query;
+
+	gate_udp_forget(g, p);
+	gate_tcp_forget(g, p);
+	if (p->server + 1 < g->config->dns_server_count) {
+		p->server++;
+		if (ask(g, p) == 0)
+			return;
+	}
+	gate_pending_free(g, p);
+	reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
 }
 
 void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_client *client, const uint8_t *msg,
@@ -428,28 +478,14 @@ static void udp_ready(struct watch *w, uint32_t events)
 	gate_flush(g);
 }
 
-/* Questions nobody answered: the next resolver, then SERVFAIL. */
+/* Questions nobody answered in time: the next resolver, then SERVFAIL. */
 static void expire_pending(struct gate *g, int64_t now)
 {
 	for (unsigned i = 0; i < GATE_PENDING_MAX && g->pending_count; i++) {
 		struct gate_pending *p = &g->pending[i];
 
-		if (!p->used || now - p->sent_ms < GATE_UPSTREAM_TIMEOUT_MS)
-			continue;
-		if (p->server + 1 < g->config->dns_server_count) {
-			gate_udp_forget(g, p);
-			gate_tcp_forget(g, p);
-			p->server++;
-			if (ask(g, p) == 0)
-				continue;
-		}
-		{
-			struct gate_client client = p->client;
-			struct cc_dns_query q = p->query;
-
-			gate_pending_free(g, p);
-			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
-		}
+		if (p->used && now - p->sent_ms >= GATE_UPSTREAM_TIMEOUT_MS)
+			gate_ask_next(g, p);
 	}
 }
 

@@ -154,6 +154,9 @@ bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct
 /* An upstream answer (UDP or TCP) for pending slot p. */
 void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len);
 void gate_pending_free(struct gate *g, struct gate_pending *p);
+/* p's resolver will not answer (in time, or at all: its port is closed):
+ * ask the next one, or answer SERVFAIL and free p. */
+void gate_ask_next(struct gate *g, struct gate_pending *p);
 
 /* gate_cache.c */
 struct gate_cache_entry;
@@ -162,6 +165,12 @@ void gate_cache_close(struct gate *g);
 void gate_cache_put(struct gate *g, const struct cc_dns_query *q, const struct cc_dns_answer *a, int64_t now_ms);
 /* A kept answer to q, its TTLs counted down: true, or false. */
 bool gate_cache_get(struct gate *g, const struct cc_dns_query *q, struct cc_dns_answer *a, int64_t now_ms);
+
+/* A socket to `server` (IPv4 as v4-mapped IPv6; asked over IPv4) of `type`, connected or
+ * connecting, in w->fd and watched for `events`: 0, or -1 (nothing is
+ * left open). */
+int gate_upstream_open(struct gate *g, int type, const struct sockaddr_in6 *server, struct watch *w,
+		       uint32_t events);
 
 /* gate_udp.c: ask p's question (msg) of `server` from a socket of its own;
  * 0, or -1. The answer goes to gate_upstream_answer. */

@@ -217,9 +217,14 @@ static void upstream_ready(struct watch *w, uint32_t events)
 	ssize_t n;
 
 	g->round++;
-	/* A failure is left to the timer: the next resolver, or SERVFAIL. */
+	/* Refused or unreachable: the next resolver now. A failure later on
+	 * is left to the timer: the next resolver, or SERVFAIL. */
 	if (events & EPOLLERR) {
+		struct gate_pending *p = u->p;
+
 		upstream_close(g, u);
+		if (p)
+			gate_ask_next(g, p);
 		return;
 	}
 	if (u->out_off < u->out_len) {
@@ -249,18 +254,8 @@ int gate_tcp_ask(struct gate *g, struct gate_pending *p, const struct sockaddr_i
 		 size_t len)
 {
 	struct gate_tcp_upstream *u = calloc(1, sizeof(*u));
-	struct cc_err err = {0};
 
-	if (!u)
-		return -1;
-	u->w.fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (u->w.fd < 0) {
-		free(u);
-		return -1;
-	}
-	if ((connect(u->w.fd, (const struct sockaddr *)server, sizeof(*server)) < 0 && errno != EINPROGRESS) ||
-	    loop_add(g->loop, &u->w, EPOLLOUT, &err) < 0) {
-		close(u->w.fd);
+	if (!u || gate_upstream_open(g, SOCK_STREAM, server, &u->w, EPOLLOUT) < 0) {
 		free(u);
 		return -1;
 	}

@@ -25,8 +25,6 @@ struct gate_udp_upstream {
 
 static void upstream_close(struct gate *g, struct gate_udp_upstream *u)
 {
-	if (u->p)
-		u->p->udp = NULL;
 	loop_bury(g->loop, &u->w, u);
 	close(u->w.fd);
 }
@@ -42,10 +40,12 @@ static void upstream_ready(struct watch *w, uint32_t events)
 	for (unsigned n = 0; n < READS_PER_WAKEUP; n++) {
 		ssize_t got = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
 
-		/* An error (the resolver's port closed) is left to the timer:
-		 * the next resolver, or SERVFAIL. */
-		if (got < 0)
+		/* The resolver's port is closed (ICMP): the next resolver now. */
+		if (got < 0) {
+			if (errno == ECONNREFUSED)
+				gate_ask_next(g, u->p); /* closes u */
 			break;
+		}
 		if (got < CC_DNS_HEADER_LEN || (uint16_t)(buf[0] << 8 | buf[1]) != u->p->upstream_id)
 			continue;
 		gate_upstream_answer(g, u->p, buf, (size_t)got); /* closes u */
@@ -58,20 +58,13 @@ int gate_udp_ask(struct gate *g, struct gate_pending *p, const struct sockaddr_i
 		 size_t len)
 {
 	struct gate_udp_upstream *u = calloc(1, sizeof(*u));
-	struct cc_err err = {0};
-	int zero = 0;
 
-	if (!u)
-		return -1;
-	/* IPv6 with IPv4 mapped: dns_servers may hold either. */
-	u->w.fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (u->w.fd < 0) {
+	if (!u || gate_upstream_open(g, SOCK_DGRAM, server, &u->w, EPOLLIN) < 0) {
 		free(u);
 		return -1;
 	}
-	if (setsockopt(u->w.fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0 ||
-	    connect(u->w.fd, (const struct sockaddr *)server, sizeof(*server)) < 0 ||
-	    send(u->w.fd, msg, len, MSG_DONTWAIT) != (ssize_t)len || loop_add(g->loop, &u->w, EPOLLIN, &err) < 0) {
+	if (send(u->w.fd, msg, len, MSG_DONTWAIT) != (ssize_t)len) {
+		loop_remove(g->loop, &u->w);
 		close(u->w.fd);
 		free(u);
 		return -1;

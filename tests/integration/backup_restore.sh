@@ -95,6 +95,10 @@ restore done: 0 NSS view entries fixed (0 published, 0 removed), 0 homes made, 0
 is "$err" "chatcell-admin restore: restored, but not every running cell's egress table was rebuilt: the cell record $bad must be a root-owned 0600 file; refusing it" \
 	"and names the record it refused"
 ok "the running cell's table is rebuilt all the same" cell_of_a list table inet chatcell
+run chatcell-admin --json restore /root/backup --force
+is "$rc:$(echo "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["chats"], d["fixed"])')" "7:2 0" \
+	"with --json too: the object of what was restored and repaired, and the failure's exit status"
+like "$err" "*restored, but not every running cell's egress table was rebuilt: the cell record $bad must be*" "and the reason on stderr"
 rm -f "$bad"
 run chatcell-admin restore /root/backup --force
 is "$rc" 0 "control: without the record, the same restore succeeds"

@@ -134,9 +134,12 @@ GATED_PID=$!
 timeout 10 tail -n 1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
 run in_session dns-a "$dns_probe" "$GATE" api.test
 is "$out" "NOERROR tc=0 198.51.100.4" "a restarted gate answers again"
-is "$(awk '/^Max open files/ { print $4 " " $5 }' "/proc/$GATED_PID/limits")" "$(ulimit -Hn) $(ulimit -Hn)" \
-	"started with a soft limit of 1024 descriptors, the gate raised it to the hard limit"
-is "$(ulimit -Sn 1024 && awk '/^Max open files/ { print $4 }' /proc/self/limits)" 1024 "control: so it was started"
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 1024 ]; then
+	is "$(awk '/^Max open files/ { print $4 " " $5 }' "/proc/$GATED_PID/limits")" "$(ulimit -Hn) $(ulimit -Hn)" \
+		"started with a soft limit of 1024 descriptors, the gate raised it to the hard limit"
+else
+	skip "the gate raises its descriptor limit" "the hard limit here is $(ulimit -Hn): there is nothing to raise"
+fi
 like "$(chatcell-admin show dns-a)" "*dns gate     answering on 127.0.0.1:5300*" "and show says so"
 
 # A cell record that cannot be trusted (not root's 0600) does not keep the

@@ -7,17 +7,21 @@ TTL TTL. Before that answer, a name beginning with
           port the previous question came from (an attacker who learnt the
           gate's port once);
   same-   gets the same forgery sent to the question's own port (an
-          attacker who guessed the port: the control).
+          attacker who guessed the port: the control);
+  other-  gets it sent to the question's own port from OTHER:53, an
+          address that is not the resolver's.
 Each question is logged to LOG as "PORT NAME". Prints "ready" once bound.
 
-  forging_resolver.py ADDRESS TTL LOG"""
+  forging_resolver.py ADDRESS OTHER TTL LOG"""
 import socket
 import struct
 import sys
 
-address, ttl, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+address, other, ttl, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((address, 53))
+elsewhere = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+elsewhere.bind((other, 53))
 print("ready", flush=True)
 
 
@@ -57,5 +61,7 @@ while True:
         s.sendto(forged, previous)
     elif name.startswith("same-"):
         s.sendto(forged, sender)
+    elif name.startswith("other-"):
+        elsewhere.sendto(forged, sender)
     s.sendto(answer(msg, socket.inet_aton("198.51.100.4")), sender)
     previous = sender

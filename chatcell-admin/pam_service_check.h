@@ -8,8 +8,11 @@
 #include "base/error.h"
 
 /* 0 when every directory from / to CHATCELL_PAM_DIR, its "chatcell" and its
- * "other" (if present) are owned by root and not writable by group or
- * others; else -1 (err says which and how to fix it). */
+ * "other" (if present), and every file they include (@include, include,
+ * substack), are owned by root and not writable by group or others; else
+ * -1 (err says which and how to fix it). Checked by chatcell-admin before
+ * it starts a cell, and by the session before it starts PAM (chatcell-
+ * session may be run directly). */
 int pam_service_check(struct cc_err *err);
 
 #endif

@@ -99,6 +99,40 @@ is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d must be owned by root
 chmod 0755 /etc/chatcell/pam.d
 run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
 is "$rc" 2 "and nothing ran; with the modes back, run works again (control)"
+# The files the service includes are the service too (by absolute path:
+# libpam does not look for a relative one in chatcell's directory).
+cp /etc/chatcell/pam.d/chatcell /tmp/pam.saved
+printf 'session optional pam_permit.so\n' >/etc/chatcell/pam.d/site-session
+chmod 0664 /etc/chatcell/pam.d/site-session
+printf '@include /etc/chatcell/pam.d/site-session\n' >>/etc/chatcell/pam.d/chatcell
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d/site-session, included from /etc/chatcell/pam.d/chatcell must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0664): root runs the modules it names (fix with: chown root:root /etc/chatcell/pam.d/site-session && chmod 644 /etc/chatcell/pam.d/site-session)" \
+	"an @include of a file the group may write: run refuses and names it"
+printf 'session [success=ok default=bad] pam_permit.so\nsession substack /etc/chatcell/pam.d/site-session\n' >>/etc/chatcell/pam.d/chatcell
+chmod 0644 /etc/chatcell/pam.d/site-session
+printf 'session include /tmp/site-more\n' >>/etc/chatcell/pam.d/site-session
+install -m 0646 /dev/null /tmp/site-more
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: /tmp/site-more, included from /etc/chatcell/pam.d/site-session must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0646): root runs the modules it names (fix with: chown root:root /tmp/site-more && chmod 644 /tmp/site-more)" \
+	"and so does an include two files down, by an absolute path, past a bracketed control"
+# The session checks them itself: root may run chatcell-session directly.
+run /usr/libexec/chatcell/chatcell-session "$a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-session: /tmp/site-more, included from /etc/chatcell/pam.d/site-session must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0646): root runs the modules it names (fix with: chown root:root /tmp/site-more && chmod 644 /tmp/site-more)" \
+	"chatcell-session run by root refuses it too"
+# A file that includes itself is followed no further than libpam would.
+cp /etc/chatcell/pam.d/site-session /tmp/site-session.saved
+printf '@include /etc/chatcell/pam.d/site-session\n' >>/etc/chatcell/pam.d/site-session
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d/site-session includes more than 64 files, or 8 deep; libpam stops sooner" \
+	"a file that includes itself: refused, with the limit"
+cp /tmp/site-session.saved /etc/chatcell/pam.d/site-session
+chmod 0644 /tmp/site-more
+run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
+is "$rc" 2 "nothing ran; with every included file root's alone, run works again (control)"
+run /usr/libexec/chatcell/chatcell-session "$a" -- /bin/echo direct
+is "$rc:$out" "0:direct" "control: so does chatcell-session"
+cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
+rm -f /etc/chatcell/pam.d/site-session /tmp/site-more
 # A chat without a running cell: run starts it itself, as ensure --start
 # does, and the session joins it (pam_chatcell's debug line says which).
 b=$(chat_user "run-chat-b")

@@ -112,13 +112,11 @@ static void reply_error(struct gate *g, const struct gate_client *client, const 
 		gate_reply(g, client, out, len);
 }
 
-void gate_pending_free(struct gate *g, struct gate_pending *p)
+/* Everything p holds, given back: p is a free slot. */
+static void release(struct gate *g, struct gate_pending *p)
 {
-	struct gate_cell *cell;
+	struct gate_cell *cell = gate_cell_get(g, p->client.index, p->client.serial);
 
-	if (!p->used)
-		return;
-	cell = gate_cell_get(g, p->client.index, p->client.serial);
 	if (cell && cell->pending)
 		cell->pending--;
 	gate_udp_forget(g, p);
@@ -128,6 +126,60 @@ void gate_pending_free(struct gate *g, struct gate_pending *p)
 	free(p->msg);
 	memset(p, 0, sizeof(*p));
 	g->pending_count--;
+}
+
+/* The questions waiting on leader p, taken off it (each with no leader). */
+static struct gate_pending *take_followers(struct gate_pending *p)
+{
+	struct gate_pending *list = p->followers;
+
+	p->followers = NULL;
+	for (struct gate_pending *f = list; f; f = f->next_follower)
+		f->leader = NULL;
+	return list;
+}
+
+void gate_pending_free(struct gate *g, struct gate_pending *p)
+{
+	struct gate_pending *f;
+
+	if (!p->used)
+		return;
+	if (p->leader) {
+		struct gate_pending **at = &p->leader->followers;
+
+		while (*at && *at != p)
+			at = &(*at)->next_follower;
+		if (*at)
+			*at = p->next_follower;
+	}
+	f = take_followers(p); /* only when the gate ends: answers and failures take them first */
+	while (f) {
+		struct gate_pending *next = f->next_follower;
+
+		release(g, f);
+		f = next;
+	}
+	release(g, p);
+}
+
+/* A UDP question already asked upstream that q is the same as, or NULL. */
+static struct gate_pending *leader_for(struct gate *g, const struct cc_dns_query *q)
+{
+	unsigned seen = 0;
+
+	for (unsigned i = 0; i < GATE_PENDING_MAX && seen < g->pending_count; i++) {
+		struct gate_pending *p = &g->pending[i];
+
+		if (!p->used)
+			continue;
+		seen++;
+		if (!p->leader && !p->client.tcp && p->query.qtype == q->qtype && p->query.qclass == q->qclass &&
+		    p->query.edns == q->edns && p->query.edns_udp_size == q->edns_udp_size &&
+		    (p->query.flags & CC_DNS_FLAG_RD) == (q->flags & CC_DNS_FLAG_RD) && strcmp(p->query.name, q->name) == 0)
+			return p;
+	}
+	return NULL;
 }
 
 /* A free slot, with a random ID for its question: each question has a
@@ -199,10 +251,19 @@ static int ask(struct gate *g, struct gate_pending *p)
 	}
 }
 
-void gate_ask_next(struct gate *g, struct gate_pending *p)
+/* p is given up on: SERVFAIL to its client, and p freed. */
+static void fail(struct gate *g, struct gate_pending *p)
 {
 	struct gate_client client = p->client;
 	struct cc_dns_query q = p->query;
+
+	release(g, p);
+	reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+}
+
+void gate_ask_next(struct gate *g, struct gate_pending *p)
+{
+	struct gate_pending *waiting;
 
 	gate_udp_forget(g, p);
 	gate_tcp_forget(g, p);
@@ -211,15 +272,21 @@ void gate_ask_next(struct gate *g, struct gate_pending *p)
 		if (ask(g, p) == 0)
 			return;
 	}
-	gate_pending_free(g, p);
-	reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+	waiting = take_followers(p);
+	fail(g, p);
+	while (waiting) {
+		struct gate_pending *next = waiting->next_follower;
+
+		fail(g, waiting);
+		waiting = next;
+	}
 }
 
 void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_client *client, const uint8_t *msg,
 		   size_t len)
 {
 	struct cc_dns_query q;
-	struct gate_pending *p;
+	struct gate_pending *p, *leader;
 	int64_t now = gate_now_ms();
 	int rc = cc_dns_parse_query(msg, len, &q);
 
@@ -246,6 +313,7 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	}
 	if (gate_answer_from_cache(g, cell, client, &q, now))
 		return;
+	leader = client->tcp ? NULL : leader_for(g, &q);
 	if (g->config->dns_server_count == 0 || cell->pending >= GATE_PENDING_PER_CELL || !(p = pending_new(g))) {
 		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
@@ -253,6 +321,12 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	cell->pending++;
 	p->query = q;
 	p->client = *client;
+	if (leader) { /* answered with it, whatever resolver it asks */
+		p->leader = leader;
+		p->next_follower = leader->followers;
+		leader->followers = p;
+		return;
+	}
 	/* Written anew: only what was checked goes upstream (dns_reply.h). */
 	p->msg = malloc(GATE_QUERY_MAX);
 	p->msg_len = p->msg ? cc_dns_build_query(&q, 0, p->msg, GATE_QUERY_MAX) : 0;
@@ -371,21 +445,21 @@ static void bound_ttls(struct cc_dns_answer *a, uint32_t max)
 			a->addrs[i].ttl = max;
 }
 
-void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len)
+/* The client of p, answered from the resolver's answer `msg` (len bytes;
+ * rc and `a` as cc_dns_parse_answer gave them), and p freed. */
+static void answer_and_release(struct gate *g, struct gate_pending *p, int rc, const struct cc_dns_answer *a,
+			       const uint8_t *msg, size_t len)
 {
-	static struct cc_dns_answer a;
 	static uint8_t out[CC_DNS_MSG_MAX];
 	struct gate_client client = p->client;
 	struct cc_dns_query q = p->query;
 	struct gate_cell *cell = gate_cell_get(g, client.index, client.serial);
 	const char *bad = NULL;
-	int rc;
 
-	q.id = p->upstream_id;
-	rc = cc_dns_parse_answer(msg, len, &q, &a);
-	q.id = p->query.id;
-	gate_pending_free(g, p);
-	if (rc < 0 && cell && len >= CC_DNS_HEADER_LEN && (msg[2] & (CC_DNS_FLAG_TC >> 8))) {
+	release(g, p);
+	if (!cell) /* the cell ended meanwhile */
+		return;
+	if (rc < 0 && len >= CC_DNS_HEADER_LEN && (msg[2] & (CC_DNS_FLAG_TC >> 8))) {
 		/* Cut mid-record: say "truncated", so the client asks over TCP. */
 		uint8_t cut[CC_DNS_UDP_MIN];
 		size_t cut_len = cc_dns_build_error(&q, CC_DNS_RCODE_NOERROR, cut, sizeof(cut));
@@ -397,21 +471,15 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 		return;
 	}
 	if (rc < 0) {
-		if (cell)
-			reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
+		reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
 	}
-	bound_ttls(&a, g->config->dns_max_ttl);
-	if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA)
-		gate_cache_put(g, &q, &a, gate_now_ms());
-	if (!cell) /* the cell ended meanwhile */
-		return;
 	gate_policy_refresh(g, cell);
 	if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA) {
-		deliver(g, cell, &client, &q, &a);
+		deliver(g, cell, &client, &q, a);
 		return;
 	}
-	if (!gate_policy_allows(cell, q.name, NULL) || !chain_allowed(cell, &a, &bad)) {
+	if (!gate_policy_allows(cell, q.name, NULL) || !chain_allowed(cell, a, &bad)) {
 		reply_error(g, &client, &q, CC_DNS_RCODE_REFUSED);
 		return;
 	}
@@ -420,6 +488,29 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 	cc_dns_set_id(out, len, q.id);
 	g->answered++;
 	gate_reply(g, &client, out, len);
+}
+
+void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len)
+{
+	static struct cc_dns_answer a;
+	struct cc_dns_query q = p->query;
+	struct gate_pending *waiting = take_followers(p);
+	int rc;
+
+	q.id = p->upstream_id;
+	rc = cc_dns_parse_answer(msg, len, &q, &a);
+	if (rc == 0) {
+		bound_ttls(&a, g->config->dns_max_ttl);
+		if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA)
+			gate_cache_put(g, &q, &a, gate_now_ms());
+	}
+	answer_and_release(g, p, rc, &a, msg, len);
+	while (waiting) { /* the same question from other clients, each with its own rules */
+		struct gate_pending *next = waiting->next_follower;
+
+		answer_and_release(g, waiting, rc, &a, msg, len);
+		waiting = next;
+	}
 }
 
 /* Queries from cells, arriving through the host's DNAT. */
@@ -484,8 +575,8 @@ static void expire_pending(struct gate *g, int64_t now)
 	for (unsigned i = 0; i < GATE_PENDING_MAX && g->pending_count; i++) {
 		struct gate_pending *p = &g->pending[i];
 
-		if (p->used && now - p->sent_ms >= GATE_UPSTREAM_TIMEOUT_MS)
-			gate_ask_next(g, p);
+		if (p->used && !p->leader && now - p->sent_ms >= GATE_UPSTREAM_TIMEOUT_MS)
+			gate_ask_next(g, p); /* its followers go with it */
 	}
 }
 

@@ -103,6 +103,13 @@ struct gate_pending {
 	int64_t sent_ms;
 	struct gate_udp_upstream *udp; /* its socket to the resolver over UDP, or NULL */
 	struct gate_tcp_upstream *tcp; /* an upstream TCP connection, or NULL */
+	/* A UDP question the same as one already asked upstream (name, type,
+	 * class, RD, EDNS) waits on that one, its leader, and is answered
+	 * with it: a forger gets one chance per question asked, not one per
+	 * client (RFC 5452, 5). */
+	struct gate_pending *leader;        /* NULL: asked upstream itself */
+	struct gate_pending *followers;     /* those waiting on this one */
+	struct gate_pending *next_follower; /* the next waiting on the same leader */
 };
 
 struct gate {

@@ -69,8 +69,14 @@ dns_gate_setup() {
 	timeout 10 tail -n +1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
 }
 
-# The upstream saw a question for NAME?
-upstream_asked() { grep -q "query\[[A-Z]*\] $1 from" "$DNS_LOG"; }
+# The upstream saw a question for NAME? dnsmasq's log reaches its file
+# through a pipe, a moment after the answer may: it is waited for (10 s).
+upstream_asked() {
+	local deadline=$((SECONDS + 10))
+	until grep -q "query\[[A-Z]*\] $1 from" "$DNS_LOG"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+	done
+}
 # A command in a login session of CHAT_ID (a real PAM session).
 in_session() { chatcell-admin run "$1" -- "${@:2}"; }
 in_cell() { nsenter --net="/proc/$(keeper_of "$1")/ns/net" "${@:2}"; } # CHAT_ID COMMAND...

@@ -10,12 +10,16 @@ TTL TTL. Before that answer, a name beginning with
           attacker who guessed the port: the control);
   other-  gets it sent to the question's own port from OTHER:53, an
           address that is not the resolver's.
+A name beginning with slow- is answered 300 ms late (and not forged), so
+that more questions for it arrive meanwhile.
 Each question is logged to LOG as "PORT NAME". Prints "ready" once bound.
 
   forging_resolver.py ADDRESS OTHER TTL LOG"""
+import select
 import socket
 import struct
 import sys
+import time
 
 address, other, ttl, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -49,13 +53,22 @@ def answer(msg, address_bytes):
 
 
 previous = None
+late = []  # (when, answer, to) of slow- names
 while True:
+    wait = max(0.0, late[0][0] - time.monotonic()) if late else None
+    if select.select([s], [], [], wait)[0] == []:
+        _, message, to = late.pop(0)
+        s.sendto(message, to)
+        continue
     msg, sender = s.recvfrom(4096)
     if len(msg) < 17:
         continue
     name = name_of(msg).lower()
     with open(log, "a") as f:
         f.write("%d %s\n" % (sender[1], name))
+    if name.startswith("slow-"):
+        late.append((time.monotonic() + 0.3, answer(msg, socket.inet_aton("198.51.100.4")), sender))
+        continue
     forged = answer(msg, socket.inet_aton("198.51.100.66"))
     if name.startswith("stale-") and previous:
         s.sendto(forged, previous)

@@ -112,10 +112,26 @@ static void reply_error(struct gate *g, const struct gate_client *client, const 
 		gate_reply(g, client, out, len);
 }
 
+/* Take p out of the leaders' table. */
+static void unlist(struct gate *g, struct gate_pending *p)
+{
+	uint16_t *at = &g->leaders[p->key_hash % GATE_LEADER_BUCKETS];
+	uint16_t self = (uint16_t)(p - g->pending + 1);
+
+	while (*at && *at != self)
+		at = &g->pending[*at - 1].next_leader;
+	if (*at)
+		*at = p->next_leader;
+	p->listed = false;
+}
+
 /* Everything p holds, given back: p is a free slot. */
 static void release(struct gate *g, struct gate_pending *p)
 {
 	struct gate_cell *cell = gate_cell_get(g, p->client.index, p->client.serial);
+
+	if (p->listed)
+		unlist(g, p);
 
 	if (cell && cell->pending)
 		cell->pending--;
@@ -163,20 +179,30 @@ void gate_pending_free(struct gate *g, struct gate_pending *p)
 	release(g, p);
 }
 
-/* A UDP question already asked upstream that q is the same as, or NULL. */
-static struct gate_pending *leader_for(struct gate *g, const struct cc_dns_query *q)
+/* What makes two questions the same upstream: the name, type, class, RD
+ * and whether EDNS is asked for (cc_dns_build_query writes the rest). */
+static uint32_t key_hash(const struct cc_dns_query *q)
 {
-	unsigned seen = 0;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	uint8_t tail[4] = {(uint8_t)q->qtype, (uint8_t)q->qclass, (uint8_t)(q->flags & CC_DNS_FLAG_RD ? 1 : 0),
+			   (uint8_t)q->edns};
 
-	for (unsigned i = 0; i < GATE_PENDING_MAX && seen < g->pending_count; i++) {
-		struct gate_pending *p = &g->pending[i];
+	for (const char *c = q->name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	for (size_t i = 0; i < sizeof(tail); i++)
+		h = (h ^ tail[i]) * 16777619u;
+	return h;
+}
 
-		if (!p->used)
-			continue;
-		seen++;
-		if (!p->leader && !p->client.tcp && p->query.qtype == q->qtype && p->query.qclass == q->qclass &&
-		    p->query.edns == q->edns && p->query.edns_udp_size == q->edns_udp_size &&
-		    (p->query.flags & CC_DNS_FLAG_RD) == (q->flags & CC_DNS_FLAG_RD) && strcmp(p->query.name, q->name) == 0)
+/* A UDP question already asked upstream that q is the same as, or NULL. */
+static struct gate_pending *leader_for(struct gate *g, const struct cc_dns_query *q, uint32_t h)
+{
+	for (uint16_t at = g->leaders[h % GATE_LEADER_BUCKETS]; at; at = g->pending[at - 1].next_leader) {
+		struct gate_pending *p = &g->pending[at - 1];
+
+		if (p->key_hash == h && p->query.qtype == q->qtype && p->query.qclass == q->qclass &&
+		    p->query.edns == q->edns && (p->query.flags & CC_DNS_FLAG_RD) == (q->flags & CC_DNS_FLAG_RD) &&
+		    strcmp(p->query.name, q->name) == 0)
 			return p;
 	}
 	return NULL;
@@ -313,7 +339,6 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	}
 	if (gate_answer_from_cache(g, cell, client, &q, now))
 		return;
-	leader = client->tcp ? NULL : leader_for(g, &q);
 	if (g->config->dns_server_count == 0 || cell->pending >= GATE_PENDING_PER_CELL || !(p = pending_new(g))) {
 		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
@@ -321,11 +346,18 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	cell->pending++;
 	p->query = q;
 	p->client = *client;
-	if (leader) { /* answered with it, whatever resolver it asks */
-		p->leader = leader;
-		p->next_follower = leader->followers;
-		leader->followers = p;
-		return;
+	if (!client->tcp) {
+		p->key_hash = key_hash(&q);
+		leader = leader_for(g, &q, p->key_hash);
+		if (leader) { /* answered with it, whatever resolver it asks */
+			p->leader = leader;
+			p->next_follower = leader->followers;
+			leader->followers = p;
+			return;
+		}
+		p->next_leader = g->leaders[p->key_hash % GATE_LEADER_BUCKETS];
+		g->leaders[p->key_hash % GATE_LEADER_BUCKETS] = (uint16_t)(p - g->pending + 1);
+		p->listed = true;
 	}
 	/* Written anew: only what was checked goes upstream (dns_reply.h). */
 	p->msg = malloc(GATE_QUERY_MAX);
@@ -445,6 +477,18 @@ static void bound_ttls(struct cc_dns_answer *a, uint32_t max)
 			a->addrs[i].ttl = max;
 }
 
+/* An empty answer with TC set: the client asks again over TCP. */
+static void reply_truncated(struct gate *g, const struct gate_client *client, const struct cc_dns_query *q)
+{
+	uint8_t cut[CC_DNS_UDP_MIN];
+	size_t len = cc_dns_build_error(q, CC_DNS_RCODE_NOERROR, cut, sizeof(cut));
+
+	if (len) {
+		cut[2] |= CC_DNS_FLAG_TC >> 8;
+		gate_reply(g, client, cut, len);
+	}
+}
+
 /* The client of p, answered from the resolver's answer `msg` (len bytes;
  * rc and `a` as cc_dns_parse_answer gave them), and p freed. */
 static void answer_and_release(struct gate *g, struct gate_pending *p, int rc, const struct cc_dns_answer *a,
@@ -460,14 +504,7 @@ static void answer_and_release(struct gate *g, struct gate_pending *p, int rc, c
 	if (!cell) /* the cell ended meanwhile */
 		return;
 	if (rc < 0 && len >= CC_DNS_HEADER_LEN && (msg[2] & (CC_DNS_FLAG_TC >> 8))) {
-		/* Cut mid-record: say "truncated", so the client asks over TCP. */
-		uint8_t cut[CC_DNS_UDP_MIN];
-		size_t cut_len = cc_dns_build_error(&q, CC_DNS_RCODE_NOERROR, cut, sizeof(cut));
-
-		if (cut_len) {
-			cut[2] |= CC_DNS_FLAG_TC >> 8;
-			gate_reply(g, &client, cut, cut_len);
-		}
+		reply_truncated(g, &client, &q); /* cut mid-record */
 		return;
 	}
 	if (rc < 0) {
@@ -483,7 +520,12 @@ static void answer_and_release(struct gate *g, struct gate_pending *p, int rc, c
 		reply_error(g, &client, &q, CC_DNS_RCODE_REFUSED);
 		return;
 	}
-	/* No addresses to open: the answer goes as it came. */
+	/* No addresses to open: the answer goes as it came, if it fits what
+	 * this client can take (it was asked for with the gate's own size). */
+	if (!client.tcp && len > q.edns_udp_size) {
+		reply_truncated(g, &client, &q);
+		return;
+	}
 	memcpy(out, msg, len);
 	cc_dns_set_id(out, len, q.id);
 	g->answered++;

@@ -28,6 +28,7 @@
 #include "loop.h"
 
 #define GATE_PENDING_MAX 4096    /* questions waiting for an upstream */
+#define GATE_LEADER_BUCKETS 1024 /* questions asked upstream, found by what they ask */
 /* One chat's share of them: a chat whose names the resolvers never answer
  * cannot fill the table for every other chat. */
 #define GATE_PENDING_PER_CELL 64
@@ -110,6 +111,9 @@ struct gate_pending {
 	struct gate_pending *leader;        /* NULL: asked upstream itself */
 	struct gate_pending *followers;     /* those waiting on this one */
 	struct gate_pending *next_follower; /* the next waiting on the same leader */
+	uint32_t key_hash;                  /* of what makes questions the same */
+	uint16_t next_leader;               /* slot + 1 of the next UDP leader in its bucket, or 0 */
+	bool listed;                        /* in g->leaders */
 };
 
 struct gate {
@@ -129,6 +133,7 @@ struct gate {
 	uint32_t capacity;
 	struct gate_pending pending[GATE_PENDING_MAX];
 	unsigned pending_count, pending_cursor;
+	uint16_t leaders[GATE_LEADER_BUCKETS]; /* slot + 1 of a UDP question asked upstream, by key_hash */
 	unsigned tcp_clients;
 	struct gate_tcp_client *tcp_list;
 	struct gate_tcp_upstream *upstream_list;

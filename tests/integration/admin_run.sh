@@ -99,40 +99,58 @@ is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d must be owned by root
 chmod 0755 /etc/chatcell/pam.d
 run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
 is "$rc" 2 "and nothing ran; with the modes back, run works again (control)"
-# The files the service includes are the service too (by absolute path:
-# libpam does not look for a relative one in chatcell's directory).
+# The files the service includes are the service too, and so are the
+# directories they are in (by absolute path: libpam looks for a relative
+# one in /etc/pam.d, not in chatcell's directory).
 cp /etc/chatcell/pam.d/chatcell /tmp/pam.saved
-printf 'session optional pam_permit.so\n' >/etc/chatcell/pam.d/site-session
-chmod 0664 /etc/chatcell/pam.d/site-session
-printf '@include /etc/chatcell/pam.d/site-session\n' >>/etc/chatcell/pam.d/chatcell
+site=/etc/chatcell/pam.d/site-session more=/etc/chatcell/site-more
+fixed() { echo "must be a regular file owned by root and not writable by group or others (owner uid 0, mode $2): root runs the modules it names (fix with: chown root:root $1 && chmod 644 $1)"; }
+printf 'session optional pam_permit.so\n' >"$site"
+chmod 0664 "$site"
+printf '@include %s\n' "$site" >>/etc/chatcell/pam.d/chatcell
 run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
-is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d/site-session, included from /etc/chatcell/pam.d/chatcell must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0664): root runs the modules it names (fix with: chown root:root /etc/chatcell/pam.d/site-session && chmod 644 /etc/chatcell/pam.d/site-session)" \
+is "$rc:$err" "125:chatcell-admin run: $site, included from /etc/chatcell/pam.d/chatcell, $(fixed "$site" 0664)" \
 	"an @include of a file the group may write: run refuses and names it"
-printf 'session [success=ok default=bad] pam_permit.so\nsession substack /etc/chatcell/pam.d/site-session\n' >>/etc/chatcell/pam.d/chatcell
-chmod 0644 /etc/chatcell/pam.d/site-session
-printf 'session include /tmp/site-more\n' >>/etc/chatcell/pam.d/site-session
-install -m 0646 /dev/null /tmp/site-more
+chmod 0644 "$site"
+printf 'session [success=ok default=bad] pam_permit.so\nsession SubStack %s\n' "$site" >/tmp/pam.extra
+sed -i '$d' /etc/chatcell/pam.d/chatcell && cat /tmp/pam.extra >>/etc/chatcell/pam.d/chatcell
+printf -- '-@INCLUDE %s\n' "$more" >>"$site"
+install -m 0646 /dev/null "$more"
 run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
-is "$rc:$err" "125:chatcell-admin run: /tmp/site-more, included from /etc/chatcell/pam.d/site-session must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0646): root runs the modules it names (fix with: chown root:root /tmp/site-more && chmod 644 /tmp/site-more)" \
-	"and so does an include two files down, by an absolute path, past a bracketed control"
+is "$rc:$err" "125:chatcell-admin run: $more, included from $site, $(fixed "$more" 0646)" \
+	"so does one two files down, past a bracketed control, written -@INCLUDE and SubStack (libpam reads them so)"
 # The session checks them itself: root may run chatcell-session directly.
 run /usr/libexec/chatcell/chatcell-session "$a" -- touch /tmp/should-not-exist
-is "$rc:$err" "125:chatcell-session: /tmp/site-more, included from /etc/chatcell/pam.d/site-session must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0646): root runs the modules it names (fix with: chown root:root /tmp/site-more && chmod 644 /tmp/site-more)" \
+is "$rc:$err" "125:chatcell-session: $more, included from $site, $(fixed "$more" 0646)" \
 	"chatcell-session run by root refuses it too"
-# A file that includes itself is followed no further than libpam would.
-cp /etc/chatcell/pam.d/site-session /tmp/site-session.saved
-printf '@include /etc/chatcell/pam.d/site-session\n' >>/etc/chatcell/pam.d/site-session
+chmod 0644 "$more"
+cp "$site" /tmp/site-session.saved
+printf 'session include /tmp/site-tmp\n' >>"$site"
+install -m 0644 /dev/null /tmp/site-tmp
 run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
-is "$rc:$err" "125:chatcell-admin run: /etc/chatcell/pam.d/site-session includes more than 64 files, or 8 deep; libpam stops sooner" \
-	"a file that includes itself: refused, with the limit"
-cp /tmp/site-session.saved /etc/chatcell/pam.d/site-session
-chmod 0644 /tmp/site-more
+is "$rc:$err" "125:chatcell-admin run: /tmp/site-tmp, included from $site, /tmp must be owned by root and not writable by group or others (owner uid 0, mode 1777); chatcell refuses to work below it" \
+	"a root-owned file in a directory others may write (they could put another in its place): refused"
+cp /tmp/site-session.saved "$site"
+for bad in 'session include site-more' 'session \' '[session]include /etc/chatcell/site-more' "@include $site"; do
+	cp /tmp/site-session.saved "$site"
+	printf '%s\n' "$bad" >>"$site"
+	[ "$bad" = 'session \' ] && printf 'include %s\n' "$more" >>"$site"
+	run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+	case $bad in
+	*site-more) [[ $bad = \[* ]] && want="line 3 of $site has a '[' in its type: chatcell cannot tell what it includes" ||
+		want="$site includes site-more by a relative name, which libpam looks for in /etc/pam.d, not in /etc/chatcell/pam.d: give its absolute path" ;;
+	'session \') want="line 3 of $site goes on to the next ('\\'): join the two, so that chatcell can tell what it includes" ;;
+	*) want="$site includes files more than 8 deep, or more than 64 in all: chatcell checks no further" ;;
+	esac
+	is "$rc:$err" "125:chatcell-admin run: $want" "what chatcell cannot follow as libpam would is refused: '$bad'"
+done
+cp /tmp/site-session.saved "$site"
 run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
-is "$rc" 2 "nothing ran; with every included file root's alone, run works again (control)"
+is "$rc" 2 "nothing ran; with every included file and directory root's alone, run works again (control)"
 run /usr/libexec/chatcell/chatcell-session "$a" -- /bin/echo direct
 is "$rc:$out" "0:direct" "control: so does chatcell-session"
 cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
-rm -f /etc/chatcell/pam.d/site-session /tmp/site-more
+rm -f "$site" "$more" /tmp/site-tmp /tmp/pam.extra /tmp/site-session.saved
 # A chat without a running cell: run starts it itself, as ensure --start
 # does, and the session joins it (pam_chatcell's debug line says which).
 b=$(chat_user "run-chat-b")

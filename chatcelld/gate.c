@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -112,124 +111,6 @@ static void reply_error(struct gate *g, const struct gate_client *client, const 
 		gate_reply(g, client, out, len);
 }
 
-/* Take p out of the leaders' table. */
-static void unlist(struct gate *g, struct gate_pending *p)
-{
-	uint16_t *at = &g->leaders[p->key_hash % GATE_LEADER_BUCKETS];
-	uint16_t self = (uint16_t)(p - g->pending + 1);
-
-	while (*at && *at != self)
-		at = &g->pending[*at - 1].next_leader;
-	if (*at)
-		*at = p->next_leader;
-	p->listed = false;
-}
-
-/* Everything p holds, given back: p is a free slot. */
-static void release(struct gate *g, struct gate_pending *p)
-{
-	struct gate_cell *cell = gate_cell_get(g, p->client.index, p->client.serial);
-
-	if (p->listed)
-		unlist(g, p);
-
-	if (cell && cell->pending)
-		cell->pending--;
-	gate_udp_forget(g, p);
-	gate_tcp_forget(g, p);
-	if (p->client.tcp && p->client.conn)
-		gate_tcp_unbind(p->client.conn, p);
-	free(p->msg);
-	memset(p, 0, sizeof(*p));
-	g->pending_count--;
-}
-
-/* The questions waiting on leader p, taken off it (each with no leader). */
-static struct gate_pending *take_followers(struct gate_pending *p)
-{
-	struct gate_pending *list = p->followers;
-
-	p->followers = NULL;
-	for (struct gate_pending *f = list; f; f = f->next_follower)
-		f->leader = NULL;
-	return list;
-}
-
-void gate_pending_free(struct gate *g, struct gate_pending *p)
-{
-	struct gate_pending *f;
-
-	if (!p->used)
-		return;
-	if (p->leader) {
-		struct gate_pending **at = &p->leader->followers;
-
-		while (*at && *at != p)
-			at = &(*at)->next_follower;
-		if (*at)
-			*at = p->next_follower;
-	}
-	f = take_followers(p); /* only when the gate ends: answers and failures take them first */
-	while (f) {
-		struct gate_pending *next = f->next_follower;
-
-		release(g, f);
-		f = next;
-	}
-	release(g, p);
-}
-
-/* What makes two questions the same upstream: the name, type, class, RD
- * and whether EDNS is asked for (cc_dns_build_query writes the rest). */
-static uint32_t key_hash(const struct cc_dns_query *q)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	uint8_t tail[4] = {(uint8_t)q->qtype, (uint8_t)q->qclass, (uint8_t)(q->flags & CC_DNS_FLAG_RD ? 1 : 0),
-			   (uint8_t)q->edns};
-
-	for (const char *c = q->name; *c; c++)
-		h = (h ^ (uint8_t)*c) * 16777619u;
-	for (size_t i = 0; i < sizeof(tail); i++)
-		h = (h ^ tail[i]) * 16777619u;
-	return h;
-}
-
-/* A UDP question already asked upstream that q is the same as, or NULL. */
-static struct gate_pending *leader_for(struct gate *g, const struct cc_dns_query *q, uint32_t h)
-{
-	for (uint16_t at = g->leaders[h % GATE_LEADER_BUCKETS]; at; at = g->pending[at - 1].next_leader) {
-		struct gate_pending *p = &g->pending[at - 1];
-
-		if (p->key_hash == h && p->query.qtype == q->qtype && p->query.qclass == q->qclass &&
-		    p->query.edns == q->edns && (p->query.flags & CC_DNS_FLAG_RD) == (q->flags & CC_DNS_FLAG_RD) &&
-		    strcmp(p->query.name, q->name) == 0)
-			return p;
-	}
-	return NULL;
-}
-
-/* A free slot, with a random ID for its question: each question has a
- * socket of its own (gate_udp.c), so IDs need not differ. */
-static struct gate_pending *pending_new(struct gate *g)
-{
-	uint16_t id;
-
-	if (g->pending_count >= GATE_PENDING_MAX || getrandom(&id, sizeof(id), 0) != sizeof(id))
-		return NULL;
-	for (unsigned n = 0; n < GATE_PENDING_MAX; n++) {
-		unsigned i = (g->pending_cursor + n) % GATE_PENDING_MAX;
-
-		if (!g->pending[i].used) {
-			g->pending[i].used = true;
-			g->pending[i].upstream_id = id;
-			g->pending_cursor = i + 1;
-			g->pending_count++;
-			return &g->pending[i];
-		}
-	}
-	return NULL;
-}
-
 int gate_upstream_open(struct gate *g, int type, const struct sockaddr_in6 *server, struct watch *w,
 		       uint32_t events)
 {
@@ -283,7 +164,7 @@ static void fail(struct gate *g, struct gate_pending *p)
 	struct gate_client client = p->client;
 	struct cc_dns_query q = p->query;
 
-	release(g, p);
+	gate_pending_release(g, p);
 	reply_error(g, &client, &q, CC_DNS_RCODE_SERVFAIL);
 }
 
@@ -298,7 +179,7 @@ void gate_ask_next(struct gate *g, struct gate_pending *p)
 		if (ask(g, p) == 0)
 			return;
 	}
-	waiting = take_followers(p);
+	waiting = gate_pending_take_followers(p);
 	fail(g, p);
 	while (waiting) {
 		struct gate_pending *next = waiting->next_follower;
@@ -312,7 +193,7 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 		   size_t len)
 {
 	struct cc_dns_query q;
-	struct gate_pending *p, *leader;
+	struct gate_pending *p;
 	int64_t now = gate_now_ms();
 	int rc = cc_dns_parse_query(msg, len, &q);
 
@@ -339,26 +220,15 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	}
 	if (gate_answer_from_cache(g, cell, client, &q, now))
 		return;
-	if (g->config->dns_server_count == 0 || cell->pending >= GATE_PENDING_PER_CELL || !(p = pending_new(g))) {
+	if (g->config->dns_server_count == 0 || cell->pending >= GATE_PENDING_PER_CELL || !(p = gate_pending_new(g))) {
 		reply_error(g, client, &q, CC_DNS_RCODE_SERVFAIL);
 		return;
 	}
 	cell->pending++;
 	p->query = q;
 	p->client = *client;
-	if (!client->tcp) {
-		p->key_hash = key_hash(&q);
-		leader = leader_for(g, &q, p->key_hash);
-		if (leader) { /* answered with it, whatever resolver it asks */
-			p->leader = leader;
-			p->next_follower = leader->followers;
-			leader->followers = p;
-			return;
-		}
-		p->next_leader = g->leaders[p->key_hash % GATE_LEADER_BUCKETS];
-		g->leaders[p->key_hash % GATE_LEADER_BUCKETS] = (uint16_t)(p - g->pending + 1);
-		p->listed = true;
-	}
+	if (!client->tcp && gate_pending_follow(g, p))
+		return; /* answered with the same question, whatever resolver it asks */
 	/* Written anew: only what was checked goes upstream (dns_reply.h). */
 	p->msg = malloc(GATE_QUERY_MAX);
 	p->msg_len = p->msg ? cc_dns_build_query(&q, 0, p->msg, GATE_QUERY_MAX) : 0;
@@ -500,7 +370,7 @@ static void answer_and_release(struct gate *g, struct gate_pending *p, int rc, c
 	struct gate_cell *cell = gate_cell_get(g, client.index, client.serial);
 	const char *bad = NULL;
 
-	release(g, p);
+	gate_pending_release(g, p);
 	if (!cell) /* the cell ended meanwhile */
 		return;
 	if (rc < 0 && len >= CC_DNS_HEADER_LEN && (msg[2] & (CC_DNS_FLAG_TC >> 8))) {
@@ -536,7 +406,7 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 {
 	static struct cc_dns_answer a;
 	struct cc_dns_query q = p->query;
-	struct gate_pending *waiting = take_followers(p);
+	struct gate_pending *waiting = gate_pending_take_followers(p);
 	int rc;
 
 	q.id = p->upstream_id;

@@ -7,8 +7,9 @@
  * addresses of each answer into the chat's learned sets in its cell's
  * table before the chat sees the answer, so the first connect works.
  *
- * Internal to chatcelld: gate.c (UDP, upstream, timers), gate_udp.c (a
- * question to a resolver over UDP), gate_tcp.c,
+ * Internal to chatcelld: gate.c (UDP, upstream, timers), gate_pending.c
+ * (the questions waiting for a resolver), gate_udp.c (a question to a
+ * resolver over UDP), gate_tcp.c,
  * gate_cells.c (who asks), gate_policy.c (rules), gate_learn.c (the
  * cells' learned sets), gate_audit.c (rate limits and refusals). */
 #ifndef CHATCELLD_GATE_H
@@ -165,6 +166,17 @@ bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct
 			    const struct cc_dns_query *q, int64_t now_ms);
 /* An upstream answer (UDP or TCP) for pending slot p. */
 void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t *msg, size_t len);
+/* gate_pending.c: a free slot with a random ID for its question (each
+ * question has a socket of its own, so IDs need not differ), or NULL. */
+struct gate_pending *gate_pending_new(struct gate *g);
+/* Does p (a UDP question, filled in) wait on the same question already
+ * asked upstream? Else others may wait on p. */
+bool gate_pending_follow(struct gate *g, struct gate_pending *p);
+/* The questions waiting on p, taken off it (each with no leader). */
+struct gate_pending *gate_pending_take_followers(struct gate_pending *p);
+/* Everything p holds, given back: p is a free slot. */
+void gate_pending_release(struct gate *g, struct gate_pending *p);
+/* p and the questions waiting on it, released. */
 void gate_pending_free(struct gate *g, struct gate_pending *p);
 /* p's resolver will not answer (in time, or at all: its port is closed):
  * ask the next one, or answer SERVFAIL and free p. */

@@ -197,10 +197,8 @@ asked() { grep -c " $1\$" "$FORGE_LOG"; } # how often the resolver was asked NAM
 # so one flow in the cell's table; 5 a second, whatever the gate's rate
 # refuses) until the TTL goes up, that is until the gate asked the resolver
 # again, for at most 30 s; "fresh" then.
-answer_of() { in_session "$1" /usr/bin/python3 -c '
-import socket, struct, sys, time
-q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0)
-q += b"".join(bytes([len(l)]) + l.encode() for l in sys.argv[1].split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+answer_of() { in_session "$1" /usr/bin/python3 -c "$dns_question_py"'
+q = question(0x1234, sys.argv[1])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(1)
 s.connect(("169.254.1.1", 53))
@@ -243,17 +241,19 @@ ok "attack dns/cached-past-max-ttl: a kept answer (forged or not) goes after dns
 # Questions the same as one already asked upstream wait on it: a chat that
 # sends many at once gives a forger one chance, not one per question
 # (RFC 5452, section 5). slow- names are answered 300 ms late.
-# at_once CHAT_ID NAME...: one A question per NAME, each with its own ID,
+# at_once CHAT_ID [--edns] NAME...: one A question per NAME, each with its
+# own ID (with --edns, an OPT record offering 1232 + its number of bytes),
 # all sent before any answer is read, from one socket; prints how many
 # distinct questions got their own answer (their ID) with 198.51.100.4.
-at_once() { in_session "$1" /usr/bin/python3 -c '
-import socket, struct, sys
+at_once() { in_session "$1" /usr/bin/python3 -c "$dns_question_py"'
+edns = sys.argv[1] == "--edns"
+if edns:
+    del sys.argv[1]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(3)
 s.connect(("169.254.1.1", 53))
 for n, name in enumerate(sys.argv[1:]):
-    q = struct.pack(">HHHHHH", 0x100 + n, 0x0100, 1, 0, 0, 0)
-    s.send(q + b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1))
+    s.send(question(0x100 + n, name, 1, 1232 + n if edns else 0))
 good = set()
 try:
     for _ in sys.argv[1:]:
@@ -269,6 +269,10 @@ is "$(at_once dns-adv-d slow-1.forge.test slow-1.forge.test slow-1.forge.test sl
 is "$(asked slow-1.forge.test)" 1 "attack dns/same-question-many-times: the resolver was asked once for them"
 is "$(at_once dns-adv-d slow-2.forge.test slow-3.forge.test slow-4.forge.test)" 3 "control: three names at once are answered"
 is "$(asked slow-2.forge.test):$(asked slow-3.forge.test):$(asked slow-4.forge.test)" 1:1:1 "and each was asked"
+is "$(at_once dns-adv-d --edns slow-5.forge.test slow-5.forge.test slow-5.forge.test)" 3 \
+	"three questions for one name offering different EDNS sizes are all answered"
+is "$(asked slow-5.forge.test)" 1 \
+	"attack dns/same-question-other-sizes: the resolver was asked once (the gate asks with its own size)"
 
 # A resolver whose port is closed (ICMP port unreachable) is passed over
 # at once, not after the gate's 2 s wait.

@@ -70,6 +70,23 @@ is "$(echo "$out" | tr ',' '\n' | wc -l)" 40 "over TCP (the gate asks upstream o
 run in_session dns-a /bin/sh -c "/usr/bin/getent ahostsv4 big.test | grep -c STREAM"
 is "$out" 40 "glibc's resolver falls back to TCP on its own and gets all 40"
 like "$(in_cell dns-a nft list set inet chatcell dns4)" "*198.51.100.139 . tcp . 8000*" "the last of the 40 addresses is in A's set"
+# An answer the gate passes on as it came (no addresses in it) is asked for
+# with the gate's own EDNS size: a client that offered less gets it cut.
+# txt_of CHAT_ID NAME SIZE: a TXT question with an OPT record offering
+# SIZE bytes; prints "tc=0|1 BYTES".
+txt_of() { in_session "$1" /usr/bin/python3 -c "$dns_question_py"'
+q = question(0x4343, sys.argv[1], 16, int(sys.argv[2]))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(q, ("169.254.1.1", 53))
+a = s.recv(4096)
+print("tc=%d %d" % (a[2] >> 1 & 1, len(a)))' "$2" "$3"; }
+run txt_of dns-a big.test 512
+[[ "$out" =~ ^tc=1\ [0-9]+$ ]] && (( ${out#* } <= 512 ))
+ok "a 600-byte TXT answer to a client that offered 512 bytes is cut, with TC ($out)" test $? -eq 0
+run txt_of dns-a big.test 1232
+[[ "$out" =~ ^tc=0\ ([0-9]+)$ ]] && (( BASH_REMATCH[1] > 600 ))
+ok "control: offered 1232 bytes, the client gets it whole ($out)" test $? -eq 0
 
 # --- refusals: logged once per interval, shown -----------------------------
 c=$(chat_user dns-c)

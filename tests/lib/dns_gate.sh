@@ -15,7 +15,8 @@
 #   127.0.0.1 loop.test, 10.77.0.9 cellname.test (a cell's), 10.99.0.4 priv.test,
 #   169.254.1.1 gw.test (the cells' gateway: the host), 198.51.100.77
 #   hostaddr.test (a test may give the host that address)
-#   big.test: 40 A records (198.51.100.100-139), more than 512 bytes
+#   big.test: 40 A records (198.51.100.100-139), more than 512 bytes, and
+#   a TXT record of 600 bytes
 . "$CC_SRCDIR/tests/lib/outside_net.sh"
 
 DNS_LOG=/run/test-dnsmasq.log
@@ -47,6 +48,7 @@ dns_gate_bed() {
 		--cname=alias.test,other.test --cname=good-alias.test,api2.test \
 		--address=/rate.test/198.51.100.8 --address=/exfil.test/198.51.100.8 --address=/cloudflare-dns.com/198.51.100.8 \
 		--txt-record=api.test,hello \
+		--txt-record=big.test,$(printf 'a%.0s' $(seq 200)),$(printf 'b%.0s' $(seq 200)),$(printf 'c%.0s' $(seq 200)) \
 		--host-record=loop.test,127.0.0.1 --host-record=cellname.test,10.77.0.9 --host-record=priv.test,10.99.0.4 \
 		--host-record=gw.test,169.254.1.1 --host-record=hostaddr.test,198.51.100.77 \
 		${big[*]} 2>&1 | { IFS= read -r started; echo ready; exec cat >>$DNS_LOG; }"
@@ -69,6 +71,15 @@ dns_gate_setup() {
 	timeout 10 tail -n +1 -f "$GATED_LOG" | grep -q -m1 'DNS gate on'
 }
 
+# Python put before the tests' own scripts that ask a DNS question:
+# question(ID, NAME, QTYPE, EDNS) is the message, with an OPT record
+# offering EDNS bytes unless EDNS is 0.
+dns_question_py='import socket, struct, sys, time
+def question(ident, name, qtype=1, edns=0):
+    q = struct.pack(">HHHHHH", ident, 0x0100, 1, 0, 0, 1 if edns else 0)
+    q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", qtype, 1)
+    return q + (b"\0" + struct.pack(">HHIH", 41, edns, 0, 0) if edns else b"")
+'
 # The upstream saw a question for NAME? dnsmasq's log reaches its file
 # through a pipe, a moment after the answer may: it is waited for (10 s).
 upstream_asked() {

@@ -16,12 +16,14 @@
 
 #include "base/sanitizer_cell.h"
 #include "base/std_fds.h"
+#include "pam_service_check.h"
 #include "session_client.h"
 #include "session_exec.h"
 
 int main(int argc, char **argv)
 {
 	const char *who = getenv("CHATCELL_SESSION_CALLER");
+	struct cc_err err = {0};
 	bool login_shell = argc > 1 && strcmp(argv[1], "--login") == 0;
 	int first = login_shell ? 2 : 1;
 
@@ -36,6 +38,11 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "%s: must run as root\n", who);
+		return EXIT_SESSION_FAILED;
+	}
+	/* As chatcell-admin does before it runs this: root may run it itself. */
+	if (pam_service_check(&err) < 0) {
+		fprintf(stderr, "%s: %s\n", who, err.msg);
 		return EXIT_SESSION_FAILED;
 	}
 	return cc_session_start(who, argv[first], login_shell, login_shell ? NULL : argv + first + 2, true);

@@ -10,9 +10,9 @@
 /* 0 when every directory from / to CHATCELL_PAM_DIR, its "chatcell" and its
  * "other" (if present), and every file they include (@include, include,
  * substack), are owned by root and not writable by group or others; else
- * -1 (err says which and how to fix it). Checked by chatcell-admin before
- * it starts a cell, and by the session before it starts PAM (chatcell-
- * session may be run directly). */
+ * -1 (err says which and how to fix it). Checked by chatcell-admin run and
+ * shell before anything starts, and by chatcell-session, which root may
+ * also run itself. */
 int pam_service_check(struct cc_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <string.h>
@@ -71,7 +72,7 @@ static void pair_request(struct cc_rtnl *r, const struct cc_cell_addrs *a, int n
  * Per link, through rtnetlink: no namespace-wide sysctl is written. Two
  * requests: the kernel changes a link's flags before its settings, and an
  * end that comes up with a carrier makes its link-local address at once. */
-static void link_up_requests(struct cc_rtnl *r, unsigned link, bool proxy_arp, const char *what)
+static void link_up_requests(struct cc_rtnl *r, unsigned link, bool proxy_arp, bool kernel_ipv6, const char *what)
 {
 	struct nlmsghdr *nlh = cc_rtnl_add(r, RTM_NEWLINK, 0, what);
 	struct nlattr *spec, *af;
@@ -92,49 +93,113 @@ static void link_up_requests(struct cc_rtnl *r, unsigned link, bool proxy_arp, c
 		mnl_attr_nest_end(nlh, conf);
 		mnl_attr_nest_end(nlh, af);
 	}
-	af = mnl_attr_nest_start(nlh, AF_INET6);
-	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
-	mnl_attr_nest_end(nlh, af);
+	if (kernel_ipv6) {
+		af = mnl_attr_nest_start(nlh, AF_INET6);
+		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_nest_end(nlh, af);
+	}
 	mnl_attr_nest_end(nlh, spec);
 	cc_rtnl_link(cc_rtnl_add(r, RTM_NEWLINK, 0, what), link, true);
 }
 
+/* What the host's end says of IPv6 (RTM_GETLINK): a kernel booted with
+ * ipv6.disable=1 gives no AF_INET6 part at all; a host whose sysctls
+ * disable IPv6 on new links (net.ipv6.conf.default.disable_ipv6 = 1)
+ * gives the end disable_ipv6 = 1. Either way the cell gets IPv4 alone: an
+ * IPv6 connect in it then fails at once (no route) rather than into a
+ * link that drops it, and the host's choice stands. */
+struct link_ipv6 {
+	bool kernel; /* the kernel has IPv6 */
+	bool disabled;
+};
+
+static int inet6_attr(const struct nlattr *attr, void *data)
+{
+	struct link_ipv6 *v6 = data;
+	const int32_t *conf;
+
+	if (mnl_attr_get_type(attr) != IFLA_INET6_CONF ||
+	    mnl_attr_get_payload_len(attr) < (DEVCONF_DISABLE_IPV6 + 1) * sizeof(*conf))
+		return MNL_CB_OK;
+	conf = mnl_attr_get_payload(attr);
+	v6->disabled = conf[DEVCONF_DISABLE_IPV6] != 0;
+	return MNL_CB_OK;
+}
+
+static int af_spec_attr(const struct nlattr *attr, void *data)
+{
+	struct link_ipv6 *v6 = data;
+
+	if (mnl_attr_get_type(attr) != AF_INET6)
+		return MNL_CB_OK;
+	v6->kernel = true;
+	return mnl_attr_parse_nested(attr, inet6_attr, data);
+}
+
+static int link_ipv6_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == IFLA_AF_SPEC)
+		return mnl_attr_parse_nested(attr, af_spec_attr, data);
+	return MNL_CB_OK;
+}
+
+static int link_ipv6_found(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	return mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_ipv6_attr, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+static int host_link_ipv6(struct cc_rtnl *r, unsigned link, struct link_ipv6 *v6, const char **failed)
+{
+	cc_rtnl_link(cc_rtnl_add(r, RTM_GETLINK, 0, "asking whether the host's end has IPv6"), link, false);
+	return cc_rtnl_send(r, link_ipv6_found, v6, failed);
+}
+
 /* The host's end: up, fe80::1 (the cell's IPv6 gateway) and the routes
  * back to the cell. */
-static void host_requests(struct cc_rtnl *r, const struct cc_cell_addrs *a, unsigned link)
+static void host_requests(struct cc_rtnl *r, const struct cc_cell_addrs *a, unsigned link, const struct link_ipv6 *v6)
 {
+	bool ipv6 = v6->kernel && !v6->disabled;
 	struct nlmsghdr *nlh;
 
-	link_up_requests(r, link, true, "bringing up the host's end");
-	nlh = cc_rtnl_add(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, "adding fe80::1 to the host's end");
-	cc_rtnl_addr(nlh, AF_INET6, link, gateway6, 64, IFA_F_NODAD);
+	link_up_requests(r, link, true, v6->kernel, "bringing up the host's end");
+	if (ipv6) {
+		nlh = cc_rtnl_add(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, "adding fe80::1 to the host's end");
+		cc_rtnl_addr(nlh, AF_INET6, link, gateway6, 64, IFA_F_NODAD);
+	}
 	nlh = cc_rtnl_add(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "adding the host's IPv4 route to the cell");
 	cc_rtnl_route(nlh, AF_INET, a->ipv4, 32, NULL, link, false);
-	nlh = cc_rtnl_add(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "adding the host's IPv6 route to the cell");
-	cc_rtnl_route(nlh, AF_INET6, a->ipv6, 128, NULL, link, false);
+	if (ipv6) {
+		nlh = cc_rtnl_add(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "adding the host's IPv6 route to the cell");
+		cc_rtnl_route(nlh, AF_INET6, a->ipv6, 128, NULL, link, false);
+	}
 }
 
 /* Inside the cell: its end and loopback up, the cell's addresses, the
  * gateways' neighbour entries (no ARP or neighbour discovery before the
  * first packet) and the default routes. */
-static void cell_requests(struct cc_rtnl *r, const struct cc_cell_addrs *a, unsigned link)
+static void cell_requests(struct cc_rtnl *r, const struct cc_cell_addrs *a, unsigned link, const struct link_ipv6 *v6)
 {
 	static const uint8_t any[16];
+	bool ipv6 = v6->kernel && !v6->disabled;
 	struct nlmsghdr *nlh;
 
-	link_up_requests(r, link, false, "bringing up the cell's end");
+	link_up_requests(r, link, false, v6->kernel, "bringing up the cell's end");
 	nlh = cc_rtnl_add(r, RTM_NEWLINK, 0, "bringing up the cell's loopback");
 	cc_rtnl_link(nlh, 1, true); /* lo is link 1 in every namespace */
 	nlh = cc_rtnl_add(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv4 address");
 	cc_rtnl_addr(nlh, AF_INET, link, a->ipv4, 32, 0);
-	nlh = cc_rtnl_add(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv6 address");
-	cc_rtnl_addr(nlh, AF_INET6, link, a->ipv6, 128, IFA_F_NODAD);
 	nlh = cc_rtnl_add(r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv4 gateway neighbour");
 	cc_rtnl_neigh(nlh, AF_INET, link, gateway4, host_mac);
-	nlh = cc_rtnl_add(r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv6 gateway neighbour");
-	cc_rtnl_neigh(nlh, AF_INET6, link, gateway6, host_mac);
 	nlh = cc_rtnl_add(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv4 default route");
 	cc_rtnl_route(nlh, AF_INET, any, 0, gateway4, link, true);
+	if (!ipv6)
+		return;
+	nlh = cc_rtnl_add(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv6 address");
+	cc_rtnl_addr(nlh, AF_INET6, link, a->ipv6, 128, IFA_F_NODAD);
+	nlh = cc_rtnl_add(r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv6 gateway neighbour");
+	cc_rtnl_neigh(nlh, AF_INET6, link, gateway6, host_mac);
 	nlh = cc_rtnl_add(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "adding the cell's IPv6 default route");
 	cc_rtnl_route(nlh, AF_INET6, any, 0, gateway6, link, false);
 }
@@ -192,13 +257,16 @@ static int configure(struct cc_rtnl *host, struct cc_rtnl *cell, const struct cc
 	int cell_link = cc_rtnl_ifindex(cell, CC_CELL_LINK);
 	const char *failed = "looking up the pair's ends";
 	int rc = host_link < 0 ? host_link : cell_link;
+	struct link_ipv6 v6 = {0};
 
-	if (host_link > 0 && cell_link > 0) {
-		host_requests(host, a, (unsigned)host_link);
+	if (host_link > 0 && cell_link > 0)
+		rc = host_link_ipv6(host, (unsigned)host_link, &v6, &failed);
+	if (rc == 0) {
+		host_requests(host, a, (unsigned)host_link, &v6);
 		rc = cc_rtnl_send(host, NULL, NULL, &failed);
 	}
 	if (rc == 0) {
-		cell_requests(cell, a, (unsigned)cell_link);
+		cell_requests(cell, a, (unsigned)cell_link, &v6);
 		rc = cc_rtnl_send(cell, NULL, NULL, &failed);
 	}
 	if (rc == 0)

@@ -171,6 +171,33 @@ in_ns "$ns4" sysctl -qw net.ipv6.conf.default.disable_ipv6=0
 run "$probe" up 5 "/proc/$ns4/ns/net"
 is "$rc:$err" "0:" "control: with IPv6 on, cell 5's network is made"
 
+# A host that disables IPv6 on new links (here the sandbox's own sysctl):
+# the cell gets IPv4 alone, and an IPv6 connect fails at once. The same on
+# a kernel booted with ipv6.disable=1 is in the VM tier (vm/noipv6.vmtest).
+hold_netns
+ns6=$HELD
+sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+run "$probe" up 6 "/proc/$ns6/ns/net"
+sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+is "$rc:$err" "0:" "with IPv6 disabled on the host's new links, cell 6's network is made"
+is "$(cat /proc/sys/net/ipv6/conf/cc6/disable_ipv6)" "1" "its host end has IPv6 disabled, as the host chose"
+is "$(ip -j addr show dev cc6 | summary addrs)" "" "the host's end has no address (no fe80::1)"
+is "$(ip -j -6 route show dev cc6 | summary routes)" "" "and no IPv6 route to the cell"
+like "$(routes)" "*10.77.0.7 dev cc6*" "the host routes the cell's IPv4 address to cc6"
+is "$(addrs in_ns "$ns6")" "eth0 10.77.0.7/32; lo 127.0.0.1/8; lo ::1/128" "inside: the cell's IPv4 /32 alone on eth0"
+is "$(routes6 in_ns "$ns6")" "" "inside: no IPv6 route"
+is "$(in_ns "$ns6" "$net_probe" tcp 192.0.2.1 8000)" "ok" "cell 6 reaches the host's listener over IPv4"
+is "$(in_ns "$ns6" "$net_probe" tcp 2001:db8::1 8000)" "ENETUNREACH" "an IPv6 connect fails at once (no route)"
+hold_netns
+ns7=$HELD
+run "$probe" up 7 "/proc/$ns7/ns/net"
+is "$rc:$(addrs in_ns "$ns7")" "0:eth0 10.77.0.8/32; eth0 fde8:edd2:e0ff::8/128; lo 127.0.0.1/8; lo ::1/128" \
+	"control: with IPv6 on again, cell 7 gets its IPv6 address"
+is "$(in_ns "$ns7" "$net_probe" tcp 2001:db8::1 8000)" "ok" "control: and reaches the host's listener over IPv6"
+run "$probe" down 6
+run "$probe" down 7
+kill "$ns6" "$ns7"
+
 # The egress table of a cell being started is made, never replaced: the
 # start's batch deletes nothing (a delete makes the close of the nftables
 # socket wait for an RCU grace period), so a table that is there already

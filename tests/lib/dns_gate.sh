@@ -29,10 +29,13 @@ probe=$CC_HELPERS/net_probe
 dns_gate_bed() {
 	start_syslog
 	use_chatcell_nss
-	start_outside 198.51.100.{4..8} 2001:db8::4
+	# api.test's IPv6 address lives outside only where the kernel has IPv6.
+	local v6_address=() v6_listener=()
+	[ -d /proc/sys/net/ipv6 ] && v6_address=(2001:db8::4) v6_listener=("[2001:db8::4]:8000/tcp")
+	start_outside 198.51.100.{4..8} "${v6_address[@]}"
 	start_ready nsenter --net="/proc/$OUTSIDE_PID/ns/net" /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" \
 		198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:853/tcp 198.51.100.5:8000/tcp \
-		198.51.100.6:8000/tcp 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp "[2001:db8::4]:8000/tcp" \
+		198.51.100.6:8000/tcp 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp "${v6_listener[@]}" \
 		198.51.100.8:53/udp
 	LISTENER_PID=$READY_PID
 	ip addr add 127.0.0.10/8 dev lo
@@ -65,6 +68,11 @@ dns_gate_bed() {
 
 dns_gate_setup() {
 	dns_gate_bed
+	dns_gate_start
+}
+
+# chatcelld started by hand, its log in $GATED_LOG; returns once it answers.
+dns_gate_start() {
 	: >"$GATED_LOG"
 	chatcelld 2>>"$GATED_LOG" &
 	GATED_PID=$!

@@ -7,6 +7,8 @@
 # to find by name run there (in_outside COMMAND...), not on the host.
 # Cells reach them masqueraded by the host's table; nothing leaves the
 # sandbox. OUTSIDE_PID holds the namespace.
+# On a kernel without IPv6 (ipv6.disable=1) the link has IPv4 alone and
+# IPv6 addresses are refused.
 start_outside() {
 	local fifo addr
 	fifo=$(mktemp -u /run/outside.XXXXXX)
@@ -17,14 +19,17 @@ start_outside() {
 	rm -f "$fifo"
 	ip link add out0 type veth peer name out1 netns "$OUTSIDE_PID"
 	ip addr add 10.250.0.1/30 dev out0
-	ip -6 addr add fd00:250::1/64 dev out0 nodad
 	ip link set out0 up
 	in_outside /bin/sh -e -c 'ip link set lo up; ip link set out1 up
-		ip addr add 10.250.0.2/30 dev out1; ip -6 addr add fd00:250::2/64 dev out1 nodad
-		ip route add default via 10.250.0.1; ip -6 route add default via fd00:250::1'
+		ip addr add 10.250.0.2/30 dev out1; ip route add default via 10.250.0.1'
+	if [ -d /proc/sys/net/ipv6 ]; then
+		ip -6 addr add fd00:250::1/64 dev out0 nodad
+		in_outside /bin/sh -e -c 'ip -6 addr add fd00:250::2/64 dev out1 nodad; ip -6 route add default via fd00:250::1'
+	fi
 	for addr in "$@"; do
 		case "$addr" in
 		*:*)
+			[ -d /proc/sys/net/ipv6 ] || { echo "start_outside: $addr: this kernel has no IPv6" >&2; return 1; }
 			in_outside ip -6 addr add "$addr/128" dev lo
 			ip -6 route add "$addr/128" via fd00:250::2
 			;;

@@ -71,17 +71,31 @@ static int write_shared(int dir, const char *text, struct cc_err *err)
 	return 0;
 }
 
+/* A clone of `file` (a read-only mount of it alone) onto `target`. By
+ * descriptors: a login that joins a running cell has no /proc/self there
+ * (the cell's procfs shows the cell's PID namespace, not the login). */
+static int bind_file(int file, int target)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	cc_cleanup_close int tree = open_tree(file, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
+	    move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -1;
+	return 0;
+}
+
 /* The text, the same for every cell, is kept in CHATCELL_RUN_DIR/resolv.conf
  * (root's, 0644), written only when it is missing or holds anything else,
- * and bound read-only over the target with mount(2); a running cell keeps
- * the file it was given. Not a small tmpfs of the cell's own: Linux before
- * 6.15 cannot clone a file of a detached mount (open_tree gives EINVAL),
- * and closing a mount that was never attached waits for an RCU grace
- * period (1-2 ms of every cell start on a VM). */
+ * and a read-only clone of it is put over the target; a running cell
+ * keeps the file it was given. Not a small tmpfs of the cell's own: Linux
+ * before 6.15 cannot clone a file of a detached mount (open_tree gives
+ * EINVAL), and closing a mount that was never attached waits for an RCU
+ * grace period (1-2 ms of every cell start on a VM). */
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err)
 {
 	cc_cleanup_close int dir = -1, target = -1;
-	char text[1024], dst[32];
+	char text[1024];
 
 	/* Followed if it is a link (systemd-resolved's stub-resolv.conf): root's /etc. */
 	target = open("/etc/resolv.conf", O_PATH | O_CLOEXEC);
@@ -91,12 +105,10 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 	dir = cc_open_trusted_dir(CHATCELL_RUN_DIR, 0755, err);
 	if (dir < 0)
 		return -1;
-	snprintf(dst, sizeof(dst), "/proc/self/fd/%d", target);
 	/* Cells starting at once may each write it: a file replaced between
 	 * its open and the mount (ENOENT: it was unlinked) is opened again. */
 	for (int attempt = 0;; attempt++) {
 		cc_cleanup_close int file = openat(dir, "resolv.conf", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		char src[32];
 
 		if (file < 0 && errno != ENOENT && errno != ELOOP) /* ELOOP: a link, replaced */
 			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s/resolv.conf", CHATCELL_RUN_DIR);
@@ -108,15 +120,19 @@ int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err
 				return -1;
 			continue;
 		}
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", file);
-		if (mount(src, dst, NULL, MS_BIND, NULL) == 0)
-			break;
+		if (bind_file(file, target) == 0)
+			return 0;
 		if (errno != ENOENT || attempt >= 3)
 			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot mount the cell's own /etc/resolv.conf");
 	}
-	/* The new mount is on top: reached by the path (through its link, if any). */
-	if (mount(NULL, "/etc/resolv.conf", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make the cell's resolv.conf read-only");
-	return 0;
+}
+
+int cc_cell_restore_resolv_conf(const struct cc_config *config, struct cc_err *err)
+{
+	struct stat now, shared;
+
+	if (stat("/etc/resolv.conf", &now) == 0 && stat(CHATCELL_RUN_DIR "/resolv.conf", &shared) == 0 &&
+	    now.st_dev == shared.st_dev && now.st_ino == shared.st_ino)
+		return 0;
+	return cc_cell_mount_resolv_conf(config, err);
 }

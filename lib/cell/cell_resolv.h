@@ -20,4 +20,13 @@ void cc_cell_resolv_text(const struct cc_config *config, char *out, size_t size)
  * when the host has no /etc/resolv.conf. */
 int cc_cell_mount_resolv_conf(const struct cc_config *config, struct cc_err *err);
 
+/* Inside a running cell's mount namespace, as a login joins it: the same
+ * file again if /etc/resolv.conf is no longer the shared one. A host tool
+ * that replaces /etc/resolv.conf (dhclient at each lease renewal,
+ * NetworkManager, resolvconf, systemd-resolved: a new file renamed over
+ * the old) takes the mounts on the old file away in every namespace, so
+ * the cell would read the host's file, which its Landlock rules refuse:
+ * no DNS in the cell until this. 0, or -1. */
+int cc_cell_restore_resolv_conf(const struct cc_config *config, struct cc_err *err);
+
 #endif

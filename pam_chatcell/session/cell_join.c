@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cell/cell.h"
+#include "cell/cell_resolv.h"
 #include "cgroup/cgroup.h"
 #include "disk/disk_budget.h"
 #include "egress/nft_probe.h"
@@ -54,6 +55,10 @@ static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell 
 	target = (struct session_target){.name = cu->user, .uid = cu->uid, .cell = cell};
 	if (cc_cell_join(cell, &back, &cu->err) < 0)
 		return -1;
+	if (cc_cell_restore_resolv_conf(&cu->config, &cu->err) < 0) {
+		cc_cell_return(&back);
+		return -1;
+	}
 	/* The cell's egress table, in its namespace, now this thread's: only
 	 * root on the host can remove it; then the start path rebuilds it. */
 	rc = cc_nft_table_exists(&cu->err);

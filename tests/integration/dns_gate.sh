@@ -27,6 +27,26 @@ run in_session dns-a /bin/sh -c "/usr/bin/getent ahostsv4 api.test | head -1; $p
 is "$out" "198.51.100.4    STREAM api.test
 ok" "A resolves api.test through the gate and its first connect works"
 ok "the upstream was asked for api.test" upstream_asked api.test
+
+# The host replaces its /etc/resolv.conf as dhclient does at each lease
+# renewal (and NetworkManager, resolvconf, systemd-resolved): a new file
+# renamed over the old. That takes the cell's own file away (the kernel
+# drops every mount on a file renamed over, in every namespace); the
+# chat's next login puts it back, for the processes running in the cell
+# too.
+cp -p /etc/resolv.conf /run/resolv.conf.host
+in_cell_files() { nsenter -m -t "$(keeper_of dns-a)" "$@"; }
+printf 'nameserver 192.0.2.53\n' >/etc/resolv.conf.new
+mv -f /etc/resolv.conf.new /etc/resolv.conf
+is "$(in_cell_files /bin/cat /etc/resolv.conf)" "nameserver 192.0.2.53" \
+	"control: once the host renamed a new resolv.conf into place, the running cell sees the host's file"
+run in_session dns-a /bin/sh -c "grep -v '^#' /etc/resolv.conf; /usr/bin/getent ahostsv4 api.test | head -1"
+is "$out" "nameserver 169.254.1.1
+198.51.100.4    STREAM api.test" "the chat's next login has its own resolv.conf again, and resolves through the gate"
+is "$(in_cell_files /bin/grep -v '^#' /etc/resolv.conf)" "nameserver 169.254.1.1" \
+	"and so has everything already running in the cell"
+cp -p /run/resolv.conf.host /etc/resolv.conf.new
+mv -f /etc/resolv.conf.new /etc/resolv.conf
 run in_session dns-a "$dns_probe" "$GATE" api.test AAAA
 is "$out" "NOERROR tc=0 2001:db8::4" "the AAAA answer comes through too"
 is "$(in_session dns-a "$probe" tcp 2001:db8::4 8000)" ok "and its IPv6 address opens"

@@ -19,6 +19,7 @@
 #include "db/settings.h"
 #include "base/trusted_dir.h"
 #include "view/view_format.h"
+#include "view/nscd_flush.h"
 #include "view/view_write.h"
 
 int admin_exit_code(enum cc_err_kind kind)
@@ -82,6 +83,17 @@ int admin_backend(struct admin *a, enum cc_cgroup_backend *backend)
 	return 0;
 }
 
+int admin_view_sync(struct admin *a)
+{
+	struct cc_err cache = {0};
+
+	if (cc_view_sync(a->view_fd, &a->err) < 0)
+		return -1;
+	if (cc_nscd_forget_users(&cache) < 0)
+		fprintf(stderr, "chatcell-admin: warning: %s\n", cache.msg);
+	return 0;
+}
+
 /* The NSS view directory. A missing one (deleted by hand) is made anew,
  * with its parameters, so that every command still works; its chats are
  * republished by repair (which says so itself) or one by one by ensure. */
@@ -91,8 +103,7 @@ static int open_view(struct admin *a, enum admin_mode mode)
 	if (a->view_fd >= 0 || a->err.kind != CC_ERR_NOT_FOUND)
 		return a->view_fd;
 	a->view_fd = cc_view_open_dir(a->state_fd, CHATCELL_STATE_DIR, true, &a->err);
-	if (a->view_fd < 0 || cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 ||
-	    cc_view_sync(a->view_fd, &a->err) < 0)
+	if (a->view_fd < 0 || cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 || admin_view_sync(a) < 0)
 		return -1;
 	a->view_made = true;
 	if (mode == ADMIN_USE || mode == ADMIN_STOP)

@@ -84,6 +84,10 @@ struct admin {
  * applied and are not configured off). */
 int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
 
+/* Make the NSS view's changes durable, then have the host's nscd, if one
+ * runs, forget the users and groups it keeps (a warning if it does not). */
+int admin_view_sync(struct admin *a);
+
 /* What a command needs to find in place. */
 enum admin_mode {
 	ADMIN_USE,     /* an initialised host */

@@ -205,7 +205,7 @@ int cmd_init(struct admin *a)
 		return -1;
 	if (adopt_identity(a) < 0)
 		return -1;
-	if (cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 || cc_view_sync(a->view_fd, &a->err) < 0)
+	if (cc_view_publish_params(a->view_fd, &a->config, &a->err) < 0 || admin_view_sync(a) < 0)
 		return -1;
 	if (cc_shims_sync(&a->config, CHATCELL_SHIMS_LIST, &shims, &a->err) < 0)
 		return -1;

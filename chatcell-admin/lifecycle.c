@@ -158,7 +158,7 @@ static int finish_create(struct admin *a, const struct cc_chat *chat)
 		return -1;
 	if (cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0)
 		return -1;
-	return cc_view_sync(a->view_fd, &a->err);
+	return admin_view_sync(a);
 }
 
 int lifecycle_republish(struct admin *a, const struct cc_chat *chat)
@@ -166,7 +166,7 @@ int lifecycle_republish(struct admin *a, const struct cc_chat *chat)
 	int written = cc_view_publish_chat(a->view_fd, chat->name, chat->uid, &a->err);
 
 	if (written > 0)
-		written = cc_view_sync(a->view_fd, &a->err);
+		written = admin_view_sync(a);
 	if (written < 0) {
 		cc_err_prefix(&a->err, "%s (uid %u) lacks NSS view entries (its name does not resolve) and they cannot be "
 				       "published again: ",
@@ -197,7 +197,7 @@ static int finish_delete(struct admin *a, const struct cc_chat *chat)
 	/* Unpublish first so the name stops resolving, then end every process
 	 * before the home goes: nothing may still write into it. */
 	if (cc_view_unpublish_chat(a->view_fd, chat->name, chat->uid, &a->err) < 0 ||
-	    cc_view_sync(a->view_fd, &a->err) < 0)
+	    admin_view_sync(a) < 0)
 		return -1;
 	/* The keyrings last: no process of the UID may add to them again. */
 	if (kill_chat(a, chat, true) < 0 || remove_egress(a, chat) < 0 ||

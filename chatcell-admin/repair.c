@@ -150,7 +150,7 @@ int repair_run(struct admin *a, struct repair_counts *counts)
 	}
 	if (cc_chats_each(&a->reg, false, false, restore_chat, &r, &a->err) < 0 ||
 	    cc_dir_each(a->view_fd, CC_VIEW_DIR, drop_stale_entry, &r, &a->err) < 0 ||
-	    cc_view_sync(a->view_fd, &a->err) < 0)
+	    admin_view_sync(a) < 0)
 		return -1;
 	return cc_dir_each(a->home_base_fd, a->config.home_base, report_orphan_home, &r, &a->err);
 }

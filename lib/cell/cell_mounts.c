@@ -164,6 +164,17 @@ static int mount_cgroup_view(const struct cc_cell_spec *spec, struct cc_err *err
 	return mount_fresh_over("tmpfs", empty, attrs, "/sys/fs/cgroup", true, NULL, err);
 }
 
+int cc_cell_hide_nscd(bool always, struct cc_err *err)
+{
+	const struct option empty[] = {{"mode", "0755"}, {"size", "4k"}, {"nr_inodes", "1"}, {NULL, NULL}};
+	struct stat st;
+
+	if (!always && lstat("/var/run/nscd/socket", &st) < 0)
+		return 0;
+	return mount_fresh_over("tmpfs", empty, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				"/var/run/nscd", true, NULL, err);
+}
+
 int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err)
 {
 	const struct option run_lock[] = {{"mode", "1777"}, {"size", "1m"}, {"nr_inodes", "256"}, {NULL, NULL}};
@@ -175,7 +186,8 @@ int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc
 	if (mount_instances(spec, err) < 0 || cc_mount_private_proc(spec->proc_gid, err) < 0 ||
 	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, mqueue, err) < 0 ||
 	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, NULL, err) < 0 || mount_blanks(err) < 0 ||
-	    mount_cgroup_view(spec, err) < 0 || cc_cell_mount_resolv_conf(spec->net_config, err) < 0) {
+	    mount_cgroup_view(spec, err) < 0 || cc_cell_hide_nscd(true, err) < 0 ||
+	    cc_cell_mount_resolv_conf(spec->net_config, err) < 0) {
 		if (*mqueue >= 0)
 			close(*mqueue);
 		*mqueue = -1;

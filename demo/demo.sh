@@ -184,6 +184,17 @@ else
 	say "  (vsock: this kernel offers no vsock transport, so there is nothing to refuse here)"
 fi
 expect allowed "A's session has its own open-file limit, whatever root's was" run_as "$chat_a_id" 'echo "open files: $(ulimit -n)"'
+# The host's D-Bus system bus (a real dbus-daemon here), which anyone may
+# connect to: every user's logins, names resolved past the DNS gate.
+mkdir -p /run/dbus
+mkfifo /run/demo-dbus
+dbus-daemon --system --nofork --print-address >/run/demo-dbus 2>/dev/null &
+dbus_pid=$!
+read -r _ </run/demo-dbus
+get_bus_id='/usr/bin/dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetId'
+expect allowed "a user who is not a chat calls the D-Bus system bus (the control)" runuser -u nobody -- $get_bus_id
+expect denied "A calls it (its cell hides the host's bus, nscd, avahi, resolved)" run_as "$chat_a_id" "$get_bus_id"
+kill "$dbus_pid"
 
 section "what chat A can do to the terminal of the root who starts it (a real pty)"
 # The probe pushes a byte into its stdout's terminal (TIOCSTI), as a

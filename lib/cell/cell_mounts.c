@@ -164,15 +164,55 @@ static int mount_cgroup_view(const struct cc_cell_spec *spec, struct cc_err *err
 	return mount_fresh_over("tmpfs", empty, attrs, "/sys/fs/cgroup", true, NULL, err);
 }
 
-int cc_cell_hide_nscd(bool always, struct cc_err *err)
+/* The host's services a chat must not reach from its cell, though their
+ * sockets let anyone connect (Landlock does not mediate connect() on a
+ * path): out of sight, a directory under an empty read-only tmpfs, a lone
+ * socket (its directory holds what the cell needs) under /dev/null. */
+static const struct host_service {
+	const char *path;
+	const char *socket; /* shows the service: a login hides it again */
+	bool dir;
+} host_services[] = {
+	/* nscd: glibc asks it first for users, groups and host names, so
+	 * the chat's lookups would go to the host's resolvers, past the gate */
+	{"/var/run/nscd", "/var/run/nscd/socket", true},
+	/* the D-Bus system bus: every user's logins (logind), names resolved
+	 * by systemd-resolved past the gate (resolve1) */
+	{"/run/dbus", "/run/dbus/system_bus_socket", true},
+	/* avahi: mDNS lookups on the host's networks (nss-mdns) */
+	{"/run/avahi-daemon", "/run/avahi-daemon/socket", true},
+	/* systemd-resolved's lookups (nss-resolve, varlinkctl); its
+	 * directory holds the stub resolv.conf that /etc/resolv.conf may
+	 * name, over which the cell's own goes */
+	{"/run/systemd/resolve/io.systemd.Resolve", "/run/systemd/resolve/io.systemd.Resolve", false},
+};
+
+static int hide(const struct host_service *h, struct cc_err *err)
 {
 	const struct option empty[] = {{"mode", "0755"}, {"size", "4k"}, {"nr_inodes", "1"}, {NULL, NULL}};
-	struct stat st;
+	const unsigned attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	cc_cleanup_close int dev = -1;
 
-	if (!always && lstat("/var/run/nscd/socket", &st) < 0)
-		return 0;
-	return mount_fresh_over("tmpfs", empty, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-				"/var/run/nscd", true, NULL, err);
+	if (h->dir)
+		return mount_fresh_over("tmpfs", empty, attrs, h->path, true, NULL, err);
+	dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dev < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open /dev");
+	return bind_from(dev, "null", attrs, h->path, err) < 0 ? -1 : 0;
+}
+
+int cc_cell_hide_host_services(bool always, struct cc_err *err)
+{
+	for (size_t i = 0; i < sizeof(host_services) / sizeof(host_services[0]); i++) {
+		const struct host_service *h = &host_services[i];
+		struct stat st;
+
+		if (!always && (lstat(h->socket, &st) < 0 || !S_ISSOCK(st.st_mode)))
+			continue;
+		if (hide(h, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err)
@@ -186,7 +226,7 @@ int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc
 	if (mount_instances(spec, err) < 0 || cc_mount_private_proc(spec->proc_gid, err) < 0 ||
 	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, mqueue, err) < 0 ||
 	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, NULL, err) < 0 || mount_blanks(err) < 0 ||
-	    mount_cgroup_view(spec, err) < 0 || cc_cell_hide_nscd(true, err) < 0 ||
+	    mount_cgroup_view(spec, err) < 0 || cc_cell_hide_host_services(true, err) < 0 ||
 	    cc_cell_mount_resolv_conf(spec->net_config, err) < 0) {
 		if (*mqueue >= 0)
 			close(*mqueue);

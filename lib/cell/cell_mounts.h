@@ -17,8 +17,9 @@
  *   /sys/fs/cgroup    cgroup2 of the cell's cgroup namespace (the chat's
  *                     own cgroup) with cgroup v2 and limits on; else an empty
  *                     read-only tmpfs
- *   /var/run/nscd     an empty read-only tmpfs where the host has it
- *                     (cc_cell_hide_nscd)
+ *   /var/run/nscd /run/dbus /run/avahi-daemon   empty read-only tmpfs where
+ *                     the host has them, and /dev/null over resolved's
+ *                     socket (cc_cell_hide_host_services)
  *
  * Every target is opened O_PATH|O_NOFOLLOW and mounted with move_mount()
  * on that descriptor: no path a chat could change is followed. */
@@ -34,14 +35,14 @@
  * ruleset to name (landlock.h), or -1 where the host has no /dev/mqueue. */
 int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err);
 
-/* The host's nscd out of the cell's sight: glibc asks its socket first for
- * users, groups and host names, so a chat's lookups would be answered by
- * the host's resolvers, never asking the DNS gate (the rules a chat's
- * names open; names leave the host unchecked), and its users from a cache
- * of the host's. An empty read-only tmpfs over /var/run/nscd: with
- * `always`, wherever the host has that directory (the cell's start);
- * else only while its socket shows in the cell (a login joining a running
- * cell: nscd installed or its directory made since). 0, or -1. */
-int cc_cell_hide_nscd(bool always, struct cc_err *err);
+/* The host's services whose sockets let anyone connect, out of the
+ * cell's sight: nscd (a chat's name lookups would be answered by the
+ * host's resolvers, never asking the DNS gate), the D-Bus system bus
+ * (every user's logins; names resolved past the gate), avahi (mDNS) and
+ * systemd-resolved's varlink socket. With `always`, wherever the host has
+ * them (the cell's start); else only those whose socket shows in the cell
+ * (a login joining a running cell: a service started, or its socket or
+ * directory made anew, since). 0, or -1. */
+int cc_cell_hide_host_services(bool always, struct cc_err *err);
 
 #endif

@@ -56,7 +56,7 @@ static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell 
 	target = (struct session_target){.name = cu->user, .uid = cu->uid, .cell = cell};
 	if (cc_cell_join(cell, &back, &cu->err) < 0)
 		return -1;
-	if (cc_cell_restore_resolv_conf(&cu->config, &cu->err) < 0 || cc_cell_hide_nscd(false, &cu->err) < 0) {
+	if (cc_cell_restore_resolv_conf(&cu->config, &cu->err) < 0 || cc_cell_hide_host_services(false, &cu->err) < 0) {
 		cc_cell_return(&back);
 		return -1;
 	}

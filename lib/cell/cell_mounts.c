@@ -141,16 +141,28 @@ static int mount_ptys(const struct cc_cell_spec *spec, struct cc_err *err)
  * over each, so the cell reads nothing and the login bookkeeping of su,
  * runuser and sshd (which write these files as root from inside the cell)
  * still succeeds. Chat logins are recorded in the registry instead. */
-static int mount_blanks(struct cc_err *err)
+static const char *const login_records[] = {"/run/utmp", "/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog"};
+
+/* With `always`, over every record the host has (the cell's start); else
+ * over those that are no longer /dev/null in the cell (a login joining a
+ * running cell: logrotate moved wtmp aside and made a new one, and the
+ * cell's mount went with the old file). */
+static int mount_blanks(bool always, struct cc_err *err)
 {
-	static const char *const hidden[] = {"/run/utmp", "/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog"};
 	cc_cleanup_close int dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (dev < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open /dev");
-	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
-		if (bind_from(dev, "null", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, hidden[i], err) < 0)
+	for (size_t i = 0; i < sizeof(login_records) / sizeof(login_records[0]); i++) {
+		struct stat st;
+
+		if (!always && (lstat(login_records[i], &st) < 0 || S_ISCHR(st.st_mode)))
+			continue;
+		if (bind_from(dev, "null", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, login_records[i], err) < 0)
 			return -1;
+	}
+	if (!always) /* procfs: nothing replaces it */
+		return 0;
 	return bind_from(dev, "null", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/proc/key-users", err);
 }
 
@@ -215,6 +227,13 @@ int cc_cell_hide_host_services(bool always, struct cc_err *err)
 	return 0;
 }
 
+int cc_cell_restore_mounts(const struct cc_config *config, struct cc_err *err)
+{
+	if (cc_cell_restore_resolv_conf(config, err) < 0 || mount_blanks(false, err) < 0)
+		return -1;
+	return cc_cell_hide_host_services(false, err);
+}
+
 int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err)
 {
 	const struct option run_lock[] = {{"mode", "1777"}, {"size", "1m"}, {"nr_inodes", "256"}, {NULL, NULL}};
@@ -225,7 +244,7 @@ int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot make / a recursive slave mount in the cell");
 	if (mount_instances(spec, err) < 0 || cc_mount_private_proc(spec->proc_gid, err) < 0 ||
 	    mount_ptys(spec, err) < 0 || mount_fresh_over("mqueue", NULL, plain, "/dev/mqueue", true, mqueue, err) < 0 ||
-	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, NULL, err) < 0 || mount_blanks(err) < 0 ||
+	    mount_fresh_over("tmpfs", run_lock, plain, "/run/lock", true, NULL, err) < 0 || mount_blanks(true, err) < 0 ||
 	    mount_cgroup_view(spec, err) < 0 || cc_cell_hide_host_services(true, err) < 0 ||
 	    cc_cell_mount_resolv_conf(spec->net_config, err) < 0) {
 		if (*mqueue >= 0)

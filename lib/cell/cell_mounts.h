@@ -30,10 +30,17 @@
 
 #include "base/error.h"
 #include "cell/cell_spec.h"
+#include "config/conf.h"
 
 /* *mqueue: the cell's /dev/mqueue mount, left open for the Landlock
  * ruleset to name (landlock.h), or -1 where the host has no /dev/mqueue. */
 int cc_cell_build_mounts(const struct cc_cell_spec *spec, int *mqueue, struct cc_err *err);
+
+/* Inside a running cell's mount namespace, as a login joins it: what the
+ * host took away since by replacing a file the cell's mount was on (its
+ * resolv.conf, a login record rotated by logrotate) or by starting a
+ * service, put back in place. 0, or -1. */
+int cc_cell_restore_mounts(const struct cc_config *config, struct cc_err *err);
 
 /* The host's services whose sockets let anyone connect, out of the
  * cell's sight: nscd (a chat's name lookups would be answered by the

@@ -6,7 +6,6 @@
 
 #include "cell/cell.h"
 #include "cell/cell_mounts.h"
-#include "cell/cell_resolv.h"
 #include "cgroup/cgroup.h"
 #include "disk/disk_budget.h"
 #include "egress/nft_probe.h"
@@ -56,7 +55,7 @@ static int enter(pam_handle_t *pamh, struct chat_user *cu, const struct cc_cell 
 	target = (struct session_target){.name = cu->user, .uid = cu->uid, .cell = cell};
 	if (cc_cell_join(cell, &back, &cu->err) < 0)
 		return -1;
-	if (cc_cell_restore_resolv_conf(&cu->config, &cu->err) < 0 || cc_cell_hide_host_services(false, &cu->err) < 0) {
+	if (cc_cell_restore_mounts(&cu->config, &cu->err) < 0) {
 		cc_cell_return(&back);
 		return -1;
 	}

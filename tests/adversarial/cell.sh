@@ -115,6 +115,20 @@ for path in $paths; do
 	is "$out" $'0\n0\n0\n0\n0\n0\n0\n0' "attack cell/login-records via $path: utmp, wtmp, btmp, lastlog and key-users are empty (who, last and lastlog find nothing of B's)"
 done
 
+# logrotate moves wtmp aside and makes a new one (0664: anyone reads it):
+# the cell's /dev/null went with the old file. A's next login puts it
+# over the new one, for everything running in A's cell.
+mv /var/log/wtmp /var/log/wtmp.1
+cp -p /var/log/wtmp.1 /var/log/wtmp
+chmod 0664 /var/log/wtmp
+a_cell() { nsenter -m -t "$(keeper_of cell-chat-a)" "$@"; }
+like "$(a_cell /usr/bin/last -w -f /var/log/wtmp)" "*$b *pts/99 *b-wtmp-mark *" \
+	"control: once logrotate made a new wtmp, A's running cell reads B's login in it"
+run login_runuser "$a" "wc -c </var/log/wtmp; /usr/bin/last -w -f /var/log/wtmp | grep -c b-wtmp-mark"
+is "$out" $'0\n0' "attack cell/login-records-rotated: A's next login finds the new wtmp empty"
+is "$(a_cell /bin/sh -c "wc -c </var/log/wtmp")" 0 "and so does everything already running in A's cell"
+mv -f /var/log/wtmp.1 /var/log/wtmp
+
 # /proc/loadavg's last PID: A's does not move when B starts processes.
 for path in runuser su; do
 	mkfifo -m 666 /run/a-l1 /run/a-go /run/a-l2

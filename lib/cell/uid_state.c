@@ -40,3 +40,27 @@ int cc_uid_clear_keyrings(uint32_t uid, struct cc_err *err)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, WEXITSTATUS(status), "cannot clear the keyrings of uid %u", uid);
 	return 0;
 }
+
+int cc_uid_own_session_keyring(uint32_t uid, struct cc_err *err)
+{
+	uid_t ruid = getuid();
+	gid_t rgid = getgid();
+	long id = -1;
+	int e = 0;
+
+	if (setregid(uid, (gid_t)-1) < 0 || setreuid(uid, (uid_t)-1) < 0)
+		e = errno;
+	else if ((id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL)) < 0)
+		e = errno;
+	/* Back to the caller's real IDs; the effective ones never changed. */
+	if (setreuid(ruid, (uid_t)-1) < 0 || setregid(rgid, (gid_t)-1) < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno,
+				     "cannot take back the real UID after making the session's keyring");
+	if (id >= 0 || e == ENOSYS)
+		return 0;
+	if (e == EDQUOT)
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "the chat holds as many keys as the kernel allows a user (kernel.keys.maxkeys, maxbytes), "
+			       "so its session cannot get a keyring of its own");
+	return cc_fail_errno(err, CC_ERR_SYSTEM, e, "cannot give the session a keyring of its own");
+}

@@ -14,4 +14,14 @@
  * kernel without keys (ENOSYS) has nothing to clear. */
 int cc_uid_clear_keyrings(uint32_t uid, struct cc_err *err);
 
+/* Give the calling process (root, a login about to become the chat) a new
+ * anonymous session keyring owned by `uid`, as pam_keyinit's `force`
+ * does, whatever the login's own stack did: Debian's su stack has no
+ * pam_keyinit, and runuser's `revoke` without `force` keeps a session
+ * keyring the caller has (a bot run by systemd always has one), so the
+ * chat would read, change and pass on the caller's keys. The real UID and
+ * GID are the chat's for that one call (the kernel makes the keyring the
+ * real UID's). A kernel without keys (ENOSYS) has none to share. */
+int cc_uid_own_session_keyring(uint32_t uid, struct cc_err *err);
+
 #endif

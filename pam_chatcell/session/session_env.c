@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "cell/uid_state.h"
 #include "sandbox/capability.h"
 #include "sandbox/landlock.h"
 #include "sandbox/syscall_filter.h"
@@ -30,12 +31,16 @@ static int set_limit(int resource, uint64_t value, const char *what, struct cc_e
 	return 0;
 }
 
-static int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, struct cc_err *err)
+static int session_env_apply(pam_handle_t *pamh, const struct cc_config *config, const char *name, uint32_t uid,
+			     struct cc_err *err)
 {
 	char path[sizeof("PATH=") + CC_PATH_MAX + 1 + CC_PATH_LIST_MAX + 1];
 	char marker[sizeof("CHATCELL_SESSION=") + CC_NAME_MAX + 1];
 	char saved_path[sizeof(path) + sizeof("CHATCELL_")];
 
+	/* Before the limits: RLIMIT_NPROC counts against the real UID it takes. */
+	if (cc_uid_own_session_keyring(uid, err) < 0)
+		return -1;
 	snprintf(path, sizeof(path), "PATH=%s%s%s", config->shims_dir, config->path_append[0] ? ":" : "",
 		 config->path_append);
 	snprintf(marker, sizeof(marker), "CHATCELL_SESSION=%s", name);
@@ -131,7 +136,7 @@ static int restrict_files(pam_handle_t *pamh, const struct cc_config *config, co
 int session_env_seal(pam_handle_t *pamh, const struct cc_config *config, const struct session_target *t,
 		     struct cc_cell_return *back, struct cc_err *err)
 {
-	int rc = session_env_apply(pamh, config, t->name, err);
+	int rc = session_env_apply(pamh, config, t->name, t->uid, err);
 
 	/* Landlock last: a step that fails before it leaves a process that
 	 * can still clean up after the refused session (the start path

@@ -316,6 +316,19 @@ is "$rc:$out" "0:$f_pidns" "a login of F joins the cell ensure --start made"
 run chatcell-admin ensure --start cell-chat-f
 is "$rc:$(keeper_of cell-chat-f)" "0:$f_keeper" "ensure --start again keeps the running cell"
 
+# The caller's session keyring: a bot (root) with a key in it starts
+# commands as chats. Debian's su stack has no pam_keyinit and runuser's
+# keeps a session keyring the caller has; each login gets one of its own
+# all the same. In a keyring of root's own (session-run), never the host's.
+run "$probe" session-run bot-token root-secret "$probe" session-read bot-token
+is "$out" "ok root-secret" "control: root's command reads the key in root's session keyring"
+run "$probe" session-run bot-token root-secret setpriv --reuid=65534 --regid=65534 --clear-groups "$probe" session-read bot-token
+is "$out" "ok root-secret" "control: a user who is not a chat, started by root without a login, reads it too"
+for path in su runuser runuser_l run; do
+	run "$probe" session-run bot-token root-secret /bin/bash -c "$(declare -f "login_$path" login_run); login_$path '$a' '$probe session-read bot-token; $probe session-add planted-by-a $path'; $probe session-read planted-by-a"
+	is "$out" $'ENOKEY\nok\nENOKEY' "attack cell/caller-keyring via $path: A finds no key of root's session keyring, and what it adds there stays out of root's"
+done
+
 # delete: nothing of the chat survives for the UID's next owner.
 echo >/run/b-done
 wait "$b_job"

@@ -20,6 +20,11 @@
  *   cell_probe lock FILE FIFO      flock(FILE), held until a line on FIFO ("ok" once held)
  *   cell_probe key-add             a key in the user keyring
  *   cell_probe key-count           keys in the user keyring
+ *   cell_probe session-run NAME DATA CMD...   a new anonymous session keyring
+ *                                  with the user key NAME=DATA, then exec CMD
+ *   cell_probe session-add NAME DATA   the user key NAME=DATA in the session keyring
+ *   cell_probe session-read NAME   "ok DATA" of the key NAME found in the session
+ *                                  keyring, or the errno name
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -254,6 +259,26 @@ int main(int argc, char **argv)
 		if (n < 0)
 			return result(-1);
 		printf("%ld\n", n / 4);
+		return 0;
+	}
+	if (strcmp(cmd, "session-run") == 0 && argc >= 5) {
+		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 ||
+		    syscall(SYS_add_key, "user", argv[2], argv[3], strlen(argv[3]), KEY_SPEC_SESSION_KEYRING) < 0)
+			return result(-1);
+		execvp(argv[4], argv + 4);
+		return result(-1);
+	}
+	if (strcmp(cmd, "session-add") == 0 && argc == 4)
+		return result(syscall(SYS_add_key, "user", argv[2], argv[3], strlen(argv[3]), KEY_SPEC_SESSION_KEYRING));
+	if (strcmp(cmd, "session-read") == 0) {
+		char data[256];
+		long key = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", arg, 0);
+		long n = key < 0 ? -1 : syscall(SYS_keyctl, KEYCTL_READ, key, data, sizeof(data) - 1);
+
+		if (n < 0)
+			return result(-1);
+		data[n < (long)sizeof(data) ? n : (long)sizeof(data) - 1] = 0;
+		printf("ok %s\n", data);
 		return 0;
 	}
 	fprintf(stderr, "usage: see the comment at the top of cell_probe.c\n");

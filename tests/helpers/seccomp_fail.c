@@ -6,10 +6,10 @@
  *
  *   seccomp_fail SYSCALL[:ARG=VALUE] ERRNO|KILL COMMAND [ARGS...]
  *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp fsync
- *            clone3 setns pidfd_open sethostname signalfd4 landlock_create_ruleset
+ *            clone3 setns pidfd_open sethostname signalfd4 landlock_create_ruleset keyctl
  *   :ARG=VALUE: only calls whose argument ARG (0-5) is VALUE (a number, 0x for hex), so that
  *            one of several calls of the same system call fails
- *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO EOPNOTSUPP
+ *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO EOPNOTSUPP EDQUOT
  *   KILL:    the process making the call is killed with SIGKILL instead (a crash without a
  *            core dump): the filter hands the call over (a user notification) to this program,
  *            which stays the command's parent, kills the caller and exits with the command's
@@ -40,14 +40,14 @@ static const struct {
 	{"fsmount", SYS_fsmount},     {"open_tree", SYS_open_tree},   {"move_mount", SYS_move_mount},
 	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync}, {"clone3", SYS_clone3}, {"setns", SYS_setns},
 	{"pidfd_open", SYS_pidfd_open}, {"sethostname", SYS_sethostname}, {"signalfd4", SYS_signalfd4},
-	{"landlock_create_ruleset", SYS_landlock_create_ruleset},
+	{"landlock_create_ruleset", SYS_landlock_create_ruleset}, {"keyctl", SYS_keyctl},
 };
 
 static const struct {
 	const char *name;
 	int value;
 } errnos[] = {{"EPERM", EPERM}, {"EINVAL", EINVAL}, {"ENOSYS", ENOSYS}, {"ENOSPC", ENOSPC}, {"EIO", EIO},
-	      {"EOPNOTSUPP", EOPNOTSUPP}};
+	      {"EOPNOTSUPP", EOPNOTSUPP}, {"EDQUOT", EDQUOT}};
 
 #define ARG_LOW(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HIGH(i) (ARG_LOW(i) + 4)

@@ -82,6 +82,10 @@ refused_cleanly "the kernel refuses the cell's namespaces" \
 refused_cleanly "the kernel refuses to enter the cell's network namespace" \
 	"cannot set up the network of the cell of $c2: entering the cell's network namespace was refused (this needs CAP_SYS_ADMIN, i.e. root)" "$c2" \
 	"$sf" setns EPERM su "$c2" -c true
+# keyctl(KEYCTL_JOIN_SESSION_KEYRING = 1): su's stack calls none of its own.
+refused_cleanly "the chat's keys are at the kernel's limit" \
+	"the chat holds as many keys as the kernel allows a user (kernel.keys.maxkeys, maxbytes), so its session cannot get a keyring of its own" \
+	"$c2" "$sf" keyctl:0=1 EDQUOT su "$c2" -c true
 refused_cleanly "the kernel refuses the session's system call filter" \
 	"cannot install the session's system call filter: the kernel refuses seccomp() (CONFIG_SECCOMP_FILTER, Linux 3.17 or later, is needed)" \
 	"$c2" "$sf" seccomp EPERM su "$c2" -c true

@@ -51,6 +51,10 @@ static const struct denial denials[] = {
 	/* Selection paste and console control on virtual consoles: the same
 	 * injection through a text console. */
 	DENY_IOCTL(TIOCLINUX),
+	/* A line discipline other than the terminal's own makes the kernel
+	 * load its module on demand (ldisc_autoload): n_hdlc's CVE-2017-2636
+	 * was reached this way. No shell needs another. */
+	DENY_IOCTL(TIOCSETD),
 	/* A user namespace gives a full capability set inside it, and with it
 	 * the kernel code behind those capabilities (most local kernel
 	 * exploits start there). */
@@ -77,6 +81,11 @@ static const struct denial denials[] = {
 	 .test = {ARG_INT_EQ(0, KEYCTL_JOIN_SESSION_KEYRING), ARG_NE(1, 0)}, .errnum = EPERM},
 	{.what = "keyctl GET_PERSISTENT", .syscall = SCMP_SYS(keyctl), .tests = 1,
 	 .test = {ARG_INT_EQ(0, KEYCTL_GET_PERSISTENT)}, .errnum = EPERM},
+	/* A key that is not there makes the kernel run /sbin/request-key as
+	 * root in the host's namespaces: with keyutils installed (nfs-common
+	 * and cifs-utils bring it), a dns_resolver key is a DNS lookup on the
+	 * host, past the DNS gate, its answer in the key. */
+	DENY(request_key),
 	/* Personas that weaken address space layout randomisation or make
 	 * data executable; the kernel checks no flag, so a value with bit 31
 	 * set would carry them too: only the query (0xffffffff, every bit

@@ -61,6 +61,9 @@ is "$out" "bpf EFAULT" "control: root's bpf() reaches the kernel (EFAULT for a p
 run as_nobody "$probe perf; $probe userfaultfd; $probe persistent-keyring; $probe persistent-keyring-high; $probe fanotify"
 is "$out" $'perf ok\nuserfaultfd ok\npersistent-keyring ok\npersistent-keyring-high ok\nfanotify ok' \
 	"control: nobody opens a perf counter on itself, a user-mode userfaultfd, its persistent keyring (also with high bits in the option) and a fanotify group"
+run as_nobody "$probe request-key; $probe tiocsetd"
+is "$out" $'request-key ENOKEY\ntiocsetd ok' \
+	"control: nobody's request_key reaches the kernel (no such key), and it sets N_TTY on a pty of its own"
 run as_nobody "$probe vsock"
 vsock_control=$out
 if [ "$vsock_control" = "vsock ok ok" ]; then
@@ -86,6 +89,9 @@ for path in $paths; do
 	run "$login" "$a" "$probe perf; $probe userfaultfd; $probe persistent-keyring; $probe persistent-keyring-high; $probe fanotify"
 	is "$out" $'perf EPERM\nuserfaultfd EPERM\npersistent-keyring EPERM\npersistent-keyring-high EPERM\nfanotify EPERM' \
 		"attack surface/perf-userfaultfd-keyring-fanotify via $path: perf_event_open, userfaultfd, KEYCTL_GET_PERSISTENT (high bits or not) and fanotify_init refused"
+	run "$login" "$a" "$probe request-key; $probe tiocsetd"
+	is "$out" $'request-key EPERM\ntiocsetd EPERM' \
+		"attack surface/request-key-tiocsetd via $path: request_key (a helper the kernel runs as root on the host) and TIOCSETD (a line discipline module loaded on demand) refused"
 	run "$login" "$a" "$probe vsock"
 	if [ "$vsock_control" = "vsock ok ok" ]; then
 		is "$out" "vsock EAFNOSUPPORT EAFNOSUPPORT" \

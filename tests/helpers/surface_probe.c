@@ -19,6 +19,9 @@
  *   surface_probe persistent-keyring-high  the same with bit 32 of the option set
  *                                    (the kernel reads an int)
  *   surface_probe fanotify           fanotify_init as an unprivileged user may
+ *   surface_probe request-key        request_key of a user key that is not there, with no
+ *                                    callout (the kernel runs no helper): ENOKEY, or refused
+ *   surface_probe tiocsetd           TIOCSETD to N_TTY on a new pty of its own
  *   surface_probe bind PORT          bind a TCP socket to 127.0.0.1:PORT
  *   surface_probe vsock              socket(AF_VSOCK, SOCK_STREAM), and the same through
  *                                    the family's value with high bits set (the
@@ -42,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -183,6 +187,7 @@ static int try_userfaultfd(void)
 #define KEYCTL_GET_PERSISTENT 22
 #define KEYCTL_INVALIDATE 21
 #define KEY_SPEC_PROCESS_KEYRING (-2)
+#define KEY_SPEC_SESSION_KEYRING (-3)
 
 /* The keyring outlives the process (for days): invalidated at once, so
  * the probe leaves nothing in the kernel. */
@@ -293,6 +298,17 @@ int main(int argc, char **argv)
 		report("fanotify", fd);
 		if (fd >= 0)
 			close(fd);
+		return 0;
+	}
+	if (strcmp(what, "request-key") == 0)
+		return report(what, syscall(SYS_request_key, "user", "chatcell-probe-absent", NULL, KEY_SPEC_SESSION_KEYRING));
+	if (strcmp(what, "tiocsetd") == 0) {
+		int ptmx = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), ldisc = N_TTY;
+
+		if (ptmx < 0)
+			return report(what, -1);
+		report(what, ioctl(ptmx, TIOCSETD, &ldisc));
+		close(ptmx);
 		return 0;
 	}
 	if (strcmp(what, "bind") == 0 && argc == 3)

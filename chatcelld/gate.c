@@ -262,7 +262,8 @@ static bool chain_allowed(const struct gate_cell *cell, const struct cc_dns_answ
 /* Which addresses may the chat have: rebinding protection. The host's own
  * addresses never (a public one included): from a cell they lead into
  * the host's services. Unknown counts as the host's. */
-static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a, bool private_ok, bool *keep)
+static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a, bool private_ok, bool *keep,
+			    bool *is_private)
 {
 	const struct cc_config *c = g->config;
 	struct cc_addr_prefix cells4 = {c->cell_ipv4_range.addr, c->cell_ipv4_range.prefix_len};
@@ -271,6 +272,7 @@ static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a,
 	for (unsigned i = 0; i < a->addr_count; i++) {
 		enum cc_addr_kind kind = cc_addr_kind(a->addrs[i].family, a->addrs[i].addr, cells4, cells6);
 
+		is_private[i] = kind == CC_ADDR_PRIVATE;
 		keep[i] = kind == CC_ADDR_PUBLIC || (kind == CC_ADDR_PRIVATE && private_ok);
 		if (keep[i] && gate_addr_is_local(g->route_fd, a->addrs[i].family, a->addrs[i].addr) != 0)
 			keep[i] = false;
@@ -285,7 +287,7 @@ static void deliver(struct gate *g, struct gate_cell *cell, const struct gate_cl
 {
 	static uint8_t out[CC_DNS_MSG_MAX];
 	bool matched[GATE_RULES_MAX] = {false};
-	bool keep[CC_DNS_ADDRS_MAX];
+	bool keep[CC_DNS_ADDRS_MAX], is_private[CC_DNS_ADDRS_MAX];
 	bool private_ok = false;
 	const char *bad = NULL;
 	size_t out_len;
@@ -305,8 +307,10 @@ static void deliver(struct gate *g, struct gate_cell *cell, const struct gate_cl
 	for (size_t i = 0; i < cell->rule_count; i++)
 		if (matched[i] && cell->rules[i].private_ok)
 			private_ok = true;
-	judge_addresses(g, a, private_ok, keep);
-	if (gate_learn(g, cell, matched, a->addrs, keep, a->addr_count) < 0) {
+	/* A private address is answered if some matching rule allows it,
+	 * and opened for those rules alone (gate_learn). */
+	judge_addresses(g, a, private_ok, keep, is_private);
+	if (gate_learn(g, cell, matched, a->addrs, keep, is_private, a->addr_count) < 0) {
 		reply_error(g, client, q, CC_DNS_RCODE_SERVFAIL);
 		return;
 	}

@@ -239,10 +239,11 @@ void gate_policy_refresh(struct gate *g, struct gate_cell *cell);
  * `matched` (rule_count entries) unless it is NULL. */
 bool gate_policy_allows(const struct gate_cell *cell, const char *name, bool *matched);
 
-/* gate_learn.c: open the addresses for the chat before it sees them.
- * 0, or -1 (the answer becomes SERVFAIL). */
+/* gate_learn.c: open the addresses for the chat before it sees them,
+ * each for the matched rules that allow it (a private one only for a
+ * --private rule). 0, or -1 (the answer becomes SERVFAIL). */
 int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, const struct cc_dns_addr *addrs,
-	       const bool *keep, unsigned count);
+	       const bool *keep, const bool *is_private, unsigned count);
 void gate_learn_forget(struct gate *g, struct gate_cell *cell);
 /* At the gate's start: every running cell forgets what an earlier gate
  * let it learn, under rules that may have gone meanwhile (a cell the new

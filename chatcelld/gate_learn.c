@@ -189,7 +189,7 @@ static uint64_t timeout_ms(const struct cc_config *c, uint32_t ttl)
 }
 
 int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, const struct cc_dns_addr *addrs,
-	       const bool *keep, unsigned count)
+	       const bool *keep, const bool *is_private, unsigned count)
 {
 	struct change ch = {0};
 	int64_t now = gate_now_ms();
@@ -221,7 +221,7 @@ int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, cons
 		for (size_t r = 0; r < cell->rule_count && rc == 0; r++) {
 			const struct gate_rule *rule = &cell->rules[r];
 
-			if (!matched[r])
+			if (!matched[r] || (is_private[i] && !rule->private_ok))
 				continue;
 			el.any_port = rule->any_port;
 			if (rule->any_port) {

@@ -96,6 +96,16 @@ is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 10.99.0.4)"
 chatcell-admin egress allow dns-adv-b --domain priv.test >/dev/null
 is "$(in_cell dns-adv-b nft list set inet chatcell dnsany4 | grep -c 10.99.0.4)" 0 \
 	"attack dns/private-downgrade: the same rule without --private takes 10.99.0.4 out of B's cell at once"
+# Two rules match one name, one of them --private for one port: the
+# private address opens for that rule's port alone, not for the other
+# rule's (any port).
+p=$(chat_user dns-adv-p)
+chatcell-admin egress allow dns-adv-p --domain priv.test >/dev/null
+chatcell-admin egress allow dns-adv-p --domain priv.test --port 8001 --private >/dev/null
+is "$(ask dns-adv-p "$GATE" priv.test)" "NOERROR tc=0 10.99.0.4" "control: with a --private rule among those matching, the chat is told the private address"
+is "$(in_cell dns-adv-p nft list set inet chatcell dns4 | grep -c '10.99.0.4 . tcp . 8001')" 1 "control: it is open on the --private rule's port"
+is "$(in_cell dns-adv-p nft list set inet chatcell dnsany4 | grep -c 10.99.0.4)" 0 \
+	"attack dns/private-other-rule: not on the other matching rule's (any port), which has no --private"
 
 # Well-known DNS-over-HTTPS names: only an exact rule.
 is "$("$dns_probe" 127.0.0.10 mozilla.cloudflare-dns.com)" "NOERROR tc=0 198.51.100.8" "control: the upstream answers mozilla.cloudflare-dns.com"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The DNS gate's UDP side, its upstream questions and its timer (gate.h). */
 #include "gate.h"
+#include "net/local_addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,7 +17,6 @@
 
 #include "base/trusted_dir.h"
 #include "dns/addr_kind.h"
-#include "gate_local.h"
 #include "dns/dns_name.h"
 #include "dns/dns_reply.h"
 #include "net/cell_addr.h"
@@ -265,18 +265,9 @@ static bool chain_allowed(const struct gate_cell *cell, const struct cc_dns_answ
 static void judge_addresses(const struct gate *g, const struct cc_dns_answer *a, bool private_ok, bool *keep,
 			    bool *is_private)
 {
-	const struct cc_config *c = g->config;
-	struct cc_addr_prefix cells4 = {c->cell_ipv4_range.addr, c->cell_ipv4_range.prefix_len};
-	struct cc_addr_prefix cells6 = {c->cell_ipv6_range.addr, c->cell_ipv6_range.prefix_len};
-
-	for (unsigned i = 0; i < a->addr_count; i++) {
-		enum cc_addr_kind kind = cc_addr_kind(a->addrs[i].family, a->addrs[i].addr, cells4, cells6);
-
-		is_private[i] = kind == CC_ADDR_PRIVATE;
-		keep[i] = kind == CC_ADDR_PUBLIC || (kind == CC_ADDR_PRIVATE && private_ok);
-		if (keep[i] && gate_addr_is_local(g->route_fd, a->addrs[i].family, a->addrs[i].addr) != 0)
-			keep[i] = false;
-	}
+	for (unsigned i = 0; i < a->addr_count; i++)
+		keep[i] = cc_addr_may_open(g->config, g->route_fd, a->addrs[i].family, a->addrs[i].addr, private_ok,
+					   &is_private[i]);
 }
 
 /* Answer q with a (an A or AAAA answer from the resolver or the cache):
@@ -560,7 +551,7 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 	g->loop = loop;
 	g->rules_epoch = 1; /* a cell's 0: its rules were never read */
 	g->udp.fd = g->tcp.fd = g->timer.fd = g->registry_events = -1;
-	g->route_fd = gate_local_open();
+	g->route_fd = cc_local_route_open();
 	if (g->route_fd < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's route socket");
 	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;

@@ -146,7 +146,7 @@ struct gate {
 	size_t out_len[GATE_BATCH];
 	unsigned out_count;
 	uint64_t answered, refused, failed, cached; /* for the log at exit */
-	int route_fd; /* asks the kernel whether an address is the host's (gate_local.h) */
+	int route_fd; /* asks the kernel whether an address is the host's (net/local_addr.h) */
 };
 
 /* Open the listening sockets on 127.0.0.1:dns_gate_port and the registry;

@@ -48,9 +48,9 @@ int cc_uid_own_session_keyring(uint32_t uid, struct cc_err *err)
 	long id = -1;
 	int e = 0;
 
-	if (setregid(uid, (gid_t)-1) < 0 || setreuid(uid, (uid_t)-1) < 0)
-		e = errno;
-	else if ((id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL)) < 0)
+	if (setregid(uid, (gid_t)-1) == 0 && setreuid(uid, (uid_t)-1) == 0)
+		id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
+	if (id < 0)
 		e = errno;
 	/* Back to the caller's real IDs; the effective ones never changed. */
 	if (setreuid(ruid, (uid_t)-1) < 0 || setregid(rgid, (gid_t)-1) < 0)

@@ -4,9 +4,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/cleanup.h"
 #include "db/egress_store.h"
 #include "egress/dns_lookup.h"
 #include "egress/egress_sync.h"
+#include "net/local_addr.h"
 
 struct overlap_search {
 	const struct cc_egress_rule *rule;
@@ -114,14 +116,27 @@ int cc_egress_refresh_host(const struct cc_egress_ctx *x, const struct cc_chat *
 	struct host_elements old = {0}, fresh = {0};
 	size_t n;
 
+	cc_cleanup_close int route_fd = -1;
+	size_t refused = 0;
+
 	*addresses = 0;
 	if (cc_dns_resolve(host, answers, &n, err) < 0 || host_elements_of(x, chat->id, host, ports, &old, err) < 0 ||
 	    cc_egress_clear_host_addresses(x->reg, host_id, err) < 0)
 		return -1;
+	route_fd = cc_local_route_open();
 	for (size_t i = 0; i < n; i++) {
 		struct cc_egress_rule rule = *ports;
 		struct overlap_search s;
 		uint32_t ttl = answers[i].ttl ? answers[i].ttl : 1;
+		bool is_private;
+
+		/* As the DNS gate judges its answers (the name's owner may point
+		 * it anywhere): never loopback, a cell, the gateway or an address
+		 * of the host's own; a private one is the admin's to name. */
+		if (!cc_addr_may_open(x->config, route_fd, answers[i].family, answers[i].addr, true, &is_private)) {
+			refused++;
+			continue;
+		}
 
 		rule.family = answers[i].family;
 		memcpy(rule.addr, answers[i].addr, sizeof(rule.addr));
@@ -134,6 +149,11 @@ int cc_egress_refresh_host(const struct cc_egress_ctx *x, const struct cc_chat *
 			return -1;
 		fresh.items[fresh.count++] = (struct cc_nft_element){chat->uid, rule, (uint64_t)ttl * 1000};
 	}
+	if (refused == n)
+		return cc_fail(err, CC_ERR_INVALID,
+			       "%s resolves only to addresses chatcell never opens to a chat (loopback, the cells', the "
+			       "cells' gateway, or this host's own)",
+			       host);
 	*addresses = (unsigned)fresh.count;
 	return cc_egress_change(x->reg, x->config, fresh.items, fresh.count, old.items, old.count, x->now, err);
 }

@@ -133,30 +133,38 @@ for doc in sys.stdin.read().replace("}}]}\n{", "}}]}\n\n{").split("\n\n"):
 is "$(elements egress-a exact4 allow4 | wc -l):$(elements egress-a exact6 allow6 | wc -l)" "2:2" "A's cell has A's rules (2 IPv4, 2 IPv6)"
 is "$(elements egress-c exact4 allow4 | wc -l):$(elements egress-c exact6 allow6 | wc -l)" "1:0" "C's cell has C's rule only"
 
-# Host rules: resolved by a DNS server of our own on loopback.
+# Host rules: resolved by a DNS server of our own on loopback, naming
+# services outside the host (tests/lib/outside_net.sh): the host's own
+# addresses are never opened for a name, as the DNS gate does not open them.
+. "$CC_SRCDIR/tests/lib/outside_net.sh"
+start_outside 198.51.100.4 2001:db8::4
+start_ready nsenter --net="/proc/$OUTSIDE_PID/ns/net" /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" \
+	198.51.100.4:8000/tcp 198.51.100.4:8001/tcp "[2001:db8::4]:8000/tcp"
+outside_listener=$READY_PID
 echo "nameserver 127.0.0.10" >/etc/resolv.conf
 ip addr add 127.0.0.10/8 dev lo
 # dnsmasq logs "started" once its sockets are bound; that line is the signal.
 start_dns() { # TTL
 	start_ready /bin/sh -c "dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
 		--listen-address=127.0.0.10 --port=53 --user=root --local-ttl=$1 --log-facility=- \
-		--pid-file=/run/test-dnsmasq.pid --address=/api.test/10.99.0.4 --address=/api.test/fd00::4 \
-		--address=/nx.test/ 2>&1 |
+		--pid-file=/run/test-dnsmasq.pid --address=/api.test/198.51.100.4 --address=/api.test/2001:db8::4 \
+		--address=/nx.test/ --host-record=loop.test,127.0.0.1,::1 --host-record=hostself.test,192.0.2.77,fd00::1 \
+		--host-record=mixed.test,198.51.100.4,fd00::1 2>&1 |
 		{ IFS= read -r started; echo ready; exec cat >/dev/null; }"
 }
 stop_dns() { kill "$(cat /run/test-dnsmasq.pid)"; }
 start_dns 600
 run chatcell-admin egress allow egress-b --host api.test --port 8000
 is "$rc:$out" "0:$b: host api.test tcp 8000 (2 addresses) allowed" "allow --host resolves A and AAAA"
-run as_session egress-b tcp 10.99.0.4 8000
+run as_session egress-b tcp 198.51.100.4 8000
 is "$out" "ok" "B reaches the A record's address"
-run as_session egress-b tcp fd00::4 8000
+run as_session egress-b tcp 2001:db8::4 8000
 is "$out" "ok" "B reaches the AAAA record's address"
 timeouts=$(in_cell egress-b nft -j list set inet chatcell exact4 | python3 -c '
 import json, sys
 for o in json.load(sys.stdin)["nftables"]:
     for e in o.get("set", {}).get("elem", []):
-        if isinstance(e, dict) and "elem" in e and "10.99.0.4" in json.dumps(e):
+        if isinstance(e, dict) and "elem" in e and "198.51.100.4" in json.dumps(e):
             print(e["elem"].get("timeout"))')
 # The timeout runs from the answer: 599 when a second boundary passed
 # between resolving and inserting (seen under the sanitizers).
@@ -166,20 +174,20 @@ is "$(echo "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(d["name"], [(r["rule"], r["host"], bool(r["expires_at"])) for r in d["rules"]], d["hosts"], d["shared"])')" \
-	"$b [('10.99.0.4/32 tcp 8000', 'api.test', True), ('fd00::4/128 tcp 8000', 'api.test', True)] [{'host': 'api.test', 'proto': 'tcp', 'ports': '8000'}] []" \
+	"$b [('198.51.100.4/32 tcp 8000', 'api.test', True), ('2001:db8::4/128 tcp 8000', 'api.test', True)] [{'host': 'api.test', 'proto': 'tcp', 'ports': '8000'}] []" \
 	"egress list --json shows the rules, their host and expiry"
 stop_dns
 start_dns 1
 run chatcell-admin egress refresh egress-b
 is "$rc" 0 "egress refresh re-resolves (now with a 1 s TTL)"
 deadline=$((SECONDS + 15))
-while in_cell egress-b nft list set inet chatcell exact4 | grep -q "10.99.0.4" && [ "$SECONDS" -lt "$deadline" ]; do
+while in_cell egress-b nft list set inet chatcell exact4 | grep -q "198.51.100.4" && [ "$SECONDS" -lt "$deadline" ]; do
 	: # poll the kernel's state, not the clock
 done
 run in_cell egress-b nft list set inet chatcell exact4
-[[ "$out" != *10.99.0.4* ]]
+[[ "$out" != *198.51.100.4* ]]
 ok "the element expired out of the kernel set" test $? -eq 0
-run as_session egress-b tcp 10.99.0.4 8000
+run as_session egress-b tcp 198.51.100.4 8000
 is "$out" "ECONNREFUSED" "an expired element stops matching"
 # DNS inside a cell goes only to the DNS gate (tests/integration/dns_gate.sh);
 # straight to any resolver it is refused.
@@ -190,6 +198,22 @@ run chatcell-admin run egress-d -- "$probe" udp 10.99.0.9 53
 is "$out" "EPERM" "and DNS to any other address is refused"
 run chatcell-admin egress allow egress-b --host nx.test --port 80
 is "$rc:$err" "3:chatcell-admin egress: nx.test does not resolve to any IPv4 or IPv6 address" "a host name that does not resolve is refused"
+# A name whose owner points it at the host itself (DNS rebinding): its
+# addresses are judged as the DNS gate judges answers.
+ip addr add 192.0.2.77/32 dev lo
+start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" 192.0.2.77:8000/tcp
+self_listener=$READY_PID
+is "$("$probe" tcp 192.0.2.77 8000)" ok "control: root reaches the host's service there"
+for name in loop.test hostself.test; do
+	run chatcell-admin egress allow egress-b --host "$name" --port 8000
+	is "$rc:$err" "3:chatcell-admin egress: $name resolves only to addresses chatcell never opens to a chat (loopback, the cells', the cells' gateway, or this host's own)" \
+		"attack: --host $name (loopback, or an address of the host's own) is refused, as the DNS gate refuses it"
+done
+run chatcell-admin egress allow egress-b --host mixed.test --port 8001
+is "$rc:$out" "0:$b: host mixed.test tcp 8001 (1 address) allowed" "a name with an address outside and one of the host's own (fd00::1): the host's is left out"
+is "$(as_session egress-b tcp 198.51.100.4 8001)" ok "B reaches mixed.test's address outside"
+is "$(as_session egress-b tcp fd00::1 8001)" ECONNREFUSED "attack: B cannot reach the host's own service through a --host rule"
+kill "$self_listener"
 stop_dns
 
 # Bad rules: each its exact error, and the kernel state unchanged.

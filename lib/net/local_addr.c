@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "gate_local.h"
+#include "net/local_addr.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "dns/addr_kind.h"
 #include <sys/time.h>
 #include <unistd.h>
 
-int gate_local_open(void)
+int cc_local_route_open(void)
 {
 	struct timeval wait = {.tv_sec = 1};
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -42,7 +44,7 @@ static int route_type(const struct nlmsghdr *nlh)
 	return rtm->rtm_type;
 }
 
-int gate_addr_is_local(int fd, int family, const uint8_t *addr)
+int cc_addr_is_local(int fd, int family, const uint8_t *addr)
 {
 	static uint32_t seq;
 	char buf[8192]; /* one route, or an error */
@@ -82,4 +84,17 @@ int gate_addr_is_local(int fd, int family, const uint8_t *addr)
 	default:
 		return 0;
 	}
+}
+
+bool cc_addr_may_open(const struct cc_config *config, int route_fd, int family, const uint8_t *addr, bool private_ok,
+		      bool *is_private)
+{
+	struct cc_addr_prefix cells4 = {config->cell_ipv4_range.addr, config->cell_ipv4_range.prefix_len};
+	struct cc_addr_prefix cells6 = {config->cell_ipv6_range.addr, config->cell_ipv6_range.prefix_len};
+	enum cc_addr_kind kind = cc_addr_kind(family, addr, cells4, cells6);
+
+	*is_private = kind == CC_ADDR_PRIVATE;
+	if (kind == CC_ADDR_FORBIDDEN || (kind == CC_ADDR_PRIVATE && !private_ok))
+		return false;
+	return cc_addr_is_local(route_fd, family, addr) == 0;
 }

@@ -79,7 +79,6 @@ static bool handle_signals(struct relay *r, int sigfd, int *status)
 
 	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		int sig = (int)si.ssi_signo;
-		pid_t foreground;
 
 		switch (sig) {
 		case SIGCHLD:
@@ -96,10 +95,13 @@ static bool handle_signals(struct relay *r, int sigfd, int *status)
 		case SIGINT:
 		case SIGQUIT:
 		case SIGTSTP:
-			/* As the chat's terminal would send them: to its foreground job. */
-			foreground = tcgetpgrp(r->pty->master);
-			if (foreground > 0)
-				kill(-foreground, sig);
+			/* As the chat's terminal would send them: to its foreground
+			 * job, by the kernel (TIOCSIG), which holds the group itself.
+			 * Not kill(-tcgetpgrp()): the chat sets that group, and a
+			 * group it let die keeps its number on the terminal, which
+			 * the kernel may give to any process of the host's since
+			 * (this runs as root, in the host's PID namespace). */
+			ioctl(r->pty->master, TIOCSIG, sig);
 			break;
 		default: /* SIGTERM, SIGHUP: the monitor passes them to the command */
 			kill(r->monitor, sig);

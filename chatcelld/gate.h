@@ -126,6 +126,7 @@ struct gate {
 	 * means no commit since (gate_policy.c); -1: look every time. */
 	int registry_events;
 	uint64_t rules_epoch; /* moves on when the registry changed */
+	char tables_rebuilt[24]; /* CC_SETTING_TABLES_REBUILT as last read */
 	sqlite3_stmt *data_version_stmt;
 	struct loop *loop;
 	struct watch udp, tcp, timer;
@@ -245,6 +246,9 @@ bool gate_policy_allows(const struct gate_cell *cell, const char *name, bool *ma
 int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, const struct cc_dns_addr *addrs,
 	       const bool *keep, const bool *is_private, unsigned count);
 void gate_learn_forget(struct gate *g, struct gate_cell *cell);
+/* The cell's table was built anew (empty learned sets): forget what the
+ * gate thinks it opened there, without touching the kernel. */
+void gate_learn_reset(struct gate_cell *cell);
 /* At the gate's start: every running cell forgets what an earlier gate
  * let it learn, under rules that may have gone meanwhile (a cell the new
  * gate meets forgets again, gate_cells.c). */

@@ -270,11 +270,16 @@ static void forget_in(int netns, const char *who)
 	cc_nft_batch_free(batch);
 }
 
+void gate_learn_reset(struct gate_cell *cell)
+{
+	if (cell->learned)
+		cell->learned->count = 0;
+}
+
 void gate_learn_forget(struct gate *g, struct gate_cell *cell)
 {
 	(void)g;
-	if (cell->learned)
-		cell->learned->count = 0;
+	gate_learn_reset(cell);
 	forget_in(cell->netns, cell->user);
 }
 

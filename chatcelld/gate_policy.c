@@ -14,7 +14,29 @@
 
 #include "base/trusted_dir.h"
 #include "db/chats.h"
+#include "db/settings.h"
 #include "dns/dns_name.h"
+
+/* `egress apply`, `restore` or `init` built running cells' tables anew,
+ * their learned sets empty: what the gate thinks it opened there is not
+ * open any more, so it forgets it and opens it again at the next answer
+ * (else a lookup succeeds and the connect is refused until the address
+ * would have been renewed). Read first when the registry is opened (the
+ * gate's start forgets everything anyway), then at each change. */
+static void tables_rebuilt(struct gate *g, bool first)
+{
+	char now[sizeof(g->tables_rebuilt)] = "";
+	struct cc_err err = {0};
+
+	if (cc_settings_get(&g->reg, CC_SETTING_TABLES_REBUILT, now, sizeof(now), &err) < 0 ||
+	    strcmp(now, g->tables_rebuilt) == 0)
+		return;
+	if (!first)
+		for (uint32_t i = 0; i < g->capacity; i++)
+			if (g->cells[i])
+				gate_learn_reset(g->cells[i]);
+	snprintf(g->tables_rebuilt, sizeof(g->tables_rebuilt), "%s", now);
+}
 
 static int open_registry(struct gate *g, struct cc_err *err)
 {
@@ -37,6 +59,7 @@ static int open_registry(struct gate *g, struct cc_err *err)
 		return -1;
 	}
 	g->rules_epoch++;
+	tables_rebuilt(g, true);
 	/* A commit writes the registry's WAL (or, checkpointed, the registry)
 	 * before it shows: its event is queued by then, so reading none
 	 * before a look means none is needed. Watched from here on: what
@@ -104,6 +127,7 @@ void gate_policy_check(struct gate *g)
 	if (version != g->data_version) {
 		g->data_version = version;
 		g->rules_epoch++;
+		tables_rebuilt(g, false);
 	}
 }
 

@@ -13,6 +13,10 @@
 /* Keys besides the identity and the allocation cursor. */
 #define CC_SETTING_HOST_KEY "host_key_fingerprint" /* cc_host_key_fingerprint() of the key */
 #define CC_SETTING_LAST_BACKUP "last_backup"       /* "<unix time> <directory>" of the last backup */
+/* A new random value each time running cells' egress tables are built
+ * anew (their learned sets empty): the DNS gate then forgets what it
+ * thinks it opened in them, and opens it again at the next answer. */
+#define CC_SETTING_TABLES_REBUILT "egress_tables_rebuilt"
 
 /* 1 found (value copied), 0 absent, -1 error. */
 int cc_settings_get(struct cc_registry *reg, const char *key, char *value, size_t value_len, struct cc_err *err);

@@ -4,13 +4,16 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "base/cleanup.h"
 #include "base/grow.h"
 #include "cell/cell.h"
 #include "db/chats.h"
 #include "db/egress_store.h"
+#include "db/settings.h"
 
 struct collection {
 	struct cc_nft_element *items;
@@ -116,6 +119,18 @@ static int rebuild_one(uint32_t uid, const struct cc_cell *cell, void *ctx, stru
 	return 0;
 }
 
+/* Cells' tables were built anew: say so to the DNS gate (db/settings.h). */
+static int note_rebuilt(struct cc_registry *reg, struct cc_err *err)
+{
+	uint64_t nonce;
+	char text[24];
+
+	if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot note the rebuilt egress tables (getrandom)");
+	snprintf(text, sizeof(text), "%016llx", (unsigned long long)nonce);
+	return cc_settings_set(reg, CC_SETTING_TABLES_REBUILT, text, err);
+}
+
 int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, int64_t now, size_t *cells,
 		      struct cc_err *err)
 {
@@ -124,6 +139,8 @@ int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, i
 
 	if (cells)
 		*cells = w.cells;
+	if (w.cells && note_rebuilt(reg, rc < 0 ? &(struct cc_err){0} : err) < 0 && rc == 0)
+		rc = -1;
 	return rc;
 }
 
@@ -168,7 +185,8 @@ static int change_cell(struct cc_registry *reg, const struct cc_config *config, 
 		return rc;
 	/* The cell's table is gone: the registry (with this change) says what to build. */
 	memset(err, 0, sizeof(*err));
-	return cc_egress_build_cell(reg, config, uid, netns, now, err);
+	rc = cc_egress_build_cell(reg, config, uid, netns, now, err);
+	return rc < 0 ? rc : note_rebuilt(reg, err);
 }
 
 static void build_elements(struct cc_nft_batch *batch, const struct cell_change *change)

@@ -47,6 +47,16 @@ is "$(in_cell_files /bin/grep -v '^#' /etc/resolv.conf)" "nameserver 169.254.1.1
 	"and so has everything already running in the cell"
 cp -p /run/resolv.conf.host /etc/resolv.conf.new
 mv -f /etc/resolv.conf.new /etc/resolv.conf
+
+# egress apply (and restore, init) builds running cells' tables anew, their
+# learned sets empty: the gate forgets what it opened there and opens it
+# again at the next answer, as the lookup the chat makes next needs.
+run chatcell-admin egress apply
+like "$rc:$out" "0:*egress tables of * running cell* rebuilt*" "egress apply rebuilds the running cells' tables"
+is "$(learned dns-a dnsany4; learned dns-a dns4)" "" "control: A's learned sets are empty after the rebuild"
+run in_session dns-a /bin/sh -c "/usr/bin/getent ahostsv4 api.test | head -1; $probe tcp 198.51.100.4 8000"
+is "$out" "198.51.100.4    STREAM api.test
+ok" "A's next lookup of api.test opens its address again: the connect works"
 run in_session dns-a "$dns_probe" "$GATE" api.test AAAA
 is "$out" "NOERROR tc=0 2001:db8::4" "the AAAA answer comes through too"
 is "$(in_session dns-a "$probe" tcp 2001:db8::4 8000)" ok "and its IPv6 address opens"

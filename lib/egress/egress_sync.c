@@ -139,8 +139,15 @@ int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, i
 
 	if (cells)
 		*cells = w.cells;
-	if (w.cells && note_rebuilt(reg, rc < 0 ? &(struct cc_err){0} : err) < 0 && rc == 0)
-		rc = -1;
+	if (w.cells) {
+		struct cc_err note = {0};
+
+		/* A failed rebuild's own error wins over the note's. */
+		if (note_rebuilt(reg, &note) < 0 && rc == 0) {
+			*err = note;
+			rc = -1;
+		}
+	}
 	return rc;
 }
 

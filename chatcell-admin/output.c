@@ -213,7 +213,7 @@ static int cell_rejected(uint32_t uid, struct cc_egress_count *rejected, struct 
 /* The "capped" line of show: what the cell's cap and rate are. */
 static void print_capped(const struct cc_config *config, uint64_t packets)
 {
-	unsigned questions = (unsigned)(config->dns_burst + config->dns_rate * cc_dns_flow_seconds(config));
+	unsigned questions = (unsigned)cc_dns_flows_max(config);
 
 	if (config->connections_max)
 		printf("%-12s %llu packets of new connections refused at the cell's cap (connections_max %u open, %u "

@@ -317,10 +317,26 @@ static struct nftnl_rule *rule_to_gate(uint8_t proto)
  * D is what the gate answers in that time: dns_burst + dns_rate x the
  * seconds. One rule per protocol, each with its own count (so D for UDP
  * and D for TCP). */
+/* ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 limit name
+ * "dns_packets" counter name "dns_flood" drop (egress_nft.h) */
+static void put_gate_flood_rules(struct cc_nft_batch *batch)
+{
+	static const uint8_t protos[] = {IPPROTO_UDP, IPPROTO_TCP};
+
+	for (size_t i = 0; i < sizeof(protos); i++) {
+		struct nftnl_rule *r = rule_to_gate(protos[i]);
+
+		cc_nft_limit_ref(r, CC_NFT_DNS_PACKETS);
+		cc_nft_counter_ref(r, CC_NFT_DNS_FLOOD_COUNTER);
+		cc_nft_verdict(r, NF_DROP, NULL);
+		cc_nft_put_rule(batch, r);
+	}
+}
+
 static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *config)
 {
 	static const uint8_t protos[] = {IPPROTO_UDP, IPPROTO_TCP};
-	uint32_t questions = config->dns_burst + config->dns_rate * cc_dns_flow_seconds(config);
+	uint32_t questions = cc_dns_flows_max(config);
 
 	cc_nft_put_udp4_timeout(batch, CC_NFT_TABLE, CC_NFT_DNS_TIMEOUT, cc_dns_flow_seconds(config));
 	for (size_t i = 0; i < sizeof(protos); i++) {
@@ -567,6 +583,9 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 		put_set(batch, id);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_COUNTER);
 	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_CAP_COUNTER);
+	cc_nft_put_counter(batch, CC_NFT_TABLE, CC_NFT_DNS_FLOOD_COUNTER);
+	cc_nft_put_limit_over(batch, CC_NFT_TABLE, CC_NFT_DNS_PACKETS, cc_dns_packets_per_second(config),
+			      cc_dns_packets_burst(config));
 	cc_nft_put_tcp_closed_timeout(batch, CC_NFT_TABLE, CC_NFT_TCP_TIMEOUT, CC_CLOSED_FLOW_SECONDS);
 	if (config->connections_max)
 		cc_nft_put_limit_over(batch, CC_NFT_TABLE, CC_NFT_RATE_LIMIT, cc_new_flows_per_second(config),
@@ -578,6 +597,7 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	put_capped_chain(batch);
 	put_admit_chain(batch, config);
 	cc_nft_put_rule(batch, rule_loopback_untracked());
+	put_gate_flood_rules(batch);
 	cc_nft_put_rule(batch, rule_established("chat"));
 	put_gate_rules(batch, config);
 	for (enum set_id id = EXACT4; id <= SHARED6; id++)

@@ -75,6 +75,33 @@ static inline uint32_t cc_dns_flow_seconds(const struct cc_config *config)
 	return seconds < 10 ? 10 : seconds;
 }
 
+/* Question flows to the gate a cell may have open: its burst and what its
+ * rate adds while a flow is kept. */
+static inline uint32_t cc_dns_flows_max(const struct cc_config *config)
+{
+	return config->dns_burst + config->dns_rate * cc_dns_flow_seconds(config);
+}
+
+/* Packets to the DNS gate (the gateway's port 53, UDP and TCP), in one
+ * limit object: the gate's own rate limit counts the questions it has
+ * read from the one socket every cell shares, so a chat sending faster
+ * than that would fill the socket's buffer and crowd out other chats'
+ * questions. Past four times dns_rate a second (at least 16), and twice
+ * its question flows at once (at least 32), they are dropped in the cell,
+ * before the established flows' accept, and counted in "dns_flood"; a
+ * chat within its rate, or at its flows' cap, never meets it. */
+#define CC_NFT_DNS_PACKETS "dns_packets"
+#define CC_NFT_DNS_FLOOD_COUNTER "dns_flood"
+static inline uint32_t cc_dns_packets_per_second(const struct cc_config *config)
+{
+	return config->dns_rate < 4 ? 16 : 4 * config->dns_rate;
+}
+
+static inline uint32_t cc_dns_packets_burst(const struct cc_config *config)
+{
+	return cc_dns_flows_max(config) < 16 ? 32 : 2 * cc_dns_flows_max(config);
+}
+
 /* A closed TCP connection (TIME_WAIT, CLOSE) leaves connections_max's
  * count, but the kernel keeps its entry 120 s (TIME_WAIT) by default, in
  * the cell and on the host: a chat's TCP flows, and only theirs, are

@@ -284,6 +284,32 @@ is "$(at_once dns-adv-d --edns slow-5.forge.test slow-5.forge.test slow-5.forge.
 is "$(asked slow-5.forge.test)" 1 \
 	"attack dns/same-question-other-sizes: the resolver was asked once (the gate asks with its own size)"
 
+# A flood of questions on one flow, past its first answer (established,
+# where the flow cap no longer counts): dropped in the cell past the
+# packet limit, so the gate's one socket, which every cell shares, does
+# not fill with one chat's questions.
+flood_count() { in_cell "$1" nft list counter inet chatcell dns_flood | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+p_flood=$(chat_user dns-adv-flood)
+is "$(ask dns-adv-flood "$GATE" api.test):$(flood_count dns-adv-flood)" "REFUSED tc=0 -:0" \
+	"control: a chat's question is answered, and nothing is dropped"
+run in_session dns-adv-flood /usr/bin/python3 -c "$dns_question_py"'
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("169.254.1.1", 53))
+s.send(question(1, "api.test"))
+s.recv(4096)
+refused = 0
+for n in range(3000):
+    try:
+        s.send(question(n & 0xffff, "api.test"))
+    except PermissionError:  # dropped on the way out: the sender is told
+        refused += 1
+print(refused)'
+dropped=$(flood_count dns-adv-flood)
+ok "attack dns/flood-established: of 3,000 questions sent at once on an answered flow, $dropped were dropped in the cell (at least 2,000)" \
+	test "${dropped:-0}" -ge 2000
+is "$out" "$dropped" "and the sender was told of each (EPERM)"
+is "$(ask dns-adv-b "$GATE" api.test)" "NOERROR tc=0 198.51.100.4" "another chat's question is answered"
+
 # A resolver whose port is closed (ICMP port unreachable) is passed over
 # at once, not after the gate's 2 s wait.
 kill "$GATED_PID"

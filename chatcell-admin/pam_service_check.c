@@ -80,11 +80,55 @@ static int open_checked(int pam_dir, const struct pending_file *p, bool required
 	return 0;
 }
 
+/* The module a line names by path: root runs it in every run and shell.
+ * An absolute path must be root's file alone in directories root's alone;
+ * a relative one with a '/' is refused (libpam puts its module directory
+ * in front and follows "..", so it may lead anywhere); a plain name is
+ * one of the system's modules. */
+static int check_module(const char *module, const char *here, unsigned n, struct cc_err *err)
+{
+	char parent[CC_PATH_MAX + 1];
+	const char *slash = strrchr(module, '/');
+	cc_cleanup_close int dir = -1, fd = -1;
+	struct stat st;
+
+	if (!slash)
+		return 0;
+	if (module[0] != '/' || strstr(module, "/../") || strcmp(slash, "/..") == 0)
+		return cc_fail(err, CC_ERR_CONFIG,
+			       "line %u of %s names the module %s by a relative path or through '..', which may lead out "
+			       "of libpam's module directory: give its plain name or its absolute path",
+			       n, here, module);
+	if (strlen(module) > CC_PATH_MAX)
+		return cc_fail(err, CC_ERR_CONFIG, "line %u of %s names a module whose path is longer than %d bytes", n,
+			       here, CC_PATH_MAX);
+	cc_copy(parent, sizeof(parent), module);
+	parent[slash == module ? 1 : slash - module] = '\0';
+	dir = cc_open_trusted_dir(parent, 0, err);
+	if (dir < 0) {
+		cc_err_prefix(err, "the module %s, named on line %u of %s: ", module, n, here);
+		return -1;
+	}
+	fd = openat(dir, slash + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* libpam says so when it loads it */
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return cc_fail_errno(err, CC_ERR_CONFIG, errno, "cannot open the module %s, named on line %u of %s", module,
+				     n, here);
+	if (!cc_root_only_file(&st))
+		return cc_fail(err, CC_ERR_PERMISSION,
+			       "the module %s, named on line %u of %s, must be a regular file owned by root and not "
+			       "writable by group or others (owner uid %u, mode %04o): root runs it",
+			       module, n, here, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
 /* What line `n` of the file at `here` includes (@include NAME, or include
  * or substack as its control, as libpam reads them: without case, with or
  * without a leading '-'): 1 with *name in `line`, 0 for nothing, or -1
  * when it cannot be told the way libpam will read it, or names a file by
- * a relative path (libpam looks for that in /etc/pam.d, not here). */
+ * a relative path (libpam looks for that in /etc/pam.d, not here). A
+ * module named by path is checked (check_module). */
 static int included_name(char *line, const char *here, unsigned n, char **name, struct cc_err *err)
 {
 	char *words[3], *at = line, *end;
@@ -130,7 +174,7 @@ static int included_name(char *line, const char *here, unsigned n, char **name, 
 	else if (count == 3 && (strcasecmp(words[1], "include") == 0 || strcasecmp(words[1], "substack") == 0))
 		*name = words[2];
 	else
-		return 0;
+		return count == 3 ? check_module(words[2], here, n, err) : 0;
 	if ((*name)[0] != '/')
 		return cc_fail(err, CC_ERR_CONFIG,
 			       "%s includes %s by a relative name, which libpam looks for in /etc/pam.d, not in %s: give "

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -227,7 +228,7 @@ void gate_question(struct gate *g, struct gate_cell *cell, const struct gate_cli
 	cell->pending++;
 	p->query = q;
 	p->client = *client;
-	if (!client->tcp && gate_pending_follow(g, p))
+	if (!client->tcp && gate_pending_follow(g, p, cell->uid))
 		return; /* answered with the same question, whatever resolver it asks */
 	/* Written anew: only what was checked goes upstream (dns_reply.h). */
 	p->msg = malloc(GATE_QUERY_MAX);
@@ -322,7 +323,7 @@ bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct
 {
 	static struct cc_dns_answer a;
 
-	if (!gate_cache_get(g, q, &a, now_ms))
+	if (!gate_cache_get(g, cell->uid, q, &a, now_ms))
 		return false;
 	g->cached++;
 	deliver(g, cell, client, q, &a);
@@ -408,8 +409,11 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 	rc = cc_dns_parse_answer(msg, len, &q, &a);
 	if (rc == 0) {
 		bound_ttls(&a, g->config->dns_max_ttl);
-		if (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA)
-			gate_cache_put(g, &q, &a, gate_now_ms());
+		struct gate_cell *cell = gate_cell_get(g, p->client.index, p->client.serial);
+
+		/* Followers are the same chat's (gate_pending_follow). */
+		if (cell && (q.qtype == CC_DNS_TYPE_A || q.qtype == CC_DNS_TYPE_AAAA))
+			gate_cache_put(g, cell->uid, &q, &a, gate_now_ms());
 	}
 	answer_and_release(g, p, rc, &a, msg, len);
 	while (waiting) { /* the same question from other clients, each with its own rules */
@@ -556,6 +560,8 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's route socket");
 	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;
 	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(struct gate_cell *));
+	if (getrandom(&g->hash_key, sizeof(g->hash_key), 0) != (ssize_t)sizeof(g->hash_key))
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot draw the DNS gate's hash key (getrandom)");
 	if (!g->cells || gate_cache_open(g) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "the DNS gate's cell table");
 	if ((g->udp.fd = listen_socket(SOCK_DGRAM, config->dns_gate_port, err)) < 0 ||

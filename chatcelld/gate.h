@@ -113,6 +113,7 @@ struct gate_pending {
 	struct gate_pending *followers;     /* those waiting on this one */
 	struct gate_pending *next_follower; /* the next waiting on the same leader */
 	uint32_t key_hash;                  /* of what makes questions the same */
+	uint32_t uid;                       /* the asking chat's: questions are the same within a chat only */
 	uint16_t next_leader;               /* slot + 1 of the next UDP leader in its bucket, or 0 */
 	bool listed;                        /* in g->leaders */
 };
@@ -136,6 +137,7 @@ struct gate {
 	struct gate_pending pending[GATE_PENDING_MAX];
 	unsigned pending_count, pending_cursor;
 	uint16_t leaders[GATE_LEADER_BUCKETS]; /* slot + 1 of a UDP question asked upstream, by key_hash */
+	uint64_t hash_key; /* random, for gate_hash */
 	unsigned tcp_clients;
 	struct gate_tcp_client *tcp_list;
 	struct gate_tcp_upstream *upstream_list;
@@ -170,9 +172,17 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 /* gate_pending.c: a free slot with a random ID for its question (each
  * question has a socket of its own, so IDs need not differ), or NULL. */
 struct gate_pending *gate_pending_new(struct gate *g);
-/* Does p (a UDP question, filled in) wait on the same question already
- * asked upstream? Else others may wait on p. */
-bool gate_pending_follow(struct gate *g, struct gate_pending *p);
+/* Does p (a UDP question of chat `uid`, filled in) wait on the same
+ * question the same chat already asked upstream? Else others may wait on
+ * p. Only within a chat: a question merged with another chat's would come
+ * back with it, telling the one what the other asked a moment ago. */
+bool gate_pending_follow(struct gate *g, struct gate_pending *p, uint32_t uid);
+
+/* gate_hash.c: where a chat's question goes in the leaders' buckets and
+ * the cache: keyed with a random value drawn at the gate's start, so a
+ * chat cannot work out offline which of its own names share a slot with
+ * a name it may not ask (and watch that slot for another chat's). */
+uint32_t gate_hash(const struct gate *g, uint32_t uid, const char *name, const uint8_t *tail, size_t tail_len);
 /* The questions waiting on p, taken off it (each with no leader). */
 struct gate_pending *gate_pending_take_followers(struct gate_pending *p);
 /* Everything p holds, given back: p is a free slot. */
@@ -187,9 +197,13 @@ void gate_ask_next(struct gate *g, struct gate_pending *p);
 struct gate_cache_entry;
 int gate_cache_open(struct gate *g);
 void gate_cache_close(struct gate *g);
-void gate_cache_put(struct gate *g, const struct cc_dns_query *q, const struct cc_dns_answer *a, int64_t now_ms);
-/* A kept answer to q, its TTLs counted down: true, or false. */
-bool gate_cache_get(struct gate *g, const struct cc_dns_query *q, struct cc_dns_answer *a, int64_t now_ms);
+/* Kept per chat (uid): another chat's kept answer, its TTL counted down,
+ * would tell when that chat asked. */
+void gate_cache_put(struct gate *g, uint32_t uid, const struct cc_dns_query *q, const struct cc_dns_answer *a,
+		    int64_t now_ms);
+/* A kept answer to q for chat `uid`, its TTLs counted down: true, or false. */
+bool gate_cache_get(struct gate *g, uint32_t uid, const struct cc_dns_query *q, struct cc_dns_answer *a,
+		    int64_t now_ms);
 
 /* A socket to `server` (IPv4 as v4-mapped IPv6; asked over IPv4) of `type`, connected or
  * connecting, in w->fd and watched for `events`: 0, or -1 (nothing is

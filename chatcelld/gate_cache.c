@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Answers to A and AAAA questions, kept for their TTL and shared by every
- * chat: only what the resolver said is kept (the CNAME chain and the
- * addresses), never what a chat may have of it, so each chat's rules,
- * alias check, rebinding check and learned sets apply to a kept answer
- * exactly as to a fresh one. A hit answers without a round trip to the
- * resolver. Direct-mapped: a new answer takes its slot. */
+/* Answers to A and AAAA questions, kept for their TTL, each for the chat
+ * whose question brought it: another chat's, its TTL counted down, would
+ * tell when that chat asked. Only what the resolver said is kept (the
+ * CNAME chain and the addresses), so the chat's rules, alias check,
+ * rebinding check and learned sets apply to a kept answer exactly as to
+ * a fresh one. A hit answers without a round trip to the resolver.
+ * Direct-mapped by a keyed hash (gate_hash): a new answer takes its slot. */
 #include "gate.h"
 
 #include <stdlib.h>
@@ -12,17 +13,16 @@
 
 struct gate_cache_entry {
 	int64_t stored_ms, expires_ms; /* 0: empty */
+	uint32_t uid;
 	uint16_t qtype;
 	struct cc_dns_answer answer;
 };
 
-static uint32_t slot_of(const char *name, uint16_t qtype)
+static uint32_t slot_of(const struct gate *g, uint32_t uid, const char *name, uint16_t qtype)
 {
-	uint32_t h = 2166136261u ^ qtype; /* FNV-1a */
+	uint8_t tail[2] = {(uint8_t)(qtype >> 8), (uint8_t)qtype};
 
-	for (const char *c = name; *c; c++)
-		h = (h ^ (uint8_t)*c) * 16777619u;
-	return h % GATE_CACHE_SIZE;
+	return gate_hash(g, uid, name, tail, sizeof(tail)) % GATE_CACHE_SIZE;
 }
 
 int gate_cache_open(struct gate *g)
@@ -51,7 +51,8 @@ static uint32_t answer_ttl(const struct cc_dns_answer *a)
 	return ttl;
 }
 
-void gate_cache_put(struct gate *g, const struct cc_dns_query *q, const struct cc_dns_answer *a, int64_t now_ms)
+void gate_cache_put(struct gate *g, uint32_t uid, const struct cc_dns_query *q, const struct cc_dns_answer *a,
+		    int64_t now_ms)
 {
 	struct gate_cache_entry *e;
 	uint32_t ttl;
@@ -63,22 +64,24 @@ void gate_cache_put(struct gate *g, const struct cc_dns_query *q, const struct c
 	ttl = answer_ttl(a);
 	if (ttl == 0)
 		return;
-	e = &g->cache[slot_of(q->name, q->qtype)];
+	e = &g->cache[slot_of(g, uid, q->name, q->qtype)];
 	e->stored_ms = now_ms;
+	e->uid = uid;
 	e->expires_ms = now_ms + (int64_t)ttl * 1000;
 	e->qtype = q->qtype;
 	e->answer = *a;
 }
 
-bool gate_cache_get(struct gate *g, const struct cc_dns_query *q, struct cc_dns_answer *a, int64_t now_ms)
+bool gate_cache_get(struct gate *g, uint32_t uid, const struct cc_dns_query *q, struct cc_dns_answer *a,
+		    int64_t now_ms)
 {
 	struct gate_cache_entry *e;
 	uint32_t age;
 
 	if (!g->cache || (q->qtype != CC_DNS_TYPE_A && q->qtype != CC_DNS_TYPE_AAAA))
 		return false;
-	e = &g->cache[slot_of(q->name, q->qtype)];
-	if (!e->expires_ms || e->qtype != q->qtype || now_ms >= e->expires_ms ||
+	e = &g->cache[slot_of(g, uid, q->name, q->qtype)];
+	if (!e->expires_ms || e->uid != uid || e->qtype != q->qtype || now_ms >= e->expires_ms ||
 	    strcmp(e->answer.chain[0], q->name) != 0)
 		return false;
 	*a = e->answer;

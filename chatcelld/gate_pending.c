@@ -73,27 +73,23 @@ void gate_pending_free(struct gate *g, struct gate_pending *p)
 }
 
 /* What makes two questions the same upstream: the name, type, class, RD
- * and whether EDNS is asked for (cc_dns_build_query writes the rest). */
-static uint32_t key_hash(const struct cc_dns_query *q)
+ * and whether EDNS is asked for (cc_dns_build_query writes the rest), in
+ * one chat. */
+static uint32_t key_hash(const struct gate *g, uint32_t uid, const struct cc_dns_query *q)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
 	uint8_t tail[4] = {(uint8_t)q->qtype, (uint8_t)q->qclass, (uint8_t)(q->flags & CC_DNS_FLAG_RD ? 1 : 0),
 			   (uint8_t)q->edns};
 
-	for (const char *c = q->name; *c; c++)
-		h = (h ^ (uint8_t)*c) * 16777619u;
-	for (size_t i = 0; i < sizeof(tail); i++)
-		h = (h ^ tail[i]) * 16777619u;
-	return h;
+	return gate_hash(g, uid, q->name, tail, sizeof(tail));
 }
 
 /* A UDP question already asked upstream that q is the same as, or NULL. */
-static struct gate_pending *leader_for(struct gate *g, const struct cc_dns_query *q, uint32_t h)
+static struct gate_pending *leader_for(struct gate *g, uint32_t uid, const struct cc_dns_query *q, uint32_t h)
 {
 	for (uint16_t at = g->leaders[h % GATE_LEADER_BUCKETS]; at; at = g->pending[at - 1].next_leader) {
 		struct gate_pending *p = &g->pending[at - 1];
 
-		if (p->key_hash == h && p->query.qtype == q->qtype && p->query.qclass == q->qclass &&
+		if (p->key_hash == h && p->uid == uid && p->query.qtype == q->qtype && p->query.qclass == q->qclass &&
 		    p->query.edns == q->edns && (p->query.flags & CC_DNS_FLAG_RD) == (q->flags & CC_DNS_FLAG_RD) &&
 		    strcmp(p->query.name, q->name) == 0)
 			return p;
@@ -121,13 +117,14 @@ struct gate_pending *gate_pending_new(struct gate *g)
 	return NULL;
 }
 
-bool gate_pending_follow(struct gate *g, struct gate_pending *p)
+bool gate_pending_follow(struct gate *g, struct gate_pending *p, uint32_t uid)
 {
 	struct gate_pending *leader;
 	uint16_t *bucket;
 
-	p->key_hash = key_hash(&p->query);
-	leader = leader_for(g, &p->query, p->key_hash);
+	p->uid = uid;
+	p->key_hash = key_hash(g, uid, &p->query);
+	leader = leader_for(g, uid, &p->query, p->key_hash);
 	if (leader) {
 		p->leader = leader;
 		p->next_follower = leader->followers;

@@ -248,6 +248,15 @@ is "$(answer_of dns-adv-b first.forge.test until-fresh)" fresh "the gate asked t
 kept=$((SECONDS - asked_at))
 [ "$(asked first.forge.test)" = 2 ] && [ "$kept" -ge 4 ]
 ok "attack dns/cached-past-max-ttl: a kept answer (forged or not) goes after dns_max_ttl (5 s; asked again after $kept s), though it said 86400" test $? -eq 0
+# Kept answers are each chat's own: another chat's, its TTL counted down,
+# would tell when that chat asked the name.
+chatcell-admin egress allow dns-adv-c --domain '*.forge.test' >/dev/null
+answer_of dns-adv-b kept-1.forge.test >/dev/null
+answer_of dns-adv-b kept-1.forge.test >/dev/null
+is "$(asked kept-1.forge.test)" 1 "control: B's second question for a name is answered from the gate's cache"
+answer_of dns-adv-c kept-1.forge.test >/dev/null
+is "$(asked kept-1.forge.test)" 2 \
+	"attack dns/cache-other-chat: C's question for the name B asked is asked upstream, not answered from B's kept answer"
 # Questions the same as one already asked upstream wait on it: a chat that
 # sends many at once gives a forger one chance, not one per question
 # (RFC 5452, section 5). slow- names are answered 300 ms late.

@@ -149,6 +149,33 @@ run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
 is "$rc" 2 "nothing ran; with every included file and directory root's alone, run works again (control)"
 run /usr/libexec/chatcell/chatcell-session "$a" -- /bin/echo direct
 is "$rc:$out" "0:direct" "control: so does chatcell-session"
+# Modules named by path: root loads them into every run.
+moddir=$(dirname "$(find /lib /usr/lib -name pam_permit.so -path '*security*' | head -1)")
+mkdir -m 1777 /var/lib/cc-ww
+cp "$moddir/pam_permit.so" /var/lib/cc-ww/pam_x.so
+chmod 0666 /var/lib/cc-ww/pam_x.so
+for module in /var/lib/cc-ww/pam_x.so ../../../../var/lib/cc-ww/pam_x.so; do
+	cp /tmp/site-session.saved "$site"
+	printf 'session optional %s\n' "$module" >>"$site"
+	run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+	case $module in
+	/*) want="the module $module, named on line 3 of $site: /var/lib/cc-ww must be owned by root and not writable by group or others (owner uid 0, mode 1777); chatcell refuses to work below it" ;;
+	*) want="line 3 of $site names the module $module by a relative path or through '..', which may lead out of libpam's module directory: give its plain name or its absolute path" ;;
+	esac
+	is "$rc:$err" "125:chatcell-admin run: $want" "a module named by a path others may write, or that leads out of libpam's directory, is refused: $module"
+done
+install -d -m 0755 /var/lib/cc-mods
+install -m 0666 /var/lib/cc-ww/pam_x.so /var/lib/cc-mods/pam_x.so
+cp /tmp/site-session.saved "$site"
+printf 'session optional /var/lib/cc-mods/pam_x.so\n' >>"$site"
+run chatcell-admin run "run-chat-a" -- touch /tmp/should-not-exist
+is "$rc:$err" "125:chatcell-admin run: the module /var/lib/cc-mods/pam_x.so, named on line 3 of $site, must be a regular file owned by root and not writable by group or others (owner uid 0, mode 0666): root runs it" \
+	"a module file others may write is refused"
+chmod 0644 /var/lib/cc-mods/pam_x.so
+run chatcell-admin run "run-chat-a" -- /bin/echo by-path
+is "$rc:$out" "0:by-path" "control: the same module, root's alone in a directory root's alone, runs"
+rm -rf /var/lib/cc-ww /var/lib/cc-mods
+cp /tmp/site-session.saved "$site"
 cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
 rm -f "$site" "$more" /tmp/site-tmp /tmp/pam.extra /tmp/site-session.saved
 # A chat without a running cell: run starts it itself, as ensure --start

@@ -332,7 +332,7 @@ bool gate_answer_from_cache(struct gate *g, struct gate_cell *cell, const struct
 
 /* An answer holds no longer than dns_max_ttl, kept or handed on, as its
  * addresses stay open no longer (gate_learn.c): a forged or stale answer
- * does not outlive that in the cache every chat shares. */
+ * does not outlive that in the cache. */
 static void bound_ttls(struct cc_dns_answer *a, uint32_t max)
 {
 	for (unsigned i = 0; i + 1 < a->chain_len; i++)
@@ -416,7 +416,7 @@ void gate_upstream_answer(struct gate *g, struct gate_pending *p, const uint8_t 
 			gate_cache_put(g, cell->uid, &q, &a, gate_now_ms());
 	}
 	answer_and_release(g, p, rc, &a, msg, len);
-	while (waiting) { /* the same question from other clients, each with its own rules */
+	while (waiting) { /* the same question from the chat's other clients */
 		struct gate_pending *next = waiting->next_follower;
 
 		answer_and_release(g, waiting, rc, &a, msg, len);

@@ -94,6 +94,12 @@ int admin_view_sync(struct admin *a)
 	return 0;
 }
 
+void admin_end_rebuild(struct admin *a)
+{
+	if (cc_registry_commit(&a->reg, &(struct cc_err){0}) < 0)
+		cc_registry_rollback(&a->reg);
+}
+
 /* The NSS view directory. A missing one (deleted by hand) is made anew,
  * with its parameters, so that every command still works; its chats are
  * republished by repair (which says so itself) or one by one by ensure. */

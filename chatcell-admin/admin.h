@@ -88,6 +88,11 @@ int admin_backend(struct admin *a, enum cc_cgroup_backend *backend);
  * runs, forget the users and groups it keeps (a warning if it does not). */
 int admin_view_sync(struct admin *a);
 
+/* End the write transaction in which cells' egress tables were rebuilt
+ * (held so that no allowlist change commits meanwhile): it holds only the
+ * rebuild's note to the DNS gate (db/settings.h), which is committed. */
+void admin_end_rebuild(struct admin *a);
+
 /* What a command needs to find in place. */
 enum admin_mode {
 	ADMIN_USE,     /* an initialised host */

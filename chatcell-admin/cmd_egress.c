@@ -573,9 +573,7 @@ static int apply(struct admin *a)
 		free(els);
 		rebuilt = cc_egress_rebuild(&a->reg, &a->config, a->now, &cells, &rebuild);
 	}
-	/* Commits the rebuild's note to the DNS gate (db/settings.h), nothing else. */
-	if (cc_registry_commit(&a->reg, &(struct cc_err){0}) < 0)
-		cc_registry_rollback(&a->reg);
+	admin_end_rebuild(a);
 	/* At boot, too, the host's part: its table and forwarding, also when
 	 * a cell's table could not be rebuilt (the others were). */
 	if (rc == 0)

@@ -221,9 +221,7 @@ int cmd_init(struct admin *a)
 	rc = 0;
 	if (a->config.disk_quota)
 		rc = cc_chats_each(&a->reg, false, false, apply_disk_budget, a, &a->err);
-	/* Commits the rebuild's note to the DNS gate (db/settings.h), nothing else. */
-	if (cc_registry_commit(&a->reg, &(struct cc_err){0}) < 0)
-		cc_registry_rollback(&a->reg);
+	admin_end_rebuild(a);
 	if (rc < 0)
 		return -1;
 	/* The host's part of the cells' network (it replaces a per-UID egress

@@ -207,9 +207,7 @@ static int rebuild_host(struct admin *a)
 	    cc_registry_begin_write(&a->reg, &a->err) < 0)
 		return -1;
 	rc = cc_egress_rebuild(&a->reg, &a->config, a->now, NULL, &a->err);
-	/* Commits the rebuild's note to the DNS gate (db/settings.h), nothing else. */
-	if (cc_registry_commit(&a->reg, &(struct cc_err){0}) < 0)
-		cc_registry_rollback(&a->reg);
+	admin_end_rebuild(a);
 	if (rc < 0)
 		cc_err_prefix(&a->err, "restored, but not every running cell's egress table was rebuilt: ");
 	return rc;

@@ -31,13 +31,26 @@ struct pending_file {
 	int depth;
 };
 
+/* The directory of the absolute `path` (each directory down to it root's
+ * alone, cc_open_trusted_dir), its last name in *base; or -1. */
+static int open_parent(const char *path, const char **base, struct cc_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[CC_PATH_MAX + 1];
+
+	cc_copy(parent, sizeof(parent), path);
+	parent[slash == path ? 1 : slash - path] = '\0';
+	*base = slash + 1;
+	return cc_open_trusted_dir(parent, 0, err);
+}
+
 /* The open file, root's alone, in a directory (and each one above it)
  * root's alone; or -1 (0 for an optional one missing, with *fd -1). */
 static int open_checked(int pam_dir, const struct pending_file *p, bool required, int *fd, struct cc_err *err)
 {
 	char what[CC_PATH_MAX + HERE_MAX + 32];
 	cc_cleanup_close int dir = -1;
-	const char *base = p->path, *slash = strrchr(p->path, '/');
+	const char *base = p->path;
 	struct stat st;
 
 	*fd = -1;
@@ -45,13 +58,8 @@ static int open_checked(int pam_dir, const struct pending_file *p, bool required
 		snprintf(what, sizeof(what), "%s/%s", CHATCELL_PAM_DIR, p->path);
 		dir = dup(pam_dir);
 	} else {
-		char parent[CC_PATH_MAX + 1];
-
 		snprintf(what, sizeof(what), "%s, included from %s,", p->path, p->from);
-		cc_copy(parent, sizeof(parent), p->path);
-		parent[slash == p->path ? 1 : slash - p->path] = '\0';
-		base = slash + 1;
-		dir = cc_open_trusted_dir(parent, 0, err);
+		dir = open_parent(p->path, &base, err);
 		if (dir < 0) {
 			cc_err_prefix(err, "%s ", what);
 			return -1;
@@ -87,8 +95,7 @@ static int open_checked(int pam_dir, const struct pending_file *p, bool required
  * one of the system's modules. */
 static int check_module(const char *module, const char *here, unsigned n, struct cc_err *err)
 {
-	char parent[CC_PATH_MAX + 1];
-	const char *slash = strrchr(module, '/');
+	const char *slash = strrchr(module, '/'), *base;
 	cc_cleanup_close int dir = -1, fd = -1;
 	struct stat st;
 
@@ -102,14 +109,12 @@ static int check_module(const char *module, const char *here, unsigned n, struct
 	if (strlen(module) > CC_PATH_MAX)
 		return cc_fail(err, CC_ERR_CONFIG, "line %u of %s names a module whose path is longer than %d bytes", n,
 			       here, CC_PATH_MAX);
-	cc_copy(parent, sizeof(parent), module);
-	parent[slash == module ? 1 : slash - module] = '\0';
-	dir = cc_open_trusted_dir(parent, 0, err);
+	dir = open_parent(module, &base, err);
 	if (dir < 0) {
 		cc_err_prefix(err, "the module %s, named on line %u of %s: ", module, n, here);
 		return -1;
 	}
-	fd = openat(dir, slash + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return 0; /* libpam says so when it loads it */
 	if (fd < 0 || fstat(fd, &st) < 0)

@@ -89,6 +89,18 @@ is "$("$dns_probe" 127.0.0.10 hostaddr.test)" "NOERROR tc=0 198.51.100.77" "cont
 is "$("$probe" tcp 198.51.100.77 8000)" ok "control: the host's own service listens there"
 is "$(ask dns-adv-a "$GATE" hostaddr.test)" "NOERROR tc=0 -" "attack dns/rebind-host: the gate drops an address of the host's, public or not, even for a --private rule"
 is "$(in_session dns-adv-a "$probe" tcp 198.51.100.77 8000)" ECONNREFUSED "attack dns/rebind-host: and A cannot reach the host's service through it"
+# The same through a --host rule, which the host's own resolver resolves
+# (whoever runs the name's DNS may point it at the host).
+cp -p /etc/resolv.conf /run/resolv.conf.host
+printf 'nameserver 127.0.0.10\n' >/etc/resolv.conf
+run chatcell-admin egress allow dns-adv-a --host api.test --port 8001
+is "$rc:$out" "0:$a: host api.test tcp 8001 (2 addresses) allowed" "control: a --host rule takes a name's addresses outside the host"
+is "$(in_session dns-adv-a "$probe" tcp 198.51.100.4 8001)" ok "control: and A reaches them"
+run chatcell-admin egress allow dns-adv-a --host hostself.test --port 8000
+is "$rc:$err" "3:chatcell-admin egress: hostself.test resolves only to addresses chatcell never opens to a chat (loopback, the cells', the cells' gateway, or this host's own)" \
+	"attack dns/host-rule-rebind: a --host rule for a name pointing at the host's own address and loopback is refused"
+is "$(in_session dns-adv-a "$probe" tcp 198.51.100.77 8000)" ECONNREFUSED "attack dns/host-rule-rebind: and A cannot reach the host's service"
+cp -p /run/resolv.conf.host /etc/resolv.conf
 kill "$host_listener"
 # A rule that loses --private takes the private addresses it opened.
 in_session dns-adv-b "$dns_probe" "$GATE" priv.test >/dev/null

@@ -94,66 +94,6 @@ for sig in TERM HUP; do
 	is "$(cat /root/rc)" "rc=$expected" "SIG$sig to chatcell-admin run reaches the command (status $expected)"
 done
 
-# The chat makes a process group of its own the terminal's foreground and
-# lets it die: the terminal keeps the group's number, which the host may
-# give to a process of its own. A SIGINT to chatcell-admin run (a bot
-# cancelling the command) must not reach that process: the relay, root in
-# the host's PID namespace, signals the terminal's group through the
-# kernel, not by the number.
-cat >"$home/fg.py" <<'EOF'
-import os, signal
-signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-r, w = os.pipe()
-child = os.fork()
-if child == 0:
-    os.setpgid(0, 0)
-    os.execv("/bin/sh", ["sh", "-c", "exec cat fg-go >/dev/null"])
-os.setpgid(child, child)
-os.tcsetpgrp(0, child)
-open("ready", "w").write("ready\n")
-os.waitpid(child, 0)
-open("fg-dead", "w").write("%d\n" % os.tcgetpgrp(0))
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-os.read(r, 1)
-EOF
-chown "$a" "$home/fg.py"
-rm -f "$home/fg-go" "$home/fg-dead"
-mkfifo -m 600 "$home/fg-go"
-chown "$a" "$home/fg-go"
-start_command "cd $home && $run_a /usr/bin/python3 fg.py"
-group_leader=
-until [ -n "$group_leader" ]; do group_leader=$(pgrep -u "$a" -f "cat fg-go"); done
-echo go >"$home/fg-go"
-until [ -s "$home/fg-dead" ]; do :; done # the chat's program saw its group leader end
-ok "the chat's foreground group (host pid $group_leader) has ended" test ! -e "/proc/$group_leader"
-# The victim takes SIGINT's default action (a background job of this
-# script would ignore it) and says so once it does.
-mkfifo /run/victim-ready
-echo $((group_leader - 1)) >/proc/sys/kernel/ns_last_pid
-setsid /usr/bin/python3 -c 'import signal, time
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-open("/run/victim-ready", "w").write("ready\n")
-time.sleep(1000)' &
-victim=$!
-read -r _ </run/victim-ready
-rm /run/victim-ready
-if [ "$victim" = "$group_leader" ]; then
-	relay=$(pgrep -U 0 -x chatcell-sessio)
-	# The relay reads its signals one after the other: once the SIGWINCH
-	# sent after the SIGINT is no longer pending, the SIGINT was handled.
-	kill -INT "$relay"
-	kill -WINCH "$relay"
-	until [ $((0x$(awk '$1 == "ShdPnd:" { print $2 }' "/proc/$relay/status") & 0x8000002)) = 0 ]; do :; done
-	ok "attack terminal/stale-foreground-group: a process of the host's that took the dead group's number survives the relay's SIGINT" \
-		kill -0 "$victim"
-	kill "$victim"
-else
-	skip "the host gave the dead group's number ($group_leader) to another process ($victim) first"
-	kill "$victim"
-fi
-pkill -KILL -u "$a" -f "python3 fg.py"
-root_terminal_run "true"
-
 # shell: an interactive login shell on the chat's terminal.
 ready_fifo
 $ROOT_TMUX send-keys -t root -l "chatcell-admin shell pty-chat-a; echo rc=\$? >/root/rc; $ROOT_TMUX wait-for -S shell"

@@ -54,6 +54,7 @@ dns_gate_bed() {
 		--txt-record=big.test,$(printf 'a%.0s' $(seq 200)),$(printf 'b%.0s' $(seq 200)),$(printf 'c%.0s' $(seq 200)) \
 		--host-record=loop.test,127.0.0.1 --host-record=cellname.test,10.77.0.9 --host-record=priv.test,10.99.0.4 \
 		--host-record=gw.test,169.254.1.1 --host-record=hostaddr.test,198.51.100.77 \
+		--host-record=hostself.test,198.51.100.77,::1 \
 		${big[*]} 2>&1 | { IFS= read -r started; echo ready; exec cat >>$DNS_LOG; }"
 	write_config <<-CONF
 		dns_servers = 127.0.0.10

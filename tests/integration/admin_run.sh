@@ -215,6 +215,17 @@ else
 		ok "the keeper is linked against glibc, as configure chose" grep -a -q GLIBC_TUNABLES "$keeper"
 	fi
 fi
+# chatcell-admin carries SQLite, Nettle and libnftnl or loads them, as
+# configure chose (see --without-static-admin-libs).
+needed=$(readelf -dW /usr/sbin/chatcell-admin | grep NEEDED)
+like "$needed" "*libc.so.6*" "(control: readelf lists chatcell-admin's shared libraries)"
+if [ "${CC_ADMIN_LIBS:-}" = static ]; then
+	is "$(grep -c -E 'libsqlite3|libnettle|libnftnl' <<<"$needed")" 0 \
+		"chatcell-admin links SQLite, Nettle and libnftnl statically, as configure chose"
+else
+	is "$(grep -c -E 'libsqlite3|libnettle|libnftnl' <<<"$needed")" 3 \
+		"chatcell-admin loads the shared SQLite, Nettle and libnftnl, as configure chose"
+fi
 keepers=$(pgrep -x chatcell-keeper | wc -l)
 chmod 000 "$keeper"
 run chatcell-admin run "run-chat-c" -- touch ran

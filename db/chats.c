@@ -283,10 +283,33 @@ int cc_chats_any(struct cc_registry *reg, bool *any, struct cc_err *err)
 	return 0;
 }
 
+/* Is any row past its quarantine? A lookup in the index of deleted rows:
+ * ensure asks at every creation, and the two statements of the purge cost
+ * 0.13 ms there for nothing (measured), nearly always. */
+static int any_quarantine_over(struct cc_registry *reg, int64_t cutoff, struct cc_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (cc_registry_prepare(reg,
+				"SELECT 1 FROM chats WHERE state = 'deleted' AND deleted_at < ? AND pending IS NULL LIMIT 1",
+				&stmt, err) < 0)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, cutoff);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return cc_registry_fail(reg, rc, "ending quarantines", err);
+}
+
 int cc_chats_purge_deleted_before(struct cc_registry *reg, int64_t cutoff, struct cc_err *err)
 {
 	sqlite3_stmt *stmt;
+	int any = any_quarantine_over(reg, cutoff, err);
 
+	if (any <= 0)
+		return any;
 	/* The audit trail outlives the row, under the name and UID it
 	 * records, but no longer points at the row's id: SQLite gives the
 	 * highest id again to the next chat, which would list these events

@@ -484,7 +484,7 @@ static void a_migration_refuses_a_schema_made_newer_meanwhile(void **state)
 	assert_int_equal(version, 99); /* not written over with this chatcell's older one */
 	sqlite3_close(other);
 	sqlite3_busy_timeout(f->reg.db, 1000);
-	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(f->reg.db, "PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
 }
 
 /* A registry of schema 4 (before domain rules) gets the table. */
@@ -495,16 +495,137 @@ static void migrates_to_domain_rules(void **state)
 	struct cc_egress_domain any = {.any_port = true};
 	FIXTURE();
 
-	assert_int_equal(cc_registry_schema_version(), 5);
+	assert_int_equal(cc_registry_schema_version(), 6);
 	assert_int_equal(sqlite3_exec(f->reg.db, "DROP TABLE egress_domains; PRAGMA user_version = 4", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(cc_registry_migrate(&f->reg, &err), 0);
-	assert_int_equal(user_version(&f->reg), 5);
+	assert_int_equal(user_version(&f->reg), 6);
 	registry_fixture_chat(&a, "domain-c", "chat-c1c1c1c1c1c1", 70042);
 	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
 	snprintf(any.pattern, sizeof(any.pattern), "api.example.com");
 	assert_int_equal(cc_egress_add_domain(&f->reg, a.id, &any, &err), 1);
 	assert_string_equal(domains_of(&f->reg, a.id), "70042:api.example.com:1:0:0-0:0");
+}
+
+/* The stored definition of a table. */
+static const char *table_sql(struct cc_registry *reg, const char *table)
+{
+	static char sql[2048];
+	sqlite3_stmt *stmt;
+
+	sql[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(reg->db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+					    -1, &stmt, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		snprintf(sql, sizeof(sql), "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return sql;
+}
+
+/* What a bad row gets: SQLITE_CONSTRAINT, or whatever else went wrong. */
+static int insert_rc(struct cc_registry *reg, const char *sql)
+{
+	int rc = sqlite3_exec(reg->db, sql, NULL, NULL, NULL);
+
+	sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Every constraint of schema 5 still refuses its bad rows in schema 6,
+ * where the CHECKs sit on the tables; and a good row is taken. */
+static void table_checks_refuse_what_column_checks_did(void **state)
+{
+	static const char *const refused[] = {
+		"INSERT INTO chats (chat_id, name, uid, state, created_at) VALUES (x'01', 'n1', 90001, 'gone', 1)",
+		"INSERT INTO chats (chat_id, name, uid, state, created_at, pending) VALUES (x'02', 'n2', 90002, 'active', 1, "
+		"'later')",
+		"INSERT INTO egress_rules (chat, family, addr, prefix_len, proto, port_first, port_last) VALUES (%1, 3, x'7f000001', "
+		"32, 6, 80, 80)",
+		"INSERT INTO egress_rules (chat, family, addr, prefix_len, proto, port_first, port_last) VALUES (%1, 2, x'7f000001', "
+		"32, 1, 80, 80)",
+		"INSERT INTO egress_rules (chat, family, addr, prefix_len, proto, port_first, port_last) VALUES (%1, 2, x'7f000001', "
+		"32, 6, 0, 80)",
+		"INSERT INTO egress_rules (chat, family, addr, prefix_len, proto, port_first, port_last) VALUES (%1, 2, x'7f000001', "
+		"32, 6, 80, 79)",
+		"INSERT INTO egress_domains (chat, pattern, any_port, proto, port_first, port_last, private_ok) VALUES (%1, 'a', 2, "
+		"0, 0, 0, 0)",
+		"INSERT INTO egress_domains (chat, pattern, any_port, proto, port_first, port_last, private_ok) VALUES (%1, 'a', 0, "
+		"7, 1, 1, 0)",
+		"INSERT INTO egress_domains (chat, pattern, any_port, proto, port_first, port_last, private_ok) VALUES (%1, 'a', 0, "
+		"6, 70000, 70000, 0)",
+		"INSERT INTO egress_domains (chat, pattern, any_port, proto, port_first, port_last, private_ok) VALUES (%1, 'a', 0, "
+		"6, 90, 89, 0)",
+		"INSERT INTO egress_domains (chat, pattern, any_port, proto, port_first, port_last, private_ok) VALUES (%1, 'a', 0, "
+		"6, 1, 1, 2)",
+	};
+	char sql[512], id[24];
+	struct cc_chat a;
+	struct cc_err err;
+	FIXTURE();
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *table = (const char *[]){"chats", "egress_rules", "egress_domains"}[i];
+
+		assert_null(strstr(table_sql(&f->reg, table), "NOT NULL CHECK"));
+		assert_non_null(strstr(table_sql(&f->reg, table), ", CHECK ("));
+	}
+	registry_fixture_chat(&a, "checks-a", "chat-c4c4c4c4c4c4", 70044);
+	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
+	snprintf(id, sizeof(id), "%lld", (long long)a.id);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		const char *hole = strstr(refused[i], "%1");
+
+		if (hole)
+			snprintf(sql, sizeof(sql), "%.*s%s%s", (int)(hole - refused[i]), refused[i], id, hole + 2);
+		else
+			snprintf(sql, sizeof(sql), "%s", refused[i]);
+		assert_int_equal(insert_rc(&f->reg, sql), SQLITE_CONSTRAINT);
+	}
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO egress_rules (chat, family, addr, prefix_len, proto, port_first, port_last) VALUES (%s, 2, "
+		 "x'7f000001', 32, 6, 80, 80)",
+		 id);
+	assert_int_equal(sqlite3_exec(f->reg.db, sql, NULL, NULL, NULL), SQLITE_OK); /* control */
+}
+
+/* A registry of schema 5 gets its column CHECKs moved to the tables; a
+ * table whose definition is not migration 5's (here: a column an
+ * administrator added) keeps it. */
+static void migration_6_moves_checks_it_knows(void **state)
+{
+	static const char chats_v5[] =
+		"CREATE TABLE chats (  id INTEGER PRIMARY KEY,  chat_id BLOB NOT NULL,  name TEXT NOT NULL,  uid INTEGER NOT "
+		"NULL UNIQUE,  state TEXT NOT NULL CHECK (state IN (''active'', ''suspended'', ''deleted'')),  created_at "
+		"INTEGER NOT NULL,  last_login_at INTEGER,  last_logout_at INTEGER,  deleted_at INTEGER,  memory_max INTEGER, "
+		" pids_max INTEGER,  cpu_max_percent INTEGER,  pending TEXT CHECK (pending IN (''create'', ''delete'', "
+		"''suspend'')),  pending_arg TEXT, disk_max INTEGER, inodes_max INTEGER, io_weight INTEGER, io_max TEXT)";
+	char sql[2048], added[2048];
+	struct cc_err err;
+	FIXTURE();
+
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = '%s' WHERE name = 'chats'; UPDATE sqlite_master "
+		 "SET sql = replace(sql, 'expires_at INTEGER,', 'expires_at INTEGER, note TEXT,') WHERE name = "
+		 "'egress_rules'; PRAGMA writable_schema = OFF; PRAGMA user_version = 5",
+		 chats_v5);
+	assert_int_equal(sqlite3_exec(f->reg.db, sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(added, sizeof(added), "%s", table_sql(&f->reg, "egress_rules"));
+	assert_non_null(strstr(table_sql(&f->reg, "chats"), "state TEXT NOT NULL CHECK (state IN ('active'")); /* control */
+	assert_int_equal(cc_registry_migrate(&f->reg, &err), 0);
+	assert_int_equal(user_version(&f->reg), 6);
+	assert_null(strstr(table_sql(&f->reg, "chats"), "NOT NULL CHECK"));
+	assert_non_null(strstr(table_sql(&f->reg, "chats"), "io_max TEXT, CHECK (state IN ('active', 'suspended', "
+								 "'deleted')), CHECK (pending IN ('create', 'delete', 'suspend')))"));
+	assert_string_equal(table_sql(&f->reg, "egress_rules"), added);
+	/* Put back what migration 6 leaves on a fresh registry. */
+	assert_int_equal(sqlite3_exec(f->reg.db,
+				      "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+				      "'expires_at INTEGER, note TEXT,', 'expires_at INTEGER,') WHERE name = 'egress_rules'; "
+				      "PRAGMA writable_schema = OFF",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 }
 
 int main(void)
@@ -527,6 +648,8 @@ int main(void)
 		cmocka_unit_test(domain_rules_round_trip),
 		cmocka_unit_test(migrates_to_domain_rules),
 		cmocka_unit_test(a_migration_refuses_a_schema_made_newer_meanwhile),
+		cmocka_unit_test(table_checks_refuse_what_column_checks_did),
+		cmocka_unit_test(migration_6_moves_checks_it_knows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -185,10 +185,36 @@ static int newer_schema(const struct cc_registry *reg, int version, struct cc_er
 		       reg->path, version, MIGRATION_COUNT);
 }
 
-int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
+/* The migrations after `version`, in the caller's transaction. A rewrite
+ * of a definition in the schema table (migration 6) changes no schema
+ * cookie, so every connection, this one too, would keep the definitions it
+ * parsed (and a later ALTER TABLE would work from them): the cookie goes
+ * up, as SQLite's procedure for such rewrites says. */
+static int apply(struct cc_registry *reg, int version, struct cc_err *err)
 {
 	char bump[64];
-	int version = 0, rc;
+	int64_t cookie = 0;
+	int rc = SQLITE_OK;
+
+	for (; rc == SQLITE_OK && version < MIGRATION_COUNT; version++)
+		rc = sqlite3_exec(reg->db, migrations[version], NULL, NULL, NULL);
+	if (rc == SQLITE_OK &&
+	    cc_registry_query_int(reg, "PRAGMA schema_version", &cookie, "migrating the registry schema", err) < 0)
+		return -1;
+	if (rc == SQLITE_OK) {
+		snprintf(bump, sizeof(bump), "PRAGMA schema_version = %lld", (long long)cookie + 1);
+		rc = sqlite3_exec(reg->db, bump, NULL, NULL, NULL);
+	}
+	if (rc == SQLITE_OK) {
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", MIGRATION_COUNT);
+		rc = sqlite3_exec(reg->db, bump, NULL, NULL, NULL);
+	}
+	return rc == SQLITE_OK ? 0 : cc_registry_fail(reg, rc, "migrating the registry schema", err);
+}
+
+int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
+{
+	int version = 0, rc, defensive = 0;
 
 	if (cc_registry_version(reg, &version, err) < 0)
 		return -1;
@@ -206,22 +232,18 @@ int cc_registry_migrate(struct cc_registry *reg, struct cc_err *err)
 		newer_schema(reg, version, err);
 		goto fail;
 	}
-	/* Migration 6 writes the schema table, which a SQLite built to start
-	 * in defensive mode refuses; this connection runs chatcell's SQL only. */
+	if (version == MIGRATION_COUNT) { /* it did */
+		cc_registry_rollback(reg);
+		return 0;
+	}
+	/* Migration 6 writes the schema table and its cookie, which a SQLite
+	 * in defensive mode refuses; only chatcell's own SQL runs here. */
+	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
 	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
-	for (; version < MIGRATION_COUNT; version++) {
-		rc = sqlite3_exec(reg->db, migrations[version], NULL, NULL, NULL);
-		if (rc != SQLITE_OK) {
-			cc_registry_fail(reg, rc, "migrating the registry schema", err);
-			goto fail;
-		}
-	}
-	snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", MIGRATION_COUNT);
-	rc = sqlite3_exec(reg->db, bump, NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		cc_registry_fail(reg, rc, "migrating the registry schema", err);
+	rc = apply(reg, version, err);
+	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_DEFENSIVE, defensive, NULL);
+	if (rc < 0)
 		goto fail;
-	}
 	return cc_registry_commit(reg, err);
 fail:
 	cc_registry_rollback(reg);

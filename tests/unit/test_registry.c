@@ -525,11 +525,11 @@ static const char *table_sql(struct cc_registry *reg, const char *table)
 }
 
 /* What a bad row gets: SQLITE_CONSTRAINT, or whatever else went wrong. */
-static int insert_rc(struct cc_registry *reg, const char *sql)
+static int insert_rc(sqlite3 *db, const char *sql)
 {
-	int rc = sqlite3_exec(reg->db, sql, NULL, NULL, NULL);
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 
-	sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -560,9 +560,10 @@ static void table_checks_refuse_what_column_checks_did(void **state)
 		"INSERT INTO egress_domains (chat, pattern, any_port, proto, port_first, port_last, private_ok) VALUES (%1, 'a', 0, "
 		"6, 1, 1, 2)",
 	};
-	char sql[512], id[24];
+	char sql[512], id[24], path[128];
 	struct cc_chat a;
 	struct cc_err err;
+	sqlite3 *fresh;
 	FIXTURE();
 
 	for (size_t i = 0; i < 3; i++) {
@@ -574,6 +575,9 @@ static void table_checks_refuse_what_column_checks_did(void **state)
 	registry_fixture_chat(&a, "checks-a", "chat-c4c4c4c4c4c4", 70044);
 	assert_int_equal(cc_chats_insert(&f->reg, &a, &err), 0);
 	snprintf(id, sizeof(id), "%lld", (long long)a.id);
+	/* A connection of its own parses the definitions as stored now. */
+	snprintf(path, sizeof(path), "%s/%s", f->dir, CC_REGISTRY_FILE);
+	assert_int_equal(sqlite3_open_v2(path, &fresh, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		const char *hole = strstr(refused[i], "%1");
 
@@ -581,13 +585,14 @@ static void table_checks_refuse_what_column_checks_did(void **state)
 			snprintf(sql, sizeof(sql), "%.*s%s%s", (int)(hole - refused[i]), refused[i], id, hole + 2);
 		else
 			snprintf(sql, sizeof(sql), "%s", refused[i]);
-		assert_int_equal(insert_rc(&f->reg, sql), SQLITE_CONSTRAINT);
+		assert_int_equal(insert_rc(fresh, sql), SQLITE_CONSTRAINT);
 	}
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO egress_rules (chat, family, addr, prefix_len, proto, port_first, port_last) VALUES (%s, 2, "
 		 "x'7f000001', 32, 6, 80, 80)",
 		 id);
-	assert_int_equal(sqlite3_exec(f->reg.db, sql, NULL, NULL, NULL), SQLITE_OK); /* control */
+	assert_int_equal(sqlite3_exec(fresh, sql, NULL, NULL, NULL), SQLITE_OK); /* control */
+	sqlite3_close(fresh);
 }
 
 /* A registry of schema 5 gets its column CHECKs moved to the tables; a
@@ -619,6 +624,17 @@ static void migration_6_moves_checks_it_knows(void **state)
 	assert_non_null(strstr(table_sql(&f->reg, "chats"), "io_max TEXT, CHECK (state IN ('active', 'suspended', "
 								 "'deleted')), CHECK (pending IN ('create', 'delete', 'suspend')))"));
 	assert_string_equal(table_sql(&f->reg, "egress_rules"), added);
+	/* The migrating connection parses the new definitions (the schema
+	 * cookie went up): a column added now goes before the table's CHECKs. */
+	assert_int_equal(sqlite3_exec(f->reg.db, "ALTER TABLE chats ADD COLUMN probe INTEGER", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_non_null(strstr(table_sql(&f->reg, "chats"), "io_max TEXT, probe INTEGER, CHECK (state IN"));
+	assert_int_equal(sqlite3_exec(f->reg.db, "ALTER TABLE egress_domains ADD COLUMN probe INTEGER", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(f->reg.db,
+				      "ALTER TABLE chats DROP COLUMN probe; ALTER TABLE egress_domains DROP COLUMN probe",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
 	/* Put back what migration 6 leaves on a fresh registry. */
 	assert_int_equal(sqlite3_exec(f->reg.db,
 				      "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "

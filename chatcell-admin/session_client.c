@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "session_run.h"
@@ -62,6 +63,22 @@ static void pin_libraries(void)
 		(void)dlopen(l.name[i], RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
+/* The session's open and close in the system log, as pam_unix writes them
+ * for other services: the chatcell service lists no pam_unix, which did
+ * nothing else there and loaded libcrypt, libselinux and libpcre2 into
+ * every run (0.5 ms). The log socket is connected before the session
+ * joins the cell, so both lines reach the host's /dev/log. */
+static void log_session_open(void)
+{
+	openlog(NULL, LOG_NDELAY, LOG_AUTHPRIV);
+}
+
+static void log_session(const struct chat_exec *x, const char *what)
+{
+	syslog(LOG_AUTHPRIV | LOG_INFO, "%s: session %s for user %s(uid=%u) by (uid=%u)", x->who, what,
+	       x->pw->pw_name, (unsigned)x->pw->pw_uid, (unsigned)getuid());
+}
+
 /* The PAM conversation of the session, then the command. Errors are
  * printed with the prefix of the command the caller ran. */
 static int run_session(struct chat_exec *x, bool terminal_allowed)
@@ -94,12 +111,14 @@ static int run_session(struct chat_exec *x, bool terminal_allowed)
 		fprintf(stderr, "%s: %s may not log in: %s\n", x->who, user, pam_strerror(x->pamh, rc));
 		goto end;
 	}
+	log_session_open();
 	rc = pam_open_session(x->pamh, 0);
 	if (rc != PAM_SUCCESS) {
 		fprintf(stderr, "%s: the session of %s was refused: %s (see the system log)\n", x->who, user,
 			pam_strerror(x->pamh, rc));
 		goto end;
 	}
+	log_session(x, "opened");
 	if (!pam_getenv(x->pamh, "CHATCELL_SESSION")) {
 		fprintf(stderr,
 			"%s: %s/%s did not run pam_chatcell.so in its session stack; refusing to run %s "
@@ -115,6 +134,7 @@ static int run_session(struct chat_exec *x, bool terminal_allowed)
 		status = run_command(x, &pty, use_pty);
 close:
 	pam_close_session(x->pamh, 0);
+	log_session(x, "closed");
 end:
 	if (pty.master >= 0)
 		close(pty.master);

@@ -12,6 +12,13 @@ a=$(chat_user "run-chat-a")
 
 run chatcell-admin run "run-chat-a" -- /bin/sh -c 'echo out; echo err >&2; exit 7'
 is "$rc:$out:$err" "7:out:err" "run passes stdout, stderr and the exit status through"
+# The chatcell service lists no pam_unix: run writes the session's open
+# and close to the system log itself, in pam_unix's words.
+opened="chatcell-admin run: session opened for user $a(uid=$(id -u "$a")) by (uid=0)"
+closed="chatcell-admin run: session closed for user $a(uid=$(id -u "$a")) by (uid=0)"
+is "$(grep -c -F "$opened" "$SYSLOG"):$(grep -c -F "$closed" "$SYSLOG")" "1:1" \
+	"the system log has the session's open and close, once each"
+is "$(grep -c 'pam_unix' "$SYSLOG")" 0 "and no pam_unix line: the service does not load it"
 # A caller that ignores SIGCHLD (exec keeps that): the kernel would reap
 # the command itself and send no SIGCHLD. timeout only guards the suite
 # (-k: a session that waits forever forwards the TERM to its command).

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -560,8 +559,8 @@ int gate_open(struct gate *g, const struct cc_config *config, struct loop *loop,
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open the DNS gate's route socket");
 	g->capacity = capacity > UINT32_MAX ? UINT32_MAX : (uint32_t)capacity;
 	g->cells = calloc(g->capacity ? g->capacity : 1, sizeof(struct gate_cell *));
-	if (getrandom(&g->hash_key, sizeof(g->hash_key), 0) != (ssize_t)sizeof(g->hash_key))
-		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot draw the DNS gate's hash key (getrandom)");
+	if (gate_hash_open(g, err) < 0)
+		return -1;
 	if (!g->cells || gate_cache_open(g) < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, ENOMEM, "the DNS gate's cell table");
 	if ((g->udp.fd = listen_socket(SOCK_DGRAM, config->dns_gate_port, err)) < 0 ||
@@ -593,6 +592,7 @@ void gate_close(struct gate *g)
 	free(g->cells);
 	g->cells = NULL;
 	gate_cache_close(g);
+	gate_hash_close(g);
 	for (size_t i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
 		if (watches[i]->fd >= 0)
 			close(watches[i]->fd);

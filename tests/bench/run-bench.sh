@@ -96,10 +96,10 @@ echo "with pam_chatcell ${with_module} ms, same stack without it ${without_modul
 echo "pam_chatcell adds ${delta} ms per session (median of the rounds' differences; target <= +5 ms)"
 
 echo
-echo "== a login of a user who is not a chat: runuser -u nobody true, 5 alternating rounds of 100 =="
+echo "== a login of a user who is not a chat: runuser -u nobody true, 9 alternating rounds of 100 =="
 other_login_with() { cp /tmp/runuser.with /etc/pam.d/runuser && median_ms 100 runuser -u nobody true; }
 other_login_without() { cp /tmp/runuser.without /etc/pam.d/runuser && median_ms 100 runuser -u nobody true; }
-read -r with_module without_module delta < <(alternate 5 other_login_with other_login_without)
+read -r with_module without_module delta < <(alternate 9 other_login_with other_login_without)
 cp /tmp/runuser.with /etc/pam.d/runuser
 echo "with pam_chatcell in the stack ${with_module} ms, without ${without_module} ms: ratio $(ratio "$with_module" "$without_module") (target <= 1.02), difference ${delta} ms"
 
@@ -127,16 +127,16 @@ landlock_off() { { cat /tmp/chatcell.conf.bench; echo "landlock = off"; } >/etc/
 read -r on off delta < <(alternate 5 landlock_on landlock_off)
 cp /tmp/chatcell.conf.bench /etc/chatcell/chatcell.conf
 echo "whole login into the running cell: landlock = required ${on} ms, off ${off} ms: Landlock adds ${delta} ms (median of the rounds' differences)"
-echo "-- a brand-new chat to its first command: chatcell-admin ensure NEW, then chatcell-admin run NEW -- true, vs runuser -u nobody true, 5 alternating rounds of 20"
+echo "-- a brand-new chat to its first command: chatcell-admin ensure NEW, then chatcell-admin run NEW -- true, vs runuser -u nobody true, 11 alternating rounds of 20"
 # Each round's chats are new: $BASHPID differs in each round's subshell.
 first_command() { median_ms 20 chatcell-admin ensure "bench-first-$BASHPID-{}" ';;' chatcell-admin run "bench-first-$BASHPID-{}" -- true; }
 nobody_20() { median_ms 20 runuser -u nobody true; }
-read -r first_command nobody_first delta < <(alternate 5 first_command nobody_20)
+read -r first_command nobody_first delta < <(alternate 11 first_command nobody_20)
 echo "ensure + run ${first_command} ms, against runuser -u nobody true ${nobody_first} ms: ratio $(ratio "$first_command" "$nobody_first") (target <= 2.0), +${delta} ms"
 # The floor of this path: the same two commands when the cell start costs
 # nothing (a new chat's ensure, then run into a cell that already runs).
 floor_command() { median_ms 20 chatcell-admin ensure "bench-floor-$BASHPID-{}" ';;' chatcell-admin run --user "$cell_chat" -- true; }
-read -r floor nobody_floor delta < <(alternate 5 floor_command nobody_20)
+read -r floor nobody_floor delta < <(alternate 11 floor_command nobody_20)
 echo "its floor, ensure NEW + run into a running cell: ${floor} ms, against ${nobody_floor} ms: ratio $(ratio "$floor" "$nobody_floor"); the cell start adds $(awk -v a="$first_command" -v b="$floor" 'BEGIN { printf "%.1f", a - b }') ms"
 # As measured before (through a shell, whose own start is in the time):
 first_in_sh=$(median_ms 60 sh -c 'chatcell-admin ensure bench-first-sh-{} >/dev/null && chatcell-admin run bench-first-sh-{} -- true')

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <link.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
@@ -66,17 +67,22 @@ static void pin_libraries(void)
 /* The session's open and close in the system log, as pam_unix writes them
  * for other services: the chatcell service lists no pam_unix, which did
  * nothing else there and loaded libcrypt, libselinux and libpcre2 into
- * every run (0.5 ms). The log socket is connected before the session
- * joins the cell, so both lines reach the host's /dev/log. */
+ * every run (0.5 ms). The log socket is connected, and the caller's login
+ * name (its audit login UID's, as pam_unix takes it) read, before the
+ * session joins the cell, so both lines reach the host's /dev/log. */
+static char caller_login[LOGIN_NAME_MAX + 1];
+
 static void log_session_open(void)
 {
+	if (getlogin_r(caller_login, sizeof(caller_login)) != 0)
+		caller_login[0] = '\0';
 	openlog(NULL, LOG_NDELAY, LOG_AUTHPRIV);
 }
 
 static void log_session(const struct chat_exec *x, const char *what)
 {
-	syslog(LOG_AUTHPRIV | LOG_INFO, "%s: session %s for user %s(uid=%u) by (uid=%u)", x->who, what,
-	       x->pw->pw_name, (unsigned)x->pw->pw_uid, (unsigned)getuid());
+	syslog(LOG_AUTHPRIV | LOG_INFO, "%s: session %s for user %s(uid=%u) by %s(uid=%u)", x->who, what,
+	       x->pw->pw_name, (unsigned)x->pw->pw_uid, caller_login, (unsigned)getuid());
 }
 
 /* The PAM conversation of the session, then the command. Errors are

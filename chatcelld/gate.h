@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct umac64_ctx;
+struct cmac_aes128_ctx;
 
 #include "base/error.h"
 #include "config/conf.h"
@@ -139,7 +139,7 @@ struct gate {
 	struct gate_pending pending[GATE_PENDING_MAX];
 	unsigned pending_count, pending_cursor;
 	uint16_t leaders[GATE_LEADER_BUCKETS]; /* slot + 1 of a UDP question asked upstream, by key_hash */
-	struct umac64_ctx *hash; /* keyed at start, for gate_hash */
+	struct cmac_aes128_ctx *hash; /* keyed at start, for gate_hash */
 	unsigned tcp_clients;
 	struct gate_tcp_client *tcp_list;
 	struct gate_tcp_upstream *upstream_list;
@@ -181,10 +181,12 @@ struct gate_pending *gate_pending_new(struct gate *g);
 bool gate_pending_follow(struct gate *g, struct gate_pending *p, uint32_t uid);
 
 /* gate_hash.c: where a chat's question goes in the leaders' buckets and
- * the cache: keyed with a random key drawn at the gate's start, so a chat
- * cannot work out offline which of its own names share a slot with a name
- * it may not ask (and watch that slot for another chat's), nor fill one
- * slot with names of its own to push other chats' answers out. */
+ * the cache: a keyed pseudo-random function, key drawn at the gate's
+ * start, so a chat cannot work out which names share a slot with a name
+ * it may not ask (and watch that slot for another chat's). The cache is
+ * still one table for all chats: a chat that asks many names pushes
+ * others' answers out, and can tell that some other chat's answer took a
+ * slot it had, not which. */
 int gate_hash_open(struct gate *g, struct cc_err *err);
 void gate_hash_close(struct gate *g);
 uint32_t gate_hash(const struct gate *g, uint32_t uid, const char *name, const uint8_t *tail, size_t tail_len);

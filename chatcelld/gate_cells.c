@@ -179,6 +179,8 @@ struct gate_cell *gate_cell_get(struct gate *g, uint32_t index, uint64_t serial)
 
 void gate_cells_close(struct gate *g)
 {
+	if (!g->cells)
+		return; /* its allocation failed at open */
 	for (uint32_t i = 0; i < g->capacity; i++)
 		if (g->cells[i])
 			cell_free(g, g->cells[i]);

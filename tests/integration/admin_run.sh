@@ -13,9 +13,17 @@ a=$(chat_user "run-chat-a")
 run chatcell-admin run "run-chat-a" -- /bin/sh -c 'echo out; echo err >&2; exit 7'
 is "$rc:$out:$err" "7:out:err" "run passes stdout, stderr and the exit status through"
 # The chatcell service lists no pam_unix: run writes the session's open
-# and close to the system log itself, in pam_unix's words.
-opened="chatcell-admin run: session opened for user $a(uid=$(id -u "$a")) by (uid=0)"
-closed="chatcell-admin run: session closed for user $a(uid=$(id -u "$a")) by (uid=0)"
+# and close to the system log itself, in pam_unix's words, with the
+# caller's login name as pam_unix gives it (getlogin: empty without an
+# audit login UID or a terminal, as here).
+login=$(/usr/bin/python3 -c 'import os
+try:
+    print(os.getlogin())
+except OSError:
+    print("")')
+opened="chatcell-admin run: session opened for user $a(uid=$(id -u "$a")) by $login(uid=0)"
+closed="chatcell-admin run: session closed for user $a(uid=$(id -u "$a")) by $login(uid=0)"
+ok "(the system log is written out)" syslog_flushed
 is "$(grep -c -F "$opened" "$SYSLOG"):$(grep -c -F "$closed" "$SYSLOG")" "1:1" \
 	"the system log has the session's open and close, once each"
 is "$(grep -c 'pam_unix' "$SYSLOG")" 0 "and no pam_unix line: the service does not load it"

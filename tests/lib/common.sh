@@ -179,6 +179,26 @@ start_syslog() {
 	start_ready /usr/bin/python3 "$CC_SRCDIR/tests/lib/syslog_catcher.py" /run/sandbox-log.sock "$SYSLOG"
 }
 
+# syslog_flushed: every line sent to the system log before this call is in
+# $SYSLOG when it returns. The catcher writes datagrams in the order they
+# came, so a marker sent now comes out after them; fails after 10 s.
+syslog_flushed() {
+	/usr/bin/python3 - "$SYSLOG" <<'PY'
+import os, socket, sys, time
+marker = "syslog-flushed-%d" % os.getpid()
+with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+    s.sendto(("<14>" + marker).encode(), "/dev/log")
+deadline = time.monotonic() + 10
+while True:
+    with open(sys.argv[1]) as log:
+        if any(marker in line for line in log):
+            break
+    if time.monotonic() > deadline:
+        sys.exit(1)
+    time.sleep(0.001)
+PY
+}
+
 # start_uplink ADDRESS...: the sandbox's stand-in for the host's uplink, a
 # veth link upl0 (peer upl1; this kernel has no dummy links) with each
 # ADDRESS, IPv4 as /24 (10.99.0.0/24 by convention) and IPv6 as /64 (fd00::/64)

@@ -8,16 +8,18 @@
 
 #include "cmocka_all.h"
 
-#include "gate.h"
+/* The daemon's file itself, built into this test (no object of chatcelld's
+ * is shared with the tests' directory). */
+#include "gate_hash.c"
 
 static const uint8_t tail[2] = {0, 1};
 
-static void open_gate(struct gate *g)
+static void open_gate(struct gate *out)
 {
 	struct cc_err err = {0};
 
-	memset(g, 0, sizeof(*g));
-	assert_int_equal(gate_hash_open(g, &err), 0);
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(gate_hash_open(out, &err), 0);
 }
 
 static void name_of(unsigned i, char *out, size_t size)
@@ -25,15 +27,17 @@ static void name_of(unsigned i, char *out, size_t size)
 	snprintf(out, size, "host-%u.example.org", i);
 }
 
+/* A gate is large (its pending questions, its answer buffers): static. */
+static struct gate g, other;
+
 static void same_question_same_slot(void **state)
 {
-	struct gate g;
 	uint32_t first = 0;
 
 	(void)state;
 	open_gate(&g);
 	/* Other questions in between: the hash carries nothing from one to
-	 * the next (UMAC's digest steps its nonce; the gate resets it). */
+	 * the next. */
 	for (unsigned i = 0; i < 1000; i++) {
 		char name[64];
 		uint32_t h = gate_hash(&g, 1000, "example.org", tail, sizeof(tail));
@@ -52,7 +56,6 @@ static void same_question_same_slot(void **state)
 static void every_part_counts(void **state)
 {
 	const uint8_t other_tail[2] = {0, 28};
-	struct gate g;
 	uint32_t h;
 
 	(void)state;
@@ -68,27 +71,26 @@ static void every_part_counts(void **state)
 
 static void slots_depend_on_the_key(void **state)
 {
-	struct gate a, b;
+	struct gate *a = &g, *b = &other;
 	unsigned same = 0;
 
 	(void)state;
-	open_gate(&a);
-	open_gate(&b);
+	open_gate(a);
+	open_gate(b);
 	for (unsigned i = 0; i < 64; i++) {
 		char name[64];
 
 		name_of(i, name, sizeof(name));
-		same += gate_hash(&a, 1000, name, tail, sizeof(tail)) == gate_hash(&b, 1000, name, tail, sizeof(tail));
+		same += gate_hash(a, 1000, name, tail, sizeof(tail)) == gate_hash(b, 1000, name, tail, sizeof(tail));
 	}
 	assert_true(same <= 1); /* expected 64 / 2^32 */
-	gate_hash_close(&a);
-	gate_hash_close(&b);
+	gate_hash_close(a);
+	gate_hash_close(b);
 }
 
 static void names_spread_over_slots(void **state)
 {
 	unsigned count[256] = {0}, most = 0;
-	struct gate g;
 
 	(void)state;
 	open_gate(&g);

@@ -417,11 +417,12 @@ static int make_network(const struct cc_cell_spec *spec, pid_t keeper, int64_t i
 	netns = open(path, O_RDONLY | O_CLOEXEC);
 	if (netns < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open %s", path);
-	if (build_network(spec, netns, index, err) < 0) {
+	if (build_network(spec, netns, index, err) < 0 ||
+	    (spec->network_ready && spec->network_ready(netns, spec->network_ready_ctx, err) < 0)) {
 		cc_err_prefix(err, "cannot set up the network of the cell of %s: ", spec->name);
 		return -1;
 	}
-	return spec->network_ready ? spec->network_ready(netns, spec->network_ready_ctx, err) : 0;
+	return 0;
 }
 
 /* Does the chat have /tmp instances yet (made at its first cell)? */

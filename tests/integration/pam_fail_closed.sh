@@ -196,6 +196,22 @@ run grep -c -F "refusing $c2: /var/lib/chatcell/registry.db has mode 0644; it ho
 is "$out" 1 "and the log says what is wrong with it"
 chmod 600 /var/lib/chatcell/registry.db
 
+# The registry holds a malformed egress rule of the chat: the new cell's
+# table cannot be made, so the cell is not either (its link goes with its
+# network namespace, which the kernel removes in the background).
+keepers=0
+ce=$(chat_user "fail-chat-egress")
+chatcell-admin egress allow fail-chat-egress 10.99.0.2 --port 8000 >/dev/null
+rule_of_ce="chat = (SELECT id FROM chats WHERE name = '$ce')"
+sqlite3 /var/lib/chatcell/registry.db "UPDATE egress_rules SET addr = x'0a63' WHERE $rule_of_ce"
+refused_cleanly "a malformed egress rule in the registry" \
+	"cannot set up the network of the cell of $ce: the registry /var/lib/chatcell/registry.db has a malformed egress rule; restore it from backup" \
+	"$ce" su "$ce" -c true
+sqlite3 /var/lib/chatcell/registry.db "UPDATE egress_rules SET addr = x'0a630002' WHERE $rule_of_ce"
+run su "$ce" -c 'echo fine'
+is "$rc:$out" "0:fine" "control: with the rule mended, the same login works"
+chatcell-admin suspend fail-chat-egress >/dev/null
+
 # After all that, the same chat logs in normally.
 run su "$c2" -c 'echo fine; ls -A /tmp'
 is "$rc:$out" "0:fine" "once the faults are gone, the chat's session works"

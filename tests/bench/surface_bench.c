@@ -43,36 +43,26 @@ static int apply(enum layers layers, const struct cc_config *config, const struc
 	}
 }
 
-/* The median time of `runs` fork + layers + exit + wait, in µs. */
-static double measure(enum layers layers, const struct cc_config *config, const struct cc_landlock_keep *keep,
-		      int keeper, int kept, int runs)
+/* One fork + layers + exit + wait, in µs. */
+static double once(enum layers layers, const struct cc_config *config, const struct cc_landlock_keep *keep,
+		   int keeper, int kept)
 {
-	double *us = calloc((size_t)runs, sizeof(*us));
-	double median;
+	double start = bench_now_us();
+	pid_t pid = fork();
+	int status;
 
-	if (!us)
-		exit(1);
-	for (int i = 0; i < runs; i++) {
-		double start = bench_now_us();
-		pid_t pid = fork();
-		int status;
+	if (pid == 0) {
+		struct cc_err err = {0};
 
-		if (pid == 0) {
-			struct cc_err err = {0};
-
-			if (apply(layers, config, keep, keeper, kept, &err) < 0) {
-				fprintf(stderr, "surface_bench: %s\n", err.msg[0] ? err.msg : "pidfd_getfd failed");
-				_exit(1);
-			}
-			_exit(0);
+		if (apply(layers, config, keep, keeper, kept, &err) < 0) {
+			fprintf(stderr, "surface_bench: %s\n", err.msg[0] ? err.msg : "pidfd_getfd failed");
+			_exit(1);
 		}
-		if (pid < 0 || waitpid(pid, &status, 0) < 0 || status != 0)
-			exit(1);
-		us[i] = bench_now_us() - start;
+		_exit(0);
 	}
-	median = bench_median(us, (size_t)runs);
-	free(us);
-	return median;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || status != 0)
+		exit(1);
+	return bench_now_us() - start;
 }
 
 int main(int argc, char **argv)
@@ -81,6 +71,7 @@ int main(int argc, char **argv)
 	struct cc_config config;
 	struct cc_err err = {0};
 	const char *skipped;
+	double *us;
 	int runs, kept, keeper;
 
 	if (argc != 4 || (runs = atoi(argv[3])) < 1) {
@@ -97,8 +88,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "surface_bench: no ruleset: %s\n", err.msg[0] ? err.msg : skipped ? skipped : "pidfd_open");
 		return 1;
 	}
-	measure(KEPT, &config, &keep, keeper, kept, runs / 10 + 1); /* warm up */
-	printf("%.1f %.1f %.1f\n", measure(KEPT, &config, &keep, keeper, kept, runs),
-	       measure(BUILT, &config, &keep, keeper, kept, runs), measure(NONE, &config, &keep, keeper, kept, runs));
+	us = calloc(3 * (size_t)runs, sizeof(*us));
+	if (!us)
+		return 1;
+	for (int i = 0; i < runs / 10 + 1; i++) /* warm up */
+		once(KEPT, &config, &keep, keeper, kept);
+	/* Interleaved, so that the machine's drift during the run does not
+	 * fall on one variant. */
+	for (int i = 0; i < runs; i++)
+		for (enum layers l = NONE; l <= BUILT; l++)
+			us[(size_t)l * (size_t)runs + (size_t)i] = once(l, &config, &keep, keeper, kept);
+	printf("%.1f %.1f %.1f\n", bench_median(us + (size_t)KEPT * (size_t)runs, (size_t)runs),
+	       bench_median(us + (size_t)BUILT * (size_t)runs, (size_t)runs),
+	       bench_median(us + (size_t)NONE * (size_t)runs, (size_t)runs));
+	free(us);
 	return 0;
 }

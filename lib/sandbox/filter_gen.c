@@ -26,22 +26,29 @@ static int emit(const char *name, bool allow_32bit)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	const char *what = "seccomp_init";
 	int rc = ctx ? cc_syscall_denials_add(ctx, allow_32bit, &what) : -ENOMEM;
+	int fd = -1;
+	struct insn insn;
+	off_t size;
 
 	/* The system call numbers as a binary tree rather than a chain (the
 	 * same verdicts): the kernel runs the filter for every number when a
 	 * session attaches it (its cache of calls always allowed), and at each
 	 * call the cache cannot answer; attaching it took 40-46 us instead of
-	 * 71 here. An older libseccomp makes the chain. */
-	if (rc == 0 && seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
-		fprintf(stderr, "filter_gen: this libseccomp cannot make a binary tree; the filter is a chain\n");
-	int fd = memfd_create("filter", MFD_CLOEXEC);
-	struct insn insn;
-	off_t size;
-
-	if (rc == 0 && fd < 0)
-		rc = -errno;
-	if (rc == 0)
+	 * 71 here (libseccomp 2.5.0, which configure requires). */
+	if (rc == 0) {
+		what = "the binary tree (SCMP_FLTATR_CTL_OPTIMIZE)";
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	}
+	if (rc == 0) {
+		what = "memfd_create";
+		fd = memfd_create("filter", MFD_CLOEXEC);
+		if (fd < 0)
+			rc = -errno;
+	}
+	if (rc == 0) {
+		what = "seccomp_export_bpf";
 		rc = seccomp_export_bpf(ctx, fd);
+	}
 	if (rc < 0) {
 		fprintf(stderr, "filter_gen: %s: %s\n", what, strerror(-rc));
 		return -1;

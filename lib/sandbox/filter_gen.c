@@ -33,8 +33,8 @@ static int emit(const char *name, bool allow_32bit)
 	/* The system call numbers as a binary tree rather than a chain (the
 	 * same verdicts): the kernel runs the filter for every number when a
 	 * session attaches it (its cache of calls always allowed), and at each
-	 * call the cache cannot answer; attaching it took 40-46 us instead of
-	 * 71 here (libseccomp 2.5.0, which configure requires). */
+	 * call the cache cannot answer; attaching it took 39-48 us instead of
+	 * 66-71 here (libseccomp 2.5.0, which configure requires). */
 	if (rc == 0) {
 		what = "the binary tree (SCMP_FLTATR_CTL_OPTIMIZE)";
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);

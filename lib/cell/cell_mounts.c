@@ -87,12 +87,18 @@ static int mount_fresh_over(const char *type, const struct option *options, unsi
 }
 
 /* A clone of the file or directory `name` in `dir`, with these mount
- * attributes, over `target` (skipped if the host has no such target). */
+ * attributes, over `target` (skipped if the host has no such target). The
+ * target is looked for first: a clone closed unplaced is unmounted, and
+ * that waits for an RCU grace period (0.2-0.8 ms here). */
 static int bind_from(int dir, const char *name, unsigned attrs, const char *target, struct cc_err *err)
 {
 	struct mount_attr attr = {.attr_set = attrs};
-	cc_cleanup_close int tree = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	cc_cleanup_close int tree = -1;
+	struct stat st;
 
+	if (lstat(target, &st) < 0 && errno == ENOENT)
+		return 0;
+	tree = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
 	if (tree < 0)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot clone %s for the cell's %s", name, target);
 	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)

@@ -36,8 +36,6 @@
 #define KEEPER_REPORT_FD 4
 #define KEEPER_KEPT_FD 5
 #define KEEPER_INDEX_FD 6
-/* What the keeper's setup reports first: the index of its network. */
-#define KEEPER_INDEX "i"
 
 static void record_name(uint32_t uid, char out[16])
 {
@@ -188,36 +186,46 @@ static int keep_descriptor(const struct cc_cell_spec *spec, int mqueue)
 	return 0;
 }
 
-/* The cell's network index: the first byte of the index file, from
- * spec->net_first on, that no other keeper holds a write lock on, locked
- * by this keeper for its whole life (a dead keeper frees its index with
- * its lock). -1 if every index is taken. */
-static int64_t take_index(const struct cc_cell_spec *spec)
+/* The new cell's network index, claimed by its starter before the keeper
+ * exists, so the network is made from the start of the keeper's setup on:
+ * the first byte of the index file, from spec->net_first on, that nobody
+ * holds a lock on, write-locked and then turned into a read lock. The
+ * keeper takes a read lock of its own on it for its whole life (a dead
+ * keeper frees its index with its lock); the starter's goes with its
+ * descriptor when the start ends. A starter claiming the index meanwhile
+ * finds it locked either way. */
+static int64_t claim_index(const struct cc_cell_spec *spec, int index_file, struct cc_err *err)
 {
 	for (uint64_t n = 0; n < spec->net_slots; n++) {
 		uint64_t index = (spec->net_first + n) % spec->net_slots;
 		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)index, .l_len = 1};
 
-		if (fcntl(KEEPER_INDEX_FD, F_SETLK, &fl) == 0)
-			return (int64_t)index;
+		if (fcntl(index_file, F_SETLK, &fl) == 0) {
+			fl.l_type = F_RDLCK;
+			if (fcntl(index_file, F_SETLK, &fl) == 0)
+				return (int64_t)index;
+		}
 		if (errno != EAGAIN && errno != EACCES)
-			return -1;
+			return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot start the cell of %s: cannot lock a cell "
+					     "network index", spec->name);
 	}
-	errno = ENOSPC;
-	return -1;
+	return cc_fail(err, CC_ERR_CONFLICT,
+		       "cannot start the cell of %s: all %llu cell network addresses are taken by running cells; widen "
+		       "cell_ipv4_range and cell_ipv6_range in chatcell.conf",
+		       spec->name, (unsigned long long)spec->net_slots);
 }
 
 /* The keeper side of the start, as PID 1 of the new PID namespace: report
  * what fails on `report` and exit; on success exec the keeper program,
  * which says it is ready on KEEPER_REPORT_FD and keeps the lock. */
 __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *spec, int record, int index_file,
-						    int go, int report)
+						    int64_t index, int go, int report)
 {
+	struct flock shared = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = (off_t)index, .l_len = 1};
 	struct cc_err err = {0};
 	sigset_t none;
-	char idle[16], index_text[32], c;
+	char idle[16], c;
 	int null, high_record, high_report, high_index, mqueue = -1;
-	int64_t index;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -243,19 +251,11 @@ __attribute__((noreturn)) static void keeper_setup(const struct cc_cell_spec *sp
 		cc_fail_errno(&err, CC_ERR_CONFLICT, errno, "another keeper holds the cell record");
 		goto fail;
 	}
-	index = take_index(spec);
-	if (index < 0) {
-		if (errno == ENOSPC)
-			cc_fail(&err, CC_ERR_CONFLICT,
-				"all %llu cell network addresses are taken by running cells; widen cell_ipv4_range and "
-				"cell_ipv6_range in chatcell.conf",
-				(unsigned long long)spec->net_slots);
-		else
-			cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot lock a cell network index");
+	/* Beside the starter's read lock, which it claimed the index with. */
+	if (fcntl(KEEPER_INDEX_FD, F_SETLK, &shared) < 0) {
+		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot lock the cell's network index %lld", (long long)index);
 		goto fail;
 	}
-	snprintf(index_text, sizeof(index_text), KEEPER_INDEX "%lld\n", (long long)index);
-	cc_write_all(KEEPER_REPORT_FD, index_text, strlen(index_text));
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		cc_fail_errno(&err, CC_ERR_SYSTEM, errno, "cannot create the cell's cgroup namespace (unshare)");
 		goto fail;
@@ -279,10 +279,10 @@ fail:
 	_exit(1);
 }
 
-/* What the keeper reports on its pipe: its network index first ("i<n>\n"),
- * then "+" from the keeper program when it is ready, after "k" if its setup
- * kept a descriptor for logins; or why its setup failed (empty if it died
- * silently). The text read so far is kept in `msg`, `len` bytes. */
+/* What the keeper reports on its pipe: "+" from the keeper program when
+ * it is ready, after "k" if its setup kept a descriptor for logins; or why
+ * its setup failed (empty if it died silently). The text read so far is
+ * kept in `msg`, `len` bytes. */
 struct keeper_report {
 	int fd;
 	char msg[sizeof(((struct cc_err *)0)->msg)];
@@ -322,31 +322,6 @@ static bool report_read(struct keeper_report *r)
 		r->msg[r->len] = '\0';
 		return true;
 	}
-}
-
-/* The keeper's network index, reported before it builds its mounts, so
- * the network is made while it does; -1 if its setup failed first (the
- * reason is then in r->msg). */
-static int64_t keeper_index(struct keeper_report *r)
-{
-	char *end, number[24];
-	uint64_t value;
-	size_t digits;
-
-	while (!(end = memchr(r->msg, '\n', r->len)) && report_read(r))
-		;
-	if (!end || strncmp(r->msg, KEEPER_INDEX, strlen(KEEPER_INDEX)) != 0)
-		return -1;
-	digits = (size_t)(end - r->msg) - strlen(KEEPER_INDEX);
-	if (digits >= sizeof(number))
-		return -1;
-	memcpy(number, r->msg + strlen(KEEPER_INDEX), digits);
-	number[digits] = '\0';
-	if (cc_parse_u64(number, 0, UINT32_MAX, &value) < 0)
-		return -1;
-	r->len -= (size_t)(end + 1 - r->msg);
-	memmove(r->msg, end + 1, r->len + 1);
-	return (int64_t)value;
 }
 
 /* The rest of the report, to its end: true if the keeper is ready (and
@@ -405,7 +380,7 @@ static int build_network(const struct cc_cell_spec *spec, int netns, int64_t ind
 }
 
 /* What the new cell's network namespace gets from this side while its
- * keeper builds the mounts: its veth pair, then what the starter adds
+ * keeper sets up the rest: its veth pair, then what the starter adds
  * (spec->network_ready: its egress table). */
 static int make_network(const struct cc_cell_spec *spec, pid_t keeper, int64_t index, struct cc_err *err)
 {
@@ -494,11 +469,11 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	cc_cleanup_close int record = open_record(spec->uid, true, true, err);
 	cc_cleanup_close int index_file = -1;
 	int go[2] = {-1, -1}, report[2] = {-1, -1}, pidfd = -1;
-	int64_t index = -1;
+	int64_t index;
 	struct clone_args args = {.flags = CLONE_PIDFD | (CELL_NAMESPACES & ~CLONE_NEWCGROUP), .exit_signal = 0};
 	struct keeper_report r = {.fd = -1};
 	struct cc_err net_err = {0};
-	bool reaped = false, kept = false, ready = false;
+	bool reaped = false, kept = false, ready = false, networked = false;
 	long pid;
 	int rc;
 
@@ -509,6 +484,9 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 		return -1;
 	index_file = open_index_file(err);
 	if (index_file < 0)
+		return -1;
+	index = claim_index(spec, index_file, err);
+	if (index < 0)
 		return -1;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
 		cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot start the cell of %s (pipe)", spec->name);
@@ -525,7 +503,7 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 	if (pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		keeper_setup(spec, record, index_file, go[0], report[1]);
+		keeper_setup(spec, record, index_file, index, go[0], report[1]);
 	}
 	close(go[0]), go[0] = -1;
 	close(report[1]), report[1] = -1;
@@ -534,20 +512,16 @@ int cc_cell_start(const struct cc_cell_spec *spec, cc_cell_placer place, void *p
 		goto kill;
 	if (cc_write_all(go[1], "g", 1) == 0) {
 		/* The network is made while the keeper builds its mounts. */
-		index = keeper_index(&r);
-		if (index >= 0 && make_network(spec, (pid_t)pid, index, &net_err) < 0)
-			index = -2;
+		networked = make_network(spec, (pid_t)pid, index, &net_err) == 0;
 		ready = keeper_ready(&r, &kept);
 	}
 	/* A keeper that failed is the cause of whatever failed here too. */
-	if (ready && index == -2) {
+	if (ready && !networked) {
 		*err = net_err;
 		goto kill;
 	}
-	if (!ready || index < 0) {
-		if (ready)
-			cc_copy(r.msg, sizeof(r.msg), "its keeper reported no network index");
-		else if (!r.msg[0]) {
+	if (!ready) {
+		if (!r.msg[0]) {
 			siginfo_t info;
 
 			kill_and_reap(pidfd, &info);

@@ -24,7 +24,8 @@
 #include "cell/cell_spec.h"
 
 #define CC_CELL_DIR CHATCELL_RUN_DIR "/cells"
-/* The keepers' network indexes: keeper N holds a write lock on byte N. */
+/* The keepers' network indexes: keeper N holds a read lock on byte N (its
+ * starter claims the byte with a write lock first, see cell.c). */
 #define CC_CELL_INDEX_FILE "net-index"
 #define CC_KEEPER_PROGRAM CHATCELL_LIBEXEC_DIR "/chatcell-keeper"
 /* What the keeper program writes on descriptor 4 once it runs (descriptor

@@ -9,8 +9,9 @@
 #include "base/cleanup.h"
 #include "base/trusted_dir.h"
 
-/* The PID holding the write lock on byte `index` of the index file, 0 if
- * none (a keeper takes its byte for its whole life, cell.c). */
+/* The PID holding a lock on byte `index` of the index file, 0 if none (a
+ * keeper locks its byte for its whole life; while it starts, its starter
+ * holds one too, cell.c). */
 static pid_t index_owner(int file, uint32_t index)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)index, .l_len = 1};

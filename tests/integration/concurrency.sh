@@ -64,4 +64,46 @@ is "$(grep -v '^#' /run/chatcell/resolv.conf)" "nameserver 169.254.1.1" "(contro
 chatcell-admin suspend cell-rewrite-1 >/dev/null
 chatcell-admin suspend cell-rewrite-2 >/dev/null
 
+# Network indexes: a starter claims its cell's index before the keeper
+# exists (a write lock, turned into a read lock), so the network is made
+# from the start of the keeper's setup; the keeper takes a read lock of its
+# own for its whole life and the starter's goes when the start ends. With
+# room for two cells a third is refused and leaves nothing behind; once
+# one ends, its index is taken again.
+cp /etc/chatcell/chatcell.conf /tmp/chatcell.conf.saved
+printf 'cell_ipv4_range = 10.99.0.0/30\n' >>/etc/chatcell/chatcell.conf
+# index_locks: the locks on the index file, one "TYPE PID BYTE" line each.
+index_locks() {
+	local ino
+	ino=$(stat -c %i /run/chatcell/cells/net-index)
+	awk -v ino="$ino" '{ split($6, f, ":"); if (f[3] == ino) print $4, $5, $7 }' /proc/locks | sort -k3n
+}
+host_links() { ip -o link show | awk -F': ' '$2 ~ /^cc[0-9]/ { sub(/@.*/, "", $2); print $2 }' | sort | tr '\n' ' '; }
+chatcell-admin ensure --start index-1 >/dev/null
+chatcell-admin ensure --start index-2 >/dev/null
+k1=$(keeper_of index-1)
+k2=$(keeper_of index-2)
+is "$(index_locks | cut -d' ' -f1,2 | sort)" "$(printf 'READ %s\nREAD %s' "$k1" "$k2" | sort)" \
+	"two running cells: each keeper holds a read lock on its index, no starter's lock is left"
+is "$(index_locks | cut -d' ' -f3 | tr '\n' ' ')" "0 1 " "(on bytes 0 and 1: the room of 10.99.0.0/30)"
+is "$(host_links)" "cc0 cc1 " "(control: their host links are cc0 and cc1)"
+index3=$(chat_user index-3)
+run chatcell-admin ensure --start index-3
+is "$rc" 5 "a third cell without room is refused (exit 5, a conflict)"
+is "$err" "chatcell-admin ensure: cannot start the cell of $index3: all 2 cell network addresses are taken by running cells; widen cell_ipv4_range and cell_ipv6_range in chatcell.conf" \
+	"saying why and what to change"
+is "$(chatcell-admin --json show index-3 | python3 -c 'import json, sys; print(json.load(sys.stdin)["cell"])')" \
+	"{'running': False}" "and it has no cell"
+is "$(pgrep -x chatcell-keeper | wc -l) $(host_links)" "2 cc0 cc1 " "nor a link, and the two cells run on"
+is "$(index_locks | wc -l)" 2 "nor a lock on the index file"
+chatcell-admin suspend index-1 >/dev/null
+wait_gone "$k1"
+chatcell-admin ensure --start index-3 >/dev/null
+k3=$(keeper_of index-3)
+is "$(index_locks | grep -c "^READ $k3 0\$")" 1 "once index-1 ends, index-3 starts and its keeper holds the index freed, 0"
+is "$(host_links)" "cc0 cc1 " "(its link is cc0)"
+chatcell-admin suspend index-2 >/dev/null
+chatcell-admin suspend index-3 >/dev/null
+cp /tmp/chatcell.conf.saved /etc/chatcell/chatcell.conf
+
 done_testing

@@ -48,6 +48,16 @@ static int fresh_mount(const char *type, const struct option *options, unsigned 
 	return mnt;
 }
 
+/* Does the host lack `target`? Asked before a mount is made for it: a
+ * detached mount closed unplaced is unmounted, and that waits for an RCU
+ * grace period (0.2-0.8 ms of a cell start here). */
+static bool host_lacks(const char *target)
+{
+	struct stat st;
+
+	return lstat(target, &st) < 0 && errno == ENOENT;
+}
+
 /* Put the detached mount `mnt` over `target`: 1. With optional, a target
  * the host lacks is skipped: 0. */
 static int place(int mnt, const char *target, bool optional, struct cc_err *err)
@@ -70,12 +80,11 @@ static int mount_fresh_over(const char *type, const struct option *options, unsi
 			    bool optional, int *kept, struct cc_err *err)
 {
 	cc_cleanup_close int mnt = -1;
-	struct stat st;
 	int placed;
 
 	if (kept)
 		*kept = -1;
-	if (optional && lstat(target, &st) < 0 && errno == ENOENT)
+	if (optional && host_lacks(target))
 		return 0;
 	mnt = fresh_mount(type, options, attrs, err);
 	if (mnt < 0)
@@ -87,16 +96,13 @@ static int mount_fresh_over(const char *type, const struct option *options, unsi
 }
 
 /* A clone of the file or directory `name` in `dir`, with these mount
- * attributes, over `target` (skipped if the host has no such target). The
- * target is looked for first: a clone closed unplaced is unmounted, and
- * that waits for an RCU grace period (0.2-0.8 ms here). */
+ * attributes, over `target` (skipped if the host has no such target). */
 static int bind_from(int dir, const char *name, unsigned attrs, const char *target, struct cc_err *err)
 {
 	struct mount_attr attr = {.attr_set = attrs};
 	cc_cleanup_close int tree = -1;
-	struct stat st;
 
-	if (lstat(target, &st) < 0 && errno == ENOENT)
+	if (host_lacks(target))
 		return 0;
 	tree = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
 	if (tree < 0)

@@ -6,7 +6,7 @@
  *
  *   seccomp_fail SYSCALL[:ARG=VALUE] ERRNO|KILL COMMAND [ARGS...]
  *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp fsync
- *            clone3 setns pidfd_open sethostname signalfd4 landlock_create_ruleset keyctl
+ *            clone3 setns pidfd_open sethostname signalfd4 landlock_create_ruleset keyctl write
  *   :ARG=VALUE: only calls whose argument ARG (0-5) is VALUE (a number, 0x for hex), so that
  *            one of several calls of the same system call fails
  *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO EOPNOTSUPP EDQUOT
@@ -40,7 +40,7 @@ static const struct {
 	{"fsmount", SYS_fsmount},     {"open_tree", SYS_open_tree},   {"move_mount", SYS_move_mount},
 	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync}, {"clone3", SYS_clone3}, {"setns", SYS_setns},
 	{"pidfd_open", SYS_pidfd_open}, {"sethostname", SYS_sethostname}, {"signalfd4", SYS_signalfd4},
-	{"landlock_create_ruleset", SYS_landlock_create_ruleset}, {"keyctl", SYS_keyctl},
+	{"landlock_create_ruleset", SYS_landlock_create_ruleset}, {"keyctl", SYS_keyctl}, {"write", SYS_write},
 };
 
 static const struct {

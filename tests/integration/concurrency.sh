@@ -106,4 +106,28 @@ chatcell-admin suspend index-2 >/dev/null
 chatcell-admin suspend index-3 >/dev/null
 cp /tmp/chatcell.conf.saved /etc/chatcell/chatcell.conf
 
+# A starter that dies after it made the keeper, before it tells the keeper
+# to go on: killed at that write, its only write of 8 bytes (the eventfd).
+# The keeper, which has built nothing yet, sees the hangup of the
+# starter's pipe and ends by itself; the next start makes the cell.
+keepers_before=$(pgrep -x chatcell-keeper | wc -l)
+orphan=$(chat_user orphan-keeper)
+# (Not through `run`: a keeper left waiting would hold its output pipe.)
+rc=0
+"$CC_HELPERS/seccomp_fail" write:2=8 KILL chatcell-admin ensure --start orphan-keeper >/dev/null 2>&1 || rc=$?
+is "$rc" 137 "a starter killed at its go to the new keeper"
+# The keeper never ran the keeper program: it bears the starter's name.
+waiting=0
+for pid in $(pgrep -x chatcell-admin); do
+	wait_gone "$pid" 10 || { waiting=$((waiting + 1)); kill -9 "$pid"; }
+done
+is "$waiting $(pgrep -x chatcell-keeper | wc -l)" "0 $keepers_before" \
+	"its keeper ended by itself, and no keeper is left"
+is "$(chatcell-admin --json show orphan-keeper | python3 -c 'import json, sys; print(json.load(sys.stdin)["cell"])')" \
+	"{'running': False}" "the chat has no cell"
+chatcell-admin ensure --start orphan-keeper >/dev/null
+is "$(pgrep -x chatcell-keeper | wc -l)" "$((keepers_before + 1))" "(control: the next start makes its cell)"
+chatcell-admin suspend orphan-keeper >/dev/null
+is "$(pgrep -x chatcell-keeper | wc -l) $(pgrep -u "$orphan" | wc -l)" "$keepers_before 0" "(and it ends again)"
+
 done_testing

@@ -216,14 +216,11 @@ static int64_t claim_index(const struct cc_cell_spec *spec, int index_file, stru
 		       spec->name, (unsigned long long)spec->net_slots);
 }
 
-/* How the starter tells its new keeper to go on. A pipe's write would
- * wake the keeper as a "sync" wakeup: on the writer's CPU, on the guess
- * that the writer sleeps next. The starter does not (it builds the cell's
- * network meanwhile), and the keeper then ran on the starter's CPU while
- * the other was idle and the starter waited its turn (1.4 ms in a start
- * seen with perf sched timehist). An eventfd's wakeup is not sync, so the
- * keeper goes to an idle CPU. Beside it, a pipe the starter never writes:
- * its hangup, when the starter dies before its go, ends the keeper. */
+/* The starter's go to its keeper is an eventfd write, not a pipe write:
+ * a pipe's is a "sync" wakeup, which tends to put the keeper on the
+ * starter's CPU, busy building the network, rather than on an idle one.
+ * A pipe the starter never writes ends the keeper by its hangup if the
+ * starter dies before the go. */
 struct keeper_go {
 	int event;
 	int hangup[2];

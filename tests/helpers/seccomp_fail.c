@@ -13,7 +13,8 @@
  *   KILL:    the process making the call is killed with SIGKILL instead (a crash without a
  *            core dump): the filter hands the call over (a user notification) to this program,
  *            which stays the command's parent, kills the caller and exits with the command's
- *            status */
+ *            status; it says on stderr whom it killed, and at a call on which
+ *            descriptor when the call's first argument is one */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -51,6 +52,24 @@ static const struct {
 
 #define ARG_LOW(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HIGH(i) (ARG_LOW(i) + 4)
+
+/* Says whom KILL kills, and, when the call's first argument is one of
+ * its descriptors, what that descriptor is (so a test can tell which of
+ * several calls of the same system call was the one). */
+static void say_killed(const struct seccomp_notif *req)
+{
+	char link[64], target[256];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%u/fd/%llu", req->pid, (unsigned long long)req->data.args[0]);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		fprintf(stderr, "seccomp_fail: killed process %u at a call on %s\n", req->pid, target);
+	} else {
+		fprintf(stderr, "seccomp_fail: killed process %u\n", req->pid);
+	}
+}
 
 /* For KILL: the command runs in a child that installs the filter and
  * hands its listener over (pidfd_getfd); this process, unfiltered, stays
@@ -114,6 +133,7 @@ static int run_killing(const struct sock_fprog *prog, char **command)
 
 			memset(&req, 0, sizeof(req));
 			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
+				say_killed(&req);
 				kill((pid_t)req.pid, SIGKILL);
 				/* The caller is gone; the answer only frees the request. */
 				resp = (struct seccomp_notif_resp){.id = req.id, .error = -EPERM};

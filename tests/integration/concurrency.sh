@@ -107,15 +107,20 @@ chatcell-admin suspend index-3 >/dev/null
 cp /tmp/chatcell.conf.saved /etc/chatcell/chatcell.conf
 
 # A starter that dies after it made the keeper, before it tells the keeper
-# to go on: killed at that write, its only write of 8 bytes (the eventfd).
+# to go on: killed at that write, its only write of 8 bytes (to the
+# eventfd, made for the keeper's go and written only after its clone3).
 # The keeper, which has built nothing yet, sees the hangup of the
 # starter's pipe and ends by itself; the next start makes the cell.
 keepers_before=$(pgrep -x chatcell-keeper | wc -l)
 orphan=$(chat_user orphan-keeper)
 # (Not through `run`: a keeper left waiting would hold its output pipe.)
 rc=0
-"$CC_HELPERS/seccomp_fail" write:2=8 KILL chatcell-admin ensure --start orphan-keeper >/dev/null 2>&1 || rc=$?
+"$CC_HELPERS/seccomp_fail" write:2=8 KILL chatcell-admin ensure --start orphan-keeper >/dev/null \
+	2>/tmp/orphan-keeper.err || rc=$?
 is "$rc" 137 "a starter killed at its go to the new keeper"
+is "$(grep -c '^seccomp_fail: killed process [0-9]* at a call on anon_inode:\[eventfd\]$' /tmp/orphan-keeper.err)" 1 \
+	"(killed at its write to the eventfd, after the keeper's clone3)"
+rm -f /tmp/orphan-keeper.err
 # The keeper never ran the keeper program: it bears the starter's name.
 waiting=0
 for pid in $(pgrep -x chatcell-admin); do

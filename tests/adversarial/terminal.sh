@@ -183,7 +183,10 @@ child = os.fork()
 if child == 0:
     os.setpgid(0, 0)
     os.execv("/bin/sh", ["sh", "-c", "exec cat fg-go >/dev/null"])
-os.setpgid(child, child)
+try:
+    os.setpgid(child, child)
+except PermissionError:
+    pass  # EACCES: the child made its group itself and has exec'd already
 os.tcsetpgrp(0, child)
 open("ready", "w").write("ready\n")
 os.waitpid(child, 0)
@@ -197,10 +200,12 @@ mkfifo -m 600 "$home/fg-go"
 chown "$a" "$home/fg-go"
 start_command "cd $home && chatcell-admin run terminal-chat-a -- /usr/bin/python3 fg.py"
 group_leader=
-until [ -n "$group_leader" ]; do group_leader=$(pgrep -u "$a" -f "cat fg-go"); done
-echo go >"$home/fg-go"
-until [ -s "$home/fg-dead" ]; do :; done # the chat's program saw its group leader end
-ok "the chat's foreground group (host pid $group_leader) has ended" test ! -e "/proc/$group_leader"
+leader_found() { group_leader=$(pgrep -u "$a" -f "cat fg-go"); }
+ok "the chat's program made a foreground group of its own" spin_until leader_found
+timeout 20 sh -c 'echo go >"$1"' _ "$home/fg-go"
+# The chat's program saw its group leader end.
+ok "the chat's foreground group (host pid $group_leader) has ended" spin_until test -s "$home/fg-dead"
+ok "(its leader is gone)" test ! -e "/proc/$group_leader"
 # The victim takes SIGINT's default action (a background job of this
 # script would ignore it) and says so once it does.
 mkfifo /run/victim-ready
@@ -218,7 +223,8 @@ if [ "$victim" = "$group_leader" ]; then
 	# sent after the SIGINT is no longer pending, the SIGINT was handled.
 	kill -INT "$relay"
 	kill -WINCH "$relay"
-	until [ $((0x$(awk '$1 == "ShdPnd:" { print $2 }' "/proc/$relay/status") & 0x8000002)) = 0 ]; do :; done
+	int_handled() { [ $((0x$(awk '$1 == "ShdPnd:" { print $2 }' "/proc/$relay/status") & 0x8000002)) = 0 ]; }
+	spin_until int_handled
 	ok "attack terminal/stale-foreground-group: a process of the host's that took the dead group's number survives the relay's SIGINT" \
 		kill -0 "$victim"
 	kill "$victim"

@@ -233,13 +233,11 @@ static int go_open(struct keeper_go *go)
 	return go->event >= 0 && pipe2(go->hangup, O_CLOEXEC) == 0 ? 0 : -1;
 }
 
-static void go_close(struct keeper_go *go)
+static void go_close(const struct keeper_go *go)
 {
-	int *fds[] = {&go->event, &go->hangup[0], &go->hangup[1]};
-
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]), *fds[i] = -1;
+	cc_close_fd(&go->event);
+	cc_close_fd(&go->hangup[0]);
+	cc_close_fd(&go->hangup[1]);
 }
 
 static int go_send(const struct keeper_go *go)
@@ -592,11 +590,9 @@ kill:
 	remove_new_instances(cell);
 out:
 	go_close(&go);
-	for (int i = 0; i < 2; i++)
-		if (report[i] >= 0)
-			close(report[i]);
-	if (pidfd >= 0)
-		close(pidfd);
+	cc_close_fd(&report[0]);
+	cc_close_fd(&report[1]);
+	cc_close_fd(&pidfd);
 	return cell->started ? 0 : -1;
 }
 

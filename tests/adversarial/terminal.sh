@@ -201,10 +201,10 @@ chown "$a" "$home/fg-go"
 start_command "cd $home && chatcell-admin run terminal-chat-a -- /usr/bin/python3 fg.py"
 group_leader=
 leader_found() { group_leader=$(pgrep -u "$a" -f "cat fg-go"); }
-ok "the chat's program made a foreground group of its own" spin_until leader_found
+ok "the chat's program made a foreground group of its own" spin_until 20 leader_found
 timeout 20 sh -c 'echo go >"$1"' _ "$home/fg-go"
 # The chat's program saw its group leader end.
-ok "the chat's foreground group (host pid $group_leader) has ended" spin_until test -s "$home/fg-dead"
+ok "the chat's foreground group (host pid $group_leader) has ended" spin_until 20 test -s "$home/fg-dead"
 ok "(its leader is gone)" test ! -e "/proc/$group_leader"
 # The victim takes SIGINT's default action (a background job of this
 # script would ignore it) and says so once it does.
@@ -224,7 +224,7 @@ if [ "$victim" = "$group_leader" ]; then
 	kill -INT "$relay"
 	kill -WINCH "$relay"
 	int_handled() { [ $((0x$(awk '$1 == "ShdPnd:" { print $2 }' "/proc/$relay/status") & 0x8000002)) = 0 ]; }
-	spin_until int_handled
+	spin_until 20 int_handled
 	ok "attack terminal/stale-foreground-group: a process of the host's that took the dead group's number survives the relay's SIGINT" \
 		kill -0 "$victim"
 	kill "$victim"

@@ -155,10 +155,10 @@ timeout 10 tail -n +1 -f "$log" | grep -q -m1 'DNS gate on'
 is "$(cat "$log")" "chatcelld: table inet chatcell is in place; watching nftables; DNS gate on 127.0.0.1:5300" "chatcelld starts, watches, and its DNS gate listens"
 
 restores() { grep -c 'restored in' "$log"; }
+restored_at_least() { [ "$(restores)" -ge "$1" ]; }
 # wait_restores N: until the log has N restore lines (at most 5 s).
 wait_restores() {
-	local deadline=$((SECONDS + 5))
-	until [ "$(restores)" -ge "$1" ] || [ $SECONDS -ge $deadline ]; do :; done
+	spin_until 5 restored_at_least "$1" || true
 	[ "$(restores)" -eq "$1" ]
 }
 # timed COMMAND...: run it, then poll (at most 5 s) until the table is
@@ -166,10 +166,10 @@ wait_restores() {
 # MS is how long that took from the command's start, nft's own start-up
 # included.
 timed() {
-	local start end deadline=$((SECONDS + 5))
+	local start end
 	start=$(date +%s%N)
 	"$@"
-	until table_there || [ $SECONDS -ge $deadline ]; do :; done
+	spin_until 5 table_there || true
 	end=$(date +%s%N)
 	MS=$(((end - start) / 1000000))
 }

@@ -261,11 +261,13 @@ keeper_of() {
 	chatcell-admin --json show "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["cell"]["keeper_pid"])'
 }
 
-# spin_until COMMAND...: run COMMAND again and again until it succeeds,
-# for at most 20 s (a busy wait for a state no event announces; bounded,
-# so a test whose program failed fails instead of hanging the suite).
+# spin_until SECONDS COMMAND...: run COMMAND again and again until it
+# succeeds, for at most SECONDS (a busy wait for a state no event
+# announces; bounded, so a test whose program failed fails instead of
+# hanging the suite).
 spin_until() {
-	local end=$((SECONDS + 20))
+	local end=$((SECONDS + $1))
+	shift
 	until "$@"; do
 		[ "$SECONDS" -lt "$end" ] || return 1
 	done

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -677,6 +678,22 @@ void cc_cell_close(struct cc_cell *cell)
 	cell->pidfd = -1;
 }
 
+/* The caller's directory by the same path, or "/" if that path is gone or
+ * goes through a symbolic link: root must not follow a link a chat made
+ * (in the cell, /tmp and the chat's home are the chat's to write). The
+ * path came from getcwd, which gives none. */
+static void enter_dir_no_links(const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	if (fd < 0 || fchdir(fd) < 0)
+		(void)!chdir("/");
+	if (fd >= 0)
+		close(fd);
+}
+
 int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct cc_err *err)
 {
 	static const char *const kinds[] = {"mnt", "ipc", "uts", "cgroup", "pid", "net"};
@@ -704,8 +721,7 @@ int cc_cell_join(const struct cc_cell *cell, struct cc_cell_return *back, struct
 	}
 	/* setns() put the process at the cell's root; the same path there
 	 * (never a descriptor of the host's tree). */
-	if (chdir(back->cwd) < 0)
-		(void)!chdir("/");
+	enter_dir_no_links(back->cwd);
 	return 0;
 }
 
@@ -717,8 +733,7 @@ void cc_cell_return(struct cc_cell_return *back)
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			setns(fds[i], types[i]);
-	if (chdir(back->cwd) < 0)
-		(void)!chdir("/");
+	enter_dir_no_links(back->cwd);
 	cc_cell_return_drop(back);
 }
 

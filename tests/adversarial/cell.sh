@@ -329,6 +329,24 @@ for path in su runuser runuser_l run; do
 	is "$out" $'ENOKEY\nok\nENOKEY' "attack cell/caller-keyring via $path: A finds no key of root's session keyring, and what it adds there stays out of root's"
 done
 
+# The caller's directory: a login enters the same path in the cell, where
+# /tmp is the chat's. A directory there is entered; a symbolic link A made
+# there is not followed by root, whatever it points at.
+mkdir -p /tmp/bot-dir /tmp/bot-real
+here=$PWD
+run login_runuser "$a" "ln -sfn /root /tmp/bot-dir; mkdir -p /tmp/bot-real; stat -c %F /tmp/bot-dir"
+is "$out" "symbolic link" "A plants a link named as the bot's directory in its /tmp"
+for path in su runuser; do
+	cd /tmp/bot-real
+	run "login_$path" "$a" "/bin/pwd -P; stat -c %U ."
+	is "$out" $'/tmp/bot-real\n'"$a" "control: a $path login from /tmp/bot-real starts in A's own /tmp/bot-real in its cell"
+	cd /tmp/bot-dir
+	run "login_$path" "$a" "/bin/pwd -P"
+	is "$rc:$out" "0:/" "attack cell/cwd-link via $path: root does not follow A's link at the bot's directory; the login starts at the cell's root"
+done
+cd "$here"
+rmdir /tmp/bot-dir /tmp/bot-real
+
 # delete: nothing of the chat survives for the UID's next owner.
 echo >/run/b-done
 wait "$b_job"

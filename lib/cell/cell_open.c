@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "cell/cell_open.h"
 
+#include <string.h>
+
 #include "base/text_copy.h"
 #include "sandbox/landlock.h"
 
@@ -26,6 +28,16 @@ int cc_cell_open(const struct cc_cell_spec *spec, const struct cc_config *config
 	struct cc_landlock_keep keep;
 	int found = cc_cell_find(spec->uid, cell, err);
 
+	/* A keeper whose record names another chat, or none, holds a half
+	 * cell: its starter died before it wrote the record (its mounts may
+	 * be half made), or the UID had another owner. Ended, never joined;
+	 * the chat's work lock, held here, keeps out any other start. */
+	if (found > 0 && strcmp(cell->name, spec->name) != 0) {
+		cc_cell_close(cell);
+		if (cc_cell_stop(spec->uid, err) < 0)
+			return -1;
+		found = 0;
+	}
 	if (found != 0)
 		return found < 0 ? -1 : 0;
 	/* The sessions' Landlock ruleset, made once in the new cell and kept

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A chat's cell as logins and `ensure --start` need it: the running one,
- * or a new one whose keeper is placed in the chat's cgroup (with the
+/* A chat's cell as logins and `ensure --start` need it: the running one
+ * (if its record names this chat: a half cell, whose starter died before
+ * writing the record, is ended), or a new one whose keeper is placed in the chat's cgroup (with the
  * chat's limits) before it makes the cell's cgroup namespace, and which
  * keeps the sessions' Landlock ruleset for its logins. Call it with the
  * chat's work lock held. */

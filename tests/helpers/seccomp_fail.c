@@ -7,6 +7,7 @@
  *   seccomp_fail SYSCALL[:ARG=VALUE] ERRNO|KILL COMMAND [ARGS...]
  *   SYSCALL: unshare fsopen fsconfig fsmount open_tree move_mount mount_setattr seccomp fsync
  *            clone3 setns pidfd_open sethostname signalfd4 landlock_create_ruleset keyctl write
+ *            pwrite64
  *   :ARG=VALUE: only calls whose argument ARG (0-5) is VALUE (a number, 0x for hex), so that
  *            one of several calls of the same system call fails
  *   ERRNO:   EPERM EINVAL ENOSYS ENOSPC EIO EOPNOTSUPP EDQUOT
@@ -42,6 +43,7 @@ static const struct {
 	{"mount_setattr", SYS_mount_setattr}, {"seccomp", SYS_seccomp}, {"fsync", SYS_fsync}, {"clone3", SYS_clone3}, {"setns", SYS_setns},
 	{"pidfd_open", SYS_pidfd_open}, {"sethostname", SYS_sethostname}, {"signalfd4", SYS_signalfd4},
 	{"landlock_create_ruleset", SYS_landlock_create_ruleset}, {"keyctl", SYS_keyctl}, {"write", SYS_write},
+	{"pwrite64", SYS_pwrite64},
 };
 
 static const struct {

@@ -135,4 +135,30 @@ is "$(pgrep -x chatcell-keeper | wc -l)" "$((keepers_before + 1))" "(control: th
 chatcell-admin suspend orphan-keeper >/dev/null
 is "$(pgrep -x chatcell-keeper | wc -l) $(pgrep -u "$orphan" | wc -l)" "$keepers_before 0" "(and it ends again)"
 
+# A starter killed after its keeper said it was ready, at its write of
+# the cell record (its only pwrite at offset 0; the registry's are
+# elsewhere): the keeper lives on, holding a record that names no chat,
+# a half cell. The next login (here through `run`, whose PAM session
+# finds the record's name wrong and takes the start path) must not join it: it ends it and makes a
+# new cell, whose record names the chat.
+half=$(chat_user half-cell)
+half_record=/run/chatcell/cells/$(id -u "$half")
+rc=0
+"$CC_HELPERS/seccomp_fail" pwrite64:3=0 KILL chatcell-admin ensure --start half-cell >/dev/null \
+	2>/tmp/half-cell.err || rc=$?
+is "$rc" 137 "a starter killed after its keeper was ready"
+is "$(grep -c "^seccomp_fail: killed process [0-9]* at a call on $half_record\$" /tmp/half-cell.err)" 1 \
+	"(killed at its write of the cell record)"
+rm -f /tmp/half-cell.err
+half_keeper=$(keeper_of half-cell)
+half_pidns=$(readlink "/proc/$half_keeper/ns/pid")
+is "$(cat "/proc/$half_keeper/comm") $(grep -c "$half" "$half_record")" "chatcell-keeper 0" \
+	"its keeper (pid $half_keeper) lives on, with a record that names no chat"
+run chatcell-admin run --user "$half" -- readlink /proc/self/ns/pid
+ok "the next login succeeds in a cell other than the half one ($out)" test "$rc:${out:-none}" != "0:$half_pidns" -a "$rc" = 0
+is "$(wait_gone "$half_keeper" 10 && echo gone) $(grep -c "$half" "$half_record")" "gone 1" \
+	"the half cell's keeper is gone, and the new cell's record names the chat"
+is "$(readlink "/proc/$(keeper_of half-cell)/ns/pid")" "$out" "(control: the login is in the new cell)"
+chatcell-admin suspend half-cell >/dev/null
+
 done_testing

@@ -14,6 +14,7 @@
 #include "db/chats.h"
 #include "db/egress_store.h"
 #include "db/settings.h"
+#include "egress/conntrack_flush.h"
 
 struct collection {
 	struct cc_nft_element *items;
@@ -162,11 +163,14 @@ static size_t of_uid(const struct cc_nft_element *els, size_t count, uint32_t ui
 	return n;
 }
 
-/* A change to chat `uid`'s cell, if one runs: build() fills the batch. */
+/* A change to chat `uid`'s cell, if one runs: build() fills the batch.
+ * One that takes anything away (`removes`) cuts the cell's open
+ * connections too (conntrack_flush.h). */
 struct cell_change {
 	void (*build)(struct cc_nft_batch *batch, const struct cell_change *change);
 	const struct cc_nft_element *add, *remove;
 	size_t add_count, remove_count;
+	bool removes;
 };
 
 static int change_cell(struct cc_registry *reg, const struct cc_config *config, uint32_t uid,
@@ -188,12 +192,16 @@ static int change_cell(struct cc_registry *reg, const struct cc_config *config, 
 	if (batch)
 		change->build(batch, change);
 	rc = commit(batch, netns, &kernel_errno, err);
-	if (rc == 0 || kernel_errno != ENOENT)
-		return rc;
-	/* The cell's table is gone: the registry (with this change) says what to build. */
-	memset(err, 0, sizeof(*err));
-	rc = cc_egress_build_cell(reg, config, uid, netns, now, err);
-	return rc < 0 ? rc : note_rebuilt(reg, err);
+	if (rc < 0 && kernel_errno == ENOENT) {
+		/* The cell's table is gone: the registry (with this change) says what to build. */
+		memset(err, 0, sizeof(*err));
+		rc = cc_egress_build_cell(reg, config, uid, netns, now, err);
+		if (rc == 0)
+			rc = note_rebuilt(reg, err);
+	}
+	if (rc == 0 && change->removes)
+		rc = cc_conntrack_flush(netns, err);
+	return rc;
 }
 
 static void build_elements(struct cc_nft_batch *batch, const struct cell_change *change)
@@ -211,7 +219,7 @@ static void build_forget(struct cc_nft_batch *batch, const struct cell_change *c
 int cc_egress_forget_learned(struct cc_registry *reg, const struct cc_config *config, uint32_t uid, int64_t now,
 			     struct cc_err *err)
 {
-	const struct cell_change forget = {.build = build_forget};
+	const struct cell_change forget = {.build = build_forget, .removes = true};
 
 	return change_cell(reg, config, uid, &forget, now, err) < 0 ? -1 : 0;
 }
@@ -237,8 +245,8 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 			continue;
 		na = of_uid(add, add_count, uid, mine);
 		nr = of_uid(remove, remove_count, uid, mine + na);
-		rc = change_cell(reg, config, uid, &(struct cell_change){build_elements, mine, mine + na, na, nr}, now,
-				 err) < 0
+		rc = change_cell(reg, config, uid, &(struct cell_change){build_elements, mine, mine + na, na, nr, nr > 0},
+				 now, err) < 0
 			     ? -1
 			     : 0;
 	}

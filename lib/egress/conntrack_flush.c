@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "egress/conntrack_flush.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "egress/nft_batch.h"
+
+int cc_conntrack_flush(int netns, struct cc_err *err)
+{
+	char buf[8192] __attribute__((aligned(4))); /* the request, then its acknowledgement */
+	struct mnl_socket *nl = cc_nft_socket_open(netns);
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	uint32_t seq = (uint32_t)time(NULL);
+	ssize_t len;
+	int rc;
+
+	if (!nl)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open a netfilter socket in the cell");
+	/* IPCTNL_MSG_CT_DELETE without a tuple and family AF_UNSPEC: all of
+	 * the namespace's entries, of every family. */
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		rc = -errno;
+	} else {
+		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		rc = len < 0 ? -errno
+			     : mnl_cb_run(buf, (size_t)len, seq, mnl_socket_get_portid(nl), NULL, NULL) < 0 ? -errno : 0;
+	}
+	mnl_socket_close(nl);
+	if (rc < 0)
+		return cc_fail_errno(err, CC_ERR_SYSTEM, -rc,
+				     "cannot cut the cell's open connections (conntrack over netlink, "
+				     "CONFIG_NF_CT_NETLINK)");
+	return 0;
+}

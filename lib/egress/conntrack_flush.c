@@ -18,7 +18,6 @@ int cc_conntrack_flush(int netns, struct cc_err *err)
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
 	uint32_t seq = (uint32_t)time(NULL);
-	ssize_t len;
 	int rc;
 
 	if (!nl)
@@ -36,7 +35,8 @@ int cc_conntrack_flush(int netns, struct cc_err *err)
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
 	} else {
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
 		rc = len < 0 ? -errno
 			     : mnl_cb_run(buf, (size_t)len, seq, mnl_socket_get_portid(nl), NULL, NULL) < 0 ? -errno : 0;
 	}

@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "egress/nft_batch.h"
+#include "egress/nft_probe.h"
 
 int cc_conntrack_flush(int netns, struct cc_err *err)
 {
 	char buf[8192] __attribute__((aligned(4))); /* the request, then its acknowledgement */
 	struct mnl_socket *nl = cc_nft_socket_open(netns);
 	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
 	uint32_t seq = (uint32_t)time(NULL);
 	int rc;
 
@@ -24,14 +24,7 @@ int cc_conntrack_flush(int netns, struct cc_err *err)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open a netfilter socket in the cell");
 	/* IPCTNL_MSG_CT_DELETE without a tuple and family AF_UNSPEC: all of
 	 * the namespace's entries, of every family. */
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
+	nlh = cc_nfnl_request(buf, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq, AF_UNSPEC);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
 	} else {

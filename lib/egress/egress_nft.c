@@ -12,6 +12,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -572,6 +573,64 @@ static struct nftnl_rule *rule_neighbour_discovery(void)
 	return r;
 }
 
+/* Source routing: a packet with an IPv6 routing header, or an IPv4
+ * source-route option, is sent to the first address of its route (the
+ * one the allowlist sees) and on from there to others the allowlist
+ * never saw; an unprivileged socket may set either (IPV6_RTHDR,
+ * IP_OPTIONS). Refused first, for known flows too:
+ *   meta nfproto ipv6 exthdr rt exists counter name "rejected" reject with icmpx admin-prohibited
+ *   meta nfproto ipv4 ip option lsrr exists (and ssrr) ... the same */
+static void put_source_route_rejects(struct cc_nft_batch *batch)
+{
+	static const struct {
+		uint8_t nfproto;
+		uint32_t op;
+		uint8_t type;
+	} routes[] = {{NFPROTO_IPV6, NFT_EXTHDR_OP_IPV6, IPPROTO_ROUTING},
+		      {NFPROTO_IPV4, NFT_EXTHDR_OP_IPV4, IPOPT_LSRR},
+		      {NFPROTO_IPV4, NFT_EXTHDR_OP_IPV4, IPOPT_SSRR}};
+	const uint8_t present = 1;
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "chat");
+
+		cc_nft_meta(r, NFT_META_NFPROTO, NFT_REG_1);
+		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &routes[i].nfproto, sizeof(routes[i].nfproto));
+		cc_nft_exthdr_exists(r, routes[i].op, routes[i].type, NFT_REG_1);
+		cc_nft_cmp(r, NFT_REG_1, NFT_CMP_EQ, &present, sizeof(present));
+		cc_nft_counter_ref(r, CC_NFT_COUNTER);
+		cc_nft_reject(r, NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
+		cc_nft_put_rule(batch, r);
+	}
+}
+
+/* Group memberships: when a chat joins a multicast group, the kernel
+ * reports it (IGMP, MLD) with addresses the chat chose, from no socket of
+ * the chat's, so past the "chat" chain; the cell needs no multicast.
+ *   meta l4proto igmp counter drop
+ *   meta l4proto ipv6-icmp icmpv6 type 130-132 counter drop (MLD query, report, done)
+ *   meta l4proto ipv6-icmp icmpv6 type 143 counter drop (MLDv2 report) */
+static void put_multicast_drops(struct cc_nft_batch *batch)
+{
+	static const struct {
+		uint8_t proto, first, last;
+	} reports[] = {{IPPROTO_IGMP, 0, 0}, {IPPROTO_ICMPV6, 130, 132}, {IPPROTO_ICMPV6, 143, 143}};
+
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+		struct nftnl_rule *r = cc_nft_new_rule(CC_NFT_TABLE, "output");
+
+		match_l4proto(r, reports[i].proto);
+		if (reports[i].last) {
+			cc_nft_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1);
+			cc_nft_cmp(r, NFT_REG_1, NFT_CMP_GTE, &reports[i].first, sizeof(reports[i].first));
+			cc_nft_cmp(r, NFT_REG_1, NFT_CMP_LTE, &reports[i].last, sizeof(reports[i].last));
+		}
+		cc_nft_counter(r);
+		cc_nft_verdict(r, NF_DROP, NULL);
+		cc_nft_put_rule(batch, r);
+	}
+}
+
 /* Everything of the table after its creation. */
 static void put_policy(struct cc_nft_batch *batch, const struct cc_config *config)
 {
@@ -597,6 +656,7 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	put_capped_chain(batch);
 	put_admit_chain(batch, config);
 	cc_nft_put_rule(batch, rule_loopback_untracked());
+	put_source_route_rejects(batch);
 	put_gate_flood_rules(batch);
 	cc_nft_put_rule(batch, rule_established("chat"));
 	put_gate_rules(batch, config);
@@ -606,6 +666,7 @@ static void put_policy(struct cc_nft_batch *batch, const struct cc_config *confi
 	put_reject(batch, IPPROTO_TCP, 0);
 	put_reject(batch, 0, 0);
 	cc_nft_put_rule(batch, rule_loopback("output", NFT_META_OIF));
+	put_multicast_drops(batch);
 	cc_nft_put_rule(batch, rule_chat_uids(config));
 	cc_nft_put_rule(batch, rule_loopback("input", NFT_META_IIF));
 	cc_nft_put_rule(batch, rule_established("input"));

@@ -27,17 +27,7 @@ struct rule_count {
 
 static struct nlmsghdr *put_request(char *buf, int type, uint16_t flags, uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | (uint16_t)type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = NFPROTO_INET;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return cc_nfnl_request(buf, NFNL_SUBSYS_NFTABLES, (uint8_t)type, flags, seq, NFPROTO_INET);
 }
 
 static int chain_attribute(const struct nlattr *attr, void *data)

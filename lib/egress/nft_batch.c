@@ -282,6 +282,26 @@ void cc_nft_ct_count_over(struct nftnl_rule *r, uint32_t count)
 	cc_nft_add_expr(r, e);
 }
 
+void cc_nft_exthdr_exists(struct nftnl_rule *r, uint32_t op, uint8_t type, uint32_t dreg)
+{
+	struct nftnl_expr *e = r ? nftnl_expr_alloc("exthdr") : NULL;
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, op);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 0);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, dreg);
+	}
+	cc_nft_add_expr(r, e);
+}
+
+void cc_nft_counter(struct nftnl_rule *r)
+{
+	cc_nft_add_expr(r, r ? nftnl_expr_alloc("counter") : NULL);
+}
+
 void cc_nft_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg)
 {
 	struct nftnl_expr *e = r ? nftnl_expr_alloc("meta") : NULL;

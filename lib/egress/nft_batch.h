@@ -85,6 +85,12 @@ void cc_nft_add_expr(struct nftnl_rule *r, struct nftnl_expr *e);
 
 /* Expressions; each appends one (nothing if r is NULL or memory ran out,
  * which the batch then reports). */
+/* [exthdr ... exists]: 1 in `dreg` (one byte) if the packet has the IPv6
+ * extension header (op NFT_EXTHDR_OP_IPV6) or IPv4 option
+ * (NFT_EXTHDR_OP_IPV4) `type`, else 0. */
+void cc_nft_exthdr_exists(struct nftnl_rule *r, uint32_t op, uint8_t type, uint32_t dreg);
+/* [counter]: a count of the rule's own (nft list shows it). */
+void cc_nft_counter(struct nftnl_rule *r);
 void cc_nft_meta(struct nftnl_rule *r, uint32_t key, uint32_t dreg);
 void cc_nft_to_big_endian_u32(struct nftnl_rule *r, uint32_t reg);
 void cc_nft_cmp(struct nftnl_rule *r, uint32_t reg, uint32_t op, const void *data, uint32_t len);

@@ -29,19 +29,27 @@ int cc_nft_kernel_error(int error, struct cc_err *err)
 	}
 }
 
-/* NFT_MSG_GETTABLE for inet chatcell: the answer is the table or ENOENT. */
-static struct nlmsghdr *get_table_request(char *buf)
+struct nlmsghdr *cc_nfnl_request(char *buf, uint8_t subsys, uint8_t type, uint16_t flags, uint32_t seq,
+				 uint8_t family)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = 1;
+	nlh->nlmsg_type = (uint16_t)(subsys << 8 | type);
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = NFPROTO_INET;
+	nfg->nfgen_family = family;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
+	return nlh;
+}
+
+/* NFT_MSG_GETTABLE for inet chatcell: the answer is the table or ENOENT. */
+static struct nlmsghdr *get_table_request(char *buf)
+{
+	struct nlmsghdr *nlh = cc_nfnl_request(buf, NFNL_SUBSYS_NFTABLES, NFT_MSG_GETTABLE, NLM_F_ACK, 1, NFPROTO_INET);
+
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, CC_NFT_TABLE);
 	return nlh;
 }

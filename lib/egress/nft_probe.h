@@ -10,6 +10,12 @@
 
 #include <libmnl/libmnl.h>
 
+/* A netfilter netlink request at the start of `buf`: message `type` of
+ * subsystem `subsys` (NFNL_SUBSYS_*), NLM_F_REQUEST | flags, sequence
+ * `seq`, for `family` (NFPROTO_*, or AF_UNSPEC: all). Attributes follow. */
+struct nlmsghdr *cc_nfnl_request(char *buf, uint8_t subsys, uint8_t type, uint16_t flags, uint32_t seq,
+				 uint8_t family);
+
 /* Send one request on `nl` and read its answers (data answers to `cb`):
  * 1 answered, 0 the kernel said ENOENT, -1 error (err set). */
 int cc_nft_ask(struct mnl_socket *nl, const struct nlmsghdr *request, mnl_cb_t cb, void *data, struct cc_err *err);

@@ -246,6 +246,55 @@ is "$(in_cell net-chat-f nft list chain inet chatcell admit | grep -c 'count\|li
 like "$(chatcell-admin show net-chat-f)" "*capped       15 packets of questions to the DNS gate refused past 25 at once (connections_max max: no other cap)*" \
 	"show says what was refused, and that there is no other cap"
 write_config </dev/null
+
+# Source routing: an unprivileged socket may carry an IPv6 routing header
+# (IPV6_RTHDR, here a segment routing header) or an IPv4 loose source
+# route (IP_OPTIONS). The packet goes to the route's first address, an
+# allowed one, which would pass it on to a destination A may not reach.
+chatcell-admin egress allow net-chat-a fd00::2 --port 8000 --proto udp >/dev/null
+route_probe='import errno, socket, struct, sys
+def send(family, to, level=0, opt=None, value=b""):
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        if opt is not None:
+            s.setsockopt(level, opt, value)
+        s.sendto(b"x", (to, 8000))
+        return "sent"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+via6, via4 = "fd00::2", "10.99.0.2"
+srh = struct.pack("BBBBBBH", 0, 4, 4, 1, 1, 0, 0) + socket.inet_pton(socket.AF_INET6, "::") + socket.inet_pton(socket.AF_INET6, via6)
+lsrr = bytes([1, 131, 7, 4]) + socket.inet_aton(via4)
+print(send(socket.AF_INET6, via6), send(socket.AF_INET6, "fd00::9"),
+      send(socket.AF_INET6, "fd00::9", socket.IPPROTO_IPV6, 57, srh))
+print(send(socket.AF_INET, via4), send(socket.AF_INET, "10.99.0.9"),
+      send(socket.AF_INET, "10.99.0.9", socket.IPPROTO_IP, socket.IP_OPTIONS, lsrr))'
+run in_cell net-chat-a /usr/bin/python3 -c "$route_probe"
+is "$out" $'sent sent sent\nsent sent sent' "control: root inside A's cell sends all six datagrams, with either route"
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$route_probe"
+is "${out%%$'\n'*}" "sent EPERM EPERM" \
+	"attack net/source-route-ipv6: A's datagram routed through its allowed [fd00::2]:8000 to [fd00::9] (a segment routing header) is refused, as the direct one is; control: to [fd00::2] it goes"
+is "${out##*$'\n'}" "sent EPERM EPERM" \
+	"attack net/source-route-ipv4: A's datagram with a loose source route through its allowed 10.99.0.2 to 10.99.0.9 is refused (this kernel refuses the option to A already; the table would too), as the direct one is; control: to 10.99.0.2 it goes"
+
+# Group memberships: the kernel reports a group A joins (IGMP, MLD) with
+# the addresses A chose, from no socket of A's; the cell drops them.
+mcast_dropped() { in_cell net-chat-a nft -j list chain inet chatcell output | /usr/bin/python3 -c 'import json, sys
+print(sum(e["counter"]["packets"] for o in json.load(sys.stdin)["nftables"] if "rule" in o
+          for e in o["rule"]["expr"] if "counter" in e and isinstance(e["counter"], dict) and "packets" in e["counter"]))'; }
+mcast_before=$(mcast_dropped)
+join='import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("239.1.2.3") + socket.inet_aton("0.0.0.0"))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, "ff05::1:2") + struct.pack("@I", socket.if_nametoindex("eth0")))
+print("joined")'
+run chatcell-admin run --user "$a" -- /usr/bin/python3 -c "$join"
+is "$out" joined "control: A joins an IPv4 and an IPv6 multicast group (the kernel reports both)"
+mcast_more() { [ "$(mcast_dropped)" -ge "$((mcast_before + 2))" ]; }
+ok "attack net/multicast-report: the IGMP and MLD reports of A's groups are dropped in A's cell ($mcast_before before)" \
+	spin_until 10 mcast_more
+
 start_sshd 2222
 authorize_key "$a"
 read_tunnel='import socket, sys

@@ -205,6 +205,9 @@ static const struct host_service {
 	{"/run/dbus", "/run/dbus/system_bus_socket", true},
 	/* avahi: mDNS lookups on the host's networks (nss-mdns) */
 	{"/run/avahi-daemon", "/run/avahi-daemon/socket", true},
+	/* CUPS: a print job goes out to the host's printers (and any
+	 * network printer they name), past the cell's egress policy */
+	{"/run/cups", "/run/cups/cups.sock", true},
 	/* systemd-resolved's lookups (nss-resolve, varlinkctl); its
 	 * directory holds the stub resolv.conf that /etc/resolv.conf may
 	 * name, over which the cell's own goes */

@@ -3,7 +3,7 @@
 # The host's services whose sockets let anyone connect, which a chat's
 # cell must not reach (Landlock does not mediate connect() on a path):
 # nscd (Debian's own, run inside the sandbox), the D-Bus system bus (a real
-# dbus-daemon --system), avahi's and systemd-resolved's sockets (listeners
+# dbus-daemon --system), avahi's, CUPS's and systemd-resolved's sockets (listeners
 # standing in at their paths: what is tested is that the cell cannot reach
 # the path). Each attack ("attack services/NAME") sits beside a control by
 # root or a user who is not a chat. nscd also learns of every change to
@@ -104,12 +104,12 @@ while True:
     for s in r:
         try: s.accept()[0].close()
         except BlockingIOError: pass'
-mkdir -p /run/dbus /run/avahi-daemon /run/systemd/resolve
+mkdir -p /run/dbus /run/avahi-daemon /run/systemd/resolve /run/cups
 start_ready dbus-daemon --system --nofork --print-address
 dbus_pid=$READY_PID
-start_ready /usr/bin/python3 -c "$listen_py" /run/avahi-daemon/socket /run/systemd/resolve/io.systemd.Resolve
+start_ready /usr/bin/python3 -c "$listen_py" /run/avahi-daemon/socket /run/systemd/resolve/io.systemd.Resolve /run/cups/cups.sock
 standin_pid=$READY_PID
-sockets="/run/dbus/system_bus_socket /run/avahi-daemon/socket /run/systemd/resolve/io.systemd.Resolve"
+sockets="/run/dbus/system_bus_socket /run/avahi-daemon/socket /run/cups/cups.sock /run/systemd/resolve/io.systemd.Resolve"
 run dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetId
 is "$rc" 0 "control: root reaches the system bus (dbus-daemon --system answers)"
 for sock in $sockets; do
@@ -122,31 +122,31 @@ for sock in $sockets; do
 	is "$out" "$([ "$sock" = /run/systemd/resolve/io.systemd.Resolve ] && echo ECONNREFUSED || echo ENOENT)" \
 		"attack services/connect: a chat's session cannot reach $sock"
 done
-run in_session nscd-b /bin/sh -c "/usr/bin/find /run/dbus /run/avahi-daemon -mindepth 1 | wc -l; /usr/bin/stat -c %F /run/systemd/resolve/io.systemd.Resolve"
+run in_session nscd-b /bin/sh -c "/usr/bin/find /run/dbus /run/avahi-daemon /run/cups -mindepth 1 | wc -l; /usr/bin/stat -c %F /run/systemd/resolve/io.systemd.Resolve"
 is "$out" "0
-character special file" "the system bus's and avahi's directories show empty, resolved's socket is /dev/null"
+character special file" "the system bus's, avahi's and CUPS's directories show empty, resolved's socket is /dev/null"
 
 # Services started (or their sockets made anew) after the cell started:
 # the next login hides them, for everything running in the cell.
 kill "$dbus_pid" "$standin_pid"
 wait "$dbus_pid" "$standin_pid" 2>/dev/null
-rm -rf /run/dbus /run/avahi-daemon /run/systemd/resolve/io.systemd.Resolve
+rm -rf /run/dbus /run/avahi-daemon /run/cups /run/systemd/resolve/io.systemd.Resolve
 stop_nscd
 chatcell-admin suspend nscd-b >/dev/null
 chatcell-admin resume nscd-b >/dev/null
 chatcell-admin ensure --start nscd-b >/dev/null
 start_nscd
-mkdir -p /run/dbus /run/avahi-daemon
+mkdir -p /run/dbus /run/avahi-daemon /run/cups
 start_ready dbus-daemon --system --nofork --print-address
 dbus_pid=$READY_PID
-start_ready /usr/bin/python3 -c "$listen_py" /run/avahi-daemon/socket /run/systemd/resolve/io.systemd.Resolve
+start_ready /usr/bin/python3 -c "$listen_py" /run/avahi-daemon/socket /run/systemd/resolve/io.systemd.Resolve /run/cups/cups.sock
 standin_pid=$READY_PID
 in_cell() { nsenter -m -t "$(keeper_of nscd-b)" "$@"; }
 reach_all() { for sock in /var/run/nscd/socket $sockets; do in_cell /usr/bin/python3 -c "$connect_py" "$sock"; done | paste -sd' '; }
-is "$(reach_all)" "ok ok ok ok" "control: started after the cell, nscd, the system bus, avahi and resolved show in the running cell"
+is "$(reach_all)" "ok ok ok ok ok" "control: started after the cell, nscd, the system bus, avahi, CUPS and resolved show in the running cell"
 run in_session nscd-b /bin/sh -c "/usr/bin/getent ahostsv4 other.test; echo \$?"
 is "$out" "2" "attack services/started-after-the-cell: the next login hides them: the chat's lookup goes to the gate"
-is "$(reach_all)" "ENOENT ENOENT ENOENT ECONNREFUSED" "attack services/started-after-the-cell: and nothing running in the cell reaches them any more"
+is "$(reach_all)" "ENOENT ENOENT ENOENT ENOENT ECONNREFUSED" "attack services/started-after-the-cell: and nothing running in the cell reaches them any more"
 chatcell-admin suspend nscd-b >/dev/null
 kill "$dbus_pid" "$standin_pid"
 stop_nscd

@@ -72,7 +72,7 @@ int cc_egress_deny_address(const struct cc_egress_ctx *x, const struct cc_chat *
 
 	if (removed <= 0)
 		return removed;
-	return cc_egress_change(x->reg, x->config, NULL, 0, &el, 1, x->now, err) < 0 ? -1 : 1;
+	return cc_egress_revoke(x->reg, x->config, &el, 1, x->now, err) < 0 ? -1 : 1;
 }
 
 struct host_elements {
@@ -180,5 +180,5 @@ int cc_egress_deny_host(const struct cc_egress_ctx *x, const struct cc_chat *cha
 	removed = cc_egress_remove_host(x->reg, chat->id, host, ports, err);
 	if (removed <= 0)
 		return removed;
-	return cc_egress_change(x->reg, x->config, NULL, 0, old.items, old.count, x->now, err) < 0 ? -1 : 1;
+	return cc_egress_revoke(x->reg, x->config, old.items, old.count, x->now, err) < 0 ? -1 : 1;
 }

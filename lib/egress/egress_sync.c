@@ -164,8 +164,8 @@ static size_t of_uid(const struct cc_nft_element *els, size_t count, uint32_t ui
 }
 
 /* A change to chat `uid`'s cell, if one runs: build() fills the batch.
- * One that takes anything away (`removes`) cuts the cell's open
- * connections too (conntrack_flush.h). */
+ * One the admin made to take something away (`removes`) cuts the cell's
+ * open connections too (conntrack_flush.h). */
 struct cell_change {
 	void (*build)(struct cc_nft_batch *batch, const struct cell_change *change);
 	const struct cc_nft_element *add, *remove;
@@ -224,9 +224,9 @@ int cc_egress_forget_learned(struct cc_registry *reg, const struct cc_config *co
 	return change_cell(reg, config, uid, &forget, now, err) < 0 ? -1 : 0;
 }
 
-int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
-		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
-		     struct cc_err *err)
+static int change_cells(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
+			size_t add_count, const struct cc_nft_element *remove, size_t remove_count, bool cut, int64_t now,
+			struct cc_err *err)
 {
 	struct cc_nft_element *mine = calloc(add_count + remove_count + 1, sizeof(*mine));
 	int rc = 0;
@@ -245,13 +245,26 @@ int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, co
 			continue;
 		na = of_uid(add, add_count, uid, mine);
 		nr = of_uid(remove, remove_count, uid, mine + na);
-		rc = change_cell(reg, config, uid, &(struct cell_change){build_elements, mine, mine + na, na, nr, nr > 0},
+		rc = change_cell(reg, config, uid, &(struct cell_change){build_elements, mine, mine + na, na, nr, cut},
 				 now, err) < 0
 			     ? -1
 			     : 0;
 	}
 	free(mine);
 	return rc;
+}
+
+int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
+		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
+		     struct cc_err *err)
+{
+	return change_cells(reg, config, add, add_count, remove, remove_count, false, now, err);
+}
+
+int cc_egress_revoke(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *remove,
+		     size_t remove_count, int64_t now, struct cc_err *err)
+{
+	return change_cells(reg, config, NULL, 0, remove, remove_count, true, now, err);
 }
 
 /* Chat `chat`'s table from the registry: a new one (`fresh`: none may

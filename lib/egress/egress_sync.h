@@ -29,10 +29,17 @@ int cc_egress_rebuild(struct cc_registry *reg, const struct cc_config *config, i
 
 /* Add and remove elements whose change the registry already holds (in the
  * caller's open transaction), in the cells of their chats that run; a
- * vanished table is rebuilt instead. */
+ * vanished table is rebuilt instead. Open connections stay (a host rule's
+ * refresh, new addresses for a name, is no reason to cut them). */
 int cc_egress_change(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *add,
 		     size_t add_count, const struct cc_nft_element *remove, size_t remove_count, int64_t now,
 		     struct cc_err *err);
+
+/* The admin took these elements away (egress deny): removed as by
+ * cc_egress_change, and each of their chats' running cells forgets its
+ * open connections (conntrack_flush.h), so none outlives its rule. */
+int cc_egress_revoke(struct cc_registry *reg, const struct cc_config *config, const struct cc_nft_element *remove,
+		     size_t remove_count, int64_t now, struct cc_err *err);
 
 /* Empty the learned sets (the DNS gate's) of chat `uid`'s cell, if one
  * runs: after a domain rule is removed, no address it let the chat learn

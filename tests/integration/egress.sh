@@ -180,7 +180,7 @@ is "$(elements egress-c exact4 allow4 | wc -l):$(elements egress-c exact6 allow6
 . "$CC_SRCDIR/tests/lib/outside_net.sh"
 start_outside 198.51.100.4 2001:db8::4
 start_ready nsenter --net="/proc/$OUTSIDE_PID/ns/net" /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" \
-	198.51.100.4:8000/tcp 198.51.100.4:8001/tcp "[2001:db8::4]:8000/tcp"
+	198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:8002/tcpecho "[2001:db8::4]:8000/tcp"
 outside_listener=$READY_PID
 echo "nameserver 127.0.0.10" >/etc/resolv.conf
 ip addr add 127.0.0.10/8 dev lo
@@ -217,6 +217,27 @@ d = json.load(sys.stdin)
 print(d["name"], [(r["rule"], r["host"], bool(r["expires_at"])) for r in d["rules"]], d["hosts"], d["shared"])')" \
 	"$b [('198.51.100.4/32 tcp 8000', 'api.test', True), ('2001:db8::4/128 tcp 8000', 'api.test', True)] [{'host': 'api.test', 'proto': 'tcp', 'ports': '8000'}] []" \
 	"egress list --json shows the rules, their host and expiry"
+# A connection B opened under the host rule, held open across the refresh.
+chatcell-admin egress allow egress-b --host api.test --port 8002 >/dev/null
+mkfifo -m 0666 /run/held-open /run/held-go
+chatcell-admin run egress-b -- /usr/bin/python3 -c '
+import errno, socket
+def talk(s, m):
+    try:
+        s.sendall(m)
+        s.settimeout(5)
+        return "ok" if s.recv(64) == m else "wrong"
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e))
+held = socket.create_connection(("198.51.100.4", 8002), timeout=5)
+with open("/run/held-open", "w") as f:
+    f.write(talk(held, b"1") + "\n")
+open("/run/held-go").read()
+print(talk(held, b"2"))
+' >/tmp/held.out 2>&1 &
+held_job=$!
+read -r held </run/held-open
+is "$held" ok "control: B's connection to api.test's address on 8002 carries data"
 stop_dns
 start_dns 1
 run chatcell-admin egress refresh egress-b
@@ -230,6 +251,11 @@ run in_cell egress-b nft list set inet chatcell exact4
 ok "the element expired out of the kernel set" test $? -eq 0
 run as_session egress-b tcp 198.51.100.4 8000
 is "$out" "ECONNREFUSED" "an expired element stops matching"
+echo go >/run/held-go
+wait "$held_job"
+is "$(cat /tmp/held.out)" ok \
+	"a connection open before the refresh goes on after it and after its address expired (a name's TTL cuts nothing open; a deny would)"
+rm -f /run/held-open /run/held-go /tmp/held.out
 # DNS inside a cell goes only to the DNS gate (tests/integration/dns_gate.sh);
 # straight to any resolver it is refused.
 chat_user egress-d >/dev/null

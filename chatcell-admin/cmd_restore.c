@@ -13,11 +13,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/grow.h"
 #include "base/trusted_dir.h"
 #include "commands.h"
 #include "db/events.h"
@@ -37,6 +39,13 @@ struct backup {
 	uint8_t key[CC_HOST_KEY_LEN];
 	char fingerprint[CC_HOST_KEY_FINGERPRINT_LEN + 1];
 	int64_t chats;
+	/* Of the host's registry, kept across the restore: its deleted chats
+	 * still in quarantine that the backup lacks (their UIDs must not be
+	 * given out before it ends), and where UID allocation stands. */
+	struct cc_chat *quarantined;
+	size_t quarantined_count, quarantined_capacity;
+	uint32_t next_uid;
+	bool have_next_uid;
 };
 
 /* Do the registry and the key of the backup belong to this chatcell and to
@@ -86,15 +95,34 @@ struct keep_check {
 
 /* A chat of this host must be the same chat in the backup: one the backup
  * lacks would keep its home and processes with a UID the restored registry
- * would give out again. */
+ * would give out again. A deleted chat still in quarantine that the backup
+ * lacks is kept (put_in_place); a chat with an unfinished step must have
+ * it finished first, since the restored registry would forget it half
+ * done. */
 static int same_in_backup(const struct cc_chat *chat, void *ctx)
 {
 	struct keep_check *k = ctx;
 	struct cc_chat there;
+	int64_t quarantine_end = chat->deleted_at + (int64_t)k->a->config.quarantine_days * 86400;
 	int found = cc_chats_find_by_uid(&k->b->copy, chat->uid, &there, &k->a->err);
 
 	if (found < 0)
 		return -1;
+	if (chat->pending != CC_PENDING_NONE)
+		return cc_fail(&k->a->err, CC_ERR_CONFLICT,
+			       "%s (uid %u) has an unfinished %s (see 'chatcell-admin show --user %s'): restoring would "
+			       "forget it half done, with its home and UID. Finish it first (fix what stops it, then run "
+			       "the command again), then restore",
+			       chat->name, chat->uid, cc_chat_pending_name(chat->pending), chat->name);
+	if (!found && chat->state == CC_STATE_DELETED && quarantine_end > k->a->now) {
+		struct cc_chat *more = cc_grow(k->b->quarantined, &k->b->quarantined_capacity,
+					       k->b->quarantined_count, sizeof(*more), 16);
+
+		if (!more)
+			return cc_fail_errno(&k->a->err, CC_ERR_SYSTEM, ENOMEM, "collecting the quarantined chats");
+		k->b->quarantined = more;
+		more[k->b->quarantined_count++] = *chat;
+	}
 	if (found && strcmp(there.name, chat->name) != 0)
 		return cc_fail(&k->a->err, CC_ERR_CONFLICT,
 			       "uid %u is %s on this host but %s in the backup in %s: the backup is not of this host's "
@@ -131,6 +159,12 @@ static int check_target(struct admin *a, struct backup *b, bool *unreadable)
 		rc = cc_chats_count(&live, &chats, &a->err);
 		if (rc == 0 && a->opt.force)
 			rc = cc_chats_each(&live, true, false, same_in_backup, &k, &a->err);
+		if (rc == 0 && a->opt.force) {
+			int found = cc_settings_get_u32(&live, CC_SETTING_NEXT_UID, &b->next_uid, &a->err);
+
+			rc = found < 0 ? -1 : 0;
+			b->have_next_uid = found > 0;
+		}
 		cc_registry_close(&live);
 	}
 	if (rc < 0 || a->opt.force)
@@ -184,6 +218,12 @@ static int put_in_place(struct admin *a, struct backup *b)
 	rc = cc_registry_copy_in(&live, &b->copy, &a->err);
 	if (rc == 0)
 		rc = cc_registry_migrate(&live, &a->err);
+	/* This host's quarantines go on, and its UIDs are given out from
+	 * where they were, not again from where the backup stood. */
+	for (size_t i = 0; rc == 0 && i < b->quarantined_count; i++)
+		rc = cc_chats_insert(&live, &b->quarantined[i], &a->err);
+	if (rc == 0 && b->have_next_uid)
+		rc = cc_settings_set_u32(&live, CC_SETTING_NEXT_UID, b->next_uid, &a->err);
 	snprintf(detail, sizeof(detail), "from %s", b->dir);
 	if (rc == 0)
 		rc = cc_events_add(&live, a->now, a->actor, "restore", NULL, detail, &a->err);
@@ -276,5 +316,6 @@ int cmd_restore(struct admin *a)
 	if (b.fd >= 0)
 		close(b.fd);
 	explicit_bzero(b.key, sizeof(b.key));
+	free(b.quarantined);
 	return rc;
 }

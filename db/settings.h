@@ -10,9 +10,10 @@
 #include "config/conf.h"
 #include "db/registry.h"
 
-/* Keys besides the identity and the allocation cursor. */
+/* Keys besides the identity. */
 #define CC_SETTING_HOST_KEY "host_key_fingerprint" /* cc_host_key_fingerprint() of the key */
 #define CC_SETTING_LAST_BACKUP "last_backup"       /* "<unix time> <directory>" of the last backup */
+#define CC_SETTING_NEXT_UID "next_uid"             /* where the next UID search starts (uid_alloc.c) */
 /* A new random value each time running cells' egress tables are built
  * anew (their learned sets empty): the DNS gate then forgets what it
  * thinks it opened in them, and opens it again at the next answer. */

@@ -3,7 +3,7 @@
 
 #include "db/settings.h"
 
-#define CURSOR_KEY "next_uid"
+#define CURSOR_KEY CC_SETTING_NEXT_UID
 
 static int uid_in_registry(struct cc_registry *reg, uint32_t uid, struct cc_err *err)
 {

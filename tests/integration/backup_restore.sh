@@ -58,12 +58,27 @@ c=$(chat_user "backup-chat-c")
 run chatcell-admin restore /root/backup --force
 is "$rc:$err" "5:chatcell-admin restore: $c (uid $(id -u "$c")) is a chat of this host that the backup in /root/backup does not have: restoring would leave its home and processes to a UID the registry could give out again. Delete it first (chatcell-admin delete --user $c), or restore a newer backup" \
 	"restore refuses to lose a chat made after the backup"
+c_uid=$(id -u "$c")
 chatcell-admin delete --user "$c" >/dev/null
+# A delete left unfinished (its pending step recorded, as a crash leaves
+# it): the restored registry would forget it half done.
+sqlite3 "$state/registry.db" "UPDATE chats SET pending = 'delete' WHERE uid = $c_uid"
+run chatcell-admin restore /root/backup --force
+is "$rc:$err" "5:chatcell-admin restore: $c (uid $c_uid) has an unfinished delete (see 'chatcell-admin show --user $c'): restoring would forget it half done, with its home and UID. Finish it first (fix what stops it, then run the command again), then restore" \
+	"restore refuses to forget a chat's unfinished step"
+sqlite3 "$state/registry.db" "UPDATE chats SET pending = NULL WHERE uid = $c_uid"
+next_uid=$(sqlite3 "$state/registry.db" "SELECT value FROM settings WHERE key = 'next_uid'")
 run chatcell-admin restore /root/backup --force
 is "$rc:$out:$err" "0:restored 2 chats from /root/backup (registry integrity ok, host key fingerprint ${fp:0:16})
 restore done: 0 NSS view entries fixed (0 published, 0 removed), 0 homes made, 0 orphan homes reported:" \
 	"once it is deleted, restore --force replaces the registry"
 is "$(chatcell-admin list | awk 'NR > 1 {print $1}' | sort)" "$(printf '%s\n' "$a" "$b" | sort)" "the host has the backup's chats"
+is "$(sqlite3 "$state/registry.db" "SELECT name, state FROM chats WHERE uid = $c_uid; SELECT value FROM settings WHERE key = 'next_uid'")" \
+	"$c|deleted
+$next_uid" "the deleted chat the backup lacks keeps its quarantine, and UIDs are given out from where this host stood"
+d=$(chat_user "backup-chat-d")
+ok "so a new chat does not get its UID ($c_uid; the new one: $(id -u "$d"))" test "$(id -u "$d")" != "$c_uid"
+chatcell-admin delete --user "$d" >/dev/null
 
 # A host that lost everything chatcell keeps.
 rm -rf "$state" /home/chatcell

@@ -81,6 +81,17 @@ is "$rc" 0 "deny removes the rule"
 run as_session egress-c tcp 10.99.0.5 8001
 is "$out" "ECONNREFUSED" "after deny, a new connection is refused"
 
+# talk(socket, bytes): "ok" when the echo comes back, else the errno's name
+# (a chat's program that holds flows open across a change by root).
+talk_py='import errno, socket
+def talk(s, m):
+    try:
+        s.sendall(m)
+        s.settimeout(5)
+        return "ok" if s.recv(64) == m else "wrong"
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e))
+'
 # ...and for the connections open when it went: the cell's table lets a
 # packet of a known flow pass before it looks at the allowlist, so deny
 # makes the kernel forget the cell's flows, and each must be admitted
@@ -91,15 +102,7 @@ chatcell-admin egress allow egress-c 10.99.0.6 --port 8003 >/dev/null
 chatcell-admin egress allow egress-c 10.99.0.6 --port 8004 >/dev/null
 chatcell-admin egress allow egress-c 10.99.0.6 --port 5354 --proto udp >/dev/null
 mkfifo -m 0666 /run/flows-open /run/flows-go
-chatcell-admin run egress-c -- /usr/bin/python3 -c '
-import errno, socket
-def talk(s, m):
-    try:
-        s.sendall(m)
-        s.settimeout(5)
-        return "ok" if s.recv(64) == m else "wrong"
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e))
+chatcell-admin run egress-c -- /usr/bin/python3 -c "$talk_py"'
 lost = socket.create_connection(("10.99.0.6", 8003), timeout=5)
 kept = socket.create_connection(("10.99.0.6", 8004), timeout=5)
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -220,15 +223,7 @@ print(d["name"], [(r["rule"], r["host"], bool(r["expires_at"])) for r in d["rule
 # A connection B opened under the host rule, held open across the refresh.
 chatcell-admin egress allow egress-b --host api.test --port 8002 >/dev/null
 mkfifo -m 0666 /run/held-open /run/held-go
-chatcell-admin run egress-b -- /usr/bin/python3 -c '
-import errno, socket
-def talk(s, m):
-    try:
-        s.sendall(m)
-        s.settimeout(5)
-        return "ok" if s.recv(64) == m else "wrong"
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e))
+chatcell-admin run egress-b -- /usr/bin/python3 -c "$talk_py"'
 held = socket.create_connection(("198.51.100.4", 8002), timeout=5)
 with open("/run/held-open", "w") as f:
     f.write(talk(held, b"1") + "\n")

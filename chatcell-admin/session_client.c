@@ -7,7 +7,6 @@
 #include <link.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
-#include <security/pam_misc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +84,29 @@ static void log_session(const struct chat_exec *x, const char *what)
 	       x->pw->pw_name, (unsigned)x->pw->pw_uid, caller_login, (unsigned)getuid());
 }
 
+/* The session's conversation. run and shell only call the account and
+ * session stacks, where nobody is asked anything: a module's messages go
+ * to stderr (never into the command's output), and a prompt is refused
+ * rather than read from the caller's input, which belongs to the chat's
+ * command. libpam_misc's conversation would also cost a library load in
+ * every run. */
+static int session_conv(int count, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	(void)data;
+	*resp = NULL;
+	for (int i = 0; i < count; i++)
+		if (msg[i]->msg_style != PAM_ERROR_MSG && msg[i]->msg_style != PAM_TEXT_INFO)
+			return PAM_CONV_ERR;
+	for (int i = 0; i < count; i++)
+		fprintf(stderr, "%s\n", msg[i]->msg ? msg[i]->msg : "");
+	return PAM_SUCCESS;
+}
+
 /* The PAM conversation of the session, then the command. Errors are
  * printed with the prefix of the command the caller ran. */
 static int run_session(struct chat_exec *x, bool terminal_allowed)
 {
-	struct pam_conv conv = {misc_conv, NULL};
+	struct pam_conv conv = {session_conv, NULL};
 	struct session_pty pty;
 	bool use_pty = session_pty_wanted(&pty);
 	int rc, status = EXIT_SESSION_FAILED;

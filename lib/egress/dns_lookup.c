@@ -2,6 +2,7 @@
 #include "egress/dns_lookup.h"
 
 #include <arpa/nameser.h>
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <resolv.h>
@@ -35,38 +36,35 @@ int cc_dns_name_valid(const char *name)
 	}
 }
 
-/* Append the answers of one query type; returns -1 only on a resolver
- * failure that is not "no such record". */
-static int query(res_state state, const char *name, int type, struct cc_dns_answer *answers, size_t *count,
+/* Append the addresses of one query type; returns -1 only on a resolver
+ * failure that is not "no such record", or on an answer the gate's parser
+ * refuses (another ID or question, a CNAME loop, a malformed record). */
+static int query(res_state state, const char *name, int type, struct cc_dns_addr *answers, size_t *count,
 		 int *herr)
 {
+	struct cc_dns_answer parsed;
 	unsigned char reply[NS_MAXMSG];
-	ns_msg msg;
+	struct cc_dns_query q = {.qtype = (uint16_t)type, .qclass = ns_c_in};
 	int len = res_nquery(state, name, ns_c_in, type, reply, sizeof(reply));
+	int family = type == ns_t_a ? AF_INET : AF_INET6;
 
 	if (len < 0) {
 		*herr = state->res_h_errno;
 		return *herr == HOST_NOT_FOUND || *herr == NO_DATA ? 0 : -1;
 	}
-	if (ns_initparse(reply, len, &msg) < 0)
+	/* res_nquery checked the ID; the parser compares it again. */
+	q.id = len >= 2 ? (uint16_t)(reply[0] << 8 | reply[1]) : 0;
+	for (size_t i = 0; i < sizeof(q.name) - 1 && name[i]; i++)
+		q.name[i] = (char)tolower((unsigned char)name[i]);
+	if (cc_dns_parse_answer(reply, (size_t)len, &q, &parsed) < 0)
 		return -1;
-	for (int i = 0; i < ns_msg_count(msg, ns_s_an) && *count < CC_DNS_ANSWERS_MAX; i++) {
-		ns_rr rr;
-		int family = type == ns_t_a ? AF_INET : AF_INET6;
-		size_t size = type == ns_t_a ? 4 : 16;
-
-		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0 || (int)ns_rr_type(rr) != type || ns_rr_rdlen(rr) != size)
-			continue;
-		answers[*count].family = family;
-		memset(answers[*count].addr, 0, sizeof(answers[*count].addr));
-		memcpy(answers[*count].addr, ns_rr_rdata(rr), size);
-		answers[*count].ttl = ns_rr_ttl(rr);
-		(*count)++;
-	}
+	for (unsigned i = 0; i < parsed.addr_count && *count < CC_DNS_ANSWERS_MAX; i++)
+		if (parsed.addrs[i].family == family)
+			answers[(*count)++] = parsed.addrs[i];
 	return 0;
 }
 
-int cc_dns_resolve(const char *name, struct cc_dns_answer *answers, size_t *count, struct cc_err *err)
+int cc_dns_resolve(const char *name, struct cc_dns_addr *answers, size_t *count, struct cc_err *err)
 {
 	struct __res_state state;
 	int herr = 0, rc;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Resolving an egress host name to its A and AAAA records with their TTLs,
- * through the host's resolver (res_nquery, /etc/resolv.conf). */
+ * through the host's resolver (res_nquery, /etc/resolv.conf); the answers
+ * are read by the DNS gate's parser (dns/dns_wire.h). */
 #ifndef CHATCELL_DNS_LOOKUP_H
 #define CHATCELL_DNS_LOOKUP_H
 
@@ -8,14 +9,9 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "dns/dns_wire.h"
 
 #define CC_DNS_ANSWERS_MAX 32
-
-struct cc_dns_answer {
-	int family; /* AF_INET or AF_INET6 */
-	uint8_t addr[16];
-	uint32_t ttl;
-};
 
 /* The rule cc_dns_name_valid checks, as error messages state it. */
 #define CC_DNS_NAME_RULE                                                                                       \
@@ -25,8 +21,9 @@ struct cc_dns_answer {
 /* Is this a host name chatcell accepts (CC_DNS_NAME_RULE)? */
 int cc_dns_name_valid(const char *name);
 
-/* All A and AAAA answers (at most CC_DNS_ANSWERS_MAX). A name without any
- * is an error that says so. */
-int cc_dns_resolve(const char *name, struct cc_dns_answer *answers, size_t *count, struct cc_err *err);
+/* The name's A and AAAA addresses (at most CC_DNS_ANSWERS_MAX): those of
+ * the last name of its CNAME chain, each with its record's TTL. A name
+ * without any is an error that says so. */
+int cc_dns_resolve(const char *name, struct cc_dns_addr *answers, size_t *count, struct cc_err *err);
 
 #endif

@@ -112,7 +112,7 @@ int cc_egress_refresh_host(const struct cc_egress_ctx *x, const struct cc_chat *
 			   const char *host, const struct cc_egress_rule *ports, unsigned *addresses,
 			   struct cc_err *err)
 {
-	struct cc_dns_answer answers[CC_DNS_ANSWERS_MAX];
+	struct cc_dns_addr answers[CC_DNS_ANSWERS_MAX];
 	struct host_elements old = {0}, fresh = {0};
 	size_t n;
 

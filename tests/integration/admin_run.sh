@@ -79,6 +79,13 @@ cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
 run chatcell-admin run "run-chat-a" -- ls /tmp/should-not-exist
 is "$rc" 2 "and nothing ran"
 
+# A session module's message reaches the caller's stderr, never the
+# command's output: stdout is the chat's command's alone.
+echo "session optional pam_echo.so from-a-module" >>/etc/chatcell/pam.d/chatcell
+run chatcell-admin run "run-chat-a" -- echo out
+cp /tmp/pam.saved /etc/chatcell/pam.d/chatcell
+is "$rc:$out:$err" "0:out:from-a-module" "a session module's message goes to stderr; stdout carries the command's output alone"
+
 # The service comes from chatcell's own directory: libpam reads the
 # fallback stack "other" of the same directory, never the host's. A module
 # only the host's /etc/pam.d/other names is logged as it fails to load.
@@ -260,7 +267,7 @@ ok "(control: the command ran)" test -e "/home/chatcell/$c/ran"
 library=/usr/lib/x86_64-linux-gnu/chatcell/libchatcell-run.so
 is "$(stat -c '%U %a' "$library")" "root 755" "libchatcell-run.so is root's, not writable by others"
 is "$(readelf -d "$library" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -Ev '^lib(a|ub)san' | sort | tr '\n' ' ')" \
-	"libc.so.6 libpam.so.0 libpam_misc.so.0 " "and it needs only libc, libpam and libpam_misc (no chatcell-admin command but run and shell loads them)"
+	"libc.so.6 libpam.so.0 " "and it needs only libc and libpam (no chatcell-admin command but run and shell loads them)"
 chmod 666 "$library"
 run chatcell-admin run "run-chat-a" -- touch loaded-anyway
 chmod 755 "$library"

@@ -182,7 +182,7 @@ start_dns() { # TTL
 		--listen-address=127.0.0.10 --port=53 --user=root --local-ttl=$1 --log-facility=- \
 		--pid-file=/run/test-dnsmasq.pid --address=/api.test/198.51.100.4 --address=/api.test/2001:db8::4 \
 		--address=/nx.test/ --host-record=loop.test,127.0.0.1,::1 --host-record=hostself.test,192.0.2.77,fd00::1 \
-		--host-record=mixed.test,198.51.100.4,fd00::1 2>&1 |
+		--host-record=mixed.test,198.51.100.4,fd00::1 --host-record=real.test,198.51.100.4,2001:db8::4 --cname=alias.test,real.test 2>&1 |
 		{ IFS= read -r started; echo ready; exec cat >/dev/null; }"
 }
 stop_dns() { kill "$(cat /run/test-dnsmasq.pid)"; }
@@ -249,6 +249,9 @@ run chatcell-admin run egress-d -- "$probe" udp 10.99.0.9 53
 is "$out" "EPERM" "and DNS to any other address is refused"
 run chatcell-admin egress allow egress-b --host nx.test --port 80
 is "$rc:$err" "3:chatcell-admin egress: nx.test does not resolve to any IPv4 or IPv6 address" "a host name that does not resolve is refused"
+run chatcell-admin egress allow egress-b --host alias.test --port 8003
+is "$rc:$out:$err" "0:$b: host alias.test tcp 8003 (2 addresses) allowed:" \
+	"allow --host follows a CNAME to the A and AAAA of its target"
 # A name whose owner points it at the host itself (DNS rebinding): its
 # addresses are judged as the DNS gate judges answers.
 ip addr add 192.0.2.77/32 dev lo

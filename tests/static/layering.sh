@@ -21,7 +21,7 @@ declare -A below=(
 	[sandbox]="base config view sandbox"
 	[net]="base dns config net"
 	[db]="base config identity db"
-	[egress]="base config identity db cell net egress"
+	[egress]="base dns config identity db cell net egress"
 	[nss_chatcell]="base view"
 	[pam_module]="base view pam_chatcell"
 )

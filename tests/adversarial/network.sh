@@ -295,6 +295,39 @@ mcast_more() { [ "$(mcast_dropped)" -ge "$((mcast_before + 2))" ]; }
 ok "attack net/multicast-report: the IGMP and MLD reports of A's groups are dropped in A's cell ($mcast_before before)" \
 	spin_until 10 mcast_more
 
+# A flow the admin denies while it is open: the cell's table lets a packet
+# of a known flow pass before it looks at the allowlist, so deny makes the
+# kernel forget the cell's flows, and each must be admitted again by the
+# rules as they are now. A holds a TCP connection and a connected UDP
+# socket to rules it then loses, and a TCP connection to a rule it keeps.
+start_listeners 10.99.0.2:8003/tcpecho 10.99.0.2:8004/tcpecho 10.99.0.2:5354/udp
+flows_listener=$LISTENER_PID
+chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8003 >/dev/null
+chatcell-admin egress allow net-chat-a 10.99.0.2 --port 8004 >/dev/null
+chatcell-admin egress allow net-chat-a 10.99.0.2 --port 5354 --proto udp >/dev/null
+mkfifo -m 0666 /run/flows-open /run/flows-go
+chatcell-admin run net-chat-a -- /usr/bin/python3 -c "$talk_py"'
+lost = socket.create_connection(("10.99.0.2", 8003), timeout=5)
+kept = socket.create_connection(("10.99.0.2", 8004), timeout=5)
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.connect(("10.99.0.2", 5354))
+with open("/run/flows-open", "w") as f:
+    f.write("%s %s %s\n" % (talk(lost, b"1"), talk(udp, b"1"), talk(kept, b"1")))
+open("/run/flows-go").read()
+print(talk(lost, b"2"), talk(udp, b"2"), talk(kept, b"2"))
+' >/tmp/flows.out 2>&1 &
+flows_job=$!
+flows=$(timeout 30 head -n 1 /run/flows-open) # (bounded: a failed program fails the check)
+is "$flows" "ok ok ok" "control: A's open TCP, UDP and TCP flows carry data while their rules allow them"
+chatcell-admin egress deny net-chat-a 10.99.0.2 --port 8003 >/dev/null
+chatcell-admin egress deny net-chat-a 10.99.0.2 --port 5354 --proto udp >/dev/null
+timeout 30 sh -c 'echo go >/run/flows-go'
+wait "$flows_job"
+is "$(cat /tmp/flows.out)" "ECONNRESET EPERM ok" \
+	"attack net/flow-after-deny: A's TCP and UDP flows the admin denied are cut (reset; refused at send); control: its flow still allowed goes on"
+rm -f /run/flows-open /run/flows-go /tmp/flows.out
+kill "$flows_listener" 2>/dev/null
+
 start_sshd 2222
 authorize_key "$a"
 read_tunnel='import socket, sys

@@ -88,7 +88,7 @@ static int register_chat(struct admin *a, const struct chat_target *t, struct cc
 	}
 	if (check_name_free_on_host(a, chat->name) < 0)
 		goto fail;
-	if (cc_chats_purge_deleted_before(&a->reg, a->now - (int64_t)a->config.quarantine_days * 86400, &a->err) < 0)
+	if (cc_chats_purge_deleted_before(&a->reg, a->now - cc_config_quarantine_seconds(&a->config), &a->err) < 0)
 		goto fail;
 	if (cc_uid_allocate(&a->reg, &a->config, &alloc, &chat->uid, &a->err) < 0)
 		goto fail;

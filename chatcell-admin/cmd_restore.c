@@ -103,7 +103,7 @@ static int same_in_backup(const struct cc_chat *chat, void *ctx)
 {
 	struct keep_check *k = ctx;
 	struct cc_chat there;
-	int64_t quarantine_end = chat->deleted_at + (int64_t)k->a->config.quarantine_days * 86400;
+	int64_t quarantine_end = chat->deleted_at + cc_config_quarantine_seconds(&k->a->config);
 	int found = cc_chats_find_by_uid(&k->b->copy, chat->uid, &there, &k->a->err);
 
 	if (found < 0)

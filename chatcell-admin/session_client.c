@@ -94,9 +94,15 @@ static int session_conv(int count, const struct pam_message **msg, struct pam_re
 {
 	(void)data;
 	*resp = NULL;
+	if (count <= 0 || count > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
 	for (int i = 0; i < count; i++)
 		if (msg[i]->msg_style != PAM_ERROR_MSG && msg[i]->msg_style != PAM_TEXT_INFO)
 			return PAM_CONV_ERR;
+	/* Empty answers, as libpam_misc gives: a module may read them. */
+	*resp = calloc((size_t)count, sizeof(**resp));
+	if (!*resp)
+		return PAM_BUF_ERR;
 	for (int i = 0; i < count; i++)
 		fprintf(stderr, "%s\n", msg[i]->msg ? msg[i]->msg : "");
 	return PAM_SUCCESS;

@@ -128,6 +128,12 @@ void cc_config_defaults(struct cc_config *config);
  * A file that is not root-owned or is writable by group/other is refused. */
 int cc_config_load(struct cc_config *config, const char *path, struct cc_err *err);
 
+/* How long a deleted chat keeps its UID (quarantine_days), in seconds. */
+static inline int64_t cc_config_quarantine_seconds(const struct cc_config *config)
+{
+	return (int64_t)config->quarantine_days * 86400;
+}
+
 /* Parse a whole configuration text (exposed for unit tests). `origin` names
  * the file in messages. */
 int cc_config_parse(struct cc_config *config, const char *text, const char *origin, struct cc_err *err);

@@ -36,9 +36,10 @@ int cc_dns_name_valid(const char *name)
 	}
 }
 
-/* Append the addresses of one query type; returns -1 only on a resolver
- * failure that is not "no such record", or on an answer the gate's parser
- * refuses (another ID or question, a CNAME loop, a malformed record). */
+/* Append the addresses of one query type. Returns -1 on a resolver failure
+ * that is not "no such record", -2 on an answer the gate's parser refuses
+ * (over CC_DNS_ADDRS_MAX addresses, a CNAME chain over CC_DNS_CHAIN_MAX, a
+ * malformed record). */
 static int query(res_state state, const char *name, int type, struct cc_dns_addr *answers, size_t *count,
 		 int *herr)
 {
@@ -57,7 +58,7 @@ static int query(res_state state, const char *name, int type, struct cc_dns_addr
 	for (size_t i = 0; i < sizeof(q.name) - 1 && name[i]; i++)
 		q.name[i] = (char)tolower((unsigned char)name[i]);
 	if (cc_dns_parse_answer(reply, (size_t)len, &q, &parsed) < 0)
-		return -1;
+		return -2;
 	for (unsigned i = 0; i < parsed.addr_count && *count < CC_DNS_ANSWERS_MAX; i++)
 		if (parsed.addrs[i].family == family)
 			answers[(*count)++] = parsed.addrs[i];
@@ -79,6 +80,11 @@ int cc_dns_resolve(const char *name, struct cc_dns_addr *answers, size_t *count,
 	if (rc == 0)
 		rc = query(&state, name, ns_t_aaaa, answers, count, &herr);
 	res_nclose(&state);
+	if (rc == -2)
+		return cc_fail(err, CC_ERR_SYSTEM,
+			       "the resolver's answer for %s was refused: more than %d addresses, a CNAME chain longer "
+			       "than %d, or a malformed record; allow its addresses with egress allow ADDRESS instead",
+			       name, CC_DNS_ADDRS_MAX, CC_DNS_CHAIN_MAX);
 	if (rc < 0)
 		return cc_fail(err, CC_ERR_SYSTEM, "cannot resolve %s: %s; check /etc/resolv.conf and retry", name,
 			       hstrerror(herr ? herr : TRY_AGAIN));

@@ -147,12 +147,15 @@ outside_listener=$READY_PID
 echo "nameserver 127.0.0.10" >/etc/resolv.conf
 ip addr add 127.0.0.10/8 dev lo
 # dnsmasq logs "started" once its sockets are bound; that line is the signal.
+# deep0.test: a chain of 9 CNAMEs to real.test (deep1.test: 8).
+deep_chain=$(for i in 0 1 2 3 4 5 6 7; do printf ' --cname=deep%d.test,deep%d.test' "$i" $((i + 1)); done)
+deep_chain+=" --cname=deep8.test,real.test"
 start_dns() { # TTL
 	start_ready /bin/sh -c "dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
 		--listen-address=127.0.0.10 --port=53 --user=root --local-ttl=$1 --log-facility=- \
 		--pid-file=/run/test-dnsmasq.pid --address=/api.test/198.51.100.4 --address=/api.test/2001:db8::4 \
 		--address=/nx.test/ --host-record=loop.test,127.0.0.1,::1 --host-record=hostself.test,192.0.2.77,fd00::1 \
-		--host-record=mixed.test,198.51.100.4,fd00::1 --host-record=real.test,198.51.100.4,2001:db8::4 --cname=alias.test,real.test 2>&1 |
+		--host-record=mixed.test,198.51.100.4,fd00::1 --host-record=real.test,198.51.100.4,2001:db8::4 --cname=alias.test,real.test $deep_chain 2>&1 |
 		{ IFS= read -r started; echo ready; exec cat >/dev/null; }"
 }
 stop_dns() { kill "$(cat /run/test-dnsmasq.pid)"; }
@@ -222,6 +225,11 @@ is "$rc:$err" "3:chatcell-admin egress: nx.test does not resolve to any IPv4 or 
 run chatcell-admin egress allow egress-b --host alias.test --port 8003
 is "$rc:$out:$err" "0:$b: host alias.test tcp 8003 (2 addresses) allowed:" \
 	"allow --host follows a CNAME to the A and AAAA of its target"
+run chatcell-admin egress allow egress-b --host deep1.test --port 8005
+is "$rc:$out:$err" "0:$b: host deep1.test tcp 8005 (2 addresses) allowed:" "control: a chain of 8 CNAMEs is followed"
+run chatcell-admin egress allow egress-b --host deep0.test --port 8006
+is "$rc:$err" "1:chatcell-admin egress: the resolver's answer for deep0.test was refused: more than 64 addresses, a CNAME chain longer than 8, or a malformed record; allow its addresses with egress allow ADDRESS instead" \
+	"an answer the DNS parser refuses (9 CNAMEs) is refused, saying why"
 # A name whose owner points it at the host itself (DNS rebinding): its
 # addresses are judged as the DNS gate judges answers.
 ip addr add 192.0.2.77/32 dev lo

@@ -267,6 +267,9 @@ bool gate_policy_allows(const struct gate_cell *cell, const char *name, bool *ma
 int gate_learn(struct gate *g, struct gate_cell *cell, const bool *matched, const struct cc_dns_addr *addrs,
 	       const bool *keep, const bool *is_private, unsigned count);
 void gate_learn_forget(struct gate *g, struct gate_cell *cell);
+/* A rule of the chat went or changed: forget, and cut the cell's open
+ * connections (conntrack_flush.h). */
+void gate_learn_revoke(struct gate *g, struct gate_cell *cell);
 /* The cell's table was built anew (empty learned sets): forget what the
  * gate thinks it opened there, without touching the kernel. */
 void gate_learn_reset(struct gate_cell *cell);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cell/cell.h"
+#include "egress/conntrack_flush.h"
 #include "egress/egress_nft.h"
 
 #define LEARNED_MAX 16384 /* per cell; past it (after expired ones are pruned) the answer fails: SERVFAIL to that chat only */
@@ -281,6 +282,17 @@ void gate_learn_forget(struct gate *g, struct gate_cell *cell)
 	(void)g;
 	gate_learn_reset(cell);
 	forget_in(cell->netns, cell->user);
+}
+
+void gate_learn_revoke(struct gate *g, struct gate_cell *cell)
+{
+	struct cc_err err = {0};
+
+	gate_learn_forget(g, cell);
+	/* As `egress deny` does: no connection outlives its rule, including
+	 * one an answer opened between the deny's cut and its commit. */
+	if (cc_conntrack_flush(cell->netns, &err) < 0)
+		fprintf(stderr, "chatcelld: DNS gate: %s: %s\n", cell->user, err.msg);
 }
 
 static int forget_cell(uint32_t uid, const struct cc_cell *cell, void *ctx, struct cc_err *err)

@@ -228,7 +228,7 @@ void gate_policy_refresh(struct gate *g, struct gate_cell *cell)
 	if (c.count)
 		memcpy(rules, collected, c.count * sizeof(*rules));
 	if (cell->rules_epoch && !rules_kept(cell->rules, cell->rule_count, rules, c.count))
-		gate_learn_forget(g, cell); /* a rule went or changed: what it opened goes too */
+		gate_learn_revoke(g, cell); /* a rule went or changed: what it opened goes too */
 	free(cell->rules);
 	cell->rules = rules;
 	cell->rule_count = c.count;

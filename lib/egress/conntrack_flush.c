@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,9 +23,12 @@ int cc_conntrack_flush(int netns, struct cc_err *err)
 
 	if (!nl)
 		return cc_fail_errno(err, CC_ERR_SYSTEM, errno, "cannot open a netfilter socket in the cell");
-	/* IPCTNL_MSG_CT_DELETE without a tuple and family AF_UNSPEC: all of
-	 * the namespace's entries, of every family. */
+	/* IPCTNL_MSG_CT_DELETE without a tuple and family AF_UNSPEC: the
+	 * namespace's entries of every family, filtered by mark: those whose
+	 * mark has no CC_CT_MARK_GATE bit (mark & mask == 0). */
 	nlh = cc_nfnl_request(buf, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq, AF_UNSPEC);
+	mnl_attr_put_u32(nlh, CTA_MARK, htonl(0));
+	mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(CC_CT_MARK_GATE));
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
 	} else {

@@ -11,8 +11,15 @@
 
 #include "base/error.h"
 
+/* The mark the cell's table gives a question's flow to the DNS gate
+ * (egress_nft.c), which a flush keeps: the gate is always allowed, and a
+ * question whose entry went would have its answer dropped as new by the
+ * cell's input chain (the gate cuts while it answers). */
+#define CC_CT_MARK_GATE 0x1u
+
 /* Every conntrack entry of the network namespace `netns` (-1: the
- * caller's own), IPv4 and IPv6: 0, or -1 with err saying why. */
+ * caller's own), IPv4 and IPv6, but those marked CC_CT_MARK_GATE: 0, or
+ * -1 with err saying why. */
 int cc_conntrack_flush(int netns, struct cc_err *err);
 
 #endif

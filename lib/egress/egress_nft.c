@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "egress/egress_nft.h"
+#include "egress/conntrack_flush.h"
 #include "egress/nft_batch.h"
 
 #include <arpa/inet.h>
@@ -311,13 +312,14 @@ static struct nftnl_rule *rule_to_gate(uint8_t proto)
  * fill the host's table. TCP questions are closed connections once
  * answered: they get the rate of new flows and the TCP timeout too.
  *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct count over D jump capped
- *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct timeout set "dns" accept
+ *   ip daddr 169.254.1.1 meta l4proto udp th dport 53 ct mark set 0x1 ct timeout set "dns" accept
  *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct status & confirmed == 0 limit name "new_flows" jump capped
  *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct count over D jump capped
- *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct timeout set "cell_tcp" accept
+ *   ip daddr 169.254.1.1 meta l4proto tcp th dport 53 ct mark set 0x1 ct timeout set "cell_tcp" accept
  * D is what the gate answers in that time: dns_burst + dns_rate x the
  * seconds. One rule per protocol, each with its own count (so D for UDP
- * and D for TCP). */
+ * and D for TCP). The mark (CC_CT_MARK_GATE) keeps a question's flow
+ * through a cut of the cell's connections (conntrack_flush.h). */
 /* ip daddr 169.254.1.1 meta l4proto udp|tcp th dport 53 limit name
  * "dns_packets" counter name "dns_flood" drop (egress_nft.h) */
 static void put_gate_flood_rules(struct cc_nft_batch *batch)
@@ -350,10 +352,13 @@ static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *c
 		cc_nft_verdict(r, NFT_JUMP, "capped");
 		cc_nft_put_rule(batch, r);
 		if (protos[i] == IPPROTO_TCP) {
-			put_tcp_accept(batch, rule_to_gate(IPPROTO_TCP));
+			r = rule_to_gate(IPPROTO_TCP);
+			cc_nft_ct_mark_set(r, CC_CT_MARK_GATE);
+			put_tcp_accept(batch, r);
 			continue;
 		}
 		r = rule_to_gate(protos[i]);
+		cc_nft_ct_mark_set(r, CC_CT_MARK_GATE);
 		cc_nft_ct_timeout_ref(r, CC_NFT_DNS_TIMEOUT);
 		cc_nft_verdict(r, NF_ACCEPT, NULL);
 		cc_nft_put_rule(batch, r);

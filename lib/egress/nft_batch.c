@@ -430,6 +430,23 @@ static void ct_load(struct nftnl_rule *r, uint32_t key)
 	cc_nft_add_expr(r, ct);
 }
 
+void cc_nft_ct_mark_set(struct nftnl_rule *r, uint32_t mark)
+{
+	struct nftnl_expr *value = r ? nftnl_expr_alloc("immediate") : NULL;
+	struct nftnl_expr *ct = r ? nftnl_expr_alloc("ct") : NULL;
+
+	if (value) {
+		nftnl_expr_set_u32(value, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+		nftnl_expr_set(value, NFTNL_EXPR_IMM_DATA, &mark, sizeof(mark));
+	}
+	cc_nft_add_expr(r, value);
+	if (ct) {
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_SREG, NFT_REG_1);
+	}
+	cc_nft_add_expr(r, ct);
+}
+
 void cc_nft_ct_unconfirmed(struct nftnl_rule *r)
 {
 	static const uint32_t confirmed = IPS_CONFIRMED, zero = 0;

@@ -108,6 +108,8 @@ void cc_nft_limit_ref(struct nftnl_rule *r, const char *name);
  * confirms it (the match only) */
 void cc_nft_ct_unconfirmed(struct nftnl_rule *r);
 void cc_nft_counter_ref(struct nftnl_rule *r, const char *name);
+/* ct mark set `mark` (host byte order, as the kernel keeps it) */
+void cc_nft_ct_mark_set(struct nftnl_rule *r, uint32_t mark);
 /* ct timeout set `name` (a new flow's, before conntrack confirms it) */
 void cc_nft_ct_timeout_ref(struct nftnl_rule *r, const char *name);
 /* ct state established,related (the match only) */

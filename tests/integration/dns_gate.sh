@@ -158,6 +158,35 @@ print(" ".join(ids))' "$GATE" "$2"
 is "$(pipelined dns-a api.test)" "1 2" "two questions written at once over TCP are both answered (the resolver asked for each)"
 is "$(pipelined dns-b not-allowed.test)" "1 2" "and two refused at once, both answered on the spot"
 
+# --- a rule that goes cuts the connections it allowed -----------------------
+# H (a chat of its own: A has used its questions' rate) resolves api2.test
+# through the gate and holds a connection to it open. The rule then goes
+# from the registry without chatcell-admin (whose deny cuts by itself):
+# the gate, which notices, empties H's learned sets and cuts H's open
+# connections, as a deny does. (The fifos are waited on for 30 s at most:
+# a program that failed fails the check instead of hanging the suite.)
+held_chat=$(chat_user dns-held)
+chatcell-admin egress allow dns-held --domain api2.test --port 8002 >/dev/null
+mkfifo -m 0666 /run/gate-held /run/gate-go
+in_session dns-held /usr/bin/python3 -c "$talk_py"'
+address = socket.getaddrinfo("api2.test", 8002, socket.AF_INET, socket.SOCK_STREAM)[0][4]
+held = socket.create_connection(address, timeout=5)
+with open("/run/gate-held", "w") as f:
+    f.write(address[0] + " " + talk(held, b"1") + "\n")
+open("/run/gate-go").read()
+print(talk(held, b"2"))' >/tmp/gate-held.out 2>&1 &
+held_job=$!
+held=$(timeout 30 head -n 1 /run/gate-held)
+is "$held" "198.51.100.6 ok" "control: H's connection to api2.test's answer (learned through the gate) carries data"
+sqlite3 /var/lib/chatcell/registry.db \
+	"DELETE FROM egress_domains WHERE chat = (SELECT id FROM chats WHERE name = '$held_chat') AND pattern = 'api2.test'"
+api2_forgotten() { ! in_cell dns-held nft list set inet chatcell dns4 | grep -q '198.51.100.6 . tcp . 8002'; }
+ok "the gate notices the rule gone and forgets api2.test's address" spin_until 10 api2_forgotten
+timeout 30 sh -c 'echo go >/run/gate-go'
+wait "$held_job"
+is "$(cat /tmp/gate-held.out)" ECONNRESET "attack gate/rule-gone-connection: and H's connection it allowed is cut"
+rm -f /run/gate-held /run/gate-go /tmp/gate-held.out
+
 # --- the gate down: lookups fail, nothing else changes ---------------------
 chatcell-admin egress allow dns-b 198.51.100.5 --port 8000 >/dev/null
 ruleset_before=$(nft list ruleset)

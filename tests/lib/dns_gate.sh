@@ -35,7 +35,8 @@ dns_gate_bed() {
 	start_outside 198.51.100.{4..8} "${v6_address[@]}"
 	start_ready nsenter --net="/proc/$OUTSIDE_PID/ns/net" /usr/bin/python3 "$CC_SRCDIR/tests/lib/listener.py" \
 		198.51.100.4:8000/tcp 198.51.100.4:8001/tcp 198.51.100.4:853/tcp 198.51.100.5:8000/tcp \
-		198.51.100.6:8000/tcp 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp "${v6_listener[@]}" \
+		198.51.100.6:8000/tcp 198.51.100.6:8002/tcpecho 198.51.100.7:8000/tcp 198.51.100.8:8000/tcp \
+		"${v6_listener[@]}" \
 		198.51.100.8:53/udp
 	LISTENER_PID=$READY_PID
 	ip addr add 127.0.0.10/8 dev lo

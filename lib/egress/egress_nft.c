@@ -351,14 +351,12 @@ static void put_gate_rules(struct cc_nft_batch *batch, const struct cc_config *c
 		cc_nft_ct_count_over(r, questions);
 		cc_nft_verdict(r, NFT_JUMP, "capped");
 		cc_nft_put_rule(batch, r);
+		r = rule_to_gate(protos[i]);
+		cc_nft_ct_mark_set(r, CC_CT_MARK_GATE);
 		if (protos[i] == IPPROTO_TCP) {
-			r = rule_to_gate(IPPROTO_TCP);
-			cc_nft_ct_mark_set(r, CC_CT_MARK_GATE);
 			put_tcp_accept(batch, r);
 			continue;
 		}
-		r = rule_to_gate(protos[i]);
-		cc_nft_ct_mark_set(r, CC_CT_MARK_GATE);
 		cc_nft_ct_timeout_ref(r, CC_NFT_DNS_TIMEOUT);
 		cc_nft_verdict(r, NF_ACCEPT, NULL);
 		cc_nft_put_rule(batch, r);
